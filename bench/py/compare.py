@@ -1,0 +1,78 @@
+"""Drives bench/compare: runs each row's fastsci and Python sides, prints the table."""
+
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def fmt_seconds(s):
+    if s is None:
+        return "-"
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} us"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def main():
+    bench_bin, data, results_path, *names = sys.argv[1:]
+    listed = subprocess.run([bench_bin, "list"], check=True, stdout=subprocess.PIPE, text=True).stdout
+    rows = [json.loads(line) for line in listed.splitlines() if line.strip()]
+    if names:
+        unknown = set(names) - {r["name"] for r in rows}
+        if unknown:
+            sys.exit(f"bench/compare: no row named {', '.join(sorted(unknown))}; rows: "
+                     + ", ".join(r["name"] for r in rows))
+        rows = [r for r in rows if r["name"] in names]
+    py = [sys.executable, os.path.join(HERE, "run.py")]
+    results = []
+    bandwidth = None
+    header = f"{'row':<22} {'anchor':<22} {'anchor time':>12} {'fastsci':>12} {'ratio':>8} {'speedup':>8}  target / notes"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        name = row["name"]
+        subprocess.run(py + ["prepare", name, data], check=True)
+        mine = run_json([bench_bin, "run", name, "--data", data])
+        theirs = run_json(py + ["run", name, data])
+        anchor_s = None if theirs.get("missing") else theirs.get("seconds")
+        ratio = mine["seconds"] / anchor_s if anchor_s else None
+        notes = [row["target"]]
+        if "gb_per_s" in mine:
+            notes.append(f"{mine['gb_per_s']:.1f} GB/s")
+            if name == "bandwidth-all":
+                bandwidth = mine["gb_per_s"]
+        if "bytes" in mine:
+            gbs = mine["bytes"] / mine["seconds"] / 1e9
+            mine["gb_per_s"] = gbs
+            notes.append(f"{gbs:.1f} GB/s" + (f" = {100 * gbs / bandwidth:.0f}% of measured" if bandwidth else ""))
+        for key in ("note",):
+            if key in mine:
+                notes.append(str(mine[key]))
+        anchor = theirs.get("tool", row["anchor"]) if anchor_s else row["anchor"]
+        print(f"{name:<22} {anchor:<22} {fmt_seconds(anchor_s):>12} {fmt_seconds(mine['seconds']):>12} "
+              f"{(f'{ratio:.3f}' if ratio else '-'):>8} {(f'{1 / ratio:.1f}x' if ratio else '-'):>8}  "
+              + "; ".join(notes), flush=True)
+        results.append({"row": name, "what": row["what"], "anchor": anchor, "anchor_seconds": anchor_s,
+                        "fastsci_seconds": mine["seconds"], "ratio": ratio, "target": row["target"],
+                        "fastsci": mine, "python": theirs})
+    tmp = results_path + ".partial"
+    with open(tmp, "w") as f:
+        json.dump({"rows": results}, f, indent=2)
+    os.replace(tmp, results_path)
+    print(f"\nratio = fastsci time / anchor time (lower is better); written to {results_path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+//! Rows for fastsci-integrate.
+
+use crate::Row;
+
+/// This area's rows.
+pub fn rows() -> Vec<Row> {
+    vec![]
+}

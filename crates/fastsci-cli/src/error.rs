@@ -1,0 +1,108 @@
+//! The one error type every subcommand returns, and how it maps to exit codes.
+//!
+//! Exit codes are the contract of DESIGN.md: 0 done and converged, 3 done but the method did
+//! not meet its tolerance, 2 bad input, 1 internal failure.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// What a subcommand reports when it finishes without an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The work is done and the method met its tolerance: exit 0.
+    Done,
+    /// The work is done and the result printed, but the method missed its tolerance: exit 3.
+    NotConverged,
+}
+
+impl Outcome {
+    /// `Done` when `converged`, `NotConverged` otherwise.
+    pub fn from_converged(converged: bool) -> Outcome {
+        if converged { Outcome::Done } else { Outcome::NotConverged }
+    }
+
+    /// The process exit code of this outcome.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::NotConverged => ExitCode::from(3),
+        }
+    }
+}
+
+/// Whose fault a failure is, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Usage, parse or type errors, unreadable or malformed files, mismatched shapes: exit 2.
+    BadInput,
+    /// Anything else: a bug or an environment failure such as a full disk: exit 1.
+    Internal,
+}
+
+/// A failure with a one-line message for stderr.
+#[derive(Debug)]
+pub struct CliError {
+    /// Whose fault it is.
+    pub kind: ErrorKind,
+    /// One line (kernel errors may carry the source line and a caret on following lines).
+    pub message: String,
+}
+
+impl CliError {
+    /// A bad-input error (exit 2).
+    pub fn bad_input(message: impl Into<String>) -> CliError {
+        CliError { kind: ErrorKind::BadInput, message: message.into() }
+    }
+
+    /// An internal error (exit 1).
+    pub fn internal(message: impl Into<String>) -> CliError {
+        CliError { kind: ErrorKind::Internal, message: message.into() }
+    }
+
+    /// The process exit code of this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self.kind {
+            ErrorKind::BadInput => ExitCode::from(2),
+            ErrorKind::Internal => ExitCode::from(1),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// Errors from reading or writing files the user named are bad input unless the disk failed.
+impl From<std::io::Error> for CliError {
+    fn from(err: std::io::Error) -> CliError {
+        use std::io::ErrorKind as K;
+        match err.kind() {
+            K::NotFound | K::PermissionDenied | K::InvalidData | K::InvalidInput | K::UnexpectedEof => {
+                CliError::bad_input(err.to_string())
+            }
+            _ => CliError::internal(err.to_string()),
+        }
+    }
+}
+
+/// Adds the name of the file or argument the error is about, keeping its kind.
+pub trait Context<T> {
+    /// Prefixes the message with `what: `.
+    fn context(self, what: impl fmt::Display) -> Result<T, CliError>;
+}
+
+impl<T, E: Into<CliError>> Context<T> for Result<T, E> {
+    fn context(self, what: impl fmt::Display) -> Result<T, CliError> {
+        self.map_err(|e| {
+            let e = e.into();
+            CliError { kind: e.kind, message: format!("{what}: {}", e.message) }
+        })
+    }
+}
+
+/// The result type of every subcommand.
+pub type CliResult = Result<Outcome, CliError>;

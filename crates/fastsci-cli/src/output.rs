@@ -1,0 +1,107 @@
+//! Output helpers shared by subcommands: the `--json` object and safe file writes.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// Prints `value` as the one JSON object of `--json` mode.
+pub fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// A JSON number for `x`, or a string for the values JSON cannot hold (`"inf"`, `"-inf"`, `"nan"`).
+pub fn json_f64(x: f64) -> serde_json::Value {
+    if x.is_finite() {
+        serde_json::json!(x)
+    } else if x.is_nan() {
+        serde_json::json!("nan")
+    } else if x > 0.0 {
+        serde_json::json!("inf")
+    } else {
+        serde_json::json!("-inf")
+    }
+}
+
+/// A temporary path beside `target`, so the final rename stays on one file system.
+fn temporary_beside(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}
+
+/// Writes a file through `write` into a temporary name beside `target`, then renames it into
+/// place: an interrupted or failed run never leaves a half-written file where a good one was.
+pub fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut fs::File) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let temporary = temporary_beside(target);
+    let result = (|| {
+        let mut file = fs::File::create(&temporary)
+            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", temporary.display())))?;
+        write(&mut file)?;
+        file.flush().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))?;
+        file.sync_all().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => fs::rename(&temporary, target)
+            .map_err(|e| CliError::internal(format!("cannot rename into {}: {e}", target.display()))),
+        Err(e) => {
+            let _ = fs::remove_file(&temporary);
+            Err(e)
+        }
+    }
+}
+
+/// Parses a number as typed on the command line: decimal, `inf`, `-inf`, `nan`, `pi`, `e`.
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let magnitude = match body.to_ascii_lowercase().as_str() {
+        "inf" | "infinity" => f64::INFINITY,
+        "nan" => f64::NAN,
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        _ => body.parse::<f64>().map_err(|_| format!("'{text}' is not a number"))?,
+    };
+    Ok(sign * magnitude)
+}
+
+/// Parses a comma-separated list of numbers (`-1.2,1`).
+pub fn parse_number_list(text: &str) -> Result<Vec<f64>, String> {
+    text.split(',').map(parse_number).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_accept_named_constants_and_signs() {
+        assert_eq!(parse_number("-inf").unwrap(), f64::NEG_INFINITY);
+        assert_eq!(parse_number("pi").unwrap(), std::f64::consts::PI);
+        assert_eq!(parse_number("-e").unwrap(), -std::f64::consts::E);
+        assert!(parse_number("nan").unwrap().is_nan());
+        assert_eq!(parse_number_list("-1.2,1").unwrap(), vec![-1.2, 1.0]);
+        assert!(parse_number("x1").is_err());
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_partial_file_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.bin");
+        std::fs::write(&target, b"good").unwrap();
+        let failed = write_atomically(&target, |f| {
+            f.write_all(b"half").unwrap();
+            Err(CliError::internal("interrupted"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"good");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
