@@ -1,0 +1,411 @@
+//! Parameter sweeps: run a closure over every parameter set of a grid or list on all cores,
+//! streaming results to disk as they finish, resumable after an interruption.
+//!
+//! # Files
+//!
+//! - `RESULTS.csv`: the journal *is* the output. Its header is `index,<params>,<outputs>`,
+//!   then one line per finished task in the order tasks finish; when a run ends without being
+//!   cancelled the file is rewritten (atomically) in task order.
+//! - `RESULTS.npy`: the journal is the sidecar `RESULTS.npy.journal` (same CSV format); when a
+//!   run ends without being cancelled, a 2-D f64 array of shape `(tasks, params + outputs)` is
+//!   written atomically, row `i` for task `i`, `NaN` in the outputs of tasks that failed. The
+//!   journal is removed once every task has succeeded.
+//!
+//! Lines are handed to the operating system as they arrive, so they survive the process being
+//! killed, and `fsync`ed at least every second (or 10,000 lines), so they survive a crash of
+//! the machine up to the last batch. A resumed sweep reads the journal, cuts off a torn last
+//! line, checks that every line belongs to this sweep (same parameter names and values), and
+//! runs only the tasks that are missing, including those that failed before.
+
+mod journal;
+mod npy;
+mod params;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub use params::{Axis, ParamSets, linspace};
+
+use crate::error::ParError;
+use crate::executor::Executor;
+use crate::seed::Task;
+use journal::JournalWriter;
+
+/// How a sweep's results are stored, chosen by the output file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Npy,
+}
+
+impl Format {
+    fn of(path: &Path) -> Result<Format, ParError> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => Ok(Format::Csv),
+            Some("npy") => Ok(Format::Npy),
+            _ => Err(ParError::output(path, "the output must end in .csv or .npy")),
+        }
+    }
+}
+
+/// The journal of a `.npy` output: `RESULTS.npy.journal`.
+fn sidecar(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    out.with_file_name(format!("{name}.journal"))
+}
+
+/// The output column names used when none are given: `result`, or `result0`, `result1`, ...
+fn default_outputs(count: usize) -> Vec<String> {
+    if count == 1 { vec!["result".to_string()] } else { (0..count).map(|i| format!("result{i}")).collect() }
+}
+
+/// A task of a sweep that failed, with its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepFailure {
+    /// The task's index.
+    pub index: usize,
+    /// Its parameter values, in the order of [`ParamSets::names`].
+    pub params: Vec<f64>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SweepFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params: Vec<String> = self.params.iter().map(|v| journal::format_value(*v)).collect();
+        write!(f, "task {} ({}): {}", self.index, params.join(", "), self.message)
+    }
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    /// Tasks in the sweep.
+    pub tasks: usize,
+    /// Tasks found finished in the output when the run started (resume).
+    pub already_done: usize,
+    /// Tasks that succeeded in this run.
+    pub ran: usize,
+    /// Tasks that failed in this run; a later resume runs them again.
+    pub failures: Vec<SweepFailure>,
+    /// Tasks that never started because the run was cancelled.
+    pub not_run: usize,
+    /// Whether the run was cancelled (by a token or Ctrl-C).
+    pub cancelled: bool,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// The output file.
+    pub out: PathBuf,
+    /// The output column names (empty when no task has succeeded yet).
+    pub outputs: Vec<String>,
+}
+
+impl SweepReport {
+    /// Tasks whose results are in the output.
+    pub fn done(&self) -> usize {
+        self.already_done + self.ran
+    }
+
+    /// Whether every task's result is in the output.
+    pub fn is_complete(&self) -> bool {
+        self.done() == self.tasks
+    }
+}
+
+/// A parameter sweep: its parameter sets, output names and whether to resume.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_par::{Axis, Executor, ParamSets, Progress, Sweep};
+///
+/// let dir = std::env::temp_dir().join(format!("sweep-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let out = dir.join("results.csv");
+/// let grid = ParamSets::grid([Axis::linspace("a", 0.0, 1.0, 3), Axis::new("b", vec![1.0, 2.0])])?;
+/// let exec = Executor::with_threads(2)?.progress(Progress::Never);
+/// let sweep = Sweep::new(grid).outputs(["sum", "product"]);
+/// let report = sweep.run(&exec, &out, |p| Ok::<_, String>(vec![p[0] + p[1], p[0] * p[1]]))?;
+/// assert!(report.is_complete());
+/// let csv = std::fs::read_to_string(&out)?;
+/// assert_eq!(csv.lines().next(), Some("index,a,b,sum,product"));
+/// assert_eq!(csv.lines().nth(4), Some("3,0.5,2.0,2.5,1.0"));
+///
+/// // Running it again with resume finds every task done and runs none.
+/// let again = sweep.resume(true).run(&exec, &out, |_| Err::<Vec<f64>, _>("not called"))?;
+/// assert_eq!((again.already_done, again.ran), (6, 0));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    params: ParamSets,
+    outputs: Option<Vec<String>>,
+    resume: bool,
+}
+
+impl Sweep {
+    /// A sweep over `params`, output names taken from the first result (`result`, or
+    /// `result0`, `result1`, ...), not resuming.
+    pub fn new(params: ParamSets) -> Sweep {
+        Sweep { params, outputs: None, resume: false }
+    }
+
+    /// Names the output columns; every task must return this many values.
+    pub fn outputs<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Sweep {
+        self.outputs = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Continue the sweep found in the output file, running only its missing tasks (default:
+    /// refuse to touch an existing file).
+    pub fn resume(mut self, resume: bool) -> Sweep {
+        self.resume = resume;
+        self
+    }
+
+    /// The parameter sets.
+    pub fn params(&self) -> &ParamSets {
+        &self.params
+    }
+
+    /// Runs `f` on every parameter set (in the order of [`ParamSets::names`]) on `exec`,
+    /// writing results to `out` (`.csv` or `.npy`) as they finish.
+    ///
+    /// # Errors
+    ///
+    /// [`ParError::Output`] when `out` has another extension, exists and resume is off, or was
+    /// written by a different sweep; [`ParError::BadParams`] for bad output names;
+    /// [`ParError::Io`] when the file cannot be read or written. Failed tasks are not errors:
+    /// they are in [`SweepReport::failures`].
+    pub fn run<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepReport, ParError>
+    where
+        E: fmt::Display + Send,
+        F: Fn(&[f64]) -> Result<Vec<f64>, E> + Sync,
+    {
+        self.run_tasks(exec, out, |_, p| f(p))
+    }
+
+    /// Like [`run`](Sweep::run), with the [`Task`] of each parameter set: its index in the
+    /// sweep and its random stream, the same on every run and for any number of threads.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Sweep::run).
+    pub fn run_tasks<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepReport, ParError>
+    where
+        E: fmt::Display + Send,
+        F: Fn(Task, &[f64]) -> Result<Vec<f64>, E> + Sync,
+    {
+        let start = Instant::now();
+        let format = Format::of(out)?;
+        let params = &self.params;
+        let n = params.len();
+        if let Some(names) = &self.outputs {
+            params::check_names(names, "output")?;
+            if let Some(clash) = names.iter().find(|o| params.names().contains(o)) {
+                return Err(ParError::BadParams(format!("'{clash}' names both a parameter and an output")));
+            }
+            if names.is_empty() {
+                return Err(ParError::BadParams("a sweep needs at least one output".into()));
+            }
+        }
+        let journal_path = match format {
+            Format::Csv => out.to_path_buf(),
+            Format::Npy => sidecar(out),
+        };
+        let exists_message =
+            "exists; resume the sweep (--resume) to run only its missing tasks, or remove it";
+        let mut store: Vec<Option<Vec<f64>>> = vec![None; n];
+        let mut outputs = self.outputs.clone();
+        let mut header_written = false;
+        let mut writer = if journal_path.exists() {
+            if !self.resume {
+                return Err(ParError::output(&journal_path, exists_message));
+            }
+            let existing = journal::read(&journal_path, params)?;
+            if let Some(found) = existing.outputs {
+                if outputs.as_ref().is_some_and(|given| *given != found) {
+                    return Err(ParError::output(
+                        &journal_path,
+                        format!("has outputs '{}', this sweep names others", found.join(",")),
+                    ));
+                }
+                outputs = Some(found);
+                header_written = true;
+            }
+            for (index, values) in existing.rows {
+                store[index] = Some(values);
+            }
+            JournalWriter::open(&journal_path, Some(existing.good_len))?
+        } else if format == Format::Npy && out.exists() {
+            if !self.resume {
+                return Err(ParError::output(out, exists_message));
+            }
+            return self.check_finished_npy(out, start);
+        } else {
+            JournalWriter::open(&journal_path, None)?
+        };
+        if let (false, Some(names)) = (header_written, &outputs) {
+            writer.header(params.names(), names)?;
+            writer.flush(true)?;
+            header_written = true;
+        }
+
+        let missing: Vec<usize> = (0..n).filter(|&i| store[i].is_none()).collect();
+        let already_done = n - missing.len();
+        let abort = AtomicBool::new(false);
+        let seed = exec.base_seed();
+        let (tx, rx) = mpsc::channel::<(usize, Vec<f64>)>();
+        let mut failures = Vec::new();
+        let mut ran = 0usize;
+        let (mapped, written) = std::thread::scope(|scope| {
+            let workers = scope.spawn(|| {
+                let tx = tx;
+                exec.map_tasks(&missing, |_, &index| {
+                    if abort.load(Ordering::Relaxed) {
+                        return Err("not run: writing the results failed".to_string());
+                    }
+                    let values = f(Task::new(index, seed), params.get(index)).map_err(|e| e.to_string())?;
+                    tx.send((index, values)).map_err(|_| "not run: writing the results failed".to_string())
+                })
+            });
+            let written = (|| -> Result<(), ParError> {
+                while let Ok(first) = rx.recv() {
+                    for (index, values) in std::iter::once(first).chain(rx.try_iter()) {
+                        let names = match &outputs {
+                            Some(names) => names,
+                            None if values.is_empty() => {
+                                failures.push(failure(params, index, "returned no values".into()));
+                                continue;
+                            }
+                            None => outputs.insert(default_outputs(values.len())),
+                        };
+                        if !header_written {
+                            writer.header(params.names(), names)?;
+                            header_written = true;
+                        }
+                        if values.len() != names.len() {
+                            let message =
+                                format!("returned {} values for the {} outputs", values.len(), names.len());
+                            failures.push(failure(params, index, message));
+                            continue;
+                        }
+                        writer.row(index, params.get(index), &values)?;
+                        store[index] = Some(values);
+                        ran += 1;
+                    }
+                    writer.flush(false)?;
+                }
+                writer.flush(true)
+            })();
+            if written.is_err() {
+                abort.store(true, Ordering::Relaxed);
+            }
+            let mapped = workers.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (mapped, written)
+        });
+        drop(writer);
+        written?;
+        failures.extend(mapped.failures().map(|fail| failure(params, *fail.input, fail.error.to_string())));
+        failures.sort_by_key(|fail| fail.index);
+        let cancelled = mapped.was_cancelled();
+        let outputs = outputs.unwrap_or_default();
+        if !cancelled && !outputs.is_empty() {
+            self.finish(format, out, &journal_path, &outputs, &store, ran > 0)?;
+        }
+        Ok(SweepReport {
+            tasks: n,
+            already_done,
+            ran,
+            failures,
+            not_run: mapped.not_run(),
+            cancelled,
+            elapsed: start.elapsed(),
+            out: out.to_path_buf(),
+            outputs,
+        })
+    }
+
+    /// Writes the final file of a run that was not cancelled.
+    fn finish(
+        &self,
+        format: Format,
+        out: &Path,
+        journal_path: &Path,
+        outputs: &[String],
+        store: &[Option<Vec<f64>>],
+        changed: bool,
+    ) -> Result<(), ParError> {
+        let params = &self.params;
+        match format {
+            Format::Csv if changed => npy::write_atomically(out, |w| {
+                journal::write_header(w, params.names(), outputs)?;
+                for (index, values) in store.iter().enumerate() {
+                    if let Some(values) = values {
+                        journal::write_row(w, index, params.get(index), values)?;
+                    }
+                }
+                Ok(())
+            }),
+            Format::Csv => Ok(()),
+            Format::Npy => {
+                let cols = params.names().len() + outputs.len();
+                let mut values = Vec::with_capacity(store.len() * cols);
+                for (index, row) in store.iter().enumerate() {
+                    values.extend_from_slice(params.get(index));
+                    match row {
+                        Some(row) => values.extend_from_slice(row),
+                        None => values.extend(std::iter::repeat_n(f64::NAN, outputs.len())),
+                    }
+                }
+                npy::write(out, store.len(), cols, &values)?;
+                if store.iter().all(Option::is_some) {
+                    std::fs::remove_file(journal_path).map_err(|e| ParError::io(journal_path, e))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Resuming a `.npy` sweep whose journal is gone: the file must be this sweep's, finished.
+    fn check_finished_npy(&self, out: &Path, start: Instant) -> Result<SweepReport, ParError> {
+        let params = &self.params;
+        let (rows, cols, values) = npy::read(out)?;
+        let np = params.names().len();
+        let width = cols.saturating_sub(np);
+        let fits = rows == params.len()
+            && cols > np
+            && self.outputs.as_ref().is_none_or(|o| o.len() == width)
+            && (0..rows).all(|i| {
+                values[i * cols..i * cols + np]
+                    .iter()
+                    .zip(params.get(i))
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            });
+        if !fits {
+            return Err(ParError::output(
+                out,
+                "holds the results of a different sweep (shape or parameters differ); write to another file",
+            ));
+        }
+        Ok(SweepReport {
+            tasks: rows,
+            already_done: rows,
+            ran: 0,
+            failures: Vec::new(),
+            not_run: 0,
+            cancelled: false,
+            elapsed: start.elapsed(),
+            out: out.to_path_buf(),
+            outputs: self.outputs.clone().unwrap_or_else(|| default_outputs(width)),
+        })
+    }
+}
+
+fn failure(params: &ParamSets, index: usize, message: String) -> SweepFailure {
+    SweepFailure { index, params: params.get(index).to_vec(), message }
+}
