@@ -71,7 +71,7 @@ pub use derivative::{
 };
 pub use error::IntegrateError;
 pub use gauss_legendre::{GaussLegendre, fixed_quad};
-pub use multi::{Limit, dblquad, nquad, tplquad};
+pub use multi::{Limit, RangeFn, dblquad, nquad, tplquad};
 pub use quad::{QuadOptions, QuadResult, Status, Weight, quad};
 pub use quad_vec::{Norm, QuadVecOptions, QuadVecResult, quad_vec};
 pub use sampled::{Spacing, cumulative_trapezoid, romb, simpson, trapezoid};

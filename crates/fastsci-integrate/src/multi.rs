@@ -11,12 +11,15 @@ use std::cell::Cell;
 use crate::error::IntegrateError;
 use crate::quad::{QuadOptions, QuadResult, Status, quad};
 
+/// A range computed from the outer variables.
+pub type RangeFn<'a> = Box<dyn Fn(&[f64]) -> (f64, f64) + 'a>;
+
 /// The range of one variable in [`nquad`].
 pub enum Limit<'a> {
     /// A fixed range `[lo, hi]`.
     Fixed(f64, f64),
     /// A range that depends on the outer variables (those after this one), given in order.
-    Depends(Box<dyn Fn(&[f64]) -> (f64, f64) + 'a>),
+    Depends(RangeFn<'a>),
 }
 
 impl Limit<'_> {

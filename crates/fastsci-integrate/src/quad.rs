@@ -341,6 +341,7 @@ fn from_raw(raw: Raw, sign: f64, limit: usize) -> QuadResult {
 }
 
 /// QAWO on a finite range.
+#[allow(clippy::too_many_arguments)]
 fn qawo<F: Fn(f64) -> f64 + ?Sized>(
     f: &F,
     a: f64,
@@ -466,7 +467,7 @@ fn check_options(a: f64, b: f64, o: &QuadOptions) -> Result<(), IntegrateError> 
     if a.is_nan() || b.is_nan() {
         return Err(IntegrateError::InvalidInput("the limits of integration must not be NaN".into()));
     }
-    if !(o.epsabs >= 0.0) || !(o.epsrel >= 0.0) || o.epsabs.is_infinite() || o.epsrel.is_infinite() {
+    if !(o.epsabs.is_finite() && o.epsrel.is_finite() && o.epsabs >= 0.0 && o.epsrel >= 0.0) {
         return Err(IntegrateError::InvalidInput(format!(
             "tolerances must be finite and non-negative (epsabs = {}, epsrel = {})",
             o.epsabs, o.epsrel
@@ -643,7 +644,7 @@ pub fn quad<F: Fn(f64) -> f64>(
             if !(a.is_finite() && b.is_finite()) {
                 return Err(IntegrateError::Unsupported("algebraic weights need a finite range".into()));
             }
-            if !(alpha > -1.0 && beta > -1.0) || !alpha.is_finite() || !beta.is_finite() {
+            if !(alpha > -1.0 && beta > -1.0 && alpha.is_finite() && beta.is_finite()) {
                 return Err(IntegrateError::InvalidInput(format!(
                     "algebraic weights need alpha > -1 and beta > -1 (got {alpha}, {beta})"
                 )));

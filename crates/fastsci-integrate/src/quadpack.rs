@@ -10,6 +10,9 @@
 //! Every driver stops at once when a rule reports a non-finite integrand value, handing the
 //! abscissa back so the caller can restart with it as a break point.
 
+// Index loops mirror the published algorithms step by step, which keeps them checkable.
+#![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
+
 use crate::kronrod::{EPMACH, OFLOW, RuleOut, UFLOW};
 
 /// What a driver returns. `ier` is QUADPACK's final error code (0 to 6).
@@ -204,7 +207,7 @@ impl Epsilon {
         if n == limexp {
             n = 2 * (limexp / 2) - 1;
         }
-        let mut ib = if num % 2 == 0 { 2 } else { 1 };
+        let mut ib = if num.is_multiple_of(2) { 2 } else { 1 };
         let ie = newelm + 1;
         for _ in 1..=ie {
             let ib2 = ib + 2;

@@ -128,7 +128,7 @@ pub fn simpson(y: &[f64], spacing: Spacing<'_>) -> Result<f64, IntegrateError> {
         s += simpson_pair(spacing.width(i), spacing.width(i + 1), y[i], y[i + 1], y[i + 2]);
         i += 2;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         let h0 = spacing.width(n - 3);
         let h1 = spacing.width(n - 2);
         let alpha = (2.0 * h1 * h1 + 3.0 * h0 * h1) / (6.0 * (h0 + h1));

@@ -6,7 +6,11 @@
 //! computed from their distance to the end, `h e^{-u} / cosh u` with `u = π/2 sinh t`, so no
 //! accuracy is lost to cancellation. Each level halves the step in `t` and reuses all earlier
 //! evaluations; the error estimate is the difference between the last two levels plus the
-//! rounding error of the sum. Infinite ranges are mapped to finite ones first
+//! rounding error of the sum. Note that the integrand sees the *rounded* abscissa: a
+//! singularity such as `(1 + x)^(-1/2)` at a non-zero end `a = -1` is sampled at
+//! `fl(a + d)`, which loses the low bits of `d`, and the result then carries an error near
+//! `sqrt(ε)`; write the integrand so the singular end is at 0 (`v^(-1/2)` on `[0, 2]`) for full
+//! accuracy. Infinite ranges are mapped to finite ones first
 //! (`x = a + s/(1-s)` on `[0, 1)`, `x = s/(1-s²)` on `(-1, 1)`).
 
 use crate::error::IntegrateError;
