@@ -1,5 +1,78 @@
-//! # fastsci-integrate: quadrature and numerical differentiation
+//! # fastsci-integrate: quadrature and numerical differentiation with honest error estimates
 //!
-//! Adaptive quadrature from the QUADPACK family with honest error estimates, fixed and
-//! sampled-data rules, and derivatives by Richardson extrapolation with error estimates.
-//! Integrands are plain Rust closures.
+//! Everything `scipy.integrate.quad` and `scipy.differentiate` do, on plain Rust closures,
+//! without a callback crossing a language boundary on every evaluation.
+//!
+//! ## What is here
+//!
+//! | item | what it does | SciPy |
+//! |---|---|---|
+//! | [`quad`] + [`QuadOptions`] → [`QuadResult`] | adaptive quadrature, the QUADPACK family behind one entry | `scipy.integrate.quad` |
+//! | [`tanh_sinh`] | double-exponential rule for end-point singularities | `mpmath.quad` (tanh-sinh) |
+//! | [`quad_vec`] | vector-valued integrands on one shared subdivision, optionally parallel | `scipy.integrate.quad_vec` |
+//! | [`GaussLegendre`], [`fixed_quad`] | Gauss–Legendre rules of any order | `numpy.polynomial.legendre.leggauss`, `fixed_quad` |
+//! | [`dblquad`], [`tplquad`], [`nquad`] | nested adaptive rules over 2, 3, n dimensions | same names |
+//! | [`trapezoid`], [`simpson`], [`cumulative_trapezoid`], [`romb`] | rules for sampled data | same names |
+//! | [`derivative`], [`gradient`], [`jacobian`], [`hessian`] | Richardson-extrapolated differences with error estimates | `scipy.differentiate` |
+//!
+//! ## Algorithms
+//!
+//! - **QAGS** (finite ranges): the 21-point Gauss–Kronrod rule (error estimate from the
+//!   difference to the embedded 10-point Gauss rule, scaled as in QUADPACK:
+//!   `resasc · min(1, (200 |K - G| / resasc)^1.5)`), global adaptive bisection of the interval
+//!   with the largest error, and Wynn's epsilon algorithm extrapolating the sequence of sums
+//!   to remove end-point singularities.
+//! - **QAGI** (infinite ranges): the same driver on `t ∈ (0, 1]` after `x = a + (1 - t)/t`
+//!   (and `f(x) + f(-x)` for `(-∞, ∞)`), with the 15-point Kronrod rule.
+//! - **QAGP**: break points given by the user; extrapolation decided by bisection level.
+//! - **QAWO/QAWF**: modified Clenshaw–Curtis (25 Chebyshev points) with moments of
+//!   `cos`/`sin`, and cycle-by-cycle summation with extrapolation over infinite ranges.
+//! - **QAWC**: Cauchy principal values with moments of `1/(x - c)`.
+//! - **QAWS**: algebraic–logarithmic end-point weights with the moments of QMOMO.
+//! - **Tanh-sinh**: `x = c + h tanh(π/2 sinh t)` and the trapezoid rule in `t`, halving the
+//!   step until two levels agree.
+//! - **Derivatives**: central differences at steps `h, h/2, h/4, ...` and a Richardson
+//!   (Neville) tableau in `h²`; the error estimate is the change between successive
+//!   extrapolants plus the rounding error `ε |f| / h` of the differences.
+//!
+//! ## When not to use it
+//!
+//! For smooth integrands on a fixed grid of samples you already have, use the sampled-data
+//! rules; for high-dimensional integrals (more than about 4 dimensions) nested adaptive
+//! quadrature is too slow and Monte Carlo methods are the better tool.
+//!
+//! ## Example
+//!
+//! ```
+//! use fastsci_integrate::{quad, QuadOptions, derivative, DerivativeOptions};
+//! let r = quad(|x: f64| (-x * x).exp() * (1.0 + x * x).ln(), 0.0, 5.0, &QuadOptions::default())?;
+//! assert!(r.success() && r.abserr < 1e-8);
+//! let d = derivative(f64::sin, 1.0, &DerivativeOptions::default())?;
+//! assert!((d.value - 1f64.cos()).abs() <= d.error);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod clenshaw;
+mod derivative;
+mod error;
+mod gauss_legendre;
+mod kronrod;
+mod multi;
+mod quad;
+mod quad_vec;
+mod quadpack;
+mod sampled;
+mod tanh_sinh;
+
+pub use derivative::{
+    DerivativeOptions, DerivativeResult, DerivativeStatus, MatrixResult, VectorResult, derivative, gradient,
+    hessian, jacobian,
+};
+pub use error::IntegrateError;
+pub use gauss_legendre::{GaussLegendre, fixed_quad};
+pub use multi::{Limit, RangeFn, dblquad, nquad, tplquad};
+pub use quad::{QuadOptions, QuadResult, Status, Weight, quad};
+pub use quad_vec::{Norm, QuadVecOptions, QuadVecResult, quad_vec};
+pub use sampled::{Spacing, cumulative_trapezoid, romb, simpson, trapezoid};
+pub use tanh_sinh::tanh_sinh;
