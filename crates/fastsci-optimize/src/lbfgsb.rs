@@ -1,0 +1,894 @@
+//! L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995; Morales & Nocedal 2011), following the structure of
+//! the reference code version 3.0 that SciPy runs: the generalized Cauchy point along the
+//! projected steepest descent path, subspace minimization over the free variables by the
+//! direct primal method with the projection of version 3.0, and the Moré–Thuente line search
+//! (`dcsrch`) with `ftol = 1e-3`, `gtol = 0.9`, `xtol = 0.1`.
+
+use crate::linesearch::{Dcsrch, Task};
+use crate::result::OptimizeResult;
+use crate::scalar_fn::{ScalarFunction, dot};
+
+/// Options of L-BFGS-B (SciPy's defaults in [`crate::Options`]).
+pub(crate) struct LbfgsbOptions {
+    pub m: usize,
+    pub ftol: f64,
+    pub pgtol: f64,
+    pub maxfun: usize,
+    pub maxiter: usize,
+    pub maxls: usize,
+}
+
+/// Kind of bounds of one variable: 0 none, 1 lower, 2 both, 3 upper (the code's `nbd`).
+fn nbd_of(lo: f64, hi: f64) -> u8 {
+    match (lo.is_finite(), hi.is_finite()) {
+        (false, false) => 0,
+        (true, false) => 1,
+        (true, true) => 2,
+        (false, true) => 3,
+    }
+}
+
+/// LINPACK `dpofa`: Cholesky `A = Rᵀ R` of the upper triangle of the k x k row-major `a`.
+fn dpofa(a: &mut [f64], k: usize) -> bool {
+    for j in 0..k {
+        let mut s = 0.0;
+        for kk in 0..j {
+            let mut t = a[kk * k + j];
+            for i in 0..kk {
+                t -= a[i * k + kk] * a[i * k + j];
+            }
+            t /= a[kk * k + kk];
+            a[kk * k + j] = t;
+            s += t * t;
+        }
+        let s = a[j * k + j] - s;
+        if s <= 0.0 || s.is_nan() {
+            return false;
+        }
+        a[j * k + j] = s.sqrt();
+    }
+    true
+}
+
+/// Solves `R x = b` (transpose = false) or `Rᵀ x = b` (true) for upper-triangular `R`
+/// (k x k row-major, leading dimension `ld`), in place.
+fn dtrsl(r: &[f64], ld: usize, k: usize, b: &mut [f64], transpose: bool) -> bool {
+    for i in 0..k {
+        if r[i * ld + i] == 0.0 {
+            return false;
+        }
+    }
+    if transpose {
+        for i in 0..k {
+            let mut s = b[i];
+            for j in 0..i {
+                s -= r[j * ld + i] * b[j];
+            }
+            b[i] = s / r[i * ld + i];
+        }
+    } else {
+        for i in (0..k).rev() {
+            let mut s = b[i];
+            for j in i + 1..k {
+                s -= r[i * ld + j] * b[j];
+            }
+            b[i] = s / r[i * ld + i];
+        }
+    }
+    true
+}
+
+/// The limited-memory matrices: pairs oldest first and their inner products.
+struct Memory {
+    m: usize,
+    s: Vec<Vec<f64>>,
+    y: Vec<Vec<f64>>,
+    /// sy[i][j] = s_i · y_j
+    sy: Vec<Vec<f64>>,
+    /// ss[i][j] = s_i · s_j
+    ss: Vec<Vec<f64>>,
+    /// yy[i][j] = y_i · y_j
+    yy: Vec<Vec<f64>>,
+    theta: f64,
+    /// Cholesky factor (upper) of T = theta SᵀS + L D⁻¹ Lᵀ, col x col row-major.
+    wt: Vec<f64>,
+}
+
+impl Memory {
+    fn new(m: usize) -> Self {
+        Memory { m, s: vec![], y: vec![], sy: vec![], ss: vec![], yy: vec![], theta: 1.0, wt: vec![] }
+    }
+    fn col(&self) -> usize {
+        self.s.len()
+    }
+    fn reset(&mut self) {
+        self.s.clear();
+        self.y.clear();
+        self.sy.clear();
+        self.ss.clear();
+        self.yy.clear();
+        self.theta = 1.0;
+        self.wt.clear();
+    }
+
+    /// `matupd`: adds the pair (s, y) with s·s = sts and s·y = dr, y·y = rr.
+    fn update(&mut self, s: Vec<f64>, y: Vec<f64>, sts: f64, dr: f64, rr: f64) {
+        if self.s.len() == self.m {
+            self.s.remove(0);
+            self.y.remove(0);
+            for mat in [&mut self.sy, &mut self.ss, &mut self.yy] {
+                mat.remove(0);
+                for row in mat.iter_mut() {
+                    row.remove(0);
+                }
+            }
+        }
+        let k = self.s.len();
+        let mut sy_row = Vec::with_capacity(k + 1);
+        let mut ss_row = Vec::with_capacity(k + 1);
+        let mut yy_row = Vec::with_capacity(k + 1);
+        for j in 0..k {
+            sy_row.push(dot(&s, &self.y[j]));
+            ss_row.push(dot(&self.s[j], &s));
+            yy_row.push(dot(&self.y[j], &y));
+        }
+        for j in 0..k {
+            let v = dot(&self.s[j], &y);
+            self.sy[j].push(v);
+            self.ss[j].push(ss_row[j]);
+            self.yy[j].push(yy_row[j]);
+        }
+        sy_row.push(dr);
+        ss_row.push(sts);
+        yy_row.push(rr);
+        self.sy.push(sy_row);
+        self.ss.push(ss_row);
+        self.yy.push(yy_row);
+        self.s.push(s);
+        self.y.push(y);
+        self.theta = rr / dr;
+    }
+
+    /// `formt`: T = theta SᵀS + L D⁻¹ Lᵀ and its Cholesky factor.
+    fn formt(&mut self) -> bool {
+        let col = self.col();
+        let mut wt = vec![0.0; col * col];
+        for j in 0..col {
+            wt[j] = self.theta * self.ss[0][j];
+        }
+        for i in 1..col {
+            for j in i..col {
+                let mut ddum = 0.0;
+                for k in 0..i {
+                    ddum += self.sy[i][k] * self.sy[j][k] / self.sy[k][k];
+                }
+                wt[i * col + j] = ddum + self.theta * self.ss[i][j];
+            }
+        }
+        let ok = dpofa(&mut wt, col);
+        self.wt = wt;
+        ok
+    }
+
+    /// `bmv`: the product of the 2col x 2col middle matrix M with v.
+    fn bmv(&self, v: &[f64]) -> Option<Vec<f64>> {
+        let col = self.col();
+        let mut p = vec![0.0; 2 * col];
+        if col == 0 {
+            return Some(p);
+        }
+        p[col] = v[col];
+        for i in 1..col {
+            let mut sum = 0.0;
+            for k in 0..i {
+                sum += self.sy[i][k] * v[k] / self.sy[k][k];
+            }
+            p[col + i] = v[col + i] + sum;
+        }
+        if !dtrsl(&self.wt, col, col, &mut p[col..], true) {
+            return None;
+        }
+        for i in 0..col {
+            p[i] = v[i] / self.sy[i][i].sqrt();
+        }
+        if !dtrsl(&self.wt, col, col, &mut p[col..], false) {
+            return None;
+        }
+        for i in 0..col {
+            p[i] = -p[i] / self.sy[i][i].sqrt();
+        }
+        for i in 0..col {
+            let mut sum = 0.0;
+            for k in i + 1..col {
+                sum += self.sy[k][i] * p[col + k] / self.sy[i][i];
+            }
+            p[i] += sum;
+        }
+        Some(p)
+    }
+}
+
+/// Bounds data of one run.
+struct Bounds {
+    l: Vec<f64>,
+    u: Vec<f64>,
+    nbd: Vec<u8>,
+}
+
+/// `projgr`: the infinity norm of the projected gradient.
+fn projgr(b: &Bounds, x: &[f64], g: &[f64]) -> f64 {
+    let mut norm: f64 = 0.0;
+    for i in 0..x.len() {
+        let mut gi = g[i];
+        if gi.is_nan() {
+            return gi;
+        }
+        if b.nbd[i] != 0 {
+            if gi < 0.0 {
+                if b.nbd[i] >= 2 {
+                    gi = gi.max(x[i] - b.u[i]);
+                }
+            } else if b.nbd[i] <= 2 {
+                gi = gi.min(x[i] - b.l[i]);
+            }
+        }
+        norm = norm.max(gi.abs());
+    }
+    norm
+}
+
+/// `cauchy`: the generalized Cauchy point. Returns (xcp, c = Wᵀ(xcp − x)).
+fn cauchy(
+    b: &Bounds,
+    mem: &Memory,
+    x: &[f64],
+    g: &[f64],
+    iwhere: &mut [i8],
+    sbgnrm: f64,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let n = x.len();
+    let col = mem.col();
+    let theta = mem.theta;
+    let mut xcp = x.to_vec();
+    if sbgnrm <= 0.0 {
+        return Some((xcp, vec![0.0; 2 * col]));
+    }
+    let mut bnded = true;
+    let mut nfree_count = 0usize;
+    let mut breaks: Vec<(f64, usize)> = Vec::new();
+    let mut d = vec![0.0; n];
+    let mut p = vec![0.0; 2 * col];
+    let mut f1 = 0.0;
+    for i in 0..n {
+        let neggi = -g[i];
+        let (mut tl, mut tu) = (0.0, 0.0);
+        if iwhere[i] != 3 && iwhere[i] != -1 {
+            if b.nbd[i] <= 2 {
+                tl = x[i] - b.l[i];
+            }
+            if b.nbd[i] >= 2 {
+                tu = b.u[i] - x[i];
+            }
+            let xlower = b.nbd[i] <= 2 && tl <= 0.0;
+            let xupper = b.nbd[i] >= 2 && tu <= 0.0;
+            iwhere[i] = 0;
+            if xlower {
+                if neggi <= 0.0 {
+                    iwhere[i] = 1;
+                }
+            } else if xupper {
+                if neggi >= 0.0 {
+                    iwhere[i] = 2;
+                }
+            } else if neggi.abs() <= 0.0 {
+                iwhere[i] = -3;
+            }
+        }
+        if iwhere[i] != 0 && iwhere[i] != -1 {
+            d[i] = 0.0;
+        } else {
+            d[i] = neggi;
+            f1 -= neggi * neggi;
+            for j in 0..col {
+                p[j] += mem.y[j][i] * neggi;
+                p[col + j] += mem.s[j][i] * neggi;
+            }
+            if b.nbd[i] <= 2 && b.nbd[i] != 0 && neggi < 0.0 {
+                breaks.push((tl / (-neggi), i));
+            } else if b.nbd[i] >= 2 && neggi > 0.0 {
+                breaks.push((tu / neggi, i));
+            } else {
+                nfree_count += 1;
+                if neggi.abs() > 0.0 {
+                    bnded = false;
+                }
+            }
+        }
+    }
+    if theta != 1.0 {
+        for v in &mut p[col..] {
+            *v *= theta;
+        }
+    }
+    let mut c = vec![0.0; 2 * col];
+    if breaks.is_empty() && nfree_count == 0 {
+        return Some((xcp, c));
+    }
+    let nbreak = breaks.len();
+    let mut f2 = -theta * f1;
+    let f2_org = f2;
+    if col > 0 {
+        let v = mem.bmv(&p)?;
+        f2 -= dot(&v, &p);
+    }
+    let mut dtm = -f1 / f2;
+    let mut tsum = 0.0;
+    breaks.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    let mut wbp = vec![0.0; 2 * col];
+    if nbreak > 0 {
+        let mut nleft = nbreak;
+        let mut tj = 0.0;
+        let mut k = 0;
+        loop {
+            let tj0 = tj;
+            let (t, ibp) = breaks[k];
+            tj = t;
+            k += 1;
+            let dt = tj - tj0;
+            if dtm < dt {
+                break;
+            }
+            tsum += dt;
+            nleft -= 1;
+            let dibp = d[ibp];
+            d[ibp] = 0.0;
+            let zibp;
+            if dibp > 0.0 {
+                zibp = b.u[ibp] - x[ibp];
+                xcp[ibp] = b.u[ibp];
+                iwhere[ibp] = 2;
+            } else {
+                zibp = b.l[ibp] - x[ibp];
+                xcp[ibp] = b.l[ibp];
+                iwhere[ibp] = 1;
+            }
+            if nleft == 0 && nbreak == n {
+                dtm = dt;
+                if col > 0 {
+                    for j in 0..2 * col {
+                        c[j] += dtm * p[j];
+                    }
+                }
+                return Some((xcp, c));
+            }
+            let dibp2 = dibp * dibp;
+            f1 = f1 + dt * f2 + dibp2 - theta * dibp * zibp;
+            f2 -= theta * dibp2;
+            if col > 0 {
+                for j in 0..2 * col {
+                    c[j] += dt * p[j];
+                }
+                for j in 0..col {
+                    wbp[j] = mem.y[j][ibp];
+                    wbp[col + j] = theta * mem.s[j][ibp];
+                }
+                let v = mem.bmv(&wbp)?;
+                let wmc = dot(&c, &v);
+                let wmp = dot(&p, &v);
+                let wmw = dot(&wbp, &v);
+                for j in 0..2 * col {
+                    p[j] -= dibp * wbp[j];
+                }
+                f1 += dibp * wmc;
+                f2 += 2.0 * dibp * wmp - dibp2 * wmw;
+            }
+            f2 = f2.max(f64::EPSILON * f2_org);
+            if nleft > 0 {
+                dtm = -f1 / f2;
+                continue;
+            } else if bnded {
+                dtm = 0.0;
+            } else {
+                dtm = -f1 / f2;
+            }
+            break;
+        }
+    }
+    if dtm <= 0.0 {
+        dtm = 0.0;
+    }
+    tsum += dtm;
+    for i in 0..n {
+        xcp[i] += tsum * d[i];
+    }
+    if col > 0 {
+        for j in 0..2 * col {
+            c[j] += dtm * p[j];
+        }
+    }
+    Some((xcp, c))
+}
+
+/// `formk`: the LEL^T factorization of the 2col x 2col matrix K of the subspace problem.
+fn formk(mem: &Memory, free: &[usize], active: &[usize]) -> Option<Vec<f64>> {
+    let col = mem.col();
+    let theta = mem.theta;
+    let k2 = 2 * col;
+    let sum_over =
+        |set: &[usize], a: &Vec<f64>, b: &Vec<f64>| -> f64 { set.iter().map(|&k| a[k] * b[k]).sum() };
+    let mut wn = vec![0.0; k2 * k2];
+    for iy in 0..col {
+        for jy in 0..=iy {
+            let yzzy =
+                if active.is_empty() { mem.yy[iy][jy] } else { sum_over(free, &mem.y[iy], &mem.y[jy]) };
+            wn[jy * k2 + iy] = yzzy / theta;
+            let saas = sum_over(active, &mem.s[iy], &mem.s[jy]);
+            wn[(col + jy) * k2 + col + iy] = saas * theta;
+        }
+        for jy in 0..col {
+            // cross(iy, jy): i > j active part of SᵀY, i <= j free part.
+            let v = if iy > jy {
+                -sum_over(active, &mem.s[iy], &mem.y[jy])
+            } else if active.is_empty() {
+                mem.sy[iy][jy]
+            } else {
+                sum_over(free, &mem.s[iy], &mem.y[jy])
+            };
+            wn[jy * k2 + col + iy] = v;
+        }
+        wn[iy * k2 + iy] += mem.sy[iy][iy];
+    }
+    // Cholesky of the (1,1) block.
+    let mut b11 = vec![0.0; col * col];
+    for i in 0..col {
+        for j in 0..col {
+            b11[i * col + j] = wn[i * k2 + j];
+        }
+    }
+    if !dpofa(&mut b11, col) {
+        return None;
+    }
+    for i in 0..col {
+        for j in 0..col {
+            wn[i * k2 + j] = if j >= i { b11[i * col + j] } else { 0.0 };
+        }
+    }
+    // L⁻¹(−L_aᵀ + R_zᵀ) in the (1,2) block.
+    let mut colv = vec![0.0; col];
+    for js in col..k2 {
+        for i in 0..col {
+            colv[i] = wn[i * k2 + js];
+        }
+        if !dtrsl(&b11, col, col, &mut colv, true) {
+            return None;
+        }
+        for i in 0..col {
+            wn[i * k2 + js] = colv[i];
+        }
+    }
+    for is in col..k2 {
+        for js in is..k2 {
+            let mut s = 0.0;
+            for i in 0..col {
+                s += wn[i * k2 + is] * wn[i * k2 + js];
+            }
+            wn[is * k2 + js] += s;
+        }
+    }
+    let mut b22 = vec![0.0; col * col];
+    for i in 0..col {
+        for j in 0..col {
+            b22[i * col + j] = wn[(col + i) * k2 + col + j];
+        }
+    }
+    if !dpofa(&mut b22, col) {
+        return None;
+    }
+    for i in 0..col {
+        for j in 0..col {
+            wn[(col + i) * k2 + col + j] = if j >= i { b22[i * col + j] } else { 0.0 };
+            wn[(col + i) * k2 + j] = 0.0;
+        }
+    }
+    Some(wn)
+}
+
+/// `subsm`: minimizes the model over the free variables from the Cauchy point `z`
+/// (direct primal method), then projects (version 3.0). `d` holds the reduced gradient r.
+#[allow(clippy::too_many_arguments)]
+fn subsm(
+    b: &Bounds,
+    mem: &Memory,
+    wn: &[f64],
+    free: &[usize],
+    z: &mut [f64],
+    d: &mut [f64],
+    xx: &[f64],
+    gg: &[f64],
+) -> bool {
+    let col = mem.col();
+    let k2 = 2 * col;
+    let theta = mem.theta;
+    let nsub = free.len();
+    if nsub == 0 {
+        return true;
+    }
+    let mut wv = vec![0.0; k2];
+    for i in 0..col {
+        let (mut t1, mut t2) = (0.0, 0.0);
+        for (j, &k) in free.iter().enumerate() {
+            t1 += mem.y[i][k] * d[j];
+            t2 += mem.s[i][k] * d[j];
+        }
+        wv[i] = t1;
+        wv[col + i] = theta * t2;
+    }
+    if !dtrsl(wn, k2, k2, &mut wv, true) {
+        return false;
+    }
+    for v in &mut wv[..col] {
+        *v = -*v;
+    }
+    if !dtrsl(wn, k2, k2, &mut wv, false) {
+        return false;
+    }
+    for jy in 0..col {
+        let js = col + jy;
+        for (i, &k) in free.iter().enumerate() {
+            d[i] += mem.y[jy][k] * wv[jy] / theta + mem.s[jy][k] * wv[js];
+        }
+    }
+    for v in d.iter_mut().take(nsub) {
+        *v /= theta;
+    }
+    // Projection of the Newton point.
+    let xp: Vec<f64> = z.to_vec();
+    let mut iword = false;
+    for (i, &k) in free.iter().enumerate() {
+        let dk = d[i];
+        let xk = z[k];
+        match b.nbd[k] {
+            0 => z[k] = xk + dk,
+            1 => {
+                z[k] = b.l[k].max(xk + dk);
+                iword |= z[k] == b.l[k];
+            }
+            2 => {
+                z[k] = b.u[k].min(b.l[k].max(xk + dk));
+                iword |= z[k] == b.l[k] || z[k] == b.u[k];
+            }
+            _ => {
+                z[k] = b.u[k].min(xk + dk);
+                iword |= z[k] == b.u[k];
+            }
+        }
+    }
+    if !iword {
+        return true;
+    }
+    let dd_p: f64 = (0..z.len()).map(|i| (z[i] - xx[i]) * gg[i]).sum();
+    if dd_p > 0.0 {
+        z.copy_from_slice(&xp);
+        let mut alpha: f64 = 1.0;
+        let mut temp1 = alpha;
+        let mut ibd = None;
+        for (i, &k) in free.iter().enumerate() {
+            let dk = d[i];
+            if b.nbd[k] != 0 {
+                if dk < 0.0 && b.nbd[k] <= 2 {
+                    let temp2 = b.l[k] - z[k];
+                    if temp2 >= 0.0 {
+                        temp1 = 0.0;
+                    } else if dk * alpha < temp2 {
+                        temp1 = temp2 / dk;
+                    }
+                } else if dk > 0.0 && b.nbd[k] >= 2 {
+                    let temp2 = b.u[k] - z[k];
+                    if temp2 <= 0.0 {
+                        temp1 = 0.0;
+                    } else if dk * alpha > temp2 {
+                        temp1 = temp2 / dk;
+                    }
+                }
+                if temp1 < alpha {
+                    alpha = temp1;
+                    ibd = Some(i);
+                }
+            }
+        }
+        if alpha < 1.0
+            && let Some(i) = ibd
+        {
+            let k = free[i];
+            let dk = d[i];
+            if dk > 0.0 {
+                z[k] = b.u[k];
+                d[i] = 0.0;
+            } else if dk < 0.0 {
+                z[k] = b.l[k];
+                d[i] = 0.0;
+            }
+        }
+        for (i, &k) in free.iter().enumerate() {
+            z[k] += alpha * d[i];
+        }
+    }
+    true
+}
+
+/// SciPy's messages of L-BFGS-B.
+pub mod messages {
+    /// Projected gradient small enough.
+    pub const CONV_PGTOL: &str = "CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL";
+    /// Relative reduction of f small enough.
+    pub const CONV_FACTR: &str = "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH";
+    /// Line search failed.
+    pub const ABNORMAL: &str = "ABNORMAL: ";
+    /// Too many iterations.
+    pub const MAXITER: &str = "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT";
+    /// Too many evaluations.
+    pub const MAXFUN: &str = "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT";
+}
+
+enum Stop {
+    Converged(&'static str),
+    Limit(&'static str),
+    Abnormal,
+}
+
+pub(crate) fn minimize_lbfgsb(
+    sf: &mut ScalarFunction<'_, '_>,
+    x0: &[f64],
+    bounds: Option<&[(f64, f64)]>,
+    o: &LbfgsbOptions,
+) -> OptimizeResult {
+    let n = x0.len();
+    let (l, u): (Vec<f64>, Vec<f64>) = match bounds {
+        Some(bs) => bs.iter().copied().unzip(),
+        None => (vec![f64::NEG_INFINITY; n], vec![f64::INFINITY; n]),
+    };
+    let nbd: Vec<u8> = l.iter().zip(&u).map(|(&a, &b)| nbd_of(a, b)).collect();
+    let b = Bounds { l, u, nbd };
+    // `active`: project x0 and classify the variables.
+    let mut x: Vec<f64> = x0.iter().enumerate().map(|(i, &v)| v.max(b.l[i]).min(b.u[i])).collect();
+    let mut iwhere = vec![0i8; n];
+    let mut cnstnd = false;
+    let mut boxed = true;
+    for i in 0..n {
+        if b.nbd[i] != 2 {
+            boxed = false;
+        }
+        if b.nbd[i] == 0 {
+            iwhere[i] = -1;
+        } else {
+            cnstnd = true;
+            iwhere[i] = if b.nbd[i] == 2 && b.u[i] - b.l[i] <= 0.0 { 3 } else { 0 };
+        }
+    }
+    let mut f = sf.fun(&x);
+    let mut g = vec![0.0; n];
+    sf.grad(&x, &mut g);
+    let mut mem = Memory::new(o.m);
+    let mut iter = 0usize;
+    let mut sbgnrm = projgr(&b, &x, &g);
+    let mut updatd = false;
+    let mut free: Vec<usize> = (0..n).collect();
+    let mut active: Vec<usize> = Vec::new();
+    let stop: Stop;
+    if sbgnrm <= o.pgtol {
+        stop = Stop::Converged(messages::CONV_PGTOL);
+    } else {
+        'outer: loop {
+            let col = mem.col();
+            let mut z;
+            let mut c = vec![0.0; 2 * col];
+            if !cnstnd && col > 0 {
+                z = x.clone();
+            } else {
+                match cauchy(&b, &mem, &x, &g, &mut iwhere, sbgnrm) {
+                    Some((zc, cc)) => {
+                        z = zc;
+                        c = cc;
+                    }
+                    None => {
+                        mem.reset();
+                        updatd = false;
+                        continue 'outer;
+                    }
+                }
+                free.clear();
+                active.clear();
+                for i in 0..n {
+                    if iwhere[i] <= 0 {
+                        free.push(i);
+                    } else {
+                        active.push(i);
+                    }
+                }
+            }
+            let _ = updatd;
+            if !free.is_empty() && col > 0 {
+                let Some(wn) = formk(&mem, &free, &active) else {
+                    mem.reset();
+                    updatd = false;
+                    continue 'outer;
+                };
+                // `cmprlb`: r = −Zᵀ(B(z − x) + g).
+                let mut r: Vec<f64>;
+                if !cnstnd {
+                    r = free.iter().map(|&k| -g[k]).collect();
+                } else {
+                    r = free.iter().map(|&k| -mem.theta * (z[k] - x[k]) - g[k]).collect();
+                    let Some(v) = mem.bmv(&c) else {
+                        mem.reset();
+                        updatd = false;
+                        continue 'outer;
+                    };
+                    for j in 0..col {
+                        let a1 = v[j];
+                        let a2 = mem.theta * v[col + j];
+                        for (i, &k) in free.iter().enumerate() {
+                            r[i] += mem.y[j][k] * a1 + mem.s[j][k] * a2;
+                        }
+                    }
+                }
+                if !subsm(&b, &mem, &wn, &free, &mut z, &mut r, &x, &g) {
+                    mem.reset();
+                    updatd = false;
+                    continue 'outer;
+                }
+            }
+            // `lnsrlb`: the line search along d = z − x.
+            let mut d: Vec<f64> = (0..n).map(|i| z[i] - x[i]).collect();
+            let dtd = dot(&d, &d);
+            let dnorm = dtd.sqrt();
+            let mut stpmx = 1e10;
+            if cnstnd {
+                if iter == 0 {
+                    stpmx = 1.0;
+                } else {
+                    for i in 0..n {
+                        let a1 = d[i];
+                        if b.nbd[i] != 0 {
+                            if a1 < 0.0 && b.nbd[i] <= 2 {
+                                let a2 = b.l[i] - x[i];
+                                if a2 >= 0.0 {
+                                    stpmx = 0.0;
+                                } else if a1 * stpmx < a2 {
+                                    stpmx = a2 / a1;
+                                }
+                            } else if a1 > 0.0 && b.nbd[i] >= 2 {
+                                let a2 = b.u[i] - x[i];
+                                if a2 <= 0.0 {
+                                    stpmx = 0.0;
+                                } else if a1 * stpmx > a2 {
+                                    stpmx = a2 / a1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let mut stp = if iter == 0 && !boxed { (1.0 / dnorm).min(stpmx) } else { 1.0 };
+            let t = x.clone();
+            let r_old = g.clone();
+            let fold = f;
+            let mut ifun = 0usize;
+            let mut ls = Dcsrch::new(1e-3, 0.9, 0.1, 0.0, stpmx);
+            let mut task = Task::Start;
+            let mut gd;
+            let mut gdold = 0.0;
+            let mut failed = false;
+            loop {
+                gd = dot(&g, &d);
+                if ifun == 0 {
+                    gdold = gd;
+                    if gd >= 0.0 {
+                        failed = true;
+                        break;
+                    }
+                }
+                let (s, tk) = ls.iterate(stp, f, gd, task);
+                stp = s;
+                task = tk;
+                if matches!(task, Task::Convergence | Task::Warning) {
+                    break;
+                }
+                if task == Task::Error || !stp.is_finite() {
+                    failed = true;
+                    break;
+                }
+                ifun += 1;
+                let iback = ifun - 1;
+                if stp == 1.0 {
+                    x.copy_from_slice(&z);
+                } else {
+                    for i in 0..n {
+                        x[i] = stp * d[i] + t[i];
+                    }
+                }
+                if iback >= o.maxls {
+                    failed = true;
+                    break;
+                }
+                f = sf.fun(&x);
+                sf.grad(&x, &mut g);
+            }
+            if failed {
+                x.copy_from_slice(&t);
+                g.copy_from_slice(&r_old);
+                f = fold;
+                if mem.col() == 0 {
+                    iter += 1;
+                    stop = Stop::Abnormal;
+                    break 'outer;
+                }
+                mem.reset();
+                updatd = false;
+                continue 'outer;
+            }
+            // NEW_X
+            iter += 1;
+            sbgnrm = projgr(&b, &x, &g);
+            if iter >= o.maxiter {
+                stop = Stop::Limit(messages::MAXITER);
+                break;
+            }
+            if sf.nfev > o.maxfun {
+                stop = Stop::Limit(messages::MAXFUN);
+                break;
+            }
+            if sbgnrm <= o.pgtol {
+                stop = Stop::Converged(messages::CONV_PGTOL);
+                break;
+            }
+            let ddum = fold.abs().max(f.abs()).max(1.0);
+            if fold - f <= o.ftol * ddum {
+                stop = Stop::Converged(messages::CONV_FACTR);
+                break;
+            }
+            let y: Vec<f64> = (0..n).map(|i| g[i] - r_old[i]).collect();
+            let rr = dot(&y, &y);
+            let (dr, ddum) = if stp == 1.0 {
+                (gd - gdold, -gdold)
+            } else {
+                for v in d.iter_mut() {
+                    *v *= stp;
+                }
+                ((gd - gdold) * stp, -gdold * stp)
+            };
+            if dr <= f64::EPSILON * ddum {
+                updatd = false;
+                continue;
+            }
+            updatd = true;
+            let sts = if stp == 1.0 { dtd } else { stp * stp * dtd };
+            mem.update(d, y, sts, dr, rr);
+            if !mem.formt() {
+                mem.reset();
+                updatd = false;
+            }
+        }
+    }
+    let mut res = OptimizeResult::new(x, f);
+    match stop {
+        Stop::Converged(msg) => {
+            res.message = msg.into();
+        }
+        Stop::Limit(msg) => {
+            res.message = msg.into();
+            res.status = 1;
+            res.success = false;
+        }
+        Stop::Abnormal => {
+            res.message = messages::ABNORMAL.into();
+            res.status = 2;
+            res.success = false;
+        }
+    }
+    res.jac = Some(g);
+    res.nit = iter;
+    res.nfev = sf.nfev;
+    res.njev = sf.ngev;
+    res
+}

@@ -1,0 +1,317 @@
+//! `minimize`: one entry point for every method, with SciPy's names and defaults.
+
+use std::rc::Rc;
+use std::str::FromStr;
+
+use crate::bfgs::{BfgsOptions, minimize_bfgs};
+use crate::error::{OptimizeError, Result};
+use crate::fd::FiniteDiff;
+use crate::float::{Objective, gradient, hessian_vector_product};
+use crate::lbfgsb::{LbfgsbOptions, minimize_lbfgsb};
+use crate::neldermead::{NmOptions, minimize_neldermead};
+use crate::result::OptimizeResult;
+use crate::scalar_fn::{FunBox, GradBox, HesspBox, ScalarFunction};
+
+/// The minimization methods, named as in `scipy.optimize.minimize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Method {
+    /// `Nelder-Mead`: derivative-free simplex search.
+    NelderMead,
+    /// `Powell`: derivative-free conjugate-direction search with Brent line minimizations.
+    Powell,
+    /// `CG`: nonlinear conjugate gradients (Polak–Ribière+).
+    Cg,
+    /// `BFGS`: quasi-Newton with a dense inverse-Hessian approximation.
+    Bfgs,
+    /// `L-BFGS-B`: limited-memory BFGS with bounds.
+    LBfgsB,
+    /// `Newton-CG`: truncated Newton with Hessian-vector products.
+    NewtonCg,
+    /// `trust-ncg`: Newton conjugate-gradient trust region (Steihaug).
+    TrustNcg,
+}
+
+impl Method {
+    /// SciPy's name of the method.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::NelderMead => "Nelder-Mead",
+            Method::Powell => "Powell",
+            Method::Cg => "CG",
+            Method::Bfgs => "BFGS",
+            Method::LBfgsB => "L-BFGS-B",
+            Method::NewtonCg => "Newton-CG",
+            Method::TrustNcg => "trust-ncg",
+        }
+    }
+
+    /// All methods.
+    pub const ALL: [Method; 7] = [
+        Method::NelderMead,
+        Method::Powell,
+        Method::Cg,
+        Method::Bfgs,
+        Method::LBfgsB,
+        Method::NewtonCg,
+        Method::TrustNcg,
+    ];
+}
+
+impl FromStr for Method {
+    type Err = OptimizeError;
+    /// Parses SciPy's method names, case-insensitively (`nelder-mead`, `bfgs`, `l-bfgs-b`, ...).
+    fn from_str(s: &str) -> Result<Method> {
+        let key = s.trim().to_ascii_lowercase().replace('_', "-");
+        Method::ALL.into_iter().find(|m| m.name().to_ascii_lowercase() == key).ok_or_else(|| {
+            let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+            OptimizeError::InvalidArgument(format!(
+                "unknown method '{s}'; expected one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+}
+
+/// Options of [`Problem::minimize`]. `Default` gives SciPy's defaults for every method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// SciPy's `tol`: sets the method's main tolerance (xatol/fatol, gtol, ftol, xtol).
+    pub tol: Option<f64>,
+    /// Maximum iterations (default per method as SciPy's).
+    pub maxiter: Option<usize>,
+    /// Maximum function evaluations (Nelder–Mead, Powell, L-BFGS-B).
+    pub maxfev: Option<usize>,
+    /// Gradient tolerance (BFGS, CG: inf-norm; L-BFGS-B: projected gradient; trust-ncg:
+    /// 2-norm). Default 1e-5 (1e-4 for trust-ncg), as SciPy's.
+    pub gtol: Option<f64>,
+    /// Nelder–Mead `xatol` (1e-4) and Powell/Newton-CG `xtol`.
+    pub xatol: Option<f64>,
+    /// Nelder–Mead `fatol` (1e-4), L-BFGS-B `ftol` (2.22e-9), Powell `ftol`.
+    pub fatol: Option<f64>,
+    /// Nelder–Mead: adapt the parameters to the dimension (Gao & Han).
+    pub adaptive: bool,
+    /// Nelder–Mead: the initial simplex (n + 1 points).
+    pub initial_simplex: Option<Vec<Vec<f64>>>,
+    /// L-BFGS-B: number of stored correction pairs (10).
+    pub m: usize,
+    /// L-BFGS-B: maximum line-search steps per iteration (20).
+    pub maxls: usize,
+    /// Finite-difference scheme when no gradient is given (default: SciPy's absolute step of
+    /// `jac=None`: sqrt(eps) for BFGS/CG, 1e-8 for L-BFGS-B).
+    pub finite_diff: Option<FiniteDiff>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tol: None,
+            maxiter: None,
+            maxfev: None,
+            gtol: None,
+            xatol: None,
+            fatol: None,
+            adaptive: false,
+            initial_simplex: None,
+            m: 10,
+            maxls: 20,
+            finite_diff: None,
+        }
+    }
+}
+
+/// An objective with its optional derivatives and bounds: what [`Problem::minimize`] solves.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::{Method, Options, Problem};
+///
+/// let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
+/// let grad = |x: &[f64], g: &mut [f64]| {
+///     g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+///     g[1] = 200.0 * (x[1] - x[0] * x[0]);
+/// };
+/// let res = Problem::new(rosen).with_gradient(grad).minimize(&[-1.2, 1.0], Method::Bfgs, &Options::default())?;
+/// assert!(res.success);
+/// assert!((res.x[0] - 1.0).abs() < 1e-5 && (res.x[1] - 1.0).abs() < 1e-5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Problem<'a> {
+    fun: FunBox<'a>,
+    grad: Option<GradBox<'a>>,
+    hessp: Option<HesspBox<'a>>,
+    bounds: Option<Vec<(f64, f64)>>,
+}
+
+impl<'a> Problem<'a> {
+    /// A problem with objective `fun` and no derivatives (finite differences where needed).
+    pub fn new(fun: impl FnMut(&[f64]) -> f64 + 'a) -> Self {
+        Problem { fun: Box::new(fun), grad: None, hessp: None, bounds: None }
+    }
+
+    /// A problem whose gradient and Hessian-vector products come from forward-mode automatic
+    /// differentiation of a generic objective.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::float::{Float, Objective};
+    /// use fastsci_optimize::{Method, Options, Problem};
+    ///
+    /// struct Quad;
+    /// impl Objective for Quad {
+    ///     fn eval<T: Float>(&self, x: &[T]) -> T {
+    ///         (x[0] - 3.0) * (x[0] - 3.0) + (x[1] + 1.0).powi(4)
+    ///     }
+    /// }
+    /// let res = Problem::from_objective(Quad).minimize(&[0.0, 0.0], Method::NewtonCg, &Options::default())?;
+    /// assert!((res.x[0] - 3.0).abs() < 1e-4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_objective<O: Objective + 'a>(objective: O) -> Self {
+        let o = Rc::new(objective);
+        let (o1, o2, o3) = (Rc::clone(&o), Rc::clone(&o), o);
+        Problem {
+            fun: Box::new(move |x: &[f64]| o1.eval(x)),
+            grad: Some(Box::new(move |x: &[f64], g: &mut [f64]| {
+                gradient(&*o2, x, g);
+            })),
+            hessp: Some(Box::new(move |x: &[f64], v: &[f64], out: &mut [f64]| {
+                hessian_vector_product(&*o3, x, v, out)
+            })),
+            bounds: None,
+        }
+    }
+
+    /// Supplies the gradient: `grad(x, g)` writes ∇f(x) into `g`.
+    pub fn with_gradient(mut self, grad: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
+        self.grad = Some(Box::new(grad));
+        self
+    }
+
+    /// Supplies Hessian-vector products: `hessp(x, v, out)` writes ∇²f(x)·v into `out`.
+    pub fn with_hessp(mut self, hessp: impl FnMut(&[f64], &[f64], &mut [f64]) + 'a) -> Self {
+        self.hessp = Some(Box::new(hessp));
+        self
+    }
+
+    /// Box bounds `(lower, upper)` per variable; infinite values mean unbounded. Used by
+    /// L-BFGS-B, Nelder–Mead and Powell (by clipping), and by finite differences.
+    pub fn with_bounds(mut self, bounds: &[(f64, f64)]) -> Self {
+        self.bounds = Some(bounds.to_vec());
+        self
+    }
+
+    /// Minimizes from `x0` with `method`.
+    ///
+    /// # Errors
+    /// [`OptimizeError::EmptyStart`], [`OptimizeError::LengthMismatch`] when the bounds do not
+    /// fit `x0`, [`OptimizeError::InvalidBounds`], and [`OptimizeError::Missing`] for methods
+    /// that need derivatives not supplied (Newton-CG and trust-ncg need a gradient).
+    pub fn minimize(&mut self, x0: &[f64], method: Method, opts: &Options) -> Result<OptimizeResult> {
+        let n = x0.len();
+        if n == 0 {
+            return Err(OptimizeError::EmptyStart);
+        }
+        if let Some(b) = &self.bounds {
+            if b.len() != n {
+                return Err(OptimizeError::LengthMismatch { what: "bounds", expected: n, got: b.len() });
+            }
+            for (i, &(lo, hi)) in b.iter().enumerate() {
+                if lo.is_nan() || hi.is_nan() || lo > hi {
+                    return Err(OptimizeError::InvalidBounds { index: i, lower: lo, upper: hi });
+                }
+            }
+        }
+        let bounds = self.bounds.as_deref();
+        let default_gtol = if method == Method::TrustNcg { 1e-4 } else { 1e-5 };
+        let gtol = opts.gtol.or(opts.tol).unwrap_or(default_gtol);
+        match method {
+            Method::NelderMead => {
+                let o = NmOptions {
+                    xatol: opts.xatol.or(opts.tol).unwrap_or(1e-4),
+                    fatol: opts.fatol.or(opts.tol).unwrap_or(1e-4),
+                    maxiter: opts.maxiter,
+                    maxfev: opts.maxfev,
+                    adaptive: opts.adaptive,
+                    initial_simplex: opts.initial_simplex.clone(),
+                };
+                if let Some(s) = &o.initial_simplex
+                    && (s.len() != n + 1 || s.iter().any(|p| p.len() != n))
+                {
+                    return Err(OptimizeError::InvalidArgument(format!(
+                        "initial_simplex must have {} points of length {n}",
+                        n + 1
+                    )));
+                }
+                Ok(minimize_neldermead(&mut *self.fun, x0, bounds, &o))
+            }
+            Method::Powell => Ok(crate::powell::minimize_powell(
+                &mut *self.fun,
+                x0,
+                bounds,
+                opts.xatol.or(opts.tol).unwrap_or(1e-4),
+                opts.fatol.or(opts.tol).unwrap_or(1e-4),
+                opts.maxiter,
+                opts.maxfev,
+            )),
+            Method::Bfgs | Method::Cg => {
+                let fd = opts.finite_diff.unwrap_or(FiniteDiff::Absolute(f64::EPSILON.sqrt()));
+                let mut sf = ScalarFunction::new(&mut self.fun, self.grad.as_mut(), fd, bounds);
+                let maxiter = opts.maxiter.unwrap_or(200 * n);
+                if method == Method::Bfgs {
+                    let o = BfgsOptions { gtol, maxiter, c1: 1e-4, c2: 0.9, xrtol: 0.0 };
+                    Ok(minimize_bfgs(&mut sf, x0, &o))
+                } else {
+                    Ok(crate::cg::minimize_cg(&mut sf, x0, gtol, maxiter))
+                }
+            }
+            Method::LBfgsB => {
+                let fd = opts.finite_diff.unwrap_or(FiniteDiff::Absolute(1e-8));
+                let mut sf = ScalarFunction::new(&mut self.fun, self.grad.as_mut(), fd, bounds);
+                let o = LbfgsbOptions {
+                    m: opts.m.max(1),
+                    ftol: opts.fatol.or(opts.tol).unwrap_or(2.220446049250313e-09),
+                    pgtol: gtol,
+                    maxfun: opts.maxfev.unwrap_or(15000),
+                    maxiter: opts.maxiter.unwrap_or(15000),
+                    maxls: opts.maxls,
+                };
+                Ok(minimize_lbfgsb(&mut sf, x0, bounds, &o))
+            }
+            Method::NewtonCg | Method::TrustNcg => {
+                if self.grad.is_none() {
+                    return Err(OptimizeError::Missing { method: method.name(), what: "a gradient (jac)" });
+                }
+                let fd = FiniteDiff::TwoPoint;
+                let mut sf = ScalarFunction::new(&mut self.fun, self.grad.as_mut(), fd, bounds);
+                let maxiter = opts.maxiter.unwrap_or(200 * n);
+                if method == Method::NewtonCg {
+                    let xtol = opts.xatol.or(opts.tol).unwrap_or(1e-5);
+                    Ok(crate::newton::minimize_newton_cg(&mut sf, self.hessp.as_mut(), x0, xtol, maxiter))
+                } else {
+                    Ok(crate::newton::minimize_trust_ncg(&mut sf, self.hessp.as_mut(), x0, gtol, maxiter))
+                }
+            }
+        }
+    }
+}
+
+/// Minimizes `fun` from `x0` with `method` and default options, finite-difference gradients
+/// where the method needs them. A shortcut for [`Problem::new`]`(fun).minimize(...)`.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::{minimize, Method};
+/// let res = minimize(|x: &[f64]| (x[0] - 2.0).powi(2) + (x[1] + 1.0).powi(2), &[0.0, 0.0], Method::NelderMead)?;
+/// assert!((res.x[0] - 2.0).abs() < 1e-3 && (res.x[1] + 1.0).abs() < 1e-3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`Problem::minimize`].
+pub fn minimize(fun: impl FnMut(&[f64]) -> f64, x0: &[f64], method: Method) -> Result<OptimizeResult> {
+    Problem::new(fun).minimize(x0, method, &Options::default())
+}

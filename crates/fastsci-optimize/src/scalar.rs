@@ -1,0 +1,795 @@
+//! Scalar problems: `minimize_scalar` (Brent, bounded) and `root_scalar` (brentq, ridder,
+//! bisect, newton, secant, halley), with SciPy's algorithms and defaults.
+
+use crate::error::{OptimizeError, Result};
+
+/// The result of a one-dimensional minimization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalarResult {
+    /// The minimizer.
+    pub x: f64,
+    /// f at `x`.
+    pub fun: f64,
+    /// Iterations.
+    pub nit: usize,
+    /// Function evaluations.
+    pub nfev: usize,
+    /// Whether the tolerance was met.
+    pub success: bool,
+    /// Why it stopped.
+    pub message: String,
+}
+
+/// How [`minimize_scalar`] searches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScalarMethod {
+    /// Brent's method from a bracket found by downhill search from `(a, b)` (SciPy's
+    /// default bracket `(0, 1)`).
+    Brent {
+        /// Two starting points of the bracket search.
+        bracket: (f64, f64),
+    },
+    /// Brent's method on the interval `[lo, hi]` (`method='bounded'`, `xatol = 1e-5`).
+    Bounded {
+        /// Lower end.
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+    },
+}
+
+/// A bracket `(xa, xb, xc)` with f(xb) below f(xa), f(xc), from SciPy's `bracket`.
+pub(crate) struct Bracket {
+    pub xa: f64,
+    pub xb: f64,
+    pub xc: f64,
+    pub fa: f64,
+    pub fb: f64,
+    pub fc: f64,
+    pub nfev: usize,
+    pub valid: bool,
+}
+
+/// SciPy's `bracket`: golden-ratio growth with parabolic extrapolation.
+pub(crate) fn bracket(f: &mut dyn FnMut(f64) -> f64, xa: f64, xb: f64) -> Bracket {
+    const GOLD: f64 = 1.618034;
+    const SMALL: f64 = 1e-21;
+    const GROW: f64 = 110.0;
+    let (mut xa, mut xb) = (xa, xb);
+    let mut fa = f(xa);
+    let mut fb = f(xb);
+    if fa < fb {
+        std::mem::swap(&mut xa, &mut xb);
+        std::mem::swap(&mut fa, &mut fb);
+    }
+    let mut xc = xb + GOLD * (xb - xa);
+    let mut fc = f(xc);
+    let mut nfev = 3;
+    let mut iter = 0;
+    while fc < fb {
+        let tmp1 = (xb - xa) * (fb - fc);
+        let tmp2 = (xb - xc) * (fb - fa);
+        let val = tmp2 - tmp1;
+        let denom = if val.abs() < SMALL { 2.0 * SMALL } else { 2.0 * val };
+        let mut w = xb - ((xb - xc) * tmp2 - (xb - xa) * tmp1) / denom;
+        let wlim = xb + GROW * (xc - xb);
+        if iter > 1000 {
+            break;
+        }
+        iter += 1;
+        let mut fw;
+        if (w - xc) * (xb - w) > 0.0 {
+            fw = f(w);
+            nfev += 1;
+            if fw < fc {
+                xa = xb;
+                xb = w;
+                fa = fb;
+                fb = fw;
+                break;
+            } else if fw > fb {
+                xc = w;
+                fc = fw;
+                break;
+            }
+            w = xc + GOLD * (xc - xb);
+            fw = f(w);
+            nfev += 1;
+        } else if (w - wlim) * (wlim - xc) >= 0.0 {
+            w = wlim;
+            fw = f(w);
+            nfev += 1;
+        } else if (w - wlim) * (xc - w) > 0.0 {
+            fw = f(w);
+            nfev += 1;
+            if fw < fc {
+                xb = xc;
+                xc = w;
+                w = xc + GOLD * (xc - xb);
+                fb = fc;
+                fc = fw;
+                fw = f(w);
+                nfev += 1;
+            }
+        } else {
+            w = xc + GOLD * (xc - xb);
+            fw = f(w);
+            nfev += 1;
+        }
+        xa = xb;
+        xb = xc;
+        xc = w;
+        fa = fb;
+        fb = fc;
+        fc = fw;
+    }
+    let cond1 = (fb < fc && fb <= fa) || (fb < fa && fb <= fc);
+    let cond2 = (xa < xb && xb < xc) || (xc < xb && xb < xa);
+    let cond3 = xa.is_finite() && xb.is_finite() && xc.is_finite();
+    Bracket { xa, xb, xc, fa, fb, fc, nfev, valid: cond1 && cond2 && cond3 }
+}
+
+/// Brent's minimization in a bracket (SciPy's `Brent.optimize`), `tol` relative.
+pub(crate) fn brent_core(
+    f: &mut dyn FnMut(f64) -> f64,
+    br: &Bracket,
+    tol: f64,
+    maxiter: usize,
+) -> ScalarResult {
+    const MINTOL: f64 = 1.0e-11;
+    const CG: f64 = 0.381_966_0;
+    let (mut x, mut w, mut v) = (br.xb, br.xb, br.xb);
+    let (mut fx, mut fw, mut fv) = (br.fb, br.fb, br.fb);
+    let (mut a, mut b) = if br.xa < br.xc { (br.xa, br.xc) } else { (br.xc, br.xa) };
+    let mut deltax: f64 = 0.0;
+    let mut rat: f64 = 0.0;
+    let mut nfev = br.nfev;
+    let mut iter = 0;
+    while iter < maxiter {
+        let tol1 = tol * x.abs() + MINTOL;
+        let tol2 = 2.0 * tol1;
+        let xmid = 0.5 * (a + b);
+        if (x - xmid).abs() < tol2 - 0.5 * (b - a) {
+            break;
+        }
+        if deltax.abs() <= tol1 {
+            deltax = if x >= xmid { a - x } else { b - x };
+            rat = CG * deltax;
+        } else {
+            let tmp1 = (x - w) * (fx - fv);
+            let mut tmp2 = (x - v) * (fx - fw);
+            let mut p = (x - v) * tmp2 - (x - w) * tmp1;
+            tmp2 = 2.0 * (tmp2 - tmp1);
+            if tmp2 > 0.0 {
+                p = -p;
+            }
+            tmp2 = tmp2.abs();
+            let dx_temp = deltax;
+            deltax = rat;
+            if p > tmp2 * (a - x) && p < tmp2 * (b - x) && p.abs() < (0.5 * tmp2 * dx_temp).abs() {
+                rat = p / tmp2;
+                let u = x + rat;
+                if (u - a) < tol2 || (b - u) < tol2 {
+                    rat = if xmid - x >= 0.0 { tol1 } else { -tol1 };
+                }
+            } else {
+                deltax = if x >= xmid { a - x } else { b - x };
+                rat = CG * deltax;
+            }
+        }
+        let u = if rat.abs() < tol1 { if rat >= 0.0 { x + tol1 } else { x - tol1 } } else { x + rat };
+        let fu = f(u);
+        nfev += 1;
+        if fu > fx {
+            if u < x {
+                a = u;
+            } else {
+                b = u;
+            }
+            if fu <= fw || w == x {
+                v = w;
+                w = u;
+                fv = fw;
+                fw = fu;
+            } else if fu <= fv || v == x || v == w {
+                v = u;
+                fv = fu;
+            }
+        } else {
+            if u >= x {
+                a = x;
+            } else {
+                b = x;
+            }
+            v = w;
+            w = x;
+            x = u;
+            fv = fw;
+            fw = fx;
+            fx = fu;
+        }
+        iter += 1;
+    }
+    let success = iter < maxiter && !x.is_nan() && !fx.is_nan();
+    ScalarResult {
+        x,
+        fun: fx,
+        nit: iter,
+        nfev,
+        success,
+        message: if success {
+            "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = 1.48e-08 )".into()
+        } else {
+            "Maximum number of iterations exceeded".into()
+        },
+    }
+}
+
+/// SciPy's `_minimize_scalar_bounded` (Brent's fmin on an interval).
+pub(crate) fn bounded_core(
+    f: &mut dyn FnMut(f64) -> f64,
+    lo: f64,
+    hi: f64,
+    xatol: f64,
+    maxfun: usize,
+) -> ScalarResult {
+    let sqrt_eps = 2.2e-16f64.sqrt();
+    let golden_mean = 0.5 * (3.0 - 5f64.sqrt());
+    let (mut a, mut b) = (lo, hi);
+    let mut fulc = a + golden_mean * (b - a);
+    let mut nfc = fulc;
+    let mut xf = fulc;
+    let mut rat: f64 = 0.0;
+    let mut e: f64 = 0.0;
+    let mut fx = f(xf);
+    let mut num = 1;
+    let mut fu = f64::INFINITY;
+    let mut ffulc = fx;
+    let mut fnfc = fx;
+    let mut xm = 0.5 * (a + b);
+    let mut tol1 = sqrt_eps * xf.abs() + xatol / 3.0;
+    let mut tol2 = 2.0 * tol1;
+    let mut flag = 0;
+    let sign = |v: f64| -> f64 {
+        if v > 0.0 {
+            1.0
+        } else if v < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    };
+    while (xf - xm).abs() > tol2 - 0.5 * (b - a) {
+        let mut golden = true;
+        if e.abs() > tol1 {
+            golden = false;
+            let mut r = (xf - nfc) * (fx - ffulc);
+            let mut q = (xf - fulc) * (fx - fnfc);
+            let mut p = (xf - fulc) * q - (xf - nfc) * r;
+            q = 2.0 * (q - r);
+            if q > 0.0 {
+                p = -p;
+            }
+            q = q.abs();
+            r = e;
+            e = rat;
+            if p.abs() < (0.5 * q * r).abs() && p > q * (a - xf) && p < q * (b - xf) {
+                rat = p / q;
+                let x = xf + rat;
+                if (x - a) < tol2 || (b - x) < tol2 {
+                    let si = sign(xm - xf) + if xm - xf == 0.0 { 1.0 } else { 0.0 };
+                    rat = tol1 * si;
+                }
+            } else {
+                golden = true;
+            }
+        }
+        if golden {
+            e = if xf >= xm { a - xf } else { b - xf };
+            rat = golden_mean * e;
+        }
+        let si = sign(rat) + if rat == 0.0 { 1.0 } else { 0.0 };
+        let x = xf + si * rat.abs().max(tol1);
+        fu = f(x);
+        num += 1;
+        if fu <= fx {
+            if x >= xf {
+                a = xf;
+            } else {
+                b = xf;
+            }
+            fulc = nfc;
+            ffulc = fnfc;
+            nfc = xf;
+            fnfc = fx;
+            xf = x;
+            fx = fu;
+        } else {
+            if x < xf {
+                a = x;
+            } else {
+                b = x;
+            }
+            if fu <= fnfc || nfc == xf {
+                fulc = nfc;
+                ffulc = fnfc;
+                nfc = x;
+                fnfc = fu;
+            } else if fu <= ffulc || fulc == xf || fulc == nfc {
+                fulc = x;
+                ffulc = fu;
+            }
+        }
+        xm = 0.5 * (a + b);
+        tol1 = sqrt_eps * xf.abs() + xatol / 3.0;
+        tol2 = 2.0 * tol1;
+        if num >= maxfun {
+            flag = 1;
+            break;
+        }
+    }
+    if xf.is_nan() || fx.is_nan() || fu.is_nan() {
+        flag = 2;
+    }
+    ScalarResult {
+        x: xf,
+        fun: fx,
+        nit: num,
+        nfev: num,
+        success: flag == 0,
+        message: match flag {
+            0 => "Solution found.",
+            1 => "Maximum number of function calls reached.",
+            _ => "NaN result encountered.",
+        }
+        .into(),
+    }
+}
+
+/// Minimizes a function of one variable, as `scipy.optimize.minimize_scalar`.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::scalar::{minimize_scalar, ScalarMethod};
+/// let r = minimize_scalar(|x| (x - 2.0).powi(2) + 1.0, ScalarMethod::Brent { bracket: (0.0, 1.0) })?;
+/// assert!((r.x - 2.0).abs() < 1e-7 && (r.fun - 1.0).abs() < 1e-12);
+/// let r = minimize_scalar(|x: f64| x.sin(), ScalarMethod::Bounded { lo: 0.0, hi: 6.0 })?;
+/// assert!((r.x - 3.0 * std::f64::consts::FRAC_PI_2).abs() < 1e-4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`OptimizeError::InvalidBounds`] when `lo > hi` or not finite for `Bounded`.
+pub fn minimize_scalar(mut f: impl FnMut(f64) -> f64, method: ScalarMethod) -> Result<ScalarResult> {
+    match method {
+        ScalarMethod::Brent { bracket: (a, b) } => {
+            let br = bracket(&mut f, a, b);
+            if !br.valid {
+                let (x, fun) = best_of(&br);
+                return Ok(ScalarResult {
+                    x,
+                    fun,
+                    nit: 0,
+                    nfev: br.nfev,
+                    success: false,
+                    message: "The algorithm terminated without finding a valid bracket. Consider trying different initial points.".into(),
+                });
+            }
+            Ok(brent_core(&mut f, &br, 1.48e-8, 500))
+        }
+        ScalarMethod::Bounded { lo, hi } => {
+            if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+                return Err(OptimizeError::InvalidBounds { index: 0, lower: lo, upper: hi });
+            }
+            Ok(bounded_core(&mut f, lo, hi, 1e-5, 500))
+        }
+    }
+}
+
+pub(crate) fn best_of(br: &Bracket) -> (f64, f64) {
+    let mut best = (br.xa, br.fa);
+    for (x, fx) in [(br.xb, br.fb), (br.xc, br.fc)] {
+        if fx < best.1 {
+            best = (x, fx);
+        }
+    }
+    best
+}
+
+/// The result of a scalar root search (`RootResults`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootResult {
+    /// The root.
+    pub root: f64,
+    /// Iterations.
+    pub iterations: usize,
+    /// Function (and derivative) evaluations.
+    pub function_calls: usize,
+    /// Whether the tolerance was met.
+    pub converged: bool,
+    /// `"converged"` or why not.
+    pub flag: String,
+}
+
+/// The scalar root finders of `scipy.optimize.root_scalar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootMethod {
+    /// Brent's method with inverse quadratic interpolation (bracket).
+    Brentq,
+    /// Ridders' method (bracket).
+    Ridder,
+    /// Bisection (bracket).
+    Bisect,
+    /// Newton–Raphson (needs f').
+    Newton,
+    /// Secant method from x0 (and x1).
+    Secant,
+    /// Halley's method (needs f' and f'').
+    Halley,
+}
+
+/// Tolerances of [`root_scalar`] (SciPy's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RootOptions {
+    /// Absolute tolerance (2e-12 for bracketing methods, 1.48e-8 for Newton-type).
+    pub xtol: Option<f64>,
+    /// Relative tolerance (4 eps for bracketing methods, 0 for Newton-type).
+    pub rtol: Option<f64>,
+    /// Maximum iterations (100 bracketing, 50 Newton-type).
+    pub maxiter: Option<usize>,
+}
+
+/// Where a scalar root search starts and the derivatives it may use.
+pub struct RootProblem<'a> {
+    /// The function.
+    pub f: Box<dyn FnMut(f64) -> f64 + 'a>,
+    /// Its first derivative (Newton, Halley).
+    pub fprime: Option<Box<dyn FnMut(f64) -> f64 + 'a>>,
+    /// Its second derivative (Halley).
+    pub fprime2: Option<Box<dyn FnMut(f64) -> f64 + 'a>>,
+    /// A bracket `[a, b]` with a sign change (brentq, ridder, bisect).
+    pub bracket: Option<(f64, f64)>,
+    /// A starting point (newton, secant, halley).
+    pub x0: Option<f64>,
+    /// A second starting point (secant).
+    pub x1: Option<f64>,
+}
+
+impl<'a> RootProblem<'a> {
+    /// A problem for `f` and nothing else set.
+    pub fn new(f: impl FnMut(f64) -> f64 + 'a) -> Self {
+        RootProblem { f: Box::new(f), fprime: None, fprime2: None, bracket: None, x0: None, x1: None }
+    }
+    /// Sets the bracket.
+    pub fn bracket(mut self, a: f64, b: f64) -> Self {
+        self.bracket = Some((a, b));
+        self
+    }
+    /// Sets the starting point.
+    pub fn x0(mut self, x0: f64) -> Self {
+        self.x0 = Some(x0);
+        self
+    }
+    /// Sets the second starting point (secant).
+    pub fn x1(mut self, x1: f64) -> Self {
+        self.x1 = Some(x1);
+        self
+    }
+    /// Sets f'.
+    pub fn fprime(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
+        self.fprime = Some(Box::new(d));
+        self
+    }
+    /// Sets f''.
+    pub fn fprime2(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
+        self.fprime2 = Some(Box::new(d));
+        self
+    }
+}
+
+fn root_result(root: f64, iterations: usize, calls: usize, converged: bool, flag: &str) -> RootResult {
+    RootResult { root, iterations, function_calls: calls, converged, flag: flag.into() }
+}
+
+/// Finds a root of a scalar function, as `scipy.optimize.root_scalar`.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::scalar::{root_scalar, RootMethod, RootOptions, RootProblem};
+/// let p = RootProblem::new(|x: f64| x * x - 2.0).bracket(0.0, 2.0);
+/// let r = root_scalar(p, RootMethod::Brentq, &RootOptions::default())?;
+/// assert!(r.converged && (r.root - 2f64.sqrt()).abs() < 1e-12);
+/// let p = RootProblem::new(|x: f64| x * x - 2.0).fprime(|x| 2.0 * x).x0(1.0);
+/// let r = root_scalar(p, RootMethod::Newton, &RootOptions::default())?;
+/// assert!((r.root - 2f64.sqrt()).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`OptimizeError::Missing`] when the method needs a bracket, start or derivative that was not
+/// given; [`OptimizeError::NoSignChange`] when the bracket has no sign change.
+pub fn root_scalar(mut p: RootProblem<'_>, method: RootMethod, o: &RootOptions) -> Result<RootResult> {
+    match method {
+        RootMethod::Brentq | RootMethod::Ridder | RootMethod::Bisect => {
+            let (a, b) = p
+                .bracket
+                .ok_or(OptimizeError::Missing { method: "bracketing root finders", what: "a bracket" })?;
+            let xtol = o.xtol.unwrap_or(2e-12);
+            let rtol = o.rtol.unwrap_or(4.0 * f64::EPSILON);
+            let maxiter = o.maxiter.unwrap_or(100);
+            if xtol.is_nan() || xtol <= 0.0 || rtol < 4.0 * f64::EPSILON {
+                return Err(OptimizeError::InvalidArgument("xtol must be > 0 and rtol >= 4 eps".into()));
+            }
+            let f = &mut *p.f;
+            match method {
+                RootMethod::Brentq => brentq(f, a, b, xtol, rtol, maxiter),
+                RootMethod::Ridder => ridder(f, a, b, xtol, rtol, maxiter),
+                _ => bisect(f, a, b, xtol, rtol, maxiter),
+            }
+        }
+        RootMethod::Newton | RootMethod::Halley | RootMethod::Secant => {
+            let x0 = p.x0.ok_or(OptimizeError::Missing { method: "Newton-type root finders", what: "x0" })?;
+            let tol = o.xtol.unwrap_or(1.48e-8);
+            let rtol = o.rtol.unwrap_or(0.0);
+            let maxiter = o.maxiter.unwrap_or(50);
+            if method == RootMethod::Secant {
+                return Ok(secant(&mut *p.f, x0, p.x1, tol, rtol, maxiter));
+            }
+            let fp = p
+                .fprime
+                .as_mut()
+                .ok_or(OptimizeError::Missing { method: "newton/halley", what: "fprime" })?;
+            let mut fp2 = if method == RootMethod::Halley {
+                Some(p.fprime2.as_mut().ok_or(OptimizeError::Missing { method: "halley", what: "fprime2" })?)
+            } else {
+                None
+            };
+            let f = &mut *p.f;
+            let mut p0 = x0;
+            let mut calls = 0;
+            for itr in 0..maxiter {
+                let fval = f(p0);
+                calls += 1;
+                if fval == 0.0 {
+                    return Ok(root_result(p0, itr + 1, calls, true, "converged"));
+                }
+                let fder = fp(p0);
+                calls += 1;
+                if fder == 0.0 {
+                    return Ok(root_result(p0, itr + 1, calls, false, "Derivative was zero."));
+                }
+                let mut step = fval / fder;
+                if let Some(d2) = fp2.as_mut() {
+                    let fder2 = d2(p0);
+                    calls += 1;
+                    let adj = step * fder2 / fder / 2.0;
+                    if adj.abs() < 1.0 {
+                        step /= 1.0 - adj;
+                    }
+                }
+                let pn = p0 - step;
+                if (pn - p0).abs() <= tol + rtol * p0.abs() {
+                    return Ok(root_result(pn, itr + 1, calls, true, "converged"));
+                }
+                p0 = pn;
+            }
+            Ok(root_result(p0, maxiter, calls, false, "convergence error"))
+        }
+    }
+}
+
+fn check_bracket(fa: f64, fb: f64) -> Result<()> {
+    if fa.is_nan() || fb.is_nan() || fa.signum() == fb.signum() && fa != 0.0 && fb != 0.0 {
+        return Err(OptimizeError::NoSignChange { fa, fb });
+    }
+    Ok(())
+}
+
+fn brentq(
+    f: &mut dyn FnMut(f64) -> f64,
+    xa: f64,
+    xb: f64,
+    xtol: f64,
+    rtol: f64,
+    iter: usize,
+) -> Result<RootResult> {
+    let (mut xpre, mut xcur) = (xa, xb);
+    let (mut xblk, mut fblk, mut spre, mut scur) = (0.0, 0.0, 0.0, 0.0);
+    let mut fpre = f(xpre);
+    let mut fcur = f(xcur);
+    let mut calls = 2;
+    check_bracket(fpre, fcur)?;
+    if fpre == 0.0 {
+        return Ok(root_result(xpre, 0, calls, true, "converged"));
+    }
+    if fcur == 0.0 {
+        return Ok(root_result(xcur, 0, calls, true, "converged"));
+    }
+    for i in 0..iter {
+        if fpre != 0.0 && fcur != 0.0 && (fpre.is_sign_negative() != fcur.is_sign_negative()) {
+            xblk = xpre;
+            fblk = fpre;
+            spre = xcur - xpre;
+            scur = spre;
+        }
+        if fblk.abs() < fcur.abs() {
+            xpre = xcur;
+            xcur = xblk;
+            xblk = xpre;
+            fpre = fcur;
+            fcur = fblk;
+            fblk = fpre;
+        }
+        let delta = (xtol + rtol * xcur.abs()) / 2.0;
+        let sbis = (xblk - xcur) / 2.0;
+        if fcur == 0.0 || sbis.abs() < delta {
+            return Ok(root_result(xcur, i + 1, calls, true, "converged"));
+        }
+        if spre.abs() > delta && fcur.abs() < fpre.abs() {
+            let stry = if xpre == xblk {
+                -fcur * (xcur - xpre) / (fcur - fpre)
+            } else {
+                let dpre = (fpre - fcur) / (xpre - xcur);
+                let dblk = (fblk - fcur) / (xblk - xcur);
+                -fcur * (fblk * dblk - fpre * dpre) / (dblk * dpre * (fblk - fpre))
+            };
+            if 2.0 * stry.abs() < spre.abs().min(3.0 * sbis.abs() - delta) {
+                spre = scur;
+                scur = stry;
+            } else {
+                spre = sbis;
+                scur = sbis;
+            }
+        } else {
+            spre = sbis;
+            scur = sbis;
+        }
+        xpre = xcur;
+        fpre = fcur;
+        if scur.abs() > delta {
+            xcur += scur;
+        } else {
+            xcur += if sbis > 0.0 { delta } else { -delta };
+        }
+        fcur = f(xcur);
+        calls += 1;
+    }
+    Ok(root_result(xcur, iter, calls, false, "convergence error"))
+}
+
+fn bisect(
+    f: &mut dyn FnMut(f64) -> f64,
+    xa: f64,
+    xb: f64,
+    xtol: f64,
+    rtol: f64,
+    iter: usize,
+) -> Result<RootResult> {
+    let fa = f(xa);
+    let fb = f(xb);
+    let mut calls = 2;
+    check_bracket(fa, fb)?;
+    if fa == 0.0 {
+        return Ok(root_result(xa, 0, calls, true, "converged"));
+    }
+    if fb == 0.0 {
+        return Ok(root_result(xb, 0, calls, true, "converged"));
+    }
+    let mut xa = xa;
+    let mut dm = xb - xa;
+    let mut xm = xa;
+    for i in 0..iter {
+        dm *= 0.5;
+        xm = xa + dm;
+        let fm = f(xm);
+        calls += 1;
+        if fm * fa >= 0.0 {
+            xa = xm;
+        }
+        if fm == 0.0 || dm.abs() < xtol + rtol * xm.abs() {
+            return Ok(root_result(xm, i + 1, calls, true, "converged"));
+        }
+    }
+    Ok(root_result(xm, iter, calls, false, "convergence error"))
+}
+
+fn ridder(
+    f: &mut dyn FnMut(f64) -> f64,
+    xa: f64,
+    xb: f64,
+    xtol: f64,
+    rtol: f64,
+    iter: usize,
+) -> Result<RootResult> {
+    let (mut xa, mut xb) = (xa, xb);
+    let mut fa = f(xa);
+    let mut fb = f(xb);
+    let mut calls = 2;
+    check_bracket(fa, fb)?;
+    if fa == 0.0 {
+        return Ok(root_result(xa, 0, calls, true, "converged"));
+    }
+    if fb == 0.0 {
+        return Ok(root_result(xb, 0, calls, true, "converged"));
+    }
+    let mut tol = xtol;
+    let mut xn = xa;
+    for i in 0..iter {
+        let dm = 0.5 * (xb - xa);
+        let xm = xa + dm;
+        let fm = f(xm);
+        let dn = (fb - fa).signum() * dm * fm / (fm * fm - fa * fb).sqrt();
+        xn = xm - dn.signum() * dn.abs().min(dm.abs() - 0.5 * tol);
+        let fnv = f(xn);
+        calls += 2;
+        if fnv * fm < 0.0 {
+            xa = xn;
+            fa = fnv;
+            xb = xm;
+            fb = fm;
+        } else if fnv * fa < 0.0 {
+            xb = xn;
+            fb = fnv;
+        } else {
+            xa = xn;
+            fa = fnv;
+        }
+        tol = xtol + rtol * xn.abs();
+        if fnv == 0.0 || (xb - xa).abs() < tol {
+            return Ok(root_result(xn, i + 1, calls, true, "converged"));
+        }
+    }
+    Ok(root_result(xn, iter, calls, false, "convergence error"))
+}
+
+fn secant(
+    f: &mut dyn FnMut(f64) -> f64,
+    x0: f64,
+    x1: Option<f64>,
+    tol: f64,
+    rtol: f64,
+    maxiter: usize,
+) -> RootResult {
+    let mut p0 = x0;
+    let mut p1 = x1.unwrap_or_else(|| {
+        let eps = 1e-4;
+        let p = x0 * (1.0 + eps);
+        p + if p >= 0.0 { eps } else { -eps }
+    });
+    let mut q0 = f(p0);
+    let mut q1 = f(p1);
+    let mut calls = 2;
+    if q1.abs() < q0.abs() {
+        std::mem::swap(&mut p0, &mut p1);
+        std::mem::swap(&mut q0, &mut q1);
+    }
+    for itr in 0..maxiter {
+        if q1 == q0 {
+            let p = (p1 + p0) / 2.0;
+            let ok = p1 == p0;
+            return root_result(
+                p,
+                itr + 1,
+                calls,
+                ok,
+                if ok { "converged" } else { "Tolerance reached; f(x0) == f(x1)." },
+            );
+        }
+        let p = if q1.abs() > q0.abs() {
+            (-q0 / q1 * p1 + p0) / (1.0 - q0 / q1)
+        } else {
+            (-q1 / q0 * p0 + p1) / (1.0 - q1 / q0)
+        };
+        if (p - p1).abs() <= tol + rtol * p1.abs() {
+            return root_result(p, itr + 1, calls, true, "converged");
+        }
+        p0 = p1;
+        q0 = q1;
+        p1 = p;
+        q1 = f(p1);
+        calls += 1;
+    }
+    root_result(p1, maxiter, calls, false, "convergence error")
+}
