@@ -1,0 +1,3 @@
+//! Integration tests of fastsci-array, one module per area.
+
+mod it;
