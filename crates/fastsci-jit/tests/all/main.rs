@@ -1,0 +1,3 @@
+//! Integration tests of fastsci-jit (one binary, one module per area).
+
+mod expression;
