@@ -1,9 +1,21 @@
 //! Tour section: reference workload 8, the end-to-end heat-conduction fit.
 
+use fastsci_pipeline::JobConfig;
+
 use super::Report;
 use crate::error::CliError;
 
-/// Runs this tour section.
+/// Runs this tour section: the whole job on the default 2.1 GB dataset (generated into the
+/// cache folder on first run), then the same sweep run serially as the naive baseline of its
+/// parallel stage.
 pub fn run() -> Result<Report, CliError> {
-    Ok(Report::not_built("the end-to-end pipeline does not provide this yet (issue 9)"))
+    let config = JobConfig::full(1);
+    let cache = fastsci_pipeline::default_cache_dir();
+    let job = fastsci_pipeline::run_default(&config, &cache, false).map_err(|e| CliError::internal(e.to_string()))?;
+    let mut report = Report::new();
+    for line in job.lines(Some(config.truth)) {
+        report.line(line);
+    }
+    report.figure("job", crate::cmd::pipeline::report_json(&job, Some(config.truth)));
+    Ok(report)
 }

@@ -1,0 +1,444 @@
+//! # fastsci-pipeline: every technique in one scientific job (reference workload 8)
+//!
+//! Heat conduction in a rod with two unknown physical parameters, the diffusivity `D` and a
+//! surface heat-loss coefficient `h`, recovered from a large, dirty measured dataset:
+//!
+//! 1. **Data** ([`generate`]): temperatures from evenly spaced sensors over a long time, a
+//!    `.npy` file of `(steps x samples_per_step, sensors)` f64 (2.1 GB at the default size),
+//!    synthesized out of core, in parallel and reproducibly from a seed, from known parameters,
+//!    with Gaussian noise, NaN dropouts and outliers ([`dataset`]).
+//! 2. **Cleaning** ([`clean`]): the file is memory-mapped and swept window by window on all
+//!    cores; each model step's block of raw samples loses its NaNs and its outliers (median /
+//!    MAD rejection) and is averaged onto the model's time grid. Pages are handed back after each
+//!    window, so the footprint is bounded by the window, not the file.
+//! 3. **Model** ([`model`]): backward-Euler time stepping of `u_t = D u_xx - h u + s(x, t)`, a
+//!    sparse tridiagonal system factorized once per parameter set (sparse Cholesky from
+//!    fastsci-sparse) and solved at every step; the source `s` is a Python kernel with a loop
+//!    and branches (`heater.py`), compiled by fastsci-jit.
+//! 4. **Sweep** ([`sweep`]): a coarse grid of at least 1,000 `(D, h)` points on all cores with
+//!    progress (fastsci-par), to find a starting point.
+//! 5. **Fit** ([`fit`]): nonlinear least squares from there (fastsci-optimize), reporting the
+//!    parameters with standard errors from the Jacobian at the optimum.
+//!
+//! [`run`] does all five and reports each stage's time and peak resident memory.
+
+#![deny(missing_docs)]
+
+pub mod dataset;
+pub mod memory;
+pub mod model;
+pub mod physics;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use crate::model::Model;
+pub use crate::physics::Params;
+
+/// Source of the heater kernel, compiled at run time by fastsci-jit.
+pub const HEATER_SOURCE: &str = include_str!("heater.py");
+
+/// What can go wrong in the job.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The dataset file is missing, unreadable or of the wrong layout.
+    #[error("{0}")]
+    Data(String),
+    /// Reading or writing the dataset failed.
+    #[error(transparent)]
+    Array(#[from] fastsci_array::ArrayError),
+    /// The heater kernel did not compile or failed at run time.
+    #[error("heater kernel: {0}")]
+    Kernel(String),
+    /// The model's linear system could not be built or solved.
+    #[error("model: {0}")]
+    Model(#[from] fastsci_sparse::SparseError),
+    /// The sweep or fit failed.
+    #[error("{0}")]
+    Solver(String),
+}
+
+/// The size and truth of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobConfig {
+    /// Model time steps.
+    pub steps: usize,
+    /// Raw samples per model step.
+    pub samples_per_step: usize,
+    /// Sensors along the rod.
+    pub sensors: usize,
+    /// Seed of the synthetic dataset.
+    pub seed: u64,
+    /// The parameters the dataset is synthesized from.
+    pub truth: Params,
+    /// Diffusivity values of the coarse sweep (geometrically spaced).
+    pub sweep_diffusivity: (f64, f64, usize),
+    /// Heat-loss values of the coarse sweep (linearly spaced).
+    pub sweep_loss: (f64, f64, usize),
+}
+
+impl JobConfig {
+    /// The default job of `fastsci tour --only 8`: 2,000 steps of 8,192 samples from 16
+    /// sensors, a 2.1 GB dataset, and a 40 x 25 sweep.
+    pub fn full(seed: u64) -> JobConfig {
+        JobConfig {
+            steps: 2000,
+            samples_per_step: 8192,
+            sensors: 16,
+            seed,
+            truth: Params { diffusivity: 0.02, loss: 0.3 },
+            sweep_diffusivity: (0.002, 0.2, 40),
+            sweep_loss: (0.0, 1.0, 25),
+        }
+    }
+
+    /// A reduced job for tests: 200 steps of 64 samples (1.6 MB), same sweep.
+    pub fn reduced(seed: u64) -> JobConfig {
+        JobConfig { steps: 200, samples_per_step: 64, ..JobConfig::full(seed) }
+    }
+
+    /// Rows of the dataset.
+    pub fn rows(&self) -> usize {
+        self.steps * self.samples_per_step
+    }
+
+    /// Size of the dataset in bytes.
+    pub fn dataset_bytes(&self) -> u64 {
+        (self.rows() * self.sensors * 8) as u64
+    }
+
+    /// The sweep's parameter sets, diffusivity-major.
+    pub fn sweep_grid(&self) -> Vec<Params> {
+        let (d0, d1, nd) = self.sweep_diffusivity;
+        let (h0, h1, nh) = self.sweep_loss;
+        let ds = (0..nd).map(move |i| d0 * (d1 / d0).powf(i as f64 / (nd - 1).max(1) as f64));
+        ds.flat_map(|d| {
+            (0..nh).map(move |j| Params { diffusivity: d, loss: h0 + (h1 - h0) * j as f64 / (nh - 1).max(1) as f64 })
+        })
+        .collect()
+    }
+}
+
+/// Compiles the heater kernel and samples the source term for a run of `steps` steps.
+///
+/// # Errors
+/// [`PipelineError::Kernel`] when the kernel does not compile or fails.
+pub fn build_model(steps: usize, sensors: usize) -> Result<Model, PipelineError> {
+    let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")
+        .map_err(|e| PipelineError::Kernel(e.to_string()))?;
+    let heater = module.function("heater").map_err(|e| PipelineError::Kernel(e.to_string()))?;
+    let mut failure = None;
+    let model = Model::new(steps, sensors, |x, t| {
+        match heater.call(&[fastsci_jit::Value::Float(x), fastsci_jit::Value::Float(t)]) {
+            Ok(fastsci_jit::Value::Float(v)) => v,
+            Ok(other) => {
+                failure.get_or_insert_with(|| format!("heater returned {other:?}, not a float"));
+                f64::NAN
+            }
+            Err(e) => {
+                failure.get_or_insert_with(|| e.to_string());
+                f64::NAN
+            }
+        }
+    });
+    match failure {
+        Some(message) => Err(PipelineError::Kernel(message)),
+        None => Ok(model),
+    }
+}
+
+/// Writes the synthetic dataset of `config` to `path` (through a temporary name, so an
+/// interrupted run leaves nothing half-written in its place), in parallel, one step block per
+/// task, with pages released as blocks are done.
+///
+/// # Errors
+/// I/O errors, and kernel errors from [`build_model`].
+pub fn generate(path: &Path, config: &JobConfig) -> Result<(), PipelineError> {
+    let model = build_model(config.steps, config.sensors)?;
+    let truth = model.simulate(config.truth)?;
+    let partial = partial_path(path);
+    let block_len = config.samples_per_step * config.sensors;
+    let written = (|| {
+        let mut file = fastsci_array::NpyMmapMut::create(
+            &partial,
+            fastsci_array::DType::F64,
+            &[config.rows(), config.sensors],
+            false,
+        )?;
+        file.fill_chunks::<f64>(block_len, |start, block| {
+            let n = start / block_len;
+            let readings = &truth[n * config.sensors..(n + 1) * config.sensors];
+            dataset::synthesize_block(config.seed, n, readings, block);
+        })?;
+        file.flush()
+    })();
+    match written {
+        Ok(()) => std::fs::rename(&partial, path).map_err(|e| PipelineError::Data(format!("{}: {e}", path.display()))),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e.into())
+        }
+    }
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}
+
+/// The dataset averaged onto the model's time grid, row-major `(steps, sensors)`.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// Cleaned readings; NaN where a block had no valid sample.
+    pub values: Vec<f64>,
+    /// Model steps.
+    pub steps: usize,
+    /// Sensors.
+    pub sensors: usize,
+    /// Rows of the raw dataset.
+    pub raw_rows: usize,
+}
+
+/// Step blocks cleaned between page releases: the window of the file resident at once.
+const CLEAN_WINDOW_BYTES: usize = 64 << 20;
+
+/// Memory-maps the dataset at `path` and cleans it onto a grid of `steps` model steps.
+///
+/// # Errors
+/// [`PipelineError::Data`] when the file is not a 2-D f64 array whose rows divide into `steps`.
+pub fn clean(path: &Path, steps: usize) -> Result<Cleaned, PipelineError> {
+    let file = fastsci_array::NpyMmap::open(path)?;
+    let shape = file.header().shape.clone();
+    let [rows, sensors] = shape[..] else {
+        return Err(PipelineError::Data(format!("{}: expected a 2-D array, found shape {shape:?}", path.display())));
+    };
+    if steps == 0 || sensors == 0 || rows % steps != 0 || rows == 0 {
+        return Err(PipelineError::Data(format!(
+            "{}: {rows} rows do not divide into {steps} model steps of {sensors} sensors",
+            path.display()
+        )));
+    }
+    let data: &[f64] = file.as_slice()?;
+    let block_len = rows / steps * sensors;
+    let blocks_per_window = (CLEAN_WINDOW_BYTES / (block_len * 8)).max(1);
+    let mut values = vec![0.0; steps * sensors];
+    for (w, out) in values.chunks_mut(blocks_per_window * sensors).enumerate() {
+        let first = w * blocks_per_window;
+        let window = &data[first * block_len..(first + out.len() / sensors) * block_len];
+        out.par_chunks_mut(sensors).zip(window.par_chunks(block_len)).for_each_init(
+            dataset::CleanScratch::default,
+            |scratch, (out, block)| dataset::clean_block(block, out, scratch),
+        );
+        file.release(first * block_len * 8, window.len() * 8);
+    }
+    Ok(Cleaned { values, steps, sensors, raw_rows: rows })
+}
+
+/// Sum of squared differences between the model's sensors and the cleaned data, skipping NaNs.
+pub fn misfit(model: &Model, cleaned: &Cleaned, params: Params, buffer: &mut Vec<f64>) -> Result<f64, PipelineError> {
+    buffer.resize(cleaned.values.len(), 0.0);
+    model.simulate_into(params, buffer)?;
+    Ok(buffer.iter().zip(&cleaned.values).filter(|(_, c)| !c.is_nan()).map(|(m, c)| (m - c) * (m - c)).sum())
+}
+
+/// The best point of the coarse sweep and its misfit.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepBest {
+    /// The best parameters on the grid.
+    pub params: Params,
+    /// Their misfit.
+    pub misfit: f64,
+    /// Points evaluated.
+    pub points: usize,
+}
+
+/// Evaluates the misfit at every grid point on all cores (with a progress bar on a terminal
+/// when `progress`) and returns the best.
+///
+/// # Errors
+/// [`PipelineError::Solver`] when every point fails.
+pub fn sweep(model: &Model, cleaned: &Cleaned, grid: &[Params], progress: bool) -> Result<SweepBest, PipelineError> {
+    let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Hidden };
+    let exec = fastsci_par::Executor::new()
+        .map_err(|e| PipelineError::Solver(e.to_string()))?
+        .progress(progress)
+        .label("sweep");
+    let mapped = exec.try_map(grid, |&p| {
+        let mut buffer = Vec::new();
+        misfit(model, cleaned, p, &mut buffer)
+    });
+    let best = mapped
+        .results()
+        .iter()
+        .zip(grid)
+        .filter_map(|(r, p)| r.as_ref().ok().map(|m| (*p, *m)))
+        .filter(|(_, m)| m.is_finite())
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    match best {
+        Some((params, misfit)) => Ok(SweepBest { params, misfit, points: grid.len() }),
+        None => Err(PipelineError::Solver("every point of the sweep failed".into())),
+    }
+}
+
+/// One stage's figures.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// What the stage did.
+    pub name: &'static str,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Peak resident memory during the stage, in bytes, where the system reports it.
+    pub peak_bytes: Option<u64>,
+}
+
+/// Runs `f` as a named stage, timing it and measuring its peak resident memory.
+pub fn stage<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() -> T) -> T {
+    memory::reset_peak();
+    let start = Instant::now();
+    let value = f();
+    stages.push(Stage { name, seconds: start.elapsed().as_secs_f64(), peak_bytes: memory::peak_bytes() });
+    value
+}
+
+/// The fitted parameters with their standard errors.
+#[derive(Debug, Clone)]
+pub struct FitReport {
+    /// Best-fit parameters.
+    pub params: Params,
+    /// One standard error of each, from `s^2 (J^T J)^-1` at the optimum.
+    pub stderr: Params,
+    /// Half the sum of squared residuals at the optimum.
+    pub cost: f64,
+    /// Model evaluations the fit made.
+    pub nfev: usize,
+    /// Whether the optimizer met its tolerance.
+    pub success: bool,
+    /// The optimizer's message.
+    pub message: String,
+}
+
+impl FitReport {
+    /// Whether `truth` lies within two standard errors of the fit in both parameters.
+    pub fn within_two_stderr(&self, truth: Params) -> bool {
+        (self.params.diffusivity - truth.diffusivity).abs() <= 2.0 * self.stderr.diffusivity
+            && (self.params.loss - truth.loss).abs() <= 2.0 * self.stderr.loss
+    }
+}
+
+/// Everything [`run`] measured and found.
+#[derive(Debug, Clone)]
+pub struct JobReport {
+    /// The dataset used.
+    pub data: PathBuf,
+    /// Its shape: rows and sensors.
+    pub shape: (usize, usize),
+    /// Model steps.
+    pub steps: usize,
+    /// Each stage's time and peak memory, in order.
+    pub stages: Vec<Stage>,
+    /// The sweep's best grid point.
+    pub start: SweepBest,
+    /// The fit.
+    pub fit: FitReport,
+}
+
+/// Runs stages 2-5 of the job on the dataset at `path`: clean, compile the model, sweep, fit.
+///
+/// # Errors
+/// Any stage's error.
+pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobReport, PipelineError> {
+    let mut stages = Vec::new();
+    let cleaned = stage(&mut stages, "clean (memory-mapped, fused, all cores)", || clean(path, steps))?;
+    let model = stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
+    let start = stage(&mut stages, "coarse sweep (all cores)", || sweep(&model, &cleaned, grid, progress))?;
+    let fit = stage(&mut stages, "least-squares fit", || fit(&model, &cleaned, start.params))?;
+    Ok(JobReport {
+        data: path.to_path_buf(),
+        shape: (cleaned.raw_rows, cleaned.sensors),
+        steps,
+        stages,
+        start,
+        fit,
+    })
+}
+
+/// The cache folder for generated datasets: `$FASTSCI_CACHE`, else `$XDG_CACHE_HOME/fastsci`,
+/// else `~/.cache/fastsci`, else the system's temporary folder.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FASTSCI_CACHE") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(dir).join("fastsci");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".cache").join("fastsci"),
+        None => std::env::temp_dir().join("fastsci"),
+    }
+}
+
+/// The dataset of `config` in `cache`, generated (as a timed stage) when not there yet.
+///
+/// # Errors
+/// I/O errors creating the folder or the file.
+pub fn ensure_dataset(config: &JobConfig, cache: &Path, stages: &mut Vec<Stage>) -> Result<PathBuf, PipelineError> {
+    std::fs::create_dir_all(cache).map_err(|e| PipelineError::Data(format!("{}: {e}", cache.display())))?;
+    let path = cache.join(format!(
+        "rod-seed{}-{}x{}x{}.npy",
+        config.seed, config.steps, config.samples_per_step, config.sensors
+    ));
+    if !path.exists() {
+        stage(stages, "generate dataset (out of core, all cores)", || generate(&path, config))?;
+    }
+    Ok(path)
+}
+
+/// Generates (or reuses) the dataset of `config` in `cache` and runs the whole job on it.
+///
+/// # Errors
+/// Any stage's error.
+pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<JobReport, PipelineError> {
+    let mut generated = Vec::new();
+    let path = ensure_dataset(config, cache, &mut generated)?;
+    let mut report = run(&path, config.steps, &config.sweep_grid(), progress)?;
+    generated.append(&mut report.stages);
+    report.stages = generated;
+    Ok(report)
+}
+
+impl JobReport {
+    /// The report for people: each stage's time and memory, then the fit beside `truth`.
+    pub fn lines(&self, truth: Option<Params>) -> Vec<String> {
+        let mut lines = vec![format!(
+            "dataset {}: {} rows x {} sensors ({:.2} GB), {} model steps",
+            self.data.display(),
+            self.shape.0,
+            self.shape.1,
+            (self.shape.0 * self.shape.1 * 8) as f64 / 1e9,
+            self.steps
+        )];
+        for stage in &self.stages {
+            let memory = stage.peak_bytes.map(|b| format!("{:>8.1} MB peak RSS", b as f64 / 1e6)).unwrap_or_default();
+            lines.push(format!("  {:<46} {:>9.3} s  {memory}", stage.name, stage.seconds));
+        }
+        let total: f64 = self.stages.iter().map(|s| s.seconds).sum();
+        lines.push(format!("  {:<46} {total:>9.3} s", "total"));
+        lines.push(format!(
+            "sweep: best of {} points D = {:.5}, h = {:.4}",
+            self.start.points, self.start.params.diffusivity, self.start.params.loss
+        ));
+        let f = &self.fit;
+        let truth_d = truth.map(|t| format!("   (true {:.5})", t.diffusivity)).unwrap_or_default();
+        let truth_h = truth.map(|t| format!("   (true {:.5})", t.loss)).unwrap_or_default();
+        lines.push(format!("fit: D = {:.6} +/- {:.6}{truth_d}", f.params.diffusivity, f.stderr.diffusivity));
+        lines.push(format!("     h = {:.6} +/- {:.6}{truth_h}", f.params.loss, f.stderr.loss));
+        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success, f.message));
+        if let Some(t) = truth {
+            lines.push(format!("     truth within two standard errors: {}", f.within_two_stderr(t)));
+        }
+        lines
+    }
+}
