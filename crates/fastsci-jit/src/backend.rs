@@ -106,7 +106,8 @@ pub(crate) fn compile(funcs: &[Func], entries: &[usize], python_errors: bool) ->
     let mut sigs = Vec::new();
     for (i, f) in funcs.iter().enumerate() {
         let sig = func_signature(&module, f);
-        let id = module.declare_function(&format!("k{i}"), Linkage::Local, &sig).map_err(internal)?;
+        let id =
+            module.declare_function(&format!("k{i}_{}", f.name), Linkage::Local, &sig).map_err(internal)?;
         ids.push(id);
         sigs.push(sig);
     }
@@ -127,8 +128,10 @@ pub(crate) fn compile(funcs: &[Func], entries: &[usize], python_errors: bool) ->
         ctx.func.name = UserFuncName::user(0, ids[i].as_u32());
         {
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            let cfg = module.target_config();
             let mut g = Gen::new(b, &mut module, f, &ids, &rt_ids, python_errors);
             g.function()?;
+            g.b.finalize(cfg);
         }
         module.define_function(ids[i], &mut ctx).map_err(|e| internal(format!("{e:?}")))?;
         module.clear_context(&mut ctx);
@@ -260,6 +263,10 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
         // Falling off the end returns zeros (None for functions without a value).
         self.ret_zeros();
+        if let Some(p) = self.propagate {
+            self.b.switch_to_block(p);
+            self.ret_zeros();
+        }
         self.b.seal_all_blocks();
         Ok(())
     }
@@ -321,15 +328,10 @@ impl<'a, 'b> Gen<'a, 'b> {
         let prop = match self.propagate {
             Some(p) => p,
             None => {
+                // Filled in at the end of the function.
                 let p = self.b.create_block();
                 self.b.set_cold_block(p);
                 self.propagate = Some(p);
-                let cur = self.b.current_block();
-                self.b.switch_to_block(p);
-                self.ret_zeros();
-                if let Some(c) = cur {
-                    self.b.switch_to_block(c);
-                }
                 p
             }
         };

@@ -24,26 +24,20 @@
 
 #![deny(missing_docs)]
 
-// Kernel parts are wired to the public API in the next step.
-#[allow(dead_code)]
 mod ast;
-#[allow(dead_code)]
 mod backend;
 mod derive;
-#[allow(dead_code)]
 mod error;
 pub mod expr;
 mod expression;
-#[allow(dead_code)]
 mod frontend;
-#[allow(dead_code)]
 mod ir;
-#[allow(dead_code)]
+mod kernel;
 mod lower;
-#[allow(dead_code)]
 mod runtime;
 mod value;
 
 pub use error::{ErrorKind, JitError};
 pub use expression::{Expression, VarKind};
+pub use kernel::{CompileOptions, Function, Module, seed};
 pub use value::{ArrayValue, DType, Value};

@@ -41,8 +41,6 @@ pub(crate) enum FormulaVar {
 pub(crate) struct Options {
     /// Check array indices against the shape.
     pub boundscheck: bool,
-    /// Raise on division by zero (kernels) instead of IEEE results (formulas).
-    pub python_errors: bool,
 }
 
 enum SpecState {
@@ -154,7 +152,7 @@ pub(crate) fn lower_formula(
     e: &Expr,
     vars: &HashMap<String, FormulaVar>,
 ) -> Result<Func, JitError> {
-    let mut prog = Program::new(src, &[], Options { boundscheck: false, python_errors: false });
+    let mut prog = Program::new(src, &[], Options { boundscheck: false });
     let mut cx = FnCx::new(&mut prog, true);
     cx.formula = Some(vars.clone());
     cx.locals = vec![Ty::Int, Ty::Int];

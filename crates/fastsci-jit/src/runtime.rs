@@ -32,7 +32,47 @@ pub(crate) const CTX_DEPTH: i32 = 48;
 /// Storage of arrays created by a kernel during one call; freed when the call returns.
 #[derive(Default)]
 pub(crate) struct Arena {
-    pub buffers: Vec<Vec<u64>>,
+    pub buffers: Vec<Buffer>,
+}
+
+/// A flat, typed buffer (so a returned array can be moved out without copying).
+pub(crate) enum Buffer {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+    I64(Vec<i64>),
+    I32(Vec<i32>),
+    U8(Vec<u8>),
+    Bool(Vec<bool>),
+}
+
+impl Buffer {
+    pub fn ptr(&mut self) -> *mut u8 {
+        match self {
+            Buffer::F64(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::F32(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::I64(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::I32(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::U8(v) => v.as_mut_ptr(),
+            Buffer::Bool(v) => v.as_mut_ptr() as *mut u8,
+        }
+    }
+    pub fn len(&self) -> usize {
+        match self {
+            Buffer::F64(v) => v.len(),
+            Buffer::F32(v) => v.len(),
+            Buffer::I64(v) => v.len(),
+            Buffer::I32(v) => v.len(),
+            Buffer::U8(v) => v.len(),
+            Buffer::Bool(v) => v.len(),
+        }
+    }
+}
+
+fn try_filled<T: Clone>(n: usize, x: T) -> Option<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).ok()?;
+    v.resize(n, x);
+    Some(v)
 }
 
 // ---------------- random numbers: xoshiro256++ ----------------
@@ -158,29 +198,23 @@ unsafe extern "C" fn rt_alloc(
         Some(b) if b < (1u64 << 46) => b,
         _ => return fail(ctx, RtError::OutOfMemory),
     };
-    let words = bytes.div_ceil(8).max(1) as usize;
-    let mut buf: Vec<u64> = Vec::new();
-    if buf.try_reserve_exact(words).is_err() {
+    let _ = bytes;
+    let n = n as usize;
+    let one = fill == Fill::Ones as i64;
+    let buf = match dt {
+        DType::F64 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F64),
+        DType::F32 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F32),
+        DType::I64 => try_filled(n, i64::from(one)).map(Buffer::I64),
+        DType::I32 => try_filled(n, i32::from(one)).map(Buffer::I32),
+        DType::U8 => try_filled(n, u8::from(one)).map(Buffer::U8),
+        DType::Bool => try_filled(n, one).map(Buffer::Bool),
+    };
+    let Some(mut buf) = buf else {
         return fail(ctx, RtError::OutOfMemory);
-    }
-    buf.resize(words, 0);
-    if fill == Fill::Ones as i64 {
-        let n = n as usize;
-        let p = buf.as_mut_ptr() as *mut u8;
-        // SAFETY: the buffer holds at least n elements of dt, suitably aligned (8 bytes).
-        unsafe {
-            match dt {
-                DType::F64 => std::slice::from_raw_parts_mut(p as *mut f64, n).fill(1.0),
-                DType::F32 => std::slice::from_raw_parts_mut(p as *mut f32, n).fill(1.0),
-                DType::I64 => std::slice::from_raw_parts_mut(p as *mut i64, n).fill(1),
-                DType::I32 => std::slice::from_raw_parts_mut(p as *mut i32, n).fill(1),
-                DType::U8 | DType::Bool => std::slice::from_raw_parts_mut(p, n).fill(1),
-            }
-        }
-    }
+    };
     // SAFETY: the arena pointer is set by the caller for the whole call.
     let arena = unsafe { &mut *ctx.arena };
-    let p = buf.as_mut_ptr() as *mut u8;
+    let p = buf.ptr();
     arena.buffers.push(buf);
     p
 }
