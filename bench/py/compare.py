@@ -57,6 +57,10 @@ def main():
             gbs = mine["bytes"] / mine["seconds"] / 1e9
             mine["gb_per_s"] = gbs
             notes.append(f"{gbs:.1f} GB/s" + (f" = {100 * gbs / bandwidth:.0f}% of measured" if bandwidth else ""))
+        if isinstance(mine.get("stages"), dict) and isinstance(theirs.get("stages"), dict):
+            for stage, seconds in mine["stages"].items():
+                if theirs["stages"].get(stage):
+                    notes.append(f"{stage} {theirs['stages'][stage] / seconds:.1f}x")
         for key in ("note",):
             if key in mine:
                 notes.append(str(mine[key]))

@@ -328,6 +328,71 @@ impl FitReport {
     }
 }
 
+/// Fits `(D, h)` to the cleaned data by Levenberg–Marquardt (fastsci-optimize's MINPACK-style
+/// `least_squares`, finite-difference Jacobian, `x_scale = 'jac'`) from `start`, with standard
+/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`.
+///
+/// # Errors
+/// [`PipelineError::Solver`] when the solver rejects the problem or the Jacobian is singular.
+pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport, PipelineError> {
+    let observed: Vec<usize> = (0..cleaned.values.len()).filter(|&i| !cleaned.values[i].is_nan()).collect();
+    let m = observed.len();
+    if m <= 2 {
+        return Err(PipelineError::Solver(format!("only {m} cleaned readings; need more than 2")));
+    }
+    let mut simulated = vec![0.0; cleaned.values.len()];
+    let mut failure: Option<PipelineError> = None;
+    let mut problem = fastsci_optimize::lsq::LsqProblem::new(m, |x: &[f64], r: &mut [f64]| {
+        let params = Params { diffusivity: x[0], loss: x[1] };
+        match model.simulate_into(params, &mut simulated) {
+            Ok(()) => {
+                for (r, &i) in r.iter_mut().zip(&observed) {
+                    *r = simulated[i] - cleaned.values[i];
+                }
+            }
+            Err(e) => {
+                // A rejected step (a matrix that is no longer positive definite) reads as an
+                // infinitely bad point, so the solver shrinks its trust region.
+                r.fill(f64::INFINITY);
+                failure.get_or_insert(e);
+            }
+        }
+    });
+    let options = fastsci_optimize::lsq::LsqOptions {
+        method: fastsci_optimize::lsq::LsqMethod::Lm,
+        x_scale: Some(fastsci_optimize::lsq::XScale::Jac),
+        ..Default::default()
+    };
+    let result = problem
+        .solve(&[start.diffusivity, start.loss], &options)
+        .map_err(|e| PipelineError::Solver(format!("least squares: {e}")))?;
+    drop(problem);
+    if !result.cost.is_finite() {
+        let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());
+        return Err(PipelineError::Solver(format!("least squares ended at an invalid point: {why}")));
+    }
+    let j = &result.jac;
+    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+    for row in j.data.chunks_exact(j.cols) {
+        a += row[0] * row[0];
+        b += row[0] * row[1];
+        c += row[1] * row[1];
+    }
+    let det = a * c - b * b;
+    if !(det > 0.0) {
+        return Err(PipelineError::Solver("the Jacobian at the fit is singular: parameters not identifiable".into()));
+    }
+    let s2 = 2.0 * result.cost / (m - 2) as f64;
+    Ok(FitReport {
+        params: Params { diffusivity: result.x[0], loss: result.x[1] },
+        stderr: Params { diffusivity: (s2 * c / det).sqrt(), loss: (s2 * a / det).sqrt() },
+        cost: result.cost,
+        nfev: result.nfev,
+        success: result.success,
+        message: result.message,
+    })
+}
+
 /// Everything [`run`] measured and found.
 #[derive(Debug, Clone)]
 pub struct JobReport {
