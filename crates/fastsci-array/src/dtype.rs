@@ -93,7 +93,8 @@ impl DType {
         }
     }
 
-    /// Parses NumPy's name (`float64`, `f8`, `int32`, `i4`, `bool`, ...).
+    /// Parses NumPy's name (`float64`, `f8`, `int32`, `i4`, `bool`, ...), or a Rust-style
+    /// name that NumPy does not use (`f32`, `f64`, `i16`..`i64`, `u16`..`u64`).
     ///
     /// # Examples
     /// ```
@@ -112,6 +113,16 @@ impl DType {
         match lower.as_str() {
             "double" | "float" => Some(DType::F64),
             "single" => Some(DType::F32),
+            // Rust-style names where they cannot be mistaken for NumPy's byte codes
+            // (`i8` stays NumPy's int64).
+            "f32" => Some(DType::F32),
+            "f64" => Some(DType::F64),
+            "i16" => Some(DType::I16),
+            "i32" => Some(DType::I32),
+            "i64" => Some(DType::I64),
+            "u16" => Some(DType::U16),
+            "u32" => Some(DType::U32),
+            "u64" => Some(DType::U64),
             "?" => Some(DType::Bool),
             _ => None,
         }

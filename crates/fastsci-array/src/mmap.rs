@@ -33,7 +33,7 @@ fn inner_pages(start: usize, len: usize) -> Option<(usize, usize)> {
     let p = page_size();
     let a = start.div_ceil(p) * p;
     let b = (start + len) / p * p;
-    (b > a).then_some((a, b - a))
+    (b > a).then(|| (a, b - a))
 }
 
 /// Reads and validates the header of a file, checking the data is all there.
