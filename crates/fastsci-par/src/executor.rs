@@ -61,6 +61,7 @@ pub enum TaskError<E> {
 /// Boxed so that it takes one pointer: a `Result<f64, TaskError<Infallible>>` is 16 bytes, which
 /// keeps a million tiny results cheap to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::box_collection, reason = "one thin pointer keeps `Result<f64, TaskError>` at 16 bytes")]
 pub struct PanicMessage(Box<String>);
 
 impl PanicMessage {
