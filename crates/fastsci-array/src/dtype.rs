@@ -93,7 +93,8 @@ impl DType {
         }
     }
 
-    /// Parses NumPy's name (`float64`, `f8`, `int32`, `i4`, `bool`, ...).
+    /// Parses NumPy's name (`float64`, `f8`, `int32`, `i4`, `bool`, ...), or a Rust-style
+    /// name that NumPy does not use (`f32`, `f64`, `i16`..`i64`, `u16`..`u64`).
     ///
     /// # Examples
     /// ```
@@ -112,6 +113,16 @@ impl DType {
         match lower.as_str() {
             "double" | "float" => Some(DType::F64),
             "single" => Some(DType::F32),
+            // Rust-style names where they cannot be mistaken for NumPy's byte codes
+            // (`i8` stays NumPy's int64).
+            "f32" => Some(DType::F32),
+            "f64" => Some(DType::F64),
+            "i16" => Some(DType::I16),
+            "i32" => Some(DType::I32),
+            "i64" => Some(DType::I64),
+            "u16" => Some(DType::U16),
+            "u32" => Some(DType::U32),
+            "u64" => Some(DType::U64),
             "?" => Some(DType::Bool),
             _ => None,
         }
@@ -278,7 +289,10 @@ macro_rules! complex_element {
             #[inline]
             fn from_bytes(bytes: &[u8], order: ByteOrder) -> Self {
                 let h = std::mem::size_of::<$t>();
-                Complex { re: <$t>::from_bytes(&bytes[..h], order), im: <$t>::from_bytes(&bytes[h..2 * h], order) }
+                Complex {
+                    re: <$t>::from_bytes(&bytes[..h], order),
+                    im: <$t>::from_bytes(&bytes[h..2 * h], order),
+                }
             }
             #[inline]
             fn to_bytes(self, out: &mut [u8], order: ByteOrder) {
@@ -337,41 +351,6 @@ pub(crate) fn decode_f64(bytes: &[u8], dtype: DType, order: ByteOrder, out: &mut
         DType::C128 => {
             for (o, chunk) in out.iter_mut().zip(bytes.chunks_exact(16)) {
                 *o = f64::from_bytes(chunk, order);
-            }
-        }
-    }
-}
-
-/// Encodes `f64`s as real elements of `dtype` in `order` into `out`.
-pub(crate) fn encode_f64(values: &[f64], dtype: DType, order: ByteOrder, out: &mut [u8]) {
-    macro_rules! go {
-        ($t:ty) => {{
-            let size = std::mem::size_of::<$t>();
-            for (&v, chunk) in values.iter().zip(out.chunks_exact_mut(size)) {
-                <$t>::from_f64(v).to_bytes(chunk, order);
-            }
-        }};
-    }
-    match dtype {
-        DType::Bool => go!(bool),
-        DType::I8 => go!(i8),
-        DType::I16 => go!(i16),
-        DType::I32 => go!(i32),
-        DType::I64 => go!(i64),
-        DType::U8 => go!(u8),
-        DType::U16 => go!(u16),
-        DType::U32 => go!(u32),
-        DType::U64 => go!(u64),
-        DType::F32 => go!(f32),
-        DType::F64 => go!(f64),
-        DType::C64 => {
-            for (&v, chunk) in values.iter().zip(out.chunks_exact_mut(8)) {
-                Complex::new(v as f32, 0.0).to_bytes(chunk, order);
-            }
-        }
-        DType::C128 => {
-            for (&v, chunk) in values.iter().zip(out.chunks_exact_mut(16)) {
-                Complex::new(v, 0.0).to_bytes(chunk, order);
             }
         }
     }

@@ -6,8 +6,11 @@
 
 pub mod dtype;
 pub mod error;
+pub mod eval;
+pub mod expr;
 pub mod mmap;
 pub mod npy;
+pub mod random;
 pub mod raw;
 pub mod reduce;
 pub mod vmath;

@@ -33,7 +33,7 @@ fn inner_pages(start: usize, len: usize) -> Option<(usize, usize)> {
     let p = page_size();
     let a = start.div_ceil(p) * p;
     let b = (start + len) / p * p;
-    (b > a).then_some((a, b - a))
+    (b > a).then(|| (a, b - a))
 }
 
 /// Reads and validates the header of a file, checking the data is all there.
@@ -170,7 +170,9 @@ fn check_typed<T: Element>(header: &NpyHeader, address: usize) -> Result<()> {
         return Err(ArrayError::DType("bool data cannot be viewed in place (bytes other than 0/1 are invalid bools); use the converting view".into()));
     }
     if header.len() > 0 && address % std::mem::align_of::<T>() != 0 {
-        return Err(ArrayError::DType("the data is not aligned for in-place access; use the converting view".into()));
+        return Err(ArrayError::DType(
+            "the data is not aligned for in-place access; use the converting view".into(),
+        ));
     }
     Ok(())
 }
@@ -189,11 +191,22 @@ impl NpyMmapMut {
     ///
     /// # Errors
     /// I/O errors (a full disk shows when pages are written back, at [`NpyMmapMut::flush`]).
-    pub fn create(path: impl AsRef<Path>, dtype: DType, shape: &[usize], fortran_order: bool) -> Result<NpyMmapMut> {
+    pub fn create(
+        path: impl AsRef<Path>,
+        dtype: DType,
+        shape: &[usize],
+        fortran_order: bool,
+    ) -> Result<NpyMmapMut> {
         let path = path.as_ref();
         let header_raw = header_bytes(dtype, ByteOrder::NATIVE, fortran_order, shape, None)?;
         let header = parse_header(&header_raw)?;
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(path).map_err(io_err(path))?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .map_err(io_err(path))?;
         file.write_all(&header_raw).map_err(io_err(path))?;
         file.set_len((header.data_offset + header.data_len()) as u64).map_err(io_err(path))?;
         Self::map_file(path, &file, header)
@@ -272,7 +285,11 @@ impl NpyMmapMut {
     ///
     /// # Errors
     /// As [`NpyMmapMut::as_mut_slice`]; [`ArrayError::Invalid`] for `chunk_len == 0`.
-    pub fn fill_chunks<T: Element>(&mut self, chunk_len: usize, fill: impl Fn(usize, &mut [T]) + Sync) -> Result<()> {
+    pub fn fill_chunks<T: Element>(
+        &mut self,
+        chunk_len: usize,
+        fill: impl Fn(usize, &mut [T]) + Sync,
+    ) -> Result<()> {
         if chunk_len == 0 {
             return Err(ArrayError::Invalid("chunk length must be positive".into()));
         }
@@ -312,6 +329,19 @@ impl NpyMmapMut {
         match &self.map {
             Some(m) => m.flush().map_err(io_err(&self.path)),
             None => Ok(()),
+        }
+    }
+
+    /// Starts write-back of data bytes `[start, start+len)` and releases their pages from this
+    /// process (their contents stay in the page cache until written).
+    pub fn release_written(&self, start: usize, len: usize) {
+        if let Some(map) = &self.map
+            && let Some((a, l)) = inner_pages(self.header.data_offset + start, len)
+        {
+            let _ = map.flush_async_range(a, l);
+            // SAFETY: a shared file mapping: MADV_DONTNEED drops the pages from this process
+            // while their (dirty) contents stay in the page cache, so nothing is lost.
+            let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, a, l) };
         }
     }
 

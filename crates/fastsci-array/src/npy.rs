@@ -85,7 +85,10 @@ fn bad(message: impl Into<String>) -> ArrayError {
 /// shape that is not a tuple of non-negative integers whose byte size fits in memory.
 pub fn parse_header(bytes: &[u8]) -> Result<NpyHeader> {
     if bytes.len() < 8 {
-        return Err(bad(format!("file too short for a .npy preamble ({} bytes, need at least 10)", bytes.len())));
+        return Err(bad(format!(
+            "file too short for a .npy preamble ({} bytes, need at least 10)",
+            bytes.len()
+        )));
     }
     if &bytes[..6] != MAGIC {
         return Err(bad("not a .npy file: missing the magic string \\x93NUMPY"));
@@ -95,7 +98,9 @@ pub fn parse_header(bytes: &[u8]) -> Result<NpyHeader> {
         (1, 0) => (2usize, false),
         (2, 0) => (4, false),
         (3, 0) => (4, true),
-        (major, minor) => return Err(bad(format!("unsupported format version {major}.{minor} (1.0, 2.0, 3.0 are known)"))),
+        (major, minor) => {
+            return Err(bad(format!("unsupported format version {major}.{minor} (1.0, 2.0, 3.0 are known)")));
+        }
     };
     let start = 8 + len_size;
     if bytes.len() < start {
@@ -126,7 +131,9 @@ pub fn parse_header(bytes: &[u8]) -> Result<NpyHeader> {
     let (dtype, byte_order) = parse_descr(&descr)?;
     let mut total: usize = dtype.size();
     for &d in &shape {
-        total = total.checked_mul(d).ok_or_else(|| bad(format!("shape {shape:?} is too large: its byte size overflows")))?;
+        total = total
+            .checked_mul(d)
+            .ok_or_else(|| bad(format!("shape {shape:?} is too large: its byte size overflows")))?;
     }
     if total > isize::MAX as usize {
         return Err(bad(format!("shape {shape:?} is too large: {total} bytes")));
@@ -151,7 +158,8 @@ fn parse_descr(descr: &str) -> Result<(DType, ByteOrder)> {
     if size_text.is_empty() || !size_text.bytes().all(|b| b.is_ascii_digit()) || size_text.len() > 3 {
         return Err(bad(format!("descr '{descr}' has no valid item size")));
     }
-    let size: usize = size_text.parse().map_err(|_| bad(format!("descr '{descr}' has no valid item size")))?;
+    let size: usize =
+        size_text.parse().map_err(|_| bad(format!("descr '{descr}' has no valid item size")))?;
     let dtype = match (kind, size) {
         ('b', 1) => DType::Bool,
         ('i', 1) => DType::I8,
@@ -175,7 +183,9 @@ fn parse_descr(descr: &str) -> Result<(DType, ByteOrder)> {
     let order = match order {
         Some(o) => o,
         None if size == 1 => ByteOrder::NATIVE,
-        None => return Err(bad(format!("descr '{descr}': '|' (no byte order) is only valid for 1-byte types"))),
+        None => {
+            return Err(bad(format!("descr '{descr}': '|' (no byte order) is only valid for 1-byte types")));
+        }
     };
     Ok((dtype, order))
 }
@@ -188,7 +198,7 @@ enum Lit {
     Int(u128),
     Tuple(Vec<Lit>),
     List,
-    Other(&'static str),
+    None_,
 }
 
 struct Cursor<'a> {
@@ -320,7 +330,7 @@ impl<'a> Cursor<'a> {
                 match &self.s[start..self.pos] {
                     b"True" => Ok(Lit::Bool(true)),
                     b"False" => Ok(Lit::Bool(false)),
-                    b"None" => Ok(Lit::Other("None")),
+                    b"None" => Ok(Lit::None_),
                     _ => Err(bad(format!(
                         "unknown name '{}' in header",
                         String::from_utf8_lossy(&self.s[start..self.pos])
@@ -376,7 +386,9 @@ fn parse_dict(text: &str) -> Result<(String, bool, Vec<usize>)> {
                 }
                 other => return Err(bad(format!("'shape' must be a tuple, found {other:?}"))),
             },
-            other => return Err(bad(format!("unknown key '{other}' (expected descr, fortran_order, shape)"))),
+            other => {
+                return Err(bad(format!("unknown key '{other}' (expected descr, fortran_order, shape)")));
+            }
         };
         if slot_taken {
             return Err(bad(format!("key '{key}' appears twice")));
@@ -753,8 +765,13 @@ pub fn write_npy<T: Element>(path: impl AsRef<Path>, array: &ArrayD<T>) -> Resul
 ///
 /// # Errors
 /// I/O errors, [`ArrayError::Invalid`] for an unknown version.
-pub fn write_npy_to<T: Element>(writer: &mut impl Write, array: &ArrayViewD<T>, options: &WriteOptions) -> Result<()> {
-    let header = header_bytes(T::DTYPE, options.byte_order, options.fortran_order, array.shape(), options.version)?;
+pub fn write_npy_to<T: Element>(
+    writer: &mut impl Write,
+    array: &ArrayViewD<T>,
+    options: &WriteOptions,
+) -> Result<()> {
+    let header =
+        header_bytes(T::DTYPE, options.byte_order, options.fortran_order, array.shape(), options.version)?;
     writer.write_all(&header)?;
     let size = T::DTYPE.size();
     let mut buf = vec![0u8; size * 8192];
@@ -787,7 +804,11 @@ pub fn write_npy_to<T: Element>(writer: &mut impl Write, array: &ArrayViewD<T>, 
 ///
 /// # Errors
 /// I/O errors (with the path), [`ArrayError::Invalid`] for an unknown version.
-pub fn write_npy_with<T: Element>(path: impl AsRef<Path>, array: &ArrayViewD<T>, options: &WriteOptions) -> Result<()> {
+pub fn write_npy_with<T: Element>(
+    path: impl AsRef<Path>,
+    array: &ArrayViewD<T>,
+    options: &WriteOptions,
+) -> Result<()> {
     let path = path.as_ref();
     crate::mmap::write_atomically(path, |file| {
         let mut w = BufWriter::with_capacity(1 << 20, file);

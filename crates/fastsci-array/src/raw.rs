@@ -21,7 +21,11 @@ pub struct RawData<'a> {
 
 impl std::fmt::Debug for RawData<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawData").field("len", &self.len()).field("dtype", &self.dtype).field("order", &self.order).finish()
+        f.debug_struct("RawData")
+            .field("len", &self.len())
+            .field("dtype", &self.dtype)
+            .field("order", &self.order)
+            .finish()
     }
 }
 
@@ -45,7 +49,9 @@ impl<'a> RawData<'a> {
     /// ```
     pub fn from_slice<T: Real>(values: &'a [T]) -> RawData<'a> {
         // SAFETY: any initialized slice of plain numbers (or bools) can be read as bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) };
+        let bytes = unsafe {
+            std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values))
+        };
         RawData { bytes, dtype: T::DTYPE, order: ByteOrder::NATIVE, releaser: None, base: 0 }
     }
 
@@ -116,6 +122,10 @@ impl<'a> RawData<'a> {
     /// Sub-view of elements `[start, start+len)`, keeping the releaser.
     pub fn slice(&self, start: usize, len: usize) -> RawData<'a> {
         let size = self.dtype.size();
-        RawData { bytes: &self.bytes[start * size..(start + len) * size], base: self.base + start * size, ..*self }
+        RawData {
+            bytes: &self.bytes[start * size..(start + len) * size],
+            base: self.base + start * size,
+            ..*self
+        }
     }
 }

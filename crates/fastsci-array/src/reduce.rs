@@ -64,6 +64,15 @@ impl Dd {
         self.add(Dd { hi: x, lo: 0.0 })
     }
 
+    /// `self * x`, accurate to about 2^-104 relative.
+    #[inline]
+    pub fn mul_f64(self, x: f64) -> Dd {
+        let (p, e) = two_prod(self.hi, x);
+        let e = e + self.lo * x;
+        let (hi, lo) = two_sum(p, e);
+        Dd { hi, lo }
+    }
+
     /// The nearest `f64`.
     #[inline]
     pub fn value(self) -> f64 {
@@ -285,7 +294,13 @@ impl Summary {
         }
         let (na, nb) = (self.n as f64, other.n as f64);
         let n = na + nb;
-        let delta = other.sum.div(nb) - self.sum.div(na);
+        // delta = mean_b - mean_a = (sum_b na - sum_a nb) / (na nb), in double-double so that
+        // large means do not cost digits of the variance.
+        let delta = if self.sum.hi.is_finite() && other.sum.hi.is_finite() {
+            other.sum.mul_f64(na).add(self.sum.mul_f64(-nb)).value() / (na * nb)
+        } else {
+            other.sum.div(nb) - self.sum.div(na)
+        };
         self.m2 = self.m2 + other.m2 + delta * delta * (na * nb / n);
         self.sum = self.sum.add(other.sum);
         self.n += other.n;
@@ -582,13 +597,21 @@ pub fn nanmax<T: Real>(x: &[T]) -> Option<f64> {
 /// # Errors
 /// [`ArrayError::Invalid`] for an axis other than 0 or 1; [`ArrayError::Shape`] when the data
 /// does not hold `rows * cols` elements.
-pub fn describe_axis(data: &RawData, shape: [usize; 2], fortran_order: bool, axis: usize) -> Result<Vec<Summary>> {
+pub fn describe_axis(
+    data: &RawData,
+    shape: [usize; 2],
+    fortran_order: bool,
+    axis: usize,
+) -> Result<Vec<Summary>> {
     if axis > 1 {
         return Err(ArrayError::Invalid(format!("axis {axis} is out of range for a 2-D array")));
     }
     let [rows, cols] = shape;
     if rows.checked_mul(cols) != Some(data.len()) {
-        return Err(ArrayError::Shape(format!("shape ({rows}, {cols}) does not match {} elements", data.len())));
+        return Err(ArrayError::Shape(format!(
+            "shape ({rows}, {cols}) does not match {} elements",
+            data.len()
+        )));
     }
     // Storage as `lines` contiguous lines of `line_len` elements.
     let (lines, line_len) = if fortran_order { (cols, rows) } else { (rows, cols) };

@@ -56,6 +56,6 @@ pub mod sweep;
 
 pub use cancel::CancelToken;
 pub use error::ParError;
-pub use executor::{Executor, Failure, Mapped, Progress, TaskError};
+pub use executor::{Executor, Failure, Mapped, PanicMessage, Progress, TaskError};
 pub use seed::{Task, splitmix64, task_rng, task_seed};
 pub use sweep::{Axis, ParamSets, Sweep, SweepFailure, SweepReport, linspace};

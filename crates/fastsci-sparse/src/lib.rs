@@ -1,4 +1,64 @@
 //! # fastsci-sparse: sparse matrices and solvers
 //!
-//! COO, CSR and CSC formats, multi-threaded sparse matrix-vector products, Matrix Market
-//! I/O, Krylov solvers with preconditioners, and direct Cholesky and LU through faer.
+//! What `scipy.sparse` and `scipy.sparse.linalg` give, multi-threaded and with index widths
+//! that never overflow silently.
+//!
+//! ## Core types
+//! - [`CooMatrix`]: triplets, the format to build in; duplicates are summed on conversion.
+//! - [`CsrMatrix`]: compressed rows, for products and the iterative solvers.
+//! - [`CscMatrix`]: compressed columns.
+//!
+//! Index arrays are [`IndexVec`]s: 32-bit when every value fits, 64-bit beyond, chosen
+//! per matrix at construction, so a matrix past `2^32` entries works and no index wraps.
+//!
+//! ## Algorithms
+//! - SpMV `y = A x`: row blocks of equal work (stored entries plus rows) run on rayon's
+//!   threads; the transposed product scatters per thread and sums.
+//! - Builders: [`eye`], [`diags`], [`kron`], [`hstack`], [`vstack`], [`block`],
+//!   [`random`], [`laplacian`] (1-D/2-D/3-D finite differences).
+//! - [`mm`]: Matrix Market reading and writing with line-numbered errors.
+//! - [`krylov`]: CG, BiCGSTAB, GMRES(m), MINRES and LSQR with SciPy's `rtol`/`atol`/`maxiter`.
+//! - [`precond`]: Jacobi, ILU(0), IC(0) and SSOR.
+//! - [`direct`]: faer's supernodal sparse Cholesky and sparse LU with fill-reducing
+//!   orderings, factorize once and solve many.
+//! - [`solve()`]: one entry point choosing among all of them.
+//!
+//! ## When not to use it
+//! Values are `f64` only; complex matrices are not supported. For dense matrices use faer
+//! or ndarray directly.
+//!
+//! # Examples
+//!
+//! ```
+//! use fastsci_sparse::{laplacian_2d, solve::{solve, Method}, precond::PrecondKind, krylov::IterativeOptions};
+//! let a = laplacian_2d(50, 50)?;                    // 2,500 x 2,500, 5 points per row
+//! let x_true = vec![1.0; a.ncols()];
+//! let b = a.mul_vec(&x_true)?;                      // multi-threaded SpMV
+//! let report = solve(&a, &b, Method::Cg, PrecondKind::Ic0, &IterativeOptions::with_rtol(1e-10))?;
+//! assert!(report.converged);
+//! assert!(report.x.iter().all(|v| (v - 1.0).abs() < 1e-6));
+//! # Ok::<(), fastsci_sparse::SparseError>(())
+//! ```
+#![deny(missing_docs)]
+// Numeric kernels index several arrays by the same position; iterator chains would hide that.
+#![allow(clippy::needless_range_loop)]
+
+mod builders;
+mod compressed;
+pub mod direct;
+mod error;
+mod index;
+pub mod krylov;
+mod matrix;
+pub mod mm;
+mod ops;
+pub mod precond;
+pub mod solve;
+
+pub use builders::{
+    block, diags, eye, hstack, kron, laplacian, laplacian_1d, laplacian_2d, laplacian_3d, random, vstack,
+};
+pub use error::{Result, SparseError};
+pub use index::IndexVec;
+pub use matrix::{CooMatrix, CscMatrix, CsrMatrix};
+pub use solve::solve;

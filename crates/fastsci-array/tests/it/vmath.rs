@@ -9,7 +9,9 @@ fn ulp_error(got: f64, want: f64) -> f64 {
     if !got.is_finite() || !want.is_finite() {
         return f64::INFINITY;
     }
-    let ulp = if want == 0.0 { f64::from_bits(1) } else {
+    let ulp = if want == 0.0 {
+        f64::from_bits(1)
+    } else {
         let next = f64::from_bits(want.abs().to_bits() + 1);
         next - want.abs()
     };
@@ -63,7 +65,13 @@ fn every_function_is_within_two_ulp_of_mpmath_scalar_and_slice() {
                 "pow" => vmath::pow(c.1, c.2),
                 _ => unreachable!(),
             };
-            assert_eq!(scalar.to_bits(), out[i].to_bits(), "{name}({}, {}): scalar and slice differ", c.1, c.2);
+            assert_eq!(
+                scalar.to_bits(),
+                out[i].to_bits(),
+                "{name}({}, {}): scalar and slice differ",
+                c.1,
+                c.2
+            );
             let e = ulp_error(out[i], c.3);
             let w = worst.entry(name.to_string()).or_insert((0.0, 0.0, 0.0));
             if e > w.0 {

@@ -71,7 +71,7 @@ fn failures_and_panics_are_kept_per_item_with_index_and_input() {
             }
             Err(TaskError::Panicked(message)) => {
                 assert_eq!(x % 11, 5);
-                assert_eq!(message, &format!("boom at {x}"));
+                assert_eq!(message.as_str(), format!("boom at {x}"));
             }
             Err(TaskError::Failed(message)) => {
                 assert!(x % 11 != 5 && x % 7 == 3);

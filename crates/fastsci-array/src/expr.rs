@@ -1,0 +1,322 @@
+//! The expression tree the fused evaluator compiles: numbers, named arrays, unary functions,
+//! binary operators, comparisons, logical operators and `where`.
+//!
+//! Build one with [`var`], [`num`] and Rust's operators, or from text with
+//! [`crate::eval::parse`] (which lowers the tree of `fastsci_jit::expr`).
+
+use std::fmt;
+use std::ops;
+
+/// A one-argument operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unary {
+    /// `-x`
+    Neg,
+    /// `not x`: 1 where x is 0, else 0.
+    Not,
+    /// `abs(x)`
+    Abs,
+    /// `exp(x)`
+    Exp,
+    /// `log(x)` (natural)
+    Log,
+    /// `log10(x)`
+    Log10,
+    /// `sin(x)`
+    Sin,
+    /// `cos(x)`
+    Cos,
+    /// `tan(x)`
+    Tan,
+    /// `tanh(x)`
+    Tanh,
+    /// `sqrt(x)`
+    Sqrt,
+    /// `erf(x)`
+    Erf,
+    /// `floor(x)`
+    Floor,
+    /// `ceil(x)`
+    Ceil,
+    /// `isnan(x)`: 1 or 0.
+    IsNan,
+}
+
+/// A two-argument operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Binary {
+    /// `a + b`
+    Add,
+    /// `a - b`
+    Sub,
+    /// `a * b`
+    Mul,
+    /// `a / b`
+    Div,
+    /// `a ** b`
+    Pow,
+    /// `a % b` with the sign of `b` (Python's modulo)
+    Mod,
+    /// `minimum(a, b)` (NaN if either is NaN)
+    Min,
+    /// `maximum(a, b)` (NaN if either is NaN)
+    Max,
+    /// `arctan2(a, b)`
+    Atan2,
+    /// `a < b`: 1 or 0.
+    Lt,
+    /// `a <= b`
+    Le,
+    /// `a > b`
+    Gt,
+    /// `a >= b`
+    Ge,
+    /// `a == b`
+    Eq,
+    /// `a != b`
+    Ne,
+    /// `a and b`: 1 where both are nonzero.
+    And,
+    /// `a or b`: 1 where either is nonzero.
+    Or,
+}
+
+/// An elementwise expression over named arrays and numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A number.
+    Num(f64),
+    /// A named input array.
+    Var(String),
+    /// A one-argument operation.
+    Unary(Unary, Box<Expr>),
+    /// A two-argument operation.
+    Binary(Binary, Box<Expr>, Box<Expr>),
+    /// `where(cond, a, b)`: `a` where `cond` is nonzero, else `b` (also `a if cond else b`).
+    Where(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// A named input.
+///
+/// # Examples
+/// ```
+/// use fastsci_array::expr::{var, num};
+/// let e = var("a") * var("b") + var("c") * num(2.0) - var("a").sin();
+/// assert_eq!(e.to_string(), "(((a * b) + (c * 2)) - sin(a))");
+/// ```
+pub fn var(name: &str) -> Expr {
+    Expr::Var(name.to_string())
+}
+
+/// A number.
+pub fn num(x: f64) -> Expr {
+    Expr::Num(x)
+}
+
+impl Expr {
+    /// `op(self)`.
+    pub fn unary(self, op: Unary) -> Expr {
+        Expr::Unary(op, Box::new(self))
+    }
+
+    /// `op(self, other)`.
+    pub fn binary(self, op: Binary, other: Expr) -> Expr {
+        Expr::Binary(op, Box::new(self), Box::new(other))
+    }
+
+    /// `sin(self)`.
+    pub fn sin(self) -> Expr {
+        self.unary(Unary::Sin)
+    }
+
+    /// `cos(self)`.
+    pub fn cos(self) -> Expr {
+        self.unary(Unary::Cos)
+    }
+
+    /// `exp(self)`.
+    pub fn exp(self) -> Expr {
+        self.unary(Unary::Exp)
+    }
+
+    /// `log(self)`.
+    pub fn log(self) -> Expr {
+        self.unary(Unary::Log)
+    }
+
+    /// `sqrt(self)`.
+    pub fn sqrt(self) -> Expr {
+        self.unary(Unary::Sqrt)
+    }
+
+    /// `self ** other`.
+    pub fn pow(self, other: Expr) -> Expr {
+        self.binary(Binary::Pow, other)
+    }
+
+    /// `where(cond, a, b)`.
+    pub fn select(cond: Expr, a: Expr, b: Expr) -> Expr {
+        Expr::Where(Box::new(cond), Box::new(a), Box::new(b))
+    }
+
+    /// Applies the function called `name` (as written in NumPy or Python's `math`, with or
+    /// without an `np.`/`math.` prefix) to `args`.
+    ///
+    /// # Errors
+    /// A message naming the unknown function or the wrong number of arguments.
+    pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, String> {
+        let bare = name
+            .strip_prefix("np.")
+            .or_else(|| name.strip_prefix("numpy."))
+            .or_else(|| name.strip_prefix("math."))
+            .unwrap_or(name);
+        let unary = match bare {
+            "exp" => Some(Unary::Exp),
+            "log" => Some(Unary::Log),
+            "log10" => Some(Unary::Log10),
+            "sin" => Some(Unary::Sin),
+            "cos" => Some(Unary::Cos),
+            "tan" => Some(Unary::Tan),
+            "tanh" => Some(Unary::Tanh),
+            "sqrt" => Some(Unary::Sqrt),
+            "erf" => Some(Unary::Erf),
+            "abs" | "fabs" | "absolute" => Some(Unary::Abs),
+            "floor" => Some(Unary::Floor),
+            "ceil" => Some(Unary::Ceil),
+            "isnan" => Some(Unary::IsNan),
+            "logical_not" => Some(Unary::Not),
+            "negative" => Some(Unary::Neg),
+            _ => None,
+        };
+        let binary = match bare {
+            "pow" | "power" => Some(Binary::Pow),
+            "minimum" | "fmin" | "min" => Some(Binary::Min),
+            "maximum" | "fmax" | "max" => Some(Binary::Max),
+            "arctan2" | "atan2" => Some(Binary::Atan2),
+            "mod" | "fmod" | "remainder" => Some(Binary::Mod),
+            "logical_and" => Some(Binary::And),
+            "logical_or" => Some(Binary::Or),
+            _ => None,
+        };
+        let want = if unary.is_some() {
+            1
+        } else if binary.is_some() {
+            2
+        } else if bare == "where" {
+            3
+        } else {
+            0
+        };
+        if want == 0 {
+            return Err(format!(
+                "unknown function '{name}' (known: exp, log, log10, sin, cos, tan, tanh, sqrt, erf, abs, floor, ceil, isnan, pow, minimum, maximum, arctan2, mod, where)"
+            ));
+        }
+        if args.len() != want {
+            return Err(format!(
+                "{name}() takes {want} argument{} but {} were given",
+                if want == 1 { "" } else { "s" },
+                args.len()
+            ));
+        }
+        if let Some(op) = unary {
+            return Ok(args.remove(0).unary(op));
+        }
+        if let Some(op) = binary {
+            let b = args.remove(1);
+            return Ok(args.remove(0).binary(op, b));
+        }
+        let b = args.remove(2);
+        let a = args.remove(1);
+        Ok(Expr::select(args.remove(0), a, b))
+    }
+
+    /// The names of the arrays the expression reads, sorted and without repeats.
+    pub fn names(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_names(&mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect_names(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Num(_) => {}
+            Expr::Var(n) => out.push(n.clone()),
+            Expr::Unary(_, a) => a.collect_names(out),
+            Expr::Binary(_, a, b) => {
+                a.collect_names(out);
+                b.collect_names(out);
+            }
+            Expr::Where(c, a, b) => {
+                c.collect_names(out);
+                a.collect_names(out);
+                b.collect_names(out);
+            }
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Num(x) => write!(f, "{x}"),
+            Expr::Var(n) => f.write_str(n),
+            Expr::Unary(Unary::Neg, a) => write!(f, "(-{a})"),
+            Expr::Unary(Unary::Not, a) => write!(f, "(not {a})"),
+            Expr::Unary(op, a) => write!(f, "{}({a})", format!("{op:?}").to_lowercase()),
+            Expr::Binary(op, a, b) => {
+                let sym = match op {
+                    Binary::Add => "+",
+                    Binary::Sub => "-",
+                    Binary::Mul => "*",
+                    Binary::Div => "/",
+                    Binary::Pow => "**",
+                    Binary::Mod => "%",
+                    Binary::Lt => "<",
+                    Binary::Le => "<=",
+                    Binary::Gt => ">",
+                    Binary::Ge => ">=",
+                    Binary::Eq => "==",
+                    Binary::Ne => "!=",
+                    Binary::And => "and",
+                    Binary::Or => "or",
+                    Binary::Min => return write!(f, "minimum({a}, {b})"),
+                    Binary::Max => return write!(f, "maximum({a}, {b})"),
+                    Binary::Atan2 => return write!(f, "arctan2({a}, {b})"),
+                };
+                write!(f, "({a} {sym} {b})")
+            }
+            Expr::Where(c, a, b) => write!(f, "where({c}, {a}, {b})"),
+        }
+    }
+}
+
+macro_rules! op_impl {
+    ($tr:ident, $m:ident, $op:expr) => {
+        impl ops::$tr for Expr {
+            type Output = Expr;
+            fn $m(self, rhs: Expr) -> Expr {
+                self.binary($op, rhs)
+            }
+        }
+        impl ops::$tr<f64> for Expr {
+            type Output = Expr;
+            fn $m(self, rhs: f64) -> Expr {
+                self.binary($op, Expr::Num(rhs))
+            }
+        }
+    };
+}
+op_impl!(Add, add, Binary::Add);
+op_impl!(Sub, sub, Binary::Sub);
+op_impl!(Mul, mul, Binary::Mul);
+op_impl!(Div, div, Binary::Div);
+
+impl ops::Neg for Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        self.unary(Unary::Neg)
+    }
+}

@@ -1,0 +1,324 @@
+//! Direct solvers through faer: supernodal sparse Cholesky (`L L^T`) with an approximate
+//! minimum degree ordering, and sparse LU with partial pivoting and a COLAMD column ordering.
+//!
+//! Factorize once, solve many: [`Cholesky`], [`Lu`] and the automatic [`DirectSolver`] keep
+//! the factors and solve any number of right-hand sides. The symbolic analysis (ordering,
+//! elimination tree) is kept too, so [`Cholesky::refactorize`] and [`Lu::refactorize`]
+//! reuse it for a new matrix with the same pattern.
+
+use faer::Side;
+use faer::linalg::solvers::Solve;
+use faer::sparse::linalg::solvers::{Llt, Lu as FaerLu, SymbolicLlt, SymbolicLu};
+use faer::sparse::linalg::{LltError, LuError};
+use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
+
+use crate::compressed::Compressed;
+use crate::error::{Result, SparseError};
+use crate::matrix::CsrMatrix;
+
+/// The compressed arrays with `usize` indices, as faer reads them.
+struct FaerParts {
+    n: usize,
+    ptr: Vec<usize>,
+    idx: Vec<usize>,
+    val: Vec<f64>,
+}
+
+impl FaerParts {
+    /// Column-compressed parts of a square matrix given compressed by columns.
+    fn new(c: &Compressed) -> Result<FaerParts> {
+        if c.outer != c.inner {
+            return Err(SparseError::shape(format_args!(
+                "a direct solve needs a square matrix, got {} x {}",
+                c.inner, c.outer
+            )));
+        }
+        Ok(FaerParts { n: c.outer, ptr: c.indptr.to_usize(), idx: c.indices.to_usize(), val: c.data.clone() })
+    }
+
+    fn symbolic(&self) -> SymbolicSparseColMatRef<'_, usize> {
+        SymbolicSparseColMatRef::new_checked(self.n, self.n, &self.ptr, None, &self.idx)
+    }
+
+    fn numeric(&self) -> SparseColMatRef<'_, usize, f64> {
+        SparseColMatRef::new(self.symbolic(), &self.val)
+    }
+}
+
+fn check_rhs(n: usize, b: &[f64], k: usize) -> Result<()> {
+    if n.checked_mul(k) != Some(b.len()) {
+        return Err(SparseError::shape(format_args!(
+            "right-hand side of {} values is not {n} x {k}",
+            b.len()
+        )));
+    }
+    Ok(())
+}
+
+fn finite_or_singular(x: &[f64]) -> Result<()> {
+    if x.iter().all(|v| v.is_finite()) { Ok(()) } else { Err(SparseError::Singular) }
+}
+
+fn llt_error(e: LltError) -> SparseError {
+    match e {
+        LltError::Numeric(_) => SparseError::NotPositiveDefinite,
+        LltError::Generic(g) => SparseError::Factorization(format!("{g:?}")),
+    }
+}
+
+fn lu_error(e: LuError) -> SparseError {
+    match e {
+        LuError::SymbolicSingular { .. } => SparseError::Singular,
+        LuError::Generic(g) => SparseError::Factorization(format!("{g:?}")),
+    }
+}
+
+/// Sparse Cholesky factorization `P A P^T = L L^T` of a symmetric positive definite matrix.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_sparse::{laplacian_2d, direct::Cholesky};
+/// let a = laplacian_2d(10, 10)?;
+/// let chol = Cholesky::factorize(&a)?;
+/// let x = chol.solve(&vec![1.0; 100])?;
+/// let r = a.mul_vec(&x)?;
+/// assert!(r.iter().all(|v| (v - 1.0).abs() < 1e-12));
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+pub struct Cholesky {
+    n: usize,
+    symbolic: SymbolicLlt<usize>,
+    llt: Llt<usize, f64>,
+}
+
+impl Cholesky {
+    /// Analyzes and factorizes `a`, which must be symmetric (to a relative `1e-14`).
+    ///
+    /// # Errors
+    /// [`SparseError::NotPositiveDefinite`] when a pivot is not positive;
+    /// [`SparseError::InvalidArgument`] for a nonsymmetric matrix;
+    /// [`SparseError::Shape`] for a non-square one.
+    pub fn factorize(a: &CsrMatrix) -> Result<Cholesky> {
+        if a.nrows() == a.ncols() && !a.is_symmetric(1e-14) {
+            return Err(SparseError::InvalidArgument("Cholesky needs a symmetric matrix; use LU".into()));
+        }
+        Cholesky::factorize_symmetric(a)
+    }
+
+    /// [`Cholesky::factorize`] of a matrix already known to be symmetric.
+    fn factorize_symmetric(a: &CsrMatrix) -> Result<Cholesky> {
+        // CSR of a symmetric matrix is its CSC.
+        let p = FaerParts::new(&a.0)?;
+        let symbolic = SymbolicLlt::try_new(p.symbolic(), Side::Lower)
+            .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+        let llt =
+            Llt::try_new_with_symbolic(symbolic.clone(), p.numeric(), Side::Lower).map_err(llt_error)?;
+        Ok(Cholesky { n: p.n, symbolic, llt })
+    }
+
+    /// Factorizes a new matrix with the same pattern, reusing the symbolic analysis.
+    ///
+    /// # Errors
+    /// As [`Cholesky::factorize`]; [`SparseError::Shape`] when the size differs.
+    pub fn refactorize(&mut self, a: &CsrMatrix) -> Result<()> {
+        let p = FaerParts::new(&a.0)?;
+        if p.n != self.n {
+            return Err(SparseError::shape(format_args!("factorized {} rows, got {}", self.n, p.n)));
+        }
+        self.llt =
+            Llt::try_new_with_symbolic(self.symbolic.clone(), p.numeric(), Side::Lower).map_err(llt_error)?;
+        Ok(())
+    }
+
+    /// Solves `A x = b`.
+    ///
+    /// # Errors
+    /// [`SparseError::Shape`] when `b.len() != n`.
+    pub fn solve(&self, b: &[f64]) -> Result<Vec<f64>> {
+        self.solve_many(b, 1)
+    }
+
+    /// Solves `A X = B` for `k` right-hand sides stored column after column (`n*k` values).
+    ///
+    /// # Errors
+    /// [`SparseError::Shape`] when `b.len() != n * k`.
+    pub fn solve_many(&self, b: &[f64], k: usize) -> Result<Vec<f64>> {
+        check_rhs(self.n, b, k)?;
+        let mut x = b.to_vec();
+        if self.n > 0 && k > 0 {
+            self.llt.solve_in_place(faer::MatMut::from_column_major_slice_mut(&mut x, self.n, k));
+        }
+        finite_or_singular(&x)?;
+        Ok(x)
+    }
+}
+
+/// Sparse LU factorization `P A Q = L U` with partial pivoting, for any square matrix.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_sparse::{CsrMatrix, direct::Lu};
+/// let a = CsrMatrix::from_dense(3, 3, &[0.0, 2.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 3.0])?;
+/// let lu = Lu::factorize(&a)?;
+/// let x = lu.solve(&[3.0, 1.0, 4.0])?;
+/// assert!(x.iter().all(|v| (v - 1.0).abs() < 1e-12));
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+pub struct Lu {
+    n: usize,
+    symbolic: SymbolicLu<usize>,
+    lu: FaerLu<usize, f64>,
+}
+
+impl Lu {
+    /// Analyzes and factorizes `a`.
+    ///
+    /// # Errors
+    /// [`SparseError::Singular`] for a structurally singular matrix;
+    /// [`SparseError::Shape`] for a non-square one.
+    pub fn factorize(a: &CsrMatrix) -> Result<Lu> {
+        let csc = a.to_csc();
+        let p = FaerParts::new(&csc.0)?;
+        let symbolic =
+            SymbolicLu::try_new(p.symbolic()).map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+        let lu = FaerLu::try_new_with_symbolic(symbolic.clone(), p.numeric()).map_err(lu_error)?;
+        Ok(Lu { n: p.n, symbolic, lu })
+    }
+
+    /// Factorizes a new matrix with the same pattern, reusing the symbolic analysis.
+    ///
+    /// # Errors
+    /// As [`Lu::factorize`]; [`SparseError::Shape`] when the size differs.
+    pub fn refactorize(&mut self, a: &CsrMatrix) -> Result<()> {
+        let csc = a.to_csc();
+        let p = FaerParts::new(&csc.0)?;
+        if p.n != self.n {
+            return Err(SparseError::shape(format_args!("factorized {} rows, got {}", self.n, p.n)));
+        }
+        self.lu = FaerLu::try_new_with_symbolic(self.symbolic.clone(), p.numeric()).map_err(lu_error)?;
+        Ok(())
+    }
+
+    /// Solves `A x = b`.
+    ///
+    /// # Errors
+    /// [`SparseError::Shape`] when `b.len() != n`; [`SparseError::Singular`] when the solution
+    /// is not finite (a zero pivot).
+    pub fn solve(&self, b: &[f64]) -> Result<Vec<f64>> {
+        self.solve_many(b, 1)
+    }
+
+    /// Solves `A X = B` for `k` right-hand sides stored column after column.
+    ///
+    /// # Errors
+    /// As [`Lu::solve`].
+    pub fn solve_many(&self, b: &[f64], k: usize) -> Result<Vec<f64>> {
+        check_rhs(self.n, b, k)?;
+        let mut x = b.to_vec();
+        if self.n > 0 && k > 0 {
+            self.lu.solve_in_place(faer::MatMut::from_column_major_slice_mut(&mut x, self.n, k));
+        }
+        finite_or_singular(&x)?;
+        Ok(x)
+    }
+
+    /// Solves `A^T x = b`.
+    ///
+    /// # Errors
+    /// As [`Lu::solve`].
+    pub fn solve_transpose(&self, b: &[f64]) -> Result<Vec<f64>> {
+        check_rhs(self.n, b, 1)?;
+        let mut x = b.to_vec();
+        if self.n > 0 {
+            self.lu.solve_transpose_in_place(faer::MatMut::from_column_major_slice_mut(&mut x, self.n, 1));
+        }
+        finite_or_singular(&x)?;
+        Ok(x)
+    }
+}
+
+/// A direct solver chosen for the matrix: Cholesky for symmetric positive definite input,
+/// LU otherwise (`scipy.sparse.linalg.factorized`).
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_sparse::{laplacian_1d, direct::DirectSolver};
+/// let solver = DirectSolver::factorize(&laplacian_1d(50)?)?;
+/// assert_eq!(solver.method(), "cholesky");
+/// let x1 = solver.solve(&vec![1.0; 50])?;
+/// let x2 = solver.solve(&vec![2.0; 50])?; // factorize once, solve many
+/// assert!((x2[10] - 2.0 * x1[10]).abs() < 1e-9);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+pub enum DirectSolver {
+    /// The matrix was symmetric positive definite.
+    Cholesky(Cholesky),
+    /// Any other square matrix.
+    Lu(Box<Lu>),
+}
+
+/// True when `a` is symmetric (to a relative `1e-14`) with a positive diagonal: worth trying
+/// Cholesky.
+pub fn looks_spd(a: &CsrMatrix) -> bool {
+    a.nrows() == a.ncols() && a.diagonal().iter().all(|&d| d > 0.0) && a.is_symmetric(1e-14)
+}
+
+impl DirectSolver {
+    /// Factorizes `a` with Cholesky when it is symmetric with a positive diagonal and the
+    /// factorization succeeds, with LU otherwise.
+    ///
+    /// # Errors
+    /// As [`Lu::factorize`].
+    pub fn factorize(a: &CsrMatrix) -> Result<DirectSolver> {
+        if looks_spd(a) {
+            match Cholesky::factorize_symmetric(a) {
+                Ok(c) => return Ok(DirectSolver::Cholesky(c)),
+                Err(SparseError::NotPositiveDefinite) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(DirectSolver::Lu(Box::new(Lu::factorize(a)?)))
+    }
+
+    /// `"cholesky"` or `"lu"`.
+    pub fn method(&self) -> &'static str {
+        match self {
+            DirectSolver::Cholesky(_) => "cholesky",
+            DirectSolver::Lu(_) => "lu",
+        }
+    }
+
+    /// Solves `A x = b`.
+    ///
+    /// # Errors
+    /// As [`Lu::solve`].
+    pub fn solve(&self, b: &[f64]) -> Result<Vec<f64>> {
+        match self {
+            DirectSolver::Cholesky(c) => c.solve(b),
+            DirectSolver::Lu(l) => l.solve(b),
+        }
+    }
+
+    /// Solves `A X = B` for `k` right-hand sides stored column after column.
+    ///
+    /// # Errors
+    /// As [`Lu::solve_many`].
+    pub fn solve_many(&self, b: &[f64], k: usize) -> Result<Vec<f64>> {
+        match self {
+            DirectSolver::Cholesky(c) => c.solve_many(b, k),
+            DirectSolver::Lu(l) => l.solve_many(b, k),
+        }
+    }
+}
+
+/// Solves `A x = b` directly (`scipy.sparse.linalg.spsolve`), Cholesky for symmetric
+/// positive definite `A`, LU otherwise.
+///
+/// # Errors
+/// As [`DirectSolver::factorize`] and [`DirectSolver::solve`].
+pub fn spsolve(a: &CsrMatrix, b: &[f64]) -> Result<Vec<f64>> {
+    DirectSolver::factorize(a)?.solve(b)
+}

@@ -1,0 +1,446 @@
+//! Matrix Market (`.mtx`) reading and writing.
+//!
+//! Supported: the `coordinate` and `array` formats; the `real`, `integer` and `pattern`
+//! fields (`pattern` only in coordinate form, read as ones); the `general`, `symmetric` and
+//! `skew-symmetric` symmetries (only the lower triangle is stored; the reader mirrors it).
+//! `%` comment lines and blank lines may appear after the header. Fortran exponents
+//! (`1.0D+03`) are accepted. `complex` and `hermitian` are rejected with a clear error.
+//! Every error names the 1-based line it was found on.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use crate::error::{Result, SparseError};
+use crate::matrix::{CooMatrix, CsrMatrix};
+
+/// Storage layout of a Matrix Market file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MmFormat {
+    /// Sparse triplets `i j value`.
+    Coordinate,
+    /// Dense, column-major values.
+    Array,
+}
+
+/// Kind of value stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MmField {
+    /// Floating-point values.
+    Real,
+    /// Integer values.
+    Integer,
+    /// No values: every listed entry is one.
+    Pattern,
+}
+
+/// Which part is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MmSymmetry {
+    /// Every entry is stored.
+    General,
+    /// `a_ij = a_ji`; only the lower triangle is stored.
+    Symmetric,
+    /// `a_ij = -a_ji` with a zero diagonal; only the strict lower triangle is stored.
+    SkewSymmetric,
+}
+
+/// The header of a Matrix Market file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MmHeader {
+    /// Coordinate or array.
+    pub format: MmFormat,
+    /// Real, integer or pattern.
+    pub field: MmField,
+    /// General, symmetric or skew-symmetric.
+    pub symmetry: MmSymmetry,
+}
+
+fn err(line: usize, message: impl Into<String>) -> SparseError {
+    SparseError::MatrixMarket { line, message: message.into() }
+}
+
+/// Parses one number; accepts Fortran `D` exponents.
+fn parse_value(tok: &str, field: MmField, line: usize) -> Result<f64> {
+    match field {
+        MmField::Integer => tok
+            .parse::<i64>()
+            .map(|v| v as f64)
+            .map_err(|_| err(line, format!("'{tok}' is not an integer (the header says integer)"))),
+        _ => {
+            let fixed;
+            let t = if tok.contains(['d', 'D']) && !tok.to_ascii_lowercase().contains("inf") {
+                fixed = tok.replace(['d', 'D'], "e");
+                fixed.as_str()
+            } else {
+                tok
+            };
+            t.parse::<f64>().map_err(|_| err(line, format!("'{tok}' is not a number")))
+        }
+    }
+}
+
+fn parse_dim(tok: &str, what: &str, line: usize) -> Result<usize> {
+    tok.parse::<usize>().map_err(|_| err(line, format!("{what} '{tok}' is not a non-negative integer")))
+}
+
+fn parse_header(text: &str, line: usize) -> Result<MmHeader> {
+    let toks: Vec<String> = text.split_whitespace().map(str::to_ascii_lowercase).collect();
+    if toks.first().map(String::as_str) != Some("%%matrixmarket") {
+        return Err(err(line, "missing header: the first line must start with %%MatrixMarket"));
+    }
+    if toks.len() != 5 {
+        return Err(err(
+            line,
+            format!(
+                "header has {} words, expected 5: %%MatrixMarket matrix <format> <field> <symmetry>",
+                toks.len()
+            ),
+        ));
+    }
+    if toks[1] != "matrix" {
+        return Err(err(line, format!("object '{}' is not supported, only 'matrix'", toks[1])));
+    }
+    let format = match toks[2].as_str() {
+        "coordinate" => MmFormat::Coordinate,
+        "array" => MmFormat::Array,
+        other => {
+            return Err(err(line, format!("format '{other}' is unknown (expected coordinate or array)")));
+        }
+    };
+    let field = match toks[3].as_str() {
+        "real" | "double" => MmField::Real,
+        "integer" => MmField::Integer,
+        "pattern" => MmField::Pattern,
+        "complex" => {
+            return Err(err(line, "complex matrices are not supported (only real, integer, pattern)"));
+        }
+        other => {
+            return Err(err(line, format!("field '{other}' is unknown (expected real, integer or pattern)")));
+        }
+    };
+    let symmetry = match toks[4].as_str() {
+        "general" => MmSymmetry::General,
+        "symmetric" => MmSymmetry::Symmetric,
+        "skew-symmetric" => MmSymmetry::SkewSymmetric,
+        "hermitian" => {
+            return Err(err(line, "hermitian matrices are not supported (they need complex values)"));
+        }
+        other => {
+            return Err(err(
+                line,
+                format!("symmetry '{other}' is unknown (expected general, symmetric or skew-symmetric)"),
+            ));
+        }
+    };
+    if field == MmField::Pattern && format == MmFormat::Array {
+        return Err(err(line, "the pattern field is only valid with the coordinate format"));
+    }
+    Ok(MmHeader { format, field, symmetry })
+}
+
+/// Reads a Matrix Market matrix from any buffered reader.
+///
+/// # Examples
+///
+/// ```
+/// let text = "%%MatrixMarket matrix coordinate real symmetric\n% a comment\n2 2 2\n1 1 4.0\n2 1 -1\n";
+/// let (header, coo) = fastsci_sparse::mm::read(text.as_bytes())?;
+/// assert_eq!(header.symmetry, fastsci_sparse::mm::MmSymmetry::Symmetric);
+/// let a = coo.to_csr()?;
+/// assert_eq!(a.to_dense(), vec![4.0, -1.0, -1.0, 0.0]);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+///
+/// # Errors
+/// [`SparseError::MatrixMarket`] with the line number for malformed input;
+/// [`SparseError::Io`] when reading fails.
+pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
+    let mut lines = reader.lines().enumerate().map(|(k, l)| (k + 1, l));
+    let (first_no, first) = match lines.next() {
+        Some((n, l)) => (n, l?),
+        None => return Err(err(1, "the file is empty (expected a %%MatrixMarket header)")),
+    };
+    let header = parse_header(&first, first_no)?;
+    // Next data lines, skipping comments and blanks.
+    let mut next_data = |what: &str| -> Result<Option<(usize, String)>> {
+        for (n, l) in lines.by_ref() {
+            let l = l.map_err(|e| err(n, format!("cannot read {what}: {e}")))?;
+            let t = l.trim();
+            if t.is_empty() || t.starts_with('%') {
+                continue;
+            }
+            return Ok(Some((n, t.to_string())));
+        }
+        Ok(None)
+    };
+    let Some((size_no, size_line)) = next_data("the size line")? else {
+        return Err(err(first_no + 1, "the file ends before the size line"));
+    };
+    let toks: Vec<&str> = size_line.split_whitespace().collect();
+    let want = if header.format == MmFormat::Coordinate { 3 } else { 2 };
+    if toks.len() != want {
+        return Err(err(
+            size_no,
+            format!(
+                "size line has {} numbers, expected {want} ({})",
+                toks.len(),
+                if want == 3 { "rows columns entries" } else { "rows columns" }
+            ),
+        ));
+    }
+    let nrows = parse_dim(toks[0], "row count", size_no)?;
+    let ncols = parse_dim(toks[1], "column count", size_no)?;
+    if header.symmetry != MmSymmetry::General && nrows != ncols {
+        return Err(err(
+            size_no,
+            format!("a {:?} matrix must be square, got {nrows} x {ncols}", header.symmetry),
+        ));
+    }
+    let cells = nrows.checked_mul(ncols).ok_or_else(|| err(size_no, "matrix size overflows"))?;
+    let mut last_no = size_no;
+    match header.format {
+        MmFormat::Coordinate => {
+            let nnz = parse_dim(toks[2], "entry count", size_no)?;
+            if nnz > cells {
+                return Err(err(size_no, format!("{nnz} entries cannot fit in a {nrows} x {ncols} matrix")));
+            }
+            let mirrored = header.symmetry != MmSymmetry::General;
+            let cap = if mirrored { nnz.saturating_mul(2) } else { nnz };
+            let mut coo = CooMatrix::new(nrows, ncols);
+            let (mut rows, mut cols, mut vals) =
+                (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
+            let expect = if header.field == MmField::Pattern { 2 } else { 3 };
+            for k in 0..nnz {
+                let Some((n, l)) = next_data("an entry")? else {
+                    return Err(err(last_no + 1, format!("the file ends after {k} of {nnz} entries")));
+                };
+                last_no = n;
+                let t: Vec<&str> = l.split_whitespace().collect();
+                if t.len() != expect {
+                    return Err(err(
+                        n,
+                        format!(
+                            "entry has {} fields, expected {expect} ({})",
+                            t.len(),
+                            if expect == 2 { "row column" } else { "row column value" }
+                        ),
+                    ));
+                }
+                let i = parse_dim(t[0], "row index", n)?;
+                let j = parse_dim(t[1], "column index", n)?;
+                if i == 0 || i > nrows {
+                    return Err(err(n, format!("row index {i} is outside 1..={nrows}")));
+                }
+                if j == 0 || j > ncols {
+                    return Err(err(n, format!("column index {j} is outside 1..={ncols}")));
+                }
+                let v = if expect == 2 { 1.0 } else { parse_value(t[2], header.field, n)? };
+                let (i, j) = (i - 1, j - 1);
+                match header.symmetry {
+                    MmSymmetry::General => {}
+                    MmSymmetry::Symmetric if j > i => {
+                        return Err(err(
+                            n,
+                            format!(
+                                "entry ({}, {}) lies above the diagonal of a symmetric matrix",
+                                i + 1,
+                                j + 1
+                            ),
+                        ));
+                    }
+                    MmSymmetry::SkewSymmetric if j >= i => {
+                        return Err(err(
+                            n,
+                            format!(
+                                "entry ({}, {}) is not below the diagonal of a skew-symmetric matrix",
+                                i + 1,
+                                j + 1
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+                rows.push(i);
+                cols.push(j);
+                vals.push(v);
+                if mirrored && i != j {
+                    rows.push(j);
+                    cols.push(i);
+                    vals.push(if header.symmetry == MmSymmetry::SkewSymmetric { -v } else { v });
+                }
+            }
+            if let Some((n, _)) = next_data("trailing data")? {
+                return Err(err(n, format!("more entries than the {nnz} the size line announced")));
+            }
+            coo = CooMatrix::from_triplets(coo.nrows(), coo.ncols(), rows, cols, vals)?;
+            Ok((header, coo))
+        }
+        MmFormat::Array => {
+            // Column-major; symmetric stores the lower triangle incl. diagonal, skew the strict lower.
+            let mut positions: Vec<(usize, usize)> = Vec::new();
+            for j in 0..ncols {
+                let first = match header.symmetry {
+                    MmSymmetry::General => 0,
+                    MmSymmetry::Symmetric => j,
+                    MmSymmetry::SkewSymmetric => j + 1,
+                };
+                for i in first..nrows {
+                    positions.push((i, j));
+                }
+            }
+            let mut coo = CooMatrix::new(nrows, ncols);
+            for (k, &(i, j)) in positions.iter().enumerate() {
+                let Some((n, l)) = next_data("a value")? else {
+                    return Err(err(
+                        last_no + 1,
+                        format!("the file ends after {k} of {} values", positions.len()),
+                    ));
+                };
+                last_no = n;
+                let t: Vec<&str> = l.split_whitespace().collect();
+                if t.len() != 1 {
+                    return Err(err(n, format!("array line has {} fields, expected 1 value", t.len())));
+                }
+                let v = parse_value(t[0], header.field, n)?;
+                if v != 0.0 {
+                    coo.push(i, j, v)?;
+                    if i != j && header.symmetry != MmSymmetry::General {
+                        coo.push(j, i, if header.symmetry == MmSymmetry::SkewSymmetric { -v } else { v })?;
+                    }
+                }
+            }
+            if let Some((n, _)) = next_data("trailing data")? {
+                return Err(err(
+                    n,
+                    format!("more values than the {} the size line announced", positions.len()),
+                ));
+            }
+            Ok((header, coo))
+        }
+    }
+}
+
+/// Reads a Matrix Market file into CSR.
+///
+/// # Errors
+/// As [`read`]; I/O errors name the path.
+pub fn read_path(path: impl AsRef<Path>) -> Result<CsrMatrix> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path)
+        .map_err(|e| SparseError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))?;
+    let (_, coo) = read(std::io::BufReader::new(file))?;
+    coo.to_csr()
+}
+
+/// Writes `a` in Matrix Market form. `symmetry` other than general writes only the lower
+/// triangle (strict lower for skew-symmetric) and is the caller's claim about `a`; `field`
+/// `Integer` rounds values, `Pattern` drops them; `format` `Array` writes every value.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_sparse::mm::{self, MmField, MmFormat, MmHeader, MmSymmetry};
+/// let a = fastsci_sparse::laplacian_1d(3)?;
+/// let h = MmHeader { format: MmFormat::Coordinate, field: MmField::Real, symmetry: MmSymmetry::Symmetric };
+/// let mut text = Vec::new();
+/// mm::write(&mut text, &a, h)?;
+/// let (_, back) = mm::read(text.as_slice())?;
+/// assert_eq!(back.to_csr()?, a);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+///
+/// # Errors
+/// [`SparseError::Io`] when writing fails; [`SparseError::InvalidArgument`] for pattern with array,
+/// or a non-general symmetry of a non-square matrix.
+pub fn write(mut out: impl Write, a: &CsrMatrix, header: MmHeader) -> Result<()> {
+    if header.format == MmFormat::Array && header.field == MmField::Pattern {
+        return Err(SparseError::InvalidArgument("pattern cannot be written in array format".into()));
+    }
+    if header.symmetry != MmSymmetry::General && a.nrows() != a.ncols() {
+        return Err(SparseError::InvalidArgument("only a square matrix can be written as symmetric".into()));
+    }
+    let keep = |i: usize, j: usize| match header.symmetry {
+        MmSymmetry::General => true,
+        MmSymmetry::Symmetric => i >= j,
+        MmSymmetry::SkewSymmetric => i > j,
+    };
+    let format = if header.format == MmFormat::Coordinate { "coordinate" } else { "array" };
+    let field = match header.field {
+        MmField::Real => "real",
+        MmField::Integer => "integer",
+        MmField::Pattern => "pattern",
+    };
+    let symmetry = match header.symmetry {
+        MmSymmetry::General => "general",
+        MmSymmetry::Symmetric => "symmetric",
+        MmSymmetry::SkewSymmetric => "skew-symmetric",
+    };
+    // Appends the value after `sep`; nothing for pattern.
+    let value = |v: f64, s: &mut String, sep: &str| {
+        match header.field {
+            MmField::Integer => write!(s, "{sep}{}", v.round() as i64),
+            MmField::Real => write!(s, "{sep}{v:e}"),
+            MmField::Pattern => Ok(()),
+        }
+        .expect("writing to a String cannot fail");
+    };
+    let mut buf = String::new();
+    writeln!(buf, "%%MatrixMarket matrix {format} {field} {symmetry}").ok();
+    writeln!(buf, "% written by fastsci-sparse").ok();
+    match header.format {
+        MmFormat::Coordinate => {
+            let csc = a.to_csc();
+            let count =
+                (0..a.ncols()).map(|j| csc.col(j).filter(|&(i, _)| keep(i, j)).count()).sum::<usize>();
+            writeln!(buf, "{} {} {count}", a.nrows(), a.ncols()).ok();
+            for j in 0..a.ncols() {
+                for (i, v) in csc.col(j) {
+                    if keep(i, j) {
+                        write!(buf, "{} {}", i + 1, j + 1).ok();
+                        value(v, &mut buf, " ");
+                        buf.push('\n');
+                    }
+                }
+                if buf.len() > 1 << 16 {
+                    out.write_all(buf.as_bytes())?;
+                    buf.clear();
+                }
+            }
+        }
+        MmFormat::Array => {
+            writeln!(buf, "{} {}", a.nrows(), a.ncols()).ok();
+            let csc = a.to_csc();
+            for j in 0..a.ncols() {
+                let mut col = vec![0.0; a.nrows()];
+                for (i, v) in csc.col(j) {
+                    col[i] = v;
+                }
+                for (i, &v) in col.iter().enumerate() {
+                    if keep(i, j) {
+                        value(v, &mut buf, "");
+                        buf.push('\n');
+                    }
+                }
+                if buf.len() > 1 << 16 {
+                    out.write_all(buf.as_bytes())?;
+                    buf.clear();
+                }
+            }
+        }
+    }
+    out.write_all(buf.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes `a` to a file as coordinate, real, general.
+///
+/// # Errors
+/// [`SparseError::Io`] when the file cannot be written.
+pub fn write_path(path: impl AsRef<Path>, a: &CsrMatrix) -> Result<()> {
+    let file = std::fs::File::create(path.as_ref())?;
+    let header =
+        MmHeader { format: MmFormat::Coordinate, field: MmField::Real, symmetry: MmSymmetry::General };
+    write(std::io::BufWriter::new(file), a, header)
+}
