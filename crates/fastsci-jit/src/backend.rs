@@ -423,7 +423,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 };
                 if const_step.is_none() {
                     let z = self.b.ins().icmp_imm_s(IntCC::Equal, stp, 0);
-                    self.raise_if(z, RtError::ZeroDivision, *pos);
+                    self.raise_if(z, RtError::RangeStep, *pos);
                 }
                 let cvar = self.vars[*counter][0];
                 let stopv = self.vars[*stop_local][0];

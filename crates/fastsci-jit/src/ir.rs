@@ -201,6 +201,7 @@ pub(crate) enum RtError {
     OutOfMemory = 5,
     RandIntRange = 6,
     RecursionDepth = 7,
+    RangeStep = 8,
 }
 
 impl RtError {
@@ -214,6 +215,7 @@ impl RtError {
             5 => OutOfMemory,
             6 => RandIntRange,
             7 => RecursionDepth,
+            8 => RangeStep,
             _ => return None,
         })
     }
@@ -229,6 +231,7 @@ impl RtError {
             RtError::OutOfMemory => "MemoryError: cannot allocate the array",
             RtError::RandIntRange => "ValueError: randint needs low < high",
             RtError::RecursionDepth => "RecursionError: maximum recursion depth exceeded",
+            RtError::RangeStep => "ValueError: range() arg 3 must not be zero",
         }
     }
 }

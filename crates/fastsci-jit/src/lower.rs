@@ -1157,9 +1157,11 @@ impl<'p, 'a> FnCx<'p, 'a> {
                     )),
                 }
             }
-            other => {
-                Err(self.err(ErrorKind::Type, value.span, format!("a {} cannot be indexed", other.name())))
-            }
+            other => Err(self.err(
+                ErrorKind::Type,
+                value.span,
+                format!("cannot index a value of type {}", other.name()),
+            )),
         }
     }
 
@@ -1387,22 +1389,32 @@ impl<'p, 'a> FnCx<'p, 'a> {
                     self.ret_none = true;
                     return Ok(());
                 }
-                match &self.ret {
-                    None => self.ret = Some(t.ty.clone()),
-                    Some(r) => match unify(r, &t.ty) {
-                        Some(u) => self.ret = Some(u),
-                        None => {
-                            return Err(self.err(
-                                ErrorKind::Type,
-                                v.as_ref().map_or(span, |e| e.span),
-                                format!("returns {} here but {} elsewhere", t.ty.name(), r.name()),
-                            ));
-                        }
-                    },
+                let before = self.ret.clone();
+                let r = self.join_ret(&t.ty, v.as_ref().map_or(span, |e| e.span));
+                if let (Some(id), true) = (self.spec_id, self.ret != before) {
+                    // Let (mutually) recursive calls see the return type at once.
+                    if let SpecState::Pending { ret } = &mut self.prog.specs[id] {
+                        *ret = self.ret.clone();
+                    }
                 }
-                Ok(())
+                r
             }
         }
+    }
+
+    fn join_ret(&mut self, ty: &Ty, span: Span) -> LResult<()> {
+        let joined = match &self.ret {
+            None => ty.clone(),
+            Some(r) => unify(r, ty).ok_or_else(|| {
+                self.err(
+                    ErrorKind::Type,
+                    span,
+                    format!("returns {} here but {} elsewhere", ty.name(), r.name()),
+                )
+            })?,
+        };
+        self.ret = Some(joined);
+        Ok(())
     }
 
     fn for_loop(

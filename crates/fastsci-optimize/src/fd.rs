@@ -20,6 +20,32 @@ fn sign(x: f64) -> f64 {
     if x >= 0.0 { 1.0 } else { -1.0 }
 }
 
+/// SciPy's `_adjust_scheme_to_bounds` for a one-sided step h from xi inside [lo, hi].
+fn adjust_one_sided(xi: f64, h: f64, lo: f64, hi: f64) -> f64 {
+    let lb_dist = xi - lo;
+    let ub_dist = hi - xi;
+    let xt = xi + h;
+    let violated = xt < lo || xt > hi;
+    let fitting = h.abs() <= lb_dist.max(ub_dist);
+    if violated && fitting {
+        -h
+    } else if !fitting {
+        if ub_dist >= lb_dist { ub_dist } else { -lb_dist }
+    } else {
+        h
+    }
+}
+
+/// The forward-difference step of SciPy's `2-point` scheme with relative step `rel` at `xi`,
+/// kept inside `[lo, hi]`.
+pub(crate) fn forward_step(xi: f64, rel: f64, lo: f64, hi: f64) -> f64 {
+    let mut h = rel * sign(xi) * xi.abs().max(1.0);
+    if (xi + h) - xi == 0.0 {
+        h = f64::EPSILON.sqrt() * sign(xi) * xi.abs().max(1.0);
+    }
+    adjust_one_sided(xi, h, lo, hi)
+}
+
 /// The gradient of `f` at `x0` (where `f(x0) = f0`) by finite differences, into `grad`.
 ///
 /// `bounds`, when given, keeps every evaluation inside `[lo, hi]`. Returns the number of
@@ -61,18 +87,7 @@ pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
         }
         let (lo, hi) = bounds.map_or((f64::NEG_INFINITY, f64::INFINITY), |b| b[i]);
         if !central {
-            // SciPy's `_adjust_scheme_to_bounds`, 1-sided, one step.
-            let lb_dist = xi - lo;
-            let ub_dist = hi - xi;
-            let xt = xi + h;
-            let violated = xt < lo || xt > hi;
-            let fitting = h.abs() <= lb_dist.max(ub_dist);
-            if violated && fitting {
-                h = -h;
-            } else if !fitting {
-                h = if ub_dist >= lb_dist { ub_dist } else { -lb_dist };
-            }
-            x[i] = xi + h;
+            x[i] = xi + adjust_one_sided(xi, h, lo, hi);
             let dx = x[i] - xi;
             let f1 = f(&x);
             nfev += 1;

@@ -19,6 +19,7 @@
 //! - [`scalar`]: `minimize_scalar` (Brent, bounded) and `root_scalar` (brentq, ridder, bisect,
 //!   newton, secant, halley).
 //! - [`lsq`]: `least_squares` (trust-region reflective with bounds, Levenberg–Marquardt;
+//!   robust losses, `x_scale`) and `curve_fit`.
 
 //!
 //! ## Algorithms
@@ -54,7 +55,9 @@ pub mod error;
 pub mod fd;
 pub mod float;
 mod lbfgsb;
+pub mod linalg;
 mod linesearch;
+pub mod lsq;
 mod minimize;
 mod neldermead;
 mod newton;

@@ -1,4 +1,5 @@
 //! Integration tests of fastsci-optimize against stored SciPy fixtures and known optima.
 
 mod common;
+mod lsq;
 mod mgh_minimize;

@@ -1,4 +1,6 @@
 //! Integration tests of fastsci-jit (one binary, one module per area).
 
+mod corpus;
+mod errors;
 mod expression;
 mod kernels;

@@ -1,0 +1,170 @@
+//! The differential corpus: every kernel in `tests/corpus/*.py` is run by CPython (through
+//! `run_cpython.py`, with NumPy or a pure-Python stand-in) and by fastsci-jit, and the results
+//! must agree: ints and bools exactly, floats to 1e-12 relative, errors of the same kind.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fastsci_jit::{ArrayValue, Module, Value};
+use ndarray::{ArrayD, IxDyn};
+use serde_json::Value as J;
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn corpus_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.ends_with(".py") && !name.starts_with('_') && name != "run_cpython.py"
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn flat_numbers(j: &J, out: &mut Vec<f64>, shape: &mut Vec<usize>, depth: usize) {
+    match j {
+        J::Array(items) => {
+            if shape.len() == depth {
+                shape.push(items.len());
+            }
+            items.iter().for_each(|x| flat_numbers(x, out, shape, depth + 1));
+        }
+        J::Bool(b) => out.push(f64::from(u8::from(*b))),
+        other => out.push(other.as_f64().unwrap()),
+    }
+}
+
+fn decode(j: &J) -> Value {
+    match j {
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => Value::Int(n.as_i64().unwrap()),
+        J::Null => Value::None,
+        J::Object(o) if o.contains_key("f") => Value::Float(o["f"].as_str().unwrap().parse().unwrap()),
+        J::Object(o) if o.contains_key("tuple") => {
+            Value::Tuple(o["tuple"].as_array().unwrap().iter().map(decode).collect())
+        }
+        J::Object(o) if o.contains_key("array") => {
+            let (mut v, mut shape) = (Vec::new(), Vec::new());
+            flat_numbers(&o["array"], &mut v, &mut shape, 0);
+            let sh = IxDyn(&shape);
+            Value::Array(match o["dtype"].as_str().unwrap() {
+                "int64" => ArrayValue::I64(
+                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as i64).collect()).unwrap(),
+                ),
+                "int32" => ArrayValue::I32(
+                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as i32).collect()).unwrap(),
+                ),
+                "bool" => ArrayValue::Bool(
+                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x != 0.0).collect()).unwrap(),
+                ),
+                _ => ArrayValue::F64(ArrayD::from_shape_vec(sh, v).unwrap()),
+            })
+        }
+        other => panic!("cannot decode {other}"),
+    }
+}
+
+fn numbers_of(v: &Value) -> Option<Vec<f64>> {
+    match v {
+        Value::Array(a) => Some(match a {
+            ArrayValue::F64(x) => x.iter().copied().collect(),
+            ArrayValue::F32(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::I64(x) => x.iter().map(|&y| y as f64).collect(),
+            ArrayValue::I32(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::U8(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::Bool(x) => x.iter().map(|&y| f64::from(u8::from(y))).collect(),
+        }),
+        _ => None,
+    }
+}
+
+fn same_float(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+}
+
+/// Compares a fastsci result with CPython's; `Err` describes the first difference.
+fn compare(got: &Value, want: &Value) -> Result<(), String> {
+    let fail = || Err(format!("got {got:?}, want {want:?}"));
+    match (got, want) {
+        (Value::Int(a), Value::Int(b)) if a == b => Ok(()),
+        (Value::Bool(a), Value::Bool(b)) if a == b => Ok(()),
+        (Value::None, Value::None) => Ok(()),
+        (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
+            a.iter().zip(b).try_for_each(|(x, y)| compare(x, y))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.shape() != b.shape() {
+                return fail();
+            }
+            let (x, y) = (numbers_of(got).unwrap(), numbers_of(want).unwrap());
+            if x.iter().zip(&y).all(|(p, q)| same_float(*p, *q)) { Ok(()) } else { fail() }
+        }
+        // Numeric results where Python keeps an int but type unification gives a float
+        // (documented): compare the values.
+        (
+            Value::Float(_) | Value::Int(_) | Value::Bool(_),
+            Value::Float(_) | Value::Int(_) | Value::Bool(_),
+        ) => {
+            let (a, b) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+            let exact = matches!(want, Value::Int(_) | Value::Bool(_));
+            if (exact && a == b) || (!exact && same_float(a, b)) { Ok(()) } else { fail() }
+        }
+        _ => fail(),
+    }
+}
+
+#[test]
+fn corpus_agrees_with_cpython() {
+    let files = corpus_files();
+    let runner = corpus_dir().join("run_cpython.py");
+    let mut kernels = 0;
+    let mut calls = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let out = match Command::new("python3").arg(&runner).arg(file).output() {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("python3 is not available ({e}); skipping the CPython side");
+                return;
+            }
+        };
+        assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        let src = std::fs::read_to_string(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let module = Module::compile(&src, &name).unwrap_or_else(|e| panic!("{e}"));
+        kernels += module.function_names().len();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let j: J = serde_json::from_str(line).unwrap();
+            let call = j["call"].as_str().unwrap();
+            let f = module.function(j["func"].as_str().unwrap()).unwrap();
+            let args: Vec<Value> = j["args"].as_array().unwrap().iter().map(decode).collect();
+            let got = f.call(&args);
+            calls += 1;
+            match (got, j.get("error")) {
+                (Ok(v), None) => {
+                    if let Err(d) = compare(&v, &decode(&j["result"])) {
+                        failures.push(format!("{name}: {call}: {d}"));
+                    }
+                }
+                (Err(e), Some(kind)) => {
+                    let kind = kind.as_str().unwrap();
+                    if !e.message().starts_with(kind) {
+                        failures.push(format!("{name}: {call}: CPython raised {kind}, fastsci: {e}"));
+                    }
+                }
+                (Ok(v), Some(kind)) => {
+                    failures.push(format!("{name}: {call}: CPython raised {kind}, fastsci gave {v:?}"))
+                }
+                (Err(e), None) => failures.push(format!("{name}: {call}: fastsci failed: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {calls} calls differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(kernels >= 50, "only {kernels} kernels in the corpus");
+    assert!(calls >= 100, "only {calls} calls");
+}

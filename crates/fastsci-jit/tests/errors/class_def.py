@@ -1,0 +1,3 @@
+# expect: 2:1 only `def`, `import`
+class A:
+    pass

@@ -1,0 +1,3 @@
+# expect: 2:12 default parameter values
+def f(x, y=2):
+    return x + y

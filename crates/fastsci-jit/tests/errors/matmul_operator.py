@@ -1,0 +1,3 @@
+# expect: 3:12 matrix multiplication
+def f(a):
+    return a @ a

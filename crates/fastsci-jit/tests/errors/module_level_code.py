@@ -1,0 +1,5 @@
+# expect: 2:1 only `def`, `import`
+x = 1
+
+def f(n):
+    return n

@@ -1,0 +1,3 @@
+# expect: 3:15 syntax error
+def f(x):
+    return x +* 2

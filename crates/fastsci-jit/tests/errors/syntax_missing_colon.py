@@ -1,0 +1,3 @@
+# expect: 2:9 syntax error
+def f(x)
+    return x

@@ -1,0 +1,140 @@
+//! least_squares and curve_fit against SciPy fixtures.
+
+use fastsci_optimize::lsq::{CurveFitOptions, Loss, LsqMethod, LsqOptions, LsqProblem, XScale, curve_fit};
+
+use crate::common::{fixture, vec_f64};
+
+fn close(a: f64, b: f64, rtol: f64, atol: f64) -> bool {
+    (a - b).abs() <= atol + rtol * b.abs()
+}
+
+#[test]
+fn least_squares_matches_scipy_for_losses_scales_bounds_and_lm() {
+    let fx = fixture("least_squares.json");
+    let t = vec_f64(&fx["t"]);
+    let y = vec_f64(&fx["y"]);
+    let mut failures = vec![];
+    for case in fx["cases"].as_array().expect("cases") {
+        let o = &case["options"];
+        let mut opts = LsqOptions::default();
+        if let Some(l) = o.get("loss") {
+            opts.loss = l.as_str().expect("loss").parse().expect("known loss");
+        }
+        if let Some(fs) = o.get("f_scale") {
+            opts.f_scale = fs.as_f64().expect("f_scale");
+        }
+        match o.get("x_scale") {
+            Some(v) if v.is_string() => opts.x_scale = Some(XScale::Jac),
+            Some(v) => opts.x_scale = Some(XScale::Values(vec_f64(v))),
+            None => {}
+        }
+        if o.get("method").is_some() {
+            opts.method = LsqMethod::Lm;
+        }
+        let mut p = LsqProblem::new(t.len(), |x: &[f64], r: &mut [f64]| {
+            for i in 0..t.len() {
+                r[i] = x[0] * (-x[1] * t[i]).exp() + x[2] - y[i];
+            }
+        });
+        if let Some(b) = o.get("bounds") {
+            let lo = vec_f64(&b[0]);
+            let hi = vec_f64(&b[1]);
+            let bs: Vec<(f64, f64)> = lo.into_iter().zip(hi).collect();
+            p = p.with_bounds(&bs);
+        }
+        let r = p.solve(&[1.0, 1.0, 0.0], &opts).expect("solves");
+        let sx = vec_f64(&case["x"]);
+        let ok = r.success && r.x.iter().zip(&sx).all(|(a, b)| close(*a, *b, 1e-5, 1e-7));
+        eprintln!(
+            "{o} x {:?} scipy {sx:?} nfev {} scipy {} status {} {}",
+            r.x, r.nfev, case["nfev"], r.status, ok
+        );
+        if !ok {
+            failures.push(o.to_string());
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn curve_fit_matches_scipy_popt_and_pcov() {
+    let fx = fixture("curve_fit.json");
+    let mut failures = vec![];
+    let mut models = std::collections::BTreeSet::new();
+    for fit in fx["fits"].as_array().expect("fits") {
+        let name = fit["model"].as_str().expect("model");
+        let case = fit["case"].as_str().expect("case");
+        let model: fn(f64, &[f64]) -> f64 = match name {
+            "exp_decay" => |x, p| p[0] * (-p[1] * x).exp() + p[2],
+            "gaussian_peak" => |x, p| p[0] * (-(x - p[1]).powi(2) / (2.0 * p[2] * p[2])).exp(),
+            "logistic" => |x, p| p[0] / (1.0 + (-p[1] * (x - p[2])).exp()),
+            "damped_sine" => |x, p| p[0] * (-p[1] * x).exp() * (p[2] * x + p[3]).sin(),
+            "power_law" => |x, p| p[0] * x.powf(p[1]),
+            "michaelis_menten" => |x, p| p[0] * x / (p[1] + x),
+            other => panic!("unknown model {other}"),
+        };
+        let x = vec_f64(&fit["x"]);
+        let y = vec_f64(&fit["y"]);
+        let sigma = vec_f64(&fit["sigma"]);
+        let p0 = vec_f64(&fit["p0"]);
+        let bounds: Option<Vec<(f64, f64)>> =
+            fit["bounds"].as_array().map(|b| vec_f64(&b[0]).into_iter().zip(vec_f64(&b[1])).collect());
+        let opts = CurveFitOptions {
+            sigma: (case == "sigma" || case == "absolute_sigma").then_some(sigma.as_slice()),
+            absolute_sigma: case == "absolute_sigma",
+            bounds: bounds.as_deref(),
+        };
+        let r = curve_fit(model, &x, &y, &p0, &opts).expect("fits");
+        let popt = vec_f64(&fit["popt"]);
+        let pcov: Vec<f64> = fit["pcov"].as_array().expect("pcov").iter().flat_map(vec_f64).collect();
+        let popt_ok = r.popt.iter().zip(&popt).all(|(a, b)| close(*a, *b, 1e-6, 1e-9));
+        let scale = pcov.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let pcov_ok = r.pcov.data.iter().zip(&pcov).all(|(a, b)| close(*a, *b, 1e-4, 1e-6 * scale));
+        eprintln!(
+            "{name:<18} {case:<15} popt {popt_ok} pcov {pcov_ok} nfev {} scipy {}",
+            r.nfev, fit["nfev"]
+        );
+        if !(popt_ok && pcov_ok && r.success) {
+            failures.push(format!(
+                "{name} {case}: popt {:?} vs {popt:?}; pcov {:?} vs {pcov:?}",
+                r.popt, r.pcov.data
+            ));
+        }
+        models.insert(name.to_string());
+    }
+    assert!(models.len() >= 5);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn robust_loss_downweights_outliers() {
+    // A line with one gross outlier: soft_l1 stays near the truth, linear does not.
+    let x: Vec<f64> = (0..20).map(|i| i as f64).collect();
+    let mut y: Vec<f64> = x.iter().map(|x| 2.0 * x + 1.0).collect();
+    y[10] += 100.0;
+    let solve = |loss: Loss| {
+        let mut p = LsqProblem::new(20, |q: &[f64], r: &mut [f64]| {
+            for i in 0..20 {
+                r[i] = q[0] * x[i] + q[1] - y[i];
+            }
+        });
+        p.solve(&[0.0, 0.0], &LsqOptions { loss, ..LsqOptions::default() }).expect("solves")
+    };
+    let lin = solve(Loss::Linear);
+    let rob = solve(Loss::SoftL1);
+    assert!((rob.x[0] - 2.0).abs() < 0.05 && (rob.x[1] - 1.0).abs() < 1.0, "{:?}", rob.x);
+    assert!((lin.x[1] - 1.0).abs() > 3.0, "{:?}", lin.x);
+}
+
+#[test]
+fn least_squares_rejects_bad_input() {
+    let mut p = LsqProblem::new(2, |x: &[f64], r: &mut [f64]| {
+        r[0] = x[0];
+        r[1] = x[0] - 1.0;
+    });
+    assert!(p.solve(&[], &LsqOptions::default()).is_err());
+    let opts = LsqOptions { method: LsqMethod::Lm, loss: Loss::Huber, ..LsqOptions::default() };
+    assert!(p.solve(&[1.0], &opts).is_err());
+    let mut q = LsqProblem::new(1, |x: &[f64], r: &mut [f64]| r[0] = x[0]).with_bounds(&[(1.0, 0.0)]);
+    assert!(q.solve(&[0.5], &LsqOptions::default()).is_err());
+}
