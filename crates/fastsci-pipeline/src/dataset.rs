@@ -5,7 +5,7 @@
 //! holds every sensor's reading at raw sample `r`; rows `[n R, (n+1) R)` fall within model step
 //! `n + 1` (`R = samples_per_step`). Readings carry Gaussian noise, NaN dropouts and outliers.
 
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 

@@ -130,21 +130,21 @@ pub fn build_model(steps: usize, sensors: usize) -> Result<Model, PipelineError>
     let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")
         .map_err(|e| PipelineError::Kernel(e.to_string()))?;
     let heater = module.function("heater").map_err(|e| PipelineError::Kernel(e.to_string()))?;
-    let mut failure = None;
+    let failure = std::cell::RefCell::new(None);
     let model = Model::new(steps, sensors, |x, t| {
         match heater.call(&[fastsci_jit::Value::Float(x), fastsci_jit::Value::Float(t)]) {
             Ok(fastsci_jit::Value::Float(v)) => v,
             Ok(other) => {
-                failure.get_or_insert_with(|| format!("heater returned {other:?}, not a float"));
+                failure.borrow_mut().get_or_insert_with(|| format!("heater returned {other:?}, not a float"));
                 f64::NAN
             }
             Err(e) => {
-                failure.get_or_insert_with(|| e.to_string());
+                failure.borrow_mut().get_or_insert_with(|| e.to_string());
                 f64::NAN
             }
         }
     });
-    match failure {
+    match failure.into_inner() {
         Some(message) => Err(PipelineError::Kernel(message)),
         None => Ok(model),
     }
@@ -232,7 +232,7 @@ pub fn clean(path: &Path, steps: usize) -> Result<Cleaned, PipelineError> {
             dataset::CleanScratch::default,
             |scratch, (out, block)| dataset::clean_block(block, out, scratch),
         );
-        file.release(first * block_len * 8, window.len() * 8);
+        fastsci_array::mmap::Release::release(&file, first * block_len * 8, window.len() * 8);
     }
     Ok(Cleaned { values, steps, sensors, raw_rows: rows })
 }
@@ -261,7 +261,7 @@ pub struct SweepBest {
 /// # Errors
 /// [`PipelineError::Solver`] when every point fails.
 pub fn sweep(model: &Model, cleaned: &Cleaned, grid: &[Params], progress: bool) -> Result<SweepBest, PipelineError> {
-    let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Hidden };
+    let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Never };
     let exec = fastsci_par::Executor::new()
         .map_err(|e| PipelineError::Solver(e.to_string()))?
         .progress(progress)
