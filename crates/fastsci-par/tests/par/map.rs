@@ -206,3 +206,15 @@ fn thread_count_is_honoured() {
         assert!(distinct.iter().all(|n| n.as_deref().is_some_and(|n| n.starts_with("fastsci-par-"))));
     }
 }
+
+#[test]
+fn a_task_may_run_a_map_on_the_same_executor() {
+    let exec = executor(2);
+    let outer: Vec<u64> = (0..20).collect();
+    let out = exec.map(&outer, |&k| {
+        let inner: Vec<u64> = (0..100).collect();
+        exec.map(&inner, |&x| x * k).into_values().unwrap().into_iter().sum::<u64>()
+    });
+    let expected: Vec<u64> = outer.iter().map(|k| k * 4950).collect();
+    assert_eq!(out.into_values().unwrap(), expected);
+}

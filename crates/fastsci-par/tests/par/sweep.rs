@@ -444,3 +444,29 @@ fn ctrl_c_stops_a_map_and_keeps_what_finished() {
     let not_run: usize = fields["not_run"].parse().unwrap();
     assert!(succeeded >= 2 && not_run > 0 && succeeded + not_run == 400, "{report}");
 }
+
+#[test]
+fn a_malformed_last_line_is_cut_but_a_malformed_middle_line_is_an_error() {
+    let dir = scratch();
+    let out = dir.path().join("r.csv");
+    let params = ParamSets::list(vec!["x".into()], (0..4).map(|i| vec![f64::from(i)]).collect()).unwrap();
+    let sweep = Sweep::new(params.clone()).outputs(["y"]).resume(true);
+    // A complete-looking last line with too few fields, as a crash inside a write can leave.
+    std::fs::write(&out, "index,x,y\n1,1.0,10.0\n3,3.0\n").unwrap();
+    let calls = AtomicUsize::new(0);
+    let report = sweep
+        .run(&executor(1), &out, |p| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, String>(vec![10.0 * p[0]])
+        })
+        .unwrap();
+    assert_eq!((report.already_done, calls.load(Ordering::SeqCst)), (1, 3));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "index,x,y\n0,0.0,0.0\n1,1.0,10.0\n2,2.0,20.0\n3,3.0,30.0\n"
+    );
+
+    std::fs::write(&out, "index,x,y\n1,1.0,ten\n2,2.0,20.0\n").unwrap();
+    let err = sweep.run(&executor(1), &out, |p| Ok::<_, String>(vec![p[0]])).unwrap_err();
+    assert!(err.to_string().contains("line 2: 'ten' is not a number"), "{err}");
+}
