@@ -113,7 +113,7 @@ pub fn run() -> Result<Report, CliError> {
     let (nm, nm_s) = per_call(|| Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts));
     let nm = nm.map_err(fail)?;
     describe(&mut report, "Nelder-Mead", &nm);
-    let ((cx, cf, cevals), cs_s) = per_call(|| compass_search(&x0, 1e-4, 1_000_000));
+    let ((cx, cf, cevals), cs_s) = per_call(|| compass_search(&x0, 1e-9, 10_000_000));
     report.line(format!(
         "compass search: x = ({:.6}, {:.6}), f = {cf:.3e}, {cevals} evaluations",
         cx[0], cx[1]
