@@ -3,3 +3,4 @@
 mod common;
 mod lsq;
 mod mgh_minimize;
+mod scalar;
