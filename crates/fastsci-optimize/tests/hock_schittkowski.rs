@@ -55,7 +55,9 @@ impl Objective for Hs {
 }
 
 /// (problem, start, bounds, optimal value, optimal point).
-fn problems() -> Vec<(u32, Vec<f64>, Vec<(f64, f64)>, f64, Vec<f64>)> {
+type Case = (u32, Vec<f64>, Vec<(f64, f64)>, f64, Vec<f64>);
+
+fn problems() -> Vec<Case> {
     let inf = f64::INFINITY;
     let pi3 = std::f64::consts::PI / 3.0;
     vec![
