@@ -180,3 +180,21 @@ fn root_brentq_and_newton() {
     let out = fastsci(&["root", "x - 1", "--bracket=-3,5", "--json"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn minimize_a_kernel_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("k.py");
+    std::fs::write(
+        &file,
+        "def energy(x):\n    s = 0.0\n    for i in range(len(x) - 1):\n        s += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2\n    return s\n",
+    )
+    .unwrap();
+    let spec = format!("{}:energy", file.display());
+    let out = fastsci(&["minimize", &spec, "--x0", "-1.2,1,-1.2,1", "--method", "l-bfgs-b", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    for xi in v["x"].as_array().unwrap() {
+        assert!((xi.as_f64().unwrap() - 1.0).abs() < 1e-4, "{v}");
+    }
+}
