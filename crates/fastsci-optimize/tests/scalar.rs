@@ -70,6 +70,7 @@ fn minimize_scalar_matches_scipy() {
         };
         let method = match case["method"].as_str() {
             Some("brent") => ScalarMethod::Brent { bracket: (0.0, 1.0) },
+            Some("golden") => ScalarMethod::Golden { bracket: (0.0, 1.0) },
             _ => {
                 let b = case["bounds"].as_array().expect("bounds");
                 ScalarMethod::Bounded { lo: b[0].as_f64().expect("lo"), hi: b[1].as_f64().expect("hi") }
