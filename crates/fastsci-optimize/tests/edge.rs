@@ -86,3 +86,24 @@ fn finite_difference_gradients_match_scipy_counts() {
         );
     }
 }
+
+/// L-BFGS-B's `hess_inv` equals SciPy's `LbfgsInvHessProduct(...).todense()` on Rosenbrock from
+/// (-1.2, 1) with the analytic gradient (SciPy 1.17.1: 44 evaluations).
+#[test]
+fn lbfgsb_hess_inv_matches_scipy() {
+    let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
+    let grad = |x: &[f64], g: &mut [f64]| {
+        g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+        g[1] = 200.0 * (x[1] - x[0] * x[0]);
+    };
+    let r = Problem::new(rosen)
+        .with_gradient(grad)
+        .minimize(&[-1.2, 1.0], Method::LBfgsB, &Options::default())
+        .expect("runs");
+    assert_eq!(r.nfev, 44);
+    let h = r.hess_inv.expect("dense hess_inv for small n");
+    let want = [0.3758209552062298, 0.6942799836552961, 0.6942799836552966, 1.2868636269329445];
+    for (a, b) in h.iter().zip(want) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{h:?}");
+    }
+}
