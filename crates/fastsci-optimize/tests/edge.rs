@@ -107,3 +107,29 @@ fn lbfgsb_hess_inv_matches_scipy() {
         assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{h:?}");
     }
 }
+
+/// As SciPy: variables fixed by equal bounds are removed for L-BFGS-B and Powell, and a problem
+/// with every variable fixed is evaluated once.
+#[test]
+fn fixed_variables_are_removed_as_scipy_does() {
+    let f = |x: &[f64]| (x[0] - 3.0).powi(2) + (x[1] - 4.0).powi(2) + x[0] * x[1];
+    let g = |x: &[f64], g: &mut [f64]| {
+        g[0] = 2.0 * (x[0] - 3.0) + x[1];
+        g[1] = 2.0 * (x[1] - 4.0) + x[0];
+    };
+    let r = Problem::new(f)
+        .with_gradient(g)
+        .with_bounds(&[(1.0, 1.0), (-10.0, 10.0)])
+        .minimize(&[1.0, 0.0], Method::LBfgsB, &Options::default())
+        .expect("runs");
+    assert_eq!(r.x[0], 1.0);
+    assert!((r.x[1] - 3.5).abs() < 1e-6, "{r:?}");
+    let jac = r.jac.expect("jac");
+    assert!(jac[0].is_nan() && jac[1].abs() < 1e-5);
+    let all = Problem::new(f)
+        .with_bounds(&[(1.0, 1.0), (2.0, 2.0)])
+        .minimize(&[0.0, 0.0], Method::Powell, &Options::default())
+        .expect("runs");
+    assert_eq!((all.x.clone(), all.nfev, all.success), (vec![1.0, 2.0], 1, true));
+    assert_eq!(all.fun, f(&[1.0, 2.0]));
+}
