@@ -89,6 +89,12 @@ pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
         if !central {
             x[i] = xi + adjust_one_sided(xi, h, lo, hi);
             let dx = x[i] - xi;
+            if dx == 0.0 {
+                // A variable fixed by its bounds (lo == hi): it cannot move, its slope is moot.
+                grad[i] = 0.0;
+                x[i] = xi;
+                continue;
+            }
             let f1 = f(&x);
             nfev += 1;
             grad[i] = (f1 - f0) / dx;
@@ -111,6 +117,12 @@ pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
                     h = min_dist;
                     one_sided = false;
                 }
+            }
+            if h == 0.0 {
+                // A variable fixed by its bounds.
+                grad[i] = 0.0;
+                x[i] = xi;
+                continue;
             }
             if one_sided {
                 x[i] = xi + h;

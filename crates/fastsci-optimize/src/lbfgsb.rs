@@ -90,13 +90,25 @@ struct Memory {
     /// yy[i][j] = y_i · y_j
     yy: Vec<Vec<f64>>,
     theta: f64,
+    /// Updates since the last reset (the code's `iupdat`).
+    iupdat: usize,
     /// Cholesky factor (upper) of T = theta SᵀS + L D⁻¹ Lᵀ, col x col row-major.
     wt: Vec<f64>,
 }
 
 impl Memory {
     fn new(m: usize) -> Self {
-        Memory { m, s: vec![], y: vec![], sy: vec![], ss: vec![], yy: vec![], theta: 1.0, wt: vec![] }
+        Memory {
+            m,
+            s: vec![],
+            y: vec![],
+            sy: vec![],
+            ss: vec![],
+            yy: vec![],
+            theta: 1.0,
+            iupdat: 0,
+            wt: vec![],
+        }
     }
     fn col(&self) -> usize {
         self.s.len()
@@ -108,6 +120,7 @@ impl Memory {
         self.ss.clear();
         self.yy.clear();
         self.theta = 1.0;
+        self.iupdat = 0;
         self.wt.clear();
     }
 
@@ -147,6 +160,7 @@ impl Memory {
         self.s.push(s);
         self.y.push(y);
         self.theta = rr / dr;
+        self.iupdat += 1;
     }
 
     /// `formt`: T = theta SᵀS + L D⁻¹ Lᵀ and its Cholesky factor.
@@ -630,6 +644,45 @@ pub mod messages {
     pub const MAXFUN: &str = "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT";
 }
 
+/// Largest dimension for which the dense `hess_inv` is formed.
+const HESS_INV_MAX_N: usize = 200;
+
+/// The limited-memory inverse Hessian as SciPy's `LbfgsInvHessProduct` defines it (two-loop
+/// recursion from the identity over the stored pairs, taken in the order of the code's circular
+/// buffer), as a dense row-major matrix.
+fn dense_inverse_hessian(mem: &Memory, n: usize) -> Vec<f64> {
+    let k = mem.col();
+    // Chronological pair j sits in slot (iupdat - k + j) mod m of the buffer.
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by_key(|&j| (mem.iupdat + mem.m - k + j) % mem.m);
+    let s: Vec<&Vec<f64>> = order.iter().map(|&j| &mem.s[j]).collect();
+    let y: Vec<&Vec<f64>> = order.iter().map(|&j| &mem.y[j]).collect();
+    let mem = (s, y);
+    let rho: Vec<f64> = (0..k).map(|i| 1.0 / dot(mem.0[i], mem.1[i])).collect();
+    let mut h = vec![0.0; n * n];
+    let mut alpha = vec![0.0; k];
+    for j in 0..n {
+        let mut q = vec![0.0; n];
+        q[j] = 1.0;
+        for i in (0..k).rev() {
+            alpha[i] = rho[i] * dot(mem.0[i], &q);
+            for t in 0..n {
+                q[t] -= alpha[i] * mem.1[i][t];
+            }
+        }
+        for i in 0..k {
+            let beta = rho[i] * dot(mem.1[i], &q);
+            for t in 0..n {
+                q[t] += mem.0[i][t] * (alpha[i] - beta);
+            }
+        }
+        for t in 0..n {
+            h[t * n + j] = q[t];
+        }
+    }
+    h
+}
+
 enum Stop {
     Converged(&'static str),
     Limit(&'static str),
@@ -887,6 +940,9 @@ pub(crate) fn minimize_lbfgsb(
         }
     }
     res.jac = Some(g);
+    if n <= HESS_INV_MAX_N {
+        res.hess_inv = Some(dense_inverse_hessian(&mem, n));
+    }
     res.nit = iter;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;

@@ -16,6 +16,7 @@
 //!   generically, and get exact gradients and Hessian-vector products by forward-mode
 //!   automatic differentiation ([`Problem::from_objective`]).
 //! - [`fd`]: finite-difference gradients (`2-point`, `3-point`) with SciPy's relative steps.
+//! - [`roots`]: `root` for systems of equations (Powell's hybrid method, Levenberg–Marquardt).
 //! - [`scalar`]: `minimize_scalar` (Brent, bounded) and `root_scalar` (brentq, ridder, bisect,
 //!   newton, secant, halley).
 //! - [`lsq`]: `least_squares` (trust-region reflective with bounds, Levenberg–Marquardt;
@@ -63,6 +64,7 @@ mod neldermead;
 mod newton;
 mod powell;
 pub mod result;
+pub mod roots;
 pub mod scalar;
 mod scalar_fn;
 

@@ -224,6 +224,12 @@ impl<'a> Problem<'a> {
                 }
             }
         }
+        if matches!(method, Method::LBfgsB | Method::Powell)
+            && let Some(b) = &self.bounds
+            && b.iter().any(|(lo, hi)| lo == hi)
+        {
+            return self.minimize_without_fixed(x0, method, opts);
+        }
         let bounds = self.bounds.as_deref();
         let default_gtol = if method == Method::TrustNcg { 1e-4 } else { 1e-5 };
         let gtol = opts.gtol.or(opts.tol).unwrap_or(default_gtol);
@@ -295,6 +301,78 @@ impl<'a> Problem<'a> {
                 }
             }
         }
+    }
+}
+
+impl Problem<'_> {
+    /// As SciPy's `minimize` does for L-BFGS-B and Powell: variables fixed by equal bounds are
+    /// removed, the rest minimized, and the fixed values put back (their `jac` entries NaN).
+    fn minimize_without_fixed(
+        &mut self,
+        x0: &[f64],
+        method: Method,
+        opts: &Options,
+    ) -> Result<OptimizeResult> {
+        let bounds = self.bounds.clone().unwrap_or_default();
+        let n = x0.len();
+        let fixed: Vec<Option<f64>> = bounds.iter().map(|&(lo, hi)| (lo == hi).then_some(lo)).collect();
+        let expand = move |xr: &[f64], full: &mut Vec<f64>| {
+            let mut k = 0;
+            for i in 0..n {
+                full[i] = match fixed[i] {
+                    Some(v) => v,
+                    None => {
+                        k += 1;
+                        xr[k - 1]
+                    }
+                };
+            }
+        };
+        let free: Vec<usize> = (0..n).filter(|&i| bounds[i].0 != bounds[i].1).collect();
+        let mut full = vec![0.0; n];
+        if free.is_empty() {
+            expand(&[], &mut full);
+            let fun = (self.fun)(&full);
+            let mut r = OptimizeResult::new(full, fun);
+            r.nfev = 1;
+            r.message = "All independent variables were fixed by bounds.".into();
+            return Ok(r);
+        }
+        let fun = &mut self.fun;
+        let grad = self.grad.as_mut();
+        let full_f = std::cell::RefCell::new(vec![0.0; n]);
+        let mut reduced = Problem::new(|xr: &[f64]| {
+            let mut xf = full_f.borrow_mut();
+            expand(xr, &mut xf);
+            fun(&xf)
+        });
+        if let Some(g) = grad {
+            let expand = &expand;
+            let free_g = free.clone();
+            let mut xf = vec![0.0; n];
+            let mut gf = vec![0.0; n];
+            reduced = reduced.with_gradient(move |xr: &[f64], gr: &mut [f64]| {
+                expand(xr, &mut xf);
+                g(&xf, &mut gf);
+                for (o, &i) in gr.iter_mut().zip(&free_g) {
+                    *o = gf[i];
+                }
+            });
+        }
+        let rb: Vec<(f64, f64)> = free.iter().map(|&i| bounds[i]).collect();
+        let xr0: Vec<f64> = free.iter().map(|&i| x0[i]).collect();
+        let mut r = reduced.with_bounds(&rb).minimize(&xr0, method, opts)?;
+        expand(&r.x, &mut full);
+        r.x = full;
+        if let Some(j) = r.jac.take() {
+            let mut jf = vec![f64::NAN; n];
+            for (v, &i) in j.iter().zip(&free) {
+                jf[i] = *v;
+            }
+            r.jac = Some(jf);
+        }
+        r.hess_inv = None;
+        Ok(r)
     }
 }
 

@@ -170,7 +170,12 @@ pub(crate) fn minimize_neldermead(
             break;
         }
     }
-    let fval = fsim.iter().copied().fold(f64::INFINITY, f64::min);
+    // np.min: NaN if any value is NaN.
+    let fval = if fsim.iter().any(|v| v.is_nan()) {
+        f64::NAN
+    } else {
+        fsim.iter().copied().fold(f64::INFINITY, f64::min)
+    };
     let mut res = OptimizeResult::new(sim[0].clone(), fval);
     if fcalls >= maxfun {
         res.status = 1;

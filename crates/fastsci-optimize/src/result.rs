@@ -26,7 +26,8 @@ pub struct OptimizeResult {
     pub fun: f64,
     /// The gradient at `x`, where the method computes one.
     pub jac: Option<Vec<f64>>,
-    /// The inverse-Hessian approximation (row-major, n x n), where the method keeps one (BFGS).
+    /// The inverse-Hessian approximation (row-major, n x n), where the method keeps one: BFGS,
+    /// and L-BFGS-B for n ≤ 200 (SciPy's `LbfgsInvHessProduct` made dense).
     pub hess_inv: Option<Vec<f64>>,
     /// Number of objective evaluations (finite-difference evaluations included).
     pub nfev: usize,

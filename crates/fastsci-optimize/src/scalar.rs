@@ -29,6 +29,12 @@ pub enum ScalarMethod {
         /// Two starting points of the bracket search.
         bracket: (f64, f64),
     },
+    /// Golden-section search from a bracket found as for `Brent` (`method='golden'`,
+    /// `tol = sqrt(eps)`).
+    Golden {
+        /// Two starting points of the bracket search.
+        bracket: (f64, f64),
+    },
     /// Brent's method on the interval `[lo, hi]` (`method='bounded'`, `xatol = 1e-5`).
     Bounded {
         /// Lower end.
@@ -225,6 +231,56 @@ pub(crate) fn brent_core(
     }
 }
 
+/// SciPy's `_minimize_scalar_golden`: golden-section search in a bracket.
+fn golden_core(f: &mut dyn FnMut(f64) -> f64, br: &Bracket, tol: f64, maxiter: usize) -> ScalarResult {
+    const GR: f64 = 0.61803399;
+    const GC: f64 = 1.0 - GR;
+    let (mut x0, xb, mut x3) = (br.xa, br.xb, br.xc);
+    let (mut x1, mut x2) = if (br.xc - xb).abs() > (xb - br.xa).abs() {
+        (xb, xb + GC * (br.xc - xb))
+    } else {
+        (xb - GC * (xb - br.xa), xb)
+    };
+    let mut f1 = f(x1);
+    let mut f2 = f(x2);
+    let mut nfev = br.nfev + 2;
+    let mut nit = 0;
+    for _ in 0..maxiter {
+        if (x3 - x0).abs() <= tol * (x1.abs() + x2.abs()) {
+            break;
+        }
+        if f2 < f1 {
+            x0 = x1;
+            x1 = x2;
+            x2 = GR * x1 + GC * x3;
+            f1 = f2;
+            f2 = f(x2);
+        } else {
+            x3 = x2;
+            x2 = x1;
+            x1 = GR * x2 + GC * x0;
+            f2 = f1;
+            f1 = f(x1);
+        }
+        nfev += 1;
+        nit += 1;
+    }
+    let (x, fun) = if f1 < f2 { (x1, f1) } else { (x2, f2) };
+    let success = nit < maxiter && !x.is_nan() && !fun.is_nan();
+    ScalarResult {
+        x,
+        fun,
+        nit,
+        nfev,
+        success,
+        message: if success {
+            "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = 1.4901161193847656e-08 )".into()
+        } else {
+            "Maximum number of iterations exceeded".into()
+        },
+    }
+}
+
 /// SciPy's `_minimize_scalar_bounded` (Brent's fmin on an interval).
 pub(crate) fn bounded_core(
     f: &mut dyn FnMut(f64) -> f64,
@@ -363,7 +419,7 @@ pub(crate) fn bounded_core(
 /// [`OptimizeError::InvalidBounds`] when `lo > hi` or not finite for `Bounded`.
 pub fn minimize_scalar(mut f: impl FnMut(f64) -> f64, method: ScalarMethod) -> Result<ScalarResult> {
     match method {
-        ScalarMethod::Brent { bracket: (a, b) } => {
+        ScalarMethod::Brent { bracket: (a, b) } | ScalarMethod::Golden { bracket: (a, b) } => {
             let br = bracket(&mut f, a, b);
             if !br.valid {
                 let (x, fun) = best_of(&br);
@@ -375,6 +431,9 @@ pub fn minimize_scalar(mut f: impl FnMut(f64) -> f64, method: ScalarMethod) -> R
                     success: false,
                     message: "The algorithm terminated without finding a valid bracket. Consider trying different initial points.".into(),
                 });
+            }
+            if matches!(method, ScalarMethod::Golden { .. }) {
+                return Ok(golden_core(&mut f, &br, f64::EPSILON.sqrt(), 5000));
             }
             Ok(brent_core(&mut f, &br, 1.48e-8, 500))
         }

@@ -138,3 +138,64 @@ fn least_squares_rejects_bad_input() {
     let mut q = LsqProblem::new(1, |x: &[f64], r: &mut [f64]| r[0] = x[0]).with_bounds(&[(1.0, 0.0)]);
     assert!(q.solve(&[0.5], &LsqOptions::default()).is_err());
 }
+
+mod systems {
+    use fastsci_optimize::roots::{RootSystemMethod, root};
+
+    fn check(method: RootSystemMethod) {
+        // Circle and line.
+        let r = root(
+            |x: &[f64], f: &mut [f64]| {
+                f[0] = x[0] * x[0] + x[1] * x[1] - 4.0;
+                f[1] = x[0] - x[1];
+            },
+            &[1.0, 0.5],
+            method,
+        )
+        .expect("runs");
+        assert!(r.success, "{method:?}: {}", r.message);
+        assert!((r.x[0] - 2f64.sqrt()).abs() < 1e-8 && (r.x[1] - 2f64.sqrt()).abs() < 1e-8, "{:?}", r.x);
+        // The example of scipy.optimize.root's documentation: root (0.8411639, 0.1588361).
+        let r = root(
+            |x: &[f64], f: &mut [f64]| {
+                f[0] = x[0] + 0.5 * (x[0] - x[1]).powi(3) - 1.0;
+                f[1] = 0.5 * (x[1] - x[0]).powi(3) + x[1];
+            },
+            &[0.0, 0.0],
+            method,
+        )
+        .expect("runs");
+        assert!(r.success, "{method:?}: {}", r.message);
+        assert!(
+            (r.x[0] - 0.8411639).abs() < 1e-6 && (r.x[1] - 0.1588361).abs() < 1e-6,
+            "{method:?} {:?}",
+            r.x
+        );
+        // Broyden's tridiagonal function, n = 10 (MGH 30), from x = -1.
+        let n = 10;
+        let r = root(
+            |x: &[f64], f: &mut [f64]| {
+                for i in 0..n {
+                    let xm = if i > 0 { x[i - 1] } else { 0.0 };
+                    let xp = if i + 1 < n { x[i + 1] } else { 0.0 };
+                    f[i] = (3.0 - 2.0 * x[i]) * x[i] - xm - 2.0 * xp + 1.0;
+                }
+            },
+            &vec![-1.0; n],
+            method,
+        )
+        .expect("runs");
+        assert!(r.success, "{method:?}: {}", r.message);
+        assert!(r.fun.iter().all(|v| v.abs() < 1e-8), "{method:?} {:?}", r.fun);
+    }
+
+    #[test]
+    fn hybr_solves_systems() {
+        check(RootSystemMethod::Hybr);
+    }
+
+    #[test]
+    fn lm_solves_systems() {
+        check(RootSystemMethod::Lm);
+    }
+}

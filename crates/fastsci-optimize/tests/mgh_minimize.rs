@@ -165,3 +165,30 @@ fn trust_ncg_reaches_bfgs_minima() {
     eprintln!("not reached: {bad:?}");
     assert!(solved >= 18, "trust-ncg reached {solved} of 22 minima; missed {bad:?}");
 }
+
+/// Nelder–Mead with `adaptive=True` (Gao & Han's coefficients): the same evaluation counts as
+/// SciPy (stable-sort run) on every problem.
+#[test]
+fn adaptive_nelder_mead_matches_scipy_counts() {
+    let fx = fixture("mgh_minimize.json");
+    let mut bad = vec![];
+    for p in fx["problems"].as_array().expect("problems") {
+        let name = p["name"].as_str().expect("name");
+        let sp = &p["methods"]["Nelder-Mead"];
+        let prob = Mgh::by_name(name);
+        let x0 = vec_f64(&p["x0"]);
+        let opts =
+            Options { adaptive: true, maxiter: Some(20000), maxfev: Some(20000), ..Options::default() };
+        let r = Problem::new(|x: &[f64]| fastsci_optimize::float::Objective::eval(&prob, x))
+            .minimize(&x0, Method::NelderMead, &opts)
+            .expect("runs");
+        let want = sp["adaptive_nfev_stable_sort"].as_u64().expect("fixture") as usize;
+        let fun = sp["adaptive_fun_stable_sort"].as_f64().unwrap_or(f64::NAN);
+        eprintln!("{name:<22} adaptive nfev {} scipy {want}  fun {:e} scipy {fun:e}", r.nfev, r.fun);
+        if (r.nfev as f64 - want as f64).abs() > 0.1 * want as f64 || !(same_min(r.fun, fun) || fun.is_nan())
+        {
+            bad.push(name);
+        }
+    }
+    assert!(bad.is_empty(), "{bad:?}");
+}

@@ -81,7 +81,13 @@ fn nelder_mead(_data: &Path) -> anyhow::Result<Measurement> {
 }
 
 fn bfgs(_data: &Path) -> anyhow::Result<Measurement> {
-    let run = || Problem::new(rosen2).with_gradient(rosen2_grad).minimize(&[-1.2, 1.0], Method::Bfgs, &Options::default());
+    let run = || {
+        Problem::new(rosen2).with_gradient(rosen2_grad).minimize(
+            &[-1.2, 1.0],
+            Method::Bfgs,
+            &Options::default(),
+        )
+    };
     let r = run()?;
     let seconds = median_seconds_per_call(5, 0.2, || {
         black_box(run().ok());
@@ -91,7 +97,8 @@ fn bfgs(_data: &Path) -> anyhow::Result<Measurement> {
 
 fn lbfgsb_1000(_data: &Path) -> anyhow::Result<Measurement> {
     let x0 = vec![0.0; 1000];
-    let run = || Problem::new(rosen).with_gradient(rosen_der).minimize(&x0, Method::LBfgsB, &Options::default());
+    let run =
+        || Problem::new(rosen).with_gradient(rosen_der).minimize(&x0, Method::LBfgsB, &Options::default());
     let r = run()?;
     let seconds = median_seconds(1, 5, || {
         black_box(run().ok());

@@ -1,12 +1,122 @@
-//! `fastsci minimize`.
+//! `fastsci minimize`: minimize a formula with SciPy's methods.
 
-use crate::error::{CliError, CliResult};
+pub(crate) mod formula;
+
+use fastsci_optimize::{FiniteDiff, Method, OptimizeResult, Options, Problem};
+use serde_json::json;
+
+use crate::error::{CliError, CliResult, Outcome};
+use crate::output::{json_f64, parse_number, print_json};
 
 /// Arguments of `fastsci minimize`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The objective: a Python expression in x[0], x[1], ... (e.g. "100*(x[1]-x[0]**2)**2 + (1-x[0])**2"),
+    /// or FILE.py:FUNC, a kernel taking one array.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// The starting point, comma-separated (`--x0 -1.2,1` or `--x0=-1.2,1`).
+    #[arg(long, value_name = "V1,V2,...", allow_hyphen_values = true)]
+    pub x0: String,
+    /// Method, SciPy's names, any case: nelder-mead, powell, cg, bfgs, l-bfgs-b, newton-cg,
+    /// trust-ncg. Default: bfgs, or l-bfgs-b with --bounds.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Bounds per variable, LO:HI,LO:HI,... (an empty side is unbounded: `0:,:5`).
+    #[arg(long, value_name = "LO:HI,...", allow_hyphen_values = true)]
+    pub bounds: Option<String>,
+    /// Tolerance (SciPy's `tol`: the method's main stopping tolerance).
+    #[arg(long, allow_hyphen_values = true)]
+    pub tol: Option<String>,
+    /// Maximum iterations.
+    #[arg(long)]
+    pub maxiter: Option<usize>,
+}
 
 /// Runs `fastsci minimize`.
-pub fn run(_args: &Args, _json: bool) -> CliResult {
-    Err(CliError::internal("`fastsci minimize` is not built yet (issue 5)"))
+pub fn run(args: &Args, json: bool) -> CliResult {
+    let x0 = formula::numbers(&args.x0, "--x0")?;
+    if x0.is_empty() || x0.iter().any(|v| !v.is_finite()) {
+        return Err(CliError::bad_input("--x0 needs finite numbers, e.g. --x0 -1.2,1"));
+    }
+    let n = x0.len();
+    let bounds = args.bounds.as_deref().map(|b| formula::parse_bounds(b, n)).transpose()?;
+    let method = match &args.method {
+        Some(m) => m.parse::<Method>().map_err(|e| CliError::bad_input(e.to_string()))?,
+        None if bounds.is_some() => Method::LBfgsB,
+        None => Method::Bfgs,
+    };
+    if bounds.is_some() && !matches!(method, Method::LBfgsB | Method::NelderMead | Method::Powell) {
+        return Err(CliError::bad_input(format!(
+            "method {} does not take bounds; use L-BFGS-B, Nelder-Mead or Powell",
+            method.name()
+        )));
+    }
+    let tol = args
+        .tol
+        .as_deref()
+        .map(|t| parse_number(t).map_err(|e| CliError::bad_input(format!("--tol: {e}"))))
+        .transpose()?;
+    if tol.is_some_and(|t| t.is_nan() || t <= 0.0) {
+        return Err(CliError::bad_input("--tol must be a positive number"));
+    }
+    let objective = formula::objective(&args.expr, n)?;
+    let opts = Options { tol, maxiter: args.maxiter, ..Options::default() };
+    let f = &objective.fun;
+    let mut problem = Problem::new(|x: &[f64]| f(x));
+    let mut exact_gradient = false;
+    if let Some(grad) = &objective.grad {
+        let parts: Vec<_> = grad.iter().map(|d| d.to_fn_slice()).collect();
+        problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
+            for (gi, d) in g.iter_mut().zip(&parts) {
+                *gi = d(x);
+            }
+        });
+        exact_gradient = true;
+    } else if matches!(method, Method::NewtonCg | Method::TrustNcg) {
+        problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
+            let f0 = f(x);
+            let mut h = |y: &[f64]| f(y);
+            fastsci_optimize::fd::approx_gradient(&mut h, x, f0, FiniteDiff::TwoPoint, None, g);
+        });
+    }
+    if let Some(b) = &bounds {
+        problem = problem.with_bounds(b);
+    }
+    let res = problem.minimize(&x0, method, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    if json {
+        print_json(&result_json(&res));
+    } else {
+        print_human(&res, method, exact_gradient);
+    }
+    Ok(Outcome::from_converged(res.success))
+}
+
+fn result_json(r: &OptimizeResult) -> serde_json::Value {
+    json!({
+        "x": r.x.iter().map(|v| json_f64(*v)).collect::<Vec<_>>(),
+        "fun": json_f64(r.fun),
+        "nfev": r.nfev,
+        "njev": r.njev,
+        "nit": r.nit,
+        "success": r.success,
+        "status": r.status,
+        "message": r.message,
+    })
+}
+
+fn print_human(r: &OptimizeResult, method: Method, exact_gradient: bool) {
+    let x: Vec<String> = r.x.iter().map(|v| format!("{v:.10}")).collect();
+    println!("method     {}", method.name());
+    println!("x          [{}]", x.join(", "));
+    println!("fun        {:.12e}", r.fun);
+    println!("success    {}", r.success);
+    println!("status     {}", r.status);
+    println!("message    {}", r.message);
+    println!("nit        {}", r.nit);
+    println!("nfev       {}", r.nfev);
+    if r.njev > 0 {
+        let how = if exact_gradient { "exact derivatives" } else { "finite differences" };
+        println!("njev       {} ({how})", r.njev);
+    }
 }

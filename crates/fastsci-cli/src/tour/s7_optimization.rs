@@ -113,11 +113,20 @@ pub fn run() -> Result<Report, CliError> {
     let (nm, nm_s) = per_call(|| Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts));
     let nm = nm.map_err(fail)?;
     describe(&mut report, "Nelder-Mead", &nm);
-    let ((cx, cf, cevals), cs_s) = per_call(|| compass_search(&x0, 1e-4, 1_000_000));
-    report.line(format!("compass search: x = ({:.6}, {:.6}), f = {cf:.3e}, {cevals} evaluations", cx[0], cx[1]));
-    report.compare("nelder_mead_vs_compass", "derivative-free", ("compass search", cs_s), ("Nelder-Mead", nm_s));
+    let ((cx, cf, cevals), cs_s) = per_call(|| compass_search(&x0, 1e-9, 10_000_000));
+    report.line(format!(
+        "compass search: x = ({:.6}, {:.6}), f = {cf:.3e}, {cevals} evaluations",
+        cx[0], cx[1]
+    ));
+    report.compare(
+        "nelder_mead_vs_compass",
+        "derivative-free",
+        ("compass search", cs_s),
+        ("Nelder-Mead", nm_s),
+    );
 
-    let (bf, bf_s) = per_call(|| Problem::new(rosen).with_gradient(rosen_grad).minimize(&x0, Method::Bfgs, &opts));
+    let (bf, bf_s) =
+        per_call(|| Problem::new(rosen).with_gradient(rosen_grad).minimize(&x0, Method::Bfgs, &opts));
     let bf = bf.map_err(fail)?;
     describe(&mut report, "BFGS", &bf);
     let ((gx, gf, gevals), gd_s) = per_call(|| gradient_descent(&x0, 1e-5, 1_000_000));

@@ -1,0 +1,89 @@
+//! Objectives given on the command line: a formula in `x[0]`, `x[1]`, ... compiled by
+//! fastsci-jit (with exact partial derivatives where it offers them), or `FILE.py:FUNC`.
+
+use std::path::Path;
+
+use fastsci_jit::{Expression, Module, VarKind};
+
+use crate::error::{CliError, Context};
+
+/// A function of a vector.
+pub type VectorFn = Box<dyn Fn(&[f64]) -> f64>;
+
+/// A compiled objective of a vector and, when available, its exact gradient.
+pub struct Objective {
+    /// f(x).
+    pub fun: VectorFn,
+    /// ∂f/∂x_i for each i, when every partial derivative compiled.
+    pub grad: Option<Vec<Expression>>,
+}
+
+/// Compiles `spec` (a formula or `FILE.py:FUNC`) as a function of a vector of length `n`.
+pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
+    if let Some((file, func)) = kernel_reference(spec) {
+        let source = std::fs::read_to_string(file).context(file)?;
+        let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
+        let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
+        let f = function.to_fn_slice().map_err(|e| CliError::bad_input(e.to_string()))?;
+        return Ok(Objective { fun: Box::new(f), grad: None });
+    }
+    let expr = Expression::compile(spec, &[("x", VarKind::Vector)])
+        .map_err(|e| CliError::bad_input(format!("in the objective: {e}")))?;
+    if let Some(m) = expr.max_index("x")
+        && m >= n
+    {
+        return Err(CliError::bad_input(format!(
+            "the objective uses x[{m}] but --x0 has {n} value{}; give at least {} values",
+            if n == 1 { "" } else { "s" },
+            m + 1
+        )));
+    }
+    let grad: Option<Vec<Expression>> = (0..n).map(|i| expr.derivative("x", Some(i)).ok()).collect();
+    let f = expr.to_fn_slice();
+    Ok(Objective { fun: Box::new(f), grad })
+}
+
+/// `FILE.py:FUNC` → (file, func), when the spec names an existing Python file.
+pub fn kernel_reference(spec: &str) -> Option<(&str, &str)> {
+    let (file, func) = spec.rsplit_once(':')?;
+    (file.ends_with(".py") && Path::new(file).is_file() && !func.is_empty()).then_some((file, func))
+}
+
+/// Parses `LO:HI,LO:HI,...` (empty ends are unbounded; numbers as `parse_number`).
+pub fn parse_bounds(text: &str, n: usize) -> Result<Vec<(f64, f64)>, CliError> {
+    let parse = |s: &str, default: f64| -> Result<f64, CliError> {
+        if s.trim().is_empty() {
+            Ok(default)
+        } else {
+            crate::output::parse_number(s).map_err(|e| CliError::bad_input(format!("--bounds: {e}")))
+        }
+    };
+    let pairs: Vec<&str> = text.split(',').collect();
+    let mut out = Vec::with_capacity(pairs.len());
+    for p in &pairs {
+        let (lo, hi) = p.split_once(':').ok_or_else(|| {
+            CliError::bad_input(format!(
+                "--bounds: '{p}' is not LO:HI (use an empty side for no bound, e.g. 0: or :5)"
+            ))
+        })?;
+        let (lo, hi) = (parse(lo, f64::NEG_INFINITY)?, parse(hi, f64::INFINITY)?);
+        if lo.is_nan() || hi.is_nan() || lo > hi {
+            return Err(CliError::bad_input(format!(
+                "--bounds: '{p}' has its lower bound above its upper bound"
+            )));
+        }
+        out.push((lo, hi));
+    }
+    if out.len() != n {
+        return Err(CliError::bad_input(format!(
+            "--bounds gives {} pairs but there are {n} variables",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// Parses a comma-separated list of numbers for option `what`.
+pub fn numbers(text: &str, what: &str) -> Result<Vec<f64>, CliError> {
+    crate::output::parse_number_list(text).map_err(|e| CliError::bad_input(format!("{what}: {e}")))
+}

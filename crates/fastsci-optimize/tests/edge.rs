@@ -1,0 +1,135 @@
+//! Edge cases: NaN objectives, fixed variables, one dimension, bad arguments — results or
+//! errors, never panics.
+
+use fastsci_optimize::{Method, OptimizeError, Options, Problem};
+
+#[test]
+fn nan_objective_returns_a_failed_result_for_every_method() {
+    for m in Method::ALL {
+        let mut p =
+            Problem::new(|_x: &[f64]| f64::NAN).with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(f64::NAN));
+        let r = p.minimize(&[1.0, 2.0], m, &Options::default()).expect("runs");
+        assert!(!r.success || r.fun.is_nan(), "{m:?}: {r:?}");
+    }
+}
+
+#[test]
+fn fixed_variable_by_equal_bounds_stays_fixed() {
+    for m in [Method::LBfgsB, Method::NelderMead, Method::Powell] {
+        let mut p = Problem::new(|x: &[f64]| (x[0] - 3.0).powi(2) + (x[1] - 4.0).powi(2))
+            .with_bounds(&[(1.0, 1.0), (-10.0, 10.0)]);
+        let r = p.minimize(&[1.0, 0.0], m, &Options::default()).expect("runs");
+        assert_eq!(r.x[0], 1.0, "{m:?}");
+        assert!((r.x[1] - 4.0).abs() < 1e-3, "{m:?}: {:?}", r.x);
+    }
+}
+
+#[test]
+fn one_dimension_works_for_every_method() {
+    for m in Method::ALL {
+        let mut p = Problem::new(|x: &[f64]| (x[0] - 0.5).powi(2) + 1.0)
+            .with_gradient(|x: &[f64], g: &mut [f64]| g[0] = 2.0 * (x[0] - 0.5));
+        let r = p.minimize(&[3.0], m, &Options::default()).expect("runs");
+        assert!((r.x[0] - 0.5).abs() < 1e-3 && r.success, "{m:?}: {r:?}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_errors() {
+    let mut p = Problem::new(|x: &[f64]| x[0] * x[0]);
+    assert_eq!(p.minimize(&[], Method::Bfgs, &Options::default()), Err(OptimizeError::EmptyStart));
+    let mut q = Problem::new(|x: &[f64]| x[0] * x[0]).with_bounds(&[(0.0, 1.0), (0.0, 1.0)]);
+    assert!(matches!(
+        q.minimize(&[0.5], Method::LBfgsB, &Options::default()),
+        Err(OptimizeError::LengthMismatch { .. })
+    ));
+    let mut r = Problem::new(|x: &[f64]| x[0] * x[0]).with_bounds(&[(2.0, 1.0)]);
+    assert!(matches!(
+        r.minimize(&[0.5], Method::LBfgsB, &Options::default()),
+        Err(OptimizeError::InvalidBounds { .. })
+    ));
+    let mut s = Problem::new(|x: &[f64]| x[0] * x[0]);
+    assert!(matches!(
+        s.minimize(&[0.5], Method::NewtonCg, &Options::default()),
+        Err(OptimizeError::Missing { .. })
+    ));
+    assert!("nelder_mead".parse::<Method>().is_ok());
+    assert!("L-BFGS-B".parse::<Method>().is_ok());
+    assert!("slsqp".parse::<Method>().is_err());
+}
+
+/// Rosenbrock from (-1.2, 1) without a gradient: SciPy 1.17.1 reports (nfev, njev, nit) of
+/// (114, 38, 31) for BFGS with `jac=None` (absolute step sqrt(eps)), (132, 44, 36) for L-BFGS-B
+/// (absolute step 1e-8), (120, 40, 31) for BFGS with `'2-point'` and (195, 39, 32) with
+/// `'3-point'` (relative steps).
+#[test]
+fn finite_difference_gradients_match_scipy_counts() {
+    use fastsci_optimize::FiniteDiff;
+    let cases = [
+        (Method::Bfgs, None, (114, 38, 31)),
+        (Method::LBfgsB, None, (132, 44, 36)),
+        (Method::Bfgs, Some(FiniteDiff::TwoPoint), (120, 40, 31)),
+        (Method::Bfgs, Some(FiniteDiff::ThreePoint), (195, 39, 32)),
+    ];
+    for (m, fd, (nfev, njev, nit)) in cases {
+        let mut p = Problem::new(|x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2));
+        let r =
+            p.minimize(&[-1.2, 1.0], m, &Options { finite_diff: fd, ..Options::default() }).expect("runs");
+        assert!((r.x[0] - 1.0).abs() < 1e-4, "{m:?} {fd:?}: {r:?}");
+        let close = |a: usize, b: usize| (a as f64 - b as f64).abs() <= 0.1 * b as f64;
+        assert!(
+            close(r.nfev, nfev) && close(r.njev, njev) && close(r.nit, nit),
+            "{m:?} {fd:?}: {} {} {}",
+            r.nfev,
+            r.njev,
+            r.nit
+        );
+    }
+}
+
+/// L-BFGS-B's `hess_inv` equals SciPy's `LbfgsInvHessProduct(...).todense()` on Rosenbrock from
+/// (-1.2, 1) with the analytic gradient (SciPy 1.17.1: 44 evaluations).
+#[test]
+fn lbfgsb_hess_inv_matches_scipy() {
+    let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
+    let grad = |x: &[f64], g: &mut [f64]| {
+        g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
+        g[1] = 200.0 * (x[1] - x[0] * x[0]);
+    };
+    let r = Problem::new(rosen)
+        .with_gradient(grad)
+        .minimize(&[-1.2, 1.0], Method::LBfgsB, &Options::default())
+        .expect("runs");
+    assert_eq!(r.nfev, 44);
+    let h = r.hess_inv.expect("dense hess_inv for small n");
+    let want = [0.3758209552062298, 0.6942799836552961, 0.6942799836552966, 1.2868636269329445];
+    for (a, b) in h.iter().zip(want) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{h:?}");
+    }
+}
+
+/// As SciPy: variables fixed by equal bounds are removed for L-BFGS-B and Powell, and a problem
+/// with every variable fixed is evaluated once.
+#[test]
+fn fixed_variables_are_removed_as_scipy_does() {
+    let f = |x: &[f64]| (x[0] - 3.0).powi(2) + (x[1] - 4.0).powi(2) + x[0] * x[1];
+    let g = |x: &[f64], g: &mut [f64]| {
+        g[0] = 2.0 * (x[0] - 3.0) + x[1];
+        g[1] = 2.0 * (x[1] - 4.0) + x[0];
+    };
+    let r = Problem::new(f)
+        .with_gradient(g)
+        .with_bounds(&[(1.0, 1.0), (-10.0, 10.0)])
+        .minimize(&[1.0, 0.0], Method::LBfgsB, &Options::default())
+        .expect("runs");
+    assert_eq!(r.x[0], 1.0);
+    assert!((r.x[1] - 3.5).abs() < 1e-6, "{r:?}");
+    let jac = r.jac.expect("jac");
+    assert!(jac[0].is_nan() && jac[1].abs() < 1e-5);
+    let all = Problem::new(f)
+        .with_bounds(&[(1.0, 1.0), (2.0, 2.0)])
+        .minimize(&[0.0, 0.0], Method::Powell, &Options::default())
+        .expect("runs");
+    assert_eq!((all.x.clone(), all.nfev, all.success), (vec![1.0, 2.0], 1, true));
+    assert_eq!(all.fun, f(&[1.0, 2.0]));
+}
