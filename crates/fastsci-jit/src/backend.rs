@@ -204,6 +204,9 @@ struct Gen<'a, 'b> {
     ret_tys: Vec<Type>,
     python_errors: bool,
     propagate: Option<Block>,
+    /// The xoshiro state held in variables while the function runs (when it draws numbers
+    /// inline); written back to the context around calls and at returns.
+    rng: Option<[Variable; 4]>,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -230,6 +233,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             ret_tys,
             python_errors,
             propagate: None,
+            rng: None,
         }
     }
 
@@ -258,10 +262,16 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             self.vars.push(vs);
         }
+        if self.f.body.iter().any(stmt_draws) {
+            let vars = [0; 4].map(|_| self.b.declare_var(types::I64));
+            self.rng = Some(vars);
+            self.rng_load();
+        }
         for s in &self.f.body {
             self.stmt(s)?;
         }
         // Falling off the end returns zeros (None for functions without a value).
+        self.rng_store();
         self.ret_zeros();
         if let Some(p) = self.propagate {
             self.b.switch_to_block(p);
@@ -269,6 +279,25 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
         self.b.seal_all_blocks();
         Ok(())
+    }
+
+    fn rng_load(&mut self) {
+        if let Some(vars) = self.rng {
+            for (k, v) in vars.iter().enumerate() {
+                let x =
+                    self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_RNG + 8 * k as i32);
+                self.b.def_var(*v, x);
+            }
+        }
+    }
+
+    fn rng_store(&mut self) {
+        if let Some(vars) = self.rng {
+            for (k, v) in vars.iter().enumerate() {
+                let x = self.b.use_var(*v);
+                self.b.ins().store(MemFlagsData::trusted(), x, self.ctx, CTX_RNG + 8 * k as i32);
+            }
+        }
     }
 
     fn zero(&mut self, ty: Type) -> Value {
@@ -477,6 +506,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             TStmt::Return(e) => {
                 let v = self.expr(e)?;
+                self.rng_store();
                 self.b.ins().return_(&v);
                 self.fresh();
             }
@@ -637,8 +667,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.b.ins().store(MemFlagsData::trusted(), d1, self.ctx, CTX_DEPTH);
                 let fid = self.ids[*id];
                 let fr = self.func_ref(fid);
+                self.rng_store();
                 let call = self.b.ins().call(fr, &vs);
                 let res = self.b.inst_results(call).to_vec();
+                self.rng_load();
                 self.b.ins().store(MemFlagsData::trusted(), d, self.ctx, CTX_DEPTH);
                 self.check_err();
                 Ok(res)
@@ -704,7 +736,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                 for a in args {
                     vs.push(self.scalar(a)?);
                 }
-                match kind {
+                if *kind != RandomFn::Random {
+                    self.rng_store();
+                }
+                let r = match kind {
                     RandomFn::Random => one(self.inline_random()),
                     RandomFn::Normal => {
                         one(self.call_rt("fs_randn", &[self.ctx])?.ok_or_else(|| internal("randn"))?)
@@ -721,7 +756,11 @@ impl<'a, 'b> Gen<'a, 'b> {
                         self.call_rt("fs_seed", &[self.ctx, vs[0]])?;
                         Ok(vec![])
                     }
+                };
+                if *kind != RandomFn::Random {
+                    self.rng_load();
                 }
+                r
             }
             TK::Tuple(items) => {
                 let mut out = Vec::new();
@@ -745,8 +784,10 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// xoshiro256++ on the state in the context; returns a float in [0, 1).
     fn inline_random(&mut self) -> Value {
         let fl = MemFlagsData::trusted();
-        let s: Vec<Value> =
-            (0..4).map(|k| self.b.ins().load(types::I64, fl, self.ctx, CTX_RNG + 8 * k)).collect();
+        let s: Vec<Value> = match self.rng {
+            Some(vars) => vars.iter().map(|v| self.b.use_var(*v)).collect(),
+            None => (0..4).map(|k| self.b.ins().load(types::I64, fl, self.ctx, CTX_RNG + 8 * k)).collect(),
+        };
         let sum = self.b.ins().iadd(s[0], s[3]);
         let rot = self.b.ins().rotl_imm_u(sum, 23);
         let result = self.b.ins().iadd(rot, s[0]);
@@ -758,7 +799,12 @@ impl<'a, 'b> Gen<'a, 'b> {
         let s2 = self.b.ins().bxor(s2, t);
         let s3 = self.b.ins().rotl_imm_u(s3, 45);
         for (k, v) in [s0, s1, s2, s3].into_iter().enumerate() {
-            self.b.ins().store(fl, v, self.ctx, CTX_RNG + 8 * k as i32);
+            match self.rng {
+                Some(vars) => self.b.def_var(vars[k], v),
+                None => {
+                    self.b.ins().store(fl, v, self.ctx, CTX_RNG + 8 * k as i32);
+                }
+            }
         }
         let bits = self.b.ins().ushr_imm_u(result, 11);
         let f = self.b.ins().fcvt_from_uint(types::F64, bits);
@@ -781,18 +827,18 @@ impl<'a, 'b> Gen<'a, 'b> {
             let dim = a[1 + k];
             let stride = a[1 + n + k];
             // Negative indices count from the end, as in Python (unless known non-negative).
-            let i = match ie.kind {
-                TK::Int(c) if c >= 0 => i,
-                _ => {
-                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
-                    let wrapped = self.b.ins().iadd(i, dim);
-                    self.b.ins().select(neg, wrapped, i)
+            let i = if check {
+                self.checked_index(i, dim, pos)
+            } else {
+                match ie.kind {
+                    TK::Int(c) if c >= 0 => i,
+                    _ => {
+                        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                        let wrapped = self.b.ins().iadd(i, dim);
+                        self.b.ins().select(neg, wrapped, i)
+                    }
                 }
             };
-            if check {
-                let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, dim);
-                self.raise_if(bad, RtError::IndexOutOfRange, pos);
-            }
             let term = self.b.ins().imul(i, stride);
             off = Some(match off {
                 None => term,
@@ -806,6 +852,33 @@ impl<'a, 'b> Gen<'a, 'b> {
         let shift = dtype.size().trailing_zeros() as i64;
         let bytes = if shift == 0 { off } else { self.b.ins().ishl_imm_u(off, shift) };
         Ok(self.b.ins().iadd(a[0], bytes))
+    }
+
+    /// Bounds check with Python's negative indices: the hot path is one unsigned compare;
+    /// a negative index is wrapped (and checked again) on a cold path.
+    fn checked_index(&mut self, i: Value, dim: Value, pos: usize) -> Value {
+        let slow = self.b.create_block();
+        let fail = self.b.create_block();
+        let cont = self.b.create_block();
+        let idx = self.b.append_block_param(cont, types::I64);
+        self.b.set_cold_block(slow);
+        self.b.set_cold_block(fail);
+        let out = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, dim);
+        self.b.ins().brif(out, slow, &[], cont, &[i.into()]);
+        self.b.switch_to_block(slow);
+        let wrapped = self.b.ins().iadd(i, dim);
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+        let in_range = self.b.ins().icmp(IntCC::UnsignedLessThan, wrapped, dim);
+        let ok = self.b.ins().band(neg, in_range);
+        self.b.ins().brif(ok, cont, &[wrapped.into()], fail, &[]);
+        self.b.switch_to_block(fail);
+        let code = self.b.ins().iconst(types::I64, RtError::IndexOutOfRange as i64);
+        self.b.ins().store(MemFlagsData::trusted(), code, self.ctx, CTX_ERR);
+        let p = self.b.ins().iconst(types::I64, pos as i64);
+        self.b.ins().store(MemFlagsData::trusted(), p, self.ctx, CTX_ERR_POS);
+        self.ret_zeros();
+        self.b.switch_to_block(cont);
+        idx
     }
 
     fn cast(&mut self, v: Value, from: &Ty, to: &Ty) -> Value {
@@ -969,5 +1042,44 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.call_rt(name, v)?.ok_or_else(|| internal("math call"))?
             }
         })
+    }
+}
+
+/// Whether a statement draws random numbers inline (then the state lives in variables).
+fn stmt_draws(s: &TStmt) -> bool {
+    match s {
+        TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr_draws(e),
+        TStmt::Store { arr, idx, value, .. } => {
+            expr_draws(arr) || expr_draws(value) || idx.iter().any(expr_draws)
+        }
+        TStmt::If(c, a, b) => expr_draws(c) || a.iter().any(stmt_draws) || b.iter().any(stmt_draws),
+        TStmt::While(c, b) => expr_draws(c) || b.iter().any(stmt_draws),
+        TStmt::ForRange { start, stop, step, body, .. } => {
+            expr_draws(start) || expr_draws(stop) || expr_draws(step) || body.iter().any(stmt_draws)
+        }
+        TStmt::Break | TStmt::Continue => false,
+    }
+}
+
+fn expr_draws(e: &TExpr) -> bool {
+    match &e.kind {
+        TK::Random(RandomFn::Random, _) => true,
+        TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_) => false,
+        TK::LoadF64 { addr, .. } | TK::LoadPtr { addr, .. } => expr_draws(addr),
+        TK::Neg(x)
+        | TK::Not(x)
+        | TK::Invert(x)
+        | TK::PowConst(x, _)
+        | TK::Cast(x)
+        | TK::IsNan(x)
+        | TK::IsInf(x)
+        | TK::IsFinite(x)
+        | TK::Shape(x, _)
+        | TK::TupleGet(x, _) => expr_draws(x),
+        TK::Bin(_, a, b) | TK::Cmp(_, a, b) | TK::And(a, b) | TK::Or(a, b) => expr_draws(a) || expr_draws(b),
+        TK::IfElse(c, a, b) | TK::Select(c, a, b) => expr_draws(c) || expr_draws(a) || expr_draws(b),
+        TK::Math(_, xs) | TK::Call(_, xs) | TK::Random(_, xs) | TK::Tuple(xs) => xs.iter().any(expr_draws),
+        TK::Index { arr, idx, .. } => expr_draws(arr) || idx.iter().any(expr_draws),
+        TK::NewArray { shape, .. } => shape.iter().any(expr_draws),
     }
 }

@@ -12,8 +12,12 @@ fn span_of<T: Ranged>(node: &T) -> Span {
     Span { start: r.start().to_usize(), end: r.end().to_usize() }
 }
 
+/// Deepest expression nesting accepted (keeps every later recursive stage far from the stack limit).
+const MAX_DEPTH: usize = 200;
+
 struct Lower<'s> {
     src: &'s str,
+    depth: std::cell::Cell<usize>,
     /// Formula mode: bare `pi`, `e`, `inf`, `nan` are constants.
     formula: bool,
 }
@@ -28,6 +32,20 @@ impl Lower<'_> {
     }
 
     fn expr(&self, e: &py::Expr) -> Result<Expr, JitError> {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return Err(self.unsupported(
+                span_of(e),
+                "expression nested too deeply; split it with intermediate variables",
+            ));
+        }
+        self.depth.set(depth + 1);
+        let r = self.expr_inner(e);
+        self.depth.set(depth);
+        r
+    }
+
+    fn expr_inner(&self, e: &py::Expr) -> Result<Expr, JitError> {
         let span = span_of(e);
         let kind = match e {
             py::Expr::NumberLiteral(n) => match &n.value {
@@ -246,6 +264,18 @@ impl Lower<'_> {
     }
 
     fn block(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            let span = body.first().map_or(Span::default(), span_of);
+            return Err(self.unsupported(span, "blocks nested too deeply"));
+        }
+        self.depth.set(depth + 1);
+        let r = self.block_inner(body);
+        self.depth.set(depth);
+        r
+    }
+
+    fn block_inner(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {
         let mut out = Vec::new();
         for s in body {
             if let Some(st) = self.stmt(s)? {
@@ -397,14 +427,14 @@ pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
         return Err(JitError::at(ErrorKind::Syntax, src, 0, "empty expression"));
     }
     let parsed = ruff_python_parser::parse_expression(src).map_err(|e| syntax_error(src, &e))?;
-    let lower = Lower { src, formula: true };
+    let lower = Lower { src, depth: Default::default(), formula: true };
     lower.expr(&parsed.syntax().body)
 }
 
 /// Parses a module of `def`s.
 pub(crate) fn parse_module(src: &str) -> Result<Vec<FuncDef>, JitError> {
     let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;
-    let lower = Lower { src, formula: false };
+    let lower = Lower { src, depth: Default::default(), formula: false };
     let mut funcs: Vec<FuncDef> = Vec::new();
     for s in parsed.syntax().body.iter() {
         match s {

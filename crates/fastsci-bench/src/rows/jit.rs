@@ -1,8 +1,126 @@
-//! Rows for fastsci-jit.
+//! Rows for fastsci-jit: compile time, Monte Carlo pi, a 1-D stencil, bounds-check cost.
+//!
+//! The kernels are the same Python source on both sides (Numba compiles them with `@njit`).
 
-use crate::Row;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use fastsci::jit::{ArrayValue, CompileOptions, Module, Value};
+use ndarray::ArrayD;
+use ndarray_npy::read_npy;
+
+use crate::timing::median_seconds;
+use crate::{Measurement, Row};
+
+/// The kernels, shared with `bench/py/rows_jit.py` (keep in sync).
+pub const KERNELS: &str = "\
+import numpy as np
+
+def monte_carlo_pi(n):
+    inside = 0
+    for i in range(n):
+        x = np.random.random()
+        y = np.random.random()
+        if x**2 + y**2 <= 1.0:
+            inside += 1
+    return 4.0 * inside / n
+
+def stencil(a):
+    n = a.shape[0]
+    out = np.empty_like(a)
+    out[0] = a[0]
+    out[n - 1] = a[n - 1]
+    for i in range(1, n - 1):
+        out[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1]
+    return out
+";
 
 /// This area's rows.
 pub fn rows() -> Vec<Row> {
-    vec![]
+    vec![
+        Row {
+            name: "jit_compile_pi",
+            what: "compile the Monte Carlo pi kernel, cold (first in the process)",
+            anchor: "Numba",
+            target: ">= 100x faster",
+            run: compile_pi,
+        },
+        Row {
+            name: "jit_pi_1e8",
+            what: "Monte Carlo pi, 100,000,000 samples, compiled",
+            anchor: "Numba",
+            target: "<= 0.5x time",
+            run: pi_1e8,
+        },
+        Row {
+            name: "jit_stencil_1e7",
+            what: "1-D three-point stencil over 10,000,000 f64 (new array), no bounds checks",
+            anchor: "Numba",
+            target: "<= 1.1x time",
+            run: stencil_unchecked,
+        },
+        Row {
+            name: "jit_stencil_boundscheck",
+            what: "the same stencil with bounds checks on (fastsci's default)",
+            anchor: "Numba (boundscheck=True)",
+            target: "checks cost < 15%",
+            run: stencil_checked,
+        },
+    ]
+}
+
+fn jit(e: fastsci::jit::JitError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+fn compile_pi(_data: &Path) -> anyhow::Result<Measurement> {
+    let start = Instant::now();
+    let m = Module::compile(KERNELS, "kernels.py").map_err(jit)?;
+    let f = m.function("monte_carlo_pi").map_err(jit)?;
+    f.compile_for(&[Value::Int(1)]).map_err(jit)?;
+    let cold = start.elapsed().as_secs_f64();
+    let warm = median_seconds(1, 9, || {
+        let m = Module::compile(KERNELS, "kernels.py").expect("compiled once already");
+        let f = m.function("monte_carlo_pi").expect("defined");
+        f.compile_for(&[Value::Int(1)]).expect("compiled once already");
+        black_box(f);
+    });
+    Ok(Measurement::seconds(cold).with("warm_seconds", warm))
+}
+
+fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
+    let m = Module::compile(KERNELS, "kernels.py").map_err(jit)?;
+    let f = m.function("monte_carlo_pi").map_err(jit)?;
+    f.compile_for(&[Value::Int(1)]).map_err(jit)?;
+    let mut estimate = 0.0;
+    let seconds = median_seconds(1, 5, || {
+        estimate = f.call(&[Value::Int(100_000_000)]).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    });
+    Ok(Measurement::seconds(seconds).with("estimate", estimate))
+}
+
+fn stencil_seconds(data: &Path, boundscheck: bool) -> anyhow::Result<f64> {
+    let path = data.join("normal_a_10m.npy");
+    let a: ArrayD<f64> = read_npy(&path).with_context(|| format!("reading {}", path.display()))?;
+    let m = Module::compile_with(KERNELS, "kernels.py", CompileOptions { boundscheck }).map_err(jit)?;
+    let f = m.function("stencil").map_err(jit)?;
+    let args = [Value::Array(ArrayValue::F64(a))];
+    f.compile_for(&args).map_err(jit)?;
+    Ok(median_seconds(2, 11, || {
+        black_box(f.call(&args).expect("the stencil runs"));
+    }))
+}
+
+fn stencil_unchecked(data: &Path) -> anyhow::Result<Measurement> {
+    Ok(Measurement::seconds(stencil_seconds(data, false)?))
+}
+
+fn stencil_checked(data: &Path) -> anyhow::Result<Measurement> {
+    let checked = stencil_seconds(data, true)?;
+    let unchecked = stencil_seconds(data, false)?;
+    Ok(Measurement::seconds(checked)
+        .with("unchecked_seconds", unchecked)
+        .with("check_cost", checked / unchecked - 1.0))
 }

@@ -262,3 +262,16 @@ fn public_tree_is_checked() {
     assert!(parse_expression("(1, 2)").is_err());
     assert!(parse_expression("arcsin(x)").is_ok());
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let long_sum = vec!["x"; 5000].join(" + ");
+    let e = Expression::compile(&long_sum, &[("x", VarKind::Scalar)]);
+    assert!(e.is_err());
+    let parens = format!("{}x{}", "(".repeat(3000), ")".repeat(3000));
+    assert_eq!(Expression::compile(&parens, &[("x", VarKind::Scalar)]).unwrap().eval(&[2.0], &[]), 2.0);
+    let deep = format!("{}x{}", "-(".repeat(3000), ")".repeat(3000));
+    assert!(Expression::compile(&deep, &[("x", VarKind::Scalar)]).is_err());
+    let ok = vec!["x"; 100].join(" + ");
+    assert_eq!(Expression::compile(&ok, &[("x", VarKind::Scalar)]).unwrap().eval(&[1.0], &[]), 100.0);
+}

@@ -289,3 +289,25 @@ fn closures_from_kernels() {
     assert_eq!(g(&[3.0, 4.0]), 25.0);
     assert!(g(&[3.0]).is_nan());
 }
+
+#[test]
+fn functions_are_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>(_: &T) {}
+    let m = Module::compile(
+        "def f(x, n):\n    s = 0.0\n    for i in range(n):\n        s += x\n    return s\n",
+        "k.py",
+    )
+    .unwrap();
+    let f = m.function("f").unwrap();
+    assert_send_sync(&f);
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let f = f.clone();
+            std::thread::spawn(move || f.call(&[Value::Float(t as f64), Value::Int(1000)]).unwrap())
+        })
+        .collect();
+    for (t, h) in handles.into_iter().enumerate() {
+        assert_eq!(h.join().unwrap(), Value::Float(1000.0 * t as f64));
+    }
+    assert_eq!(f.param_names(), &["x".to_string(), "n".to_string()]);
+}

@@ -1,0 +1,131 @@
+//! `fastsci run`: kernels from files, arguments, JSON output, .npy in and out, errors.
+
+use std::process::Command;
+
+fn fastsci() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fastsci"))
+}
+
+const KERNELS: &str = "\
+import numpy as np
+
+def fib(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+def scale(a, k):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] * k
+    return out
+
+def stats(a):
+    s = 0.0
+    m = a[0]
+    for x in a:
+        s += x
+        m = max(m, x)
+    return s / len(a), m
+
+def signs(x, flag):
+    return -x if flag else x
+
+def oops(a, i):
+    return a[i]
+";
+
+fn setup() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.py");
+    std::fs::write(&path, KERNELS).unwrap();
+    let p = path.display().to_string();
+    (dir, p)
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn write_npy(path: &std::path::Path, v: &[f64]) {
+    use ndarray_npy::WriteNpyExt;
+    let a = ndarray::Array1::from(v.to_vec());
+    a.write_npy(std::fs::File::create(path).unwrap()).unwrap();
+}
+
+#[test]
+fn scalars_and_json() {
+    let (_d, k) = setup();
+    let out = fastsci().args(["run", &format!("{k}:fib"), "50", "--json"]).output().unwrap();
+    let j = json_of(&out);
+    assert_eq!(j["result"], 12_586_269_025i64);
+    assert!(j["compile_ms"].as_f64().unwrap() > 0.0);
+    assert!(j["run_ms"].as_f64().is_some());
+    let out = fastsci().args(["run", &format!("{k}:signs"), "-2.5", "True", "--json"]).output().unwrap();
+    assert_eq!(json_of(&out)["result"], 2.5);
+    let out = fastsci().args(["run", &format!("{k}:fib"), "10"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("55\n"));
+}
+
+#[test]
+fn arrays_in_and_out() {
+    let (d, k) = setup();
+    let a = d.path().join("a.npy");
+    write_npy(&a, &[1.0, 2.0, 4.0]);
+    let arg = format!("@{}", a.display());
+    let out = fastsci().args(["run", &format!("{k}:stats"), &arg, "--json"]).output().unwrap();
+    let j = json_of(&out);
+    assert_eq!(j["result"], serde_json::json!([7.0 / 3.0, 4.0]));
+    let out = fastsci().args(["run", &format!("{k}:scale"), &arg, "3", "--json"]).output().unwrap();
+    assert_eq!(json_of(&out)["result"], serde_json::json!([3.0, 6.0, 12.0]));
+    let o = d.path().join("o.npy");
+    let out = fastsci()
+        .args([
+            "run",
+            &format!("{k}:scale"),
+            &arg,
+            "0.5",
+            "--out",
+            &o.display().to_string(),
+            "--json",
+            "--no-boundscheck",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)["result"], serde_json::json!(o.display().to_string()));
+    let back: ndarray::ArrayD<f64> = ndarray_npy::read_npy(&o).unwrap();
+    assert_eq!(back.as_slice().unwrap(), &[0.5, 1.0, 2.0]);
+}
+
+#[test]
+fn errors_exit_2_with_positions() {
+    let (d, k) = setup();
+    let a = d.path().join("a.npy");
+    write_npy(&a, &[1.0]);
+    let out =
+        fastsci().args(["run", &format!("{k}:oops"), &format!("@{}", a.display()), "5"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("k.py:27:12: IndexError"), "{err}");
+    let bad = d.path().join("bad.py");
+    std::fs::write(&bad, "def f(x):\n    return x +* 2\n").unwrap();
+    let out = fastsci().args(["run", &format!("{}:f", bad.display()), "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.py:2:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cases = [
+        vec![format!("{k}:nope"), "1".into()],
+        vec![format!("{k}:fib")],
+        vec![format!("{k}:fib"), "x1".into()],
+        vec!["nofile.py:f".into()],
+    ];
+    for args in cases {
+        let out = fastsci().arg("run").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
