@@ -85,6 +85,20 @@ fn un_scalar(op: Unary, x: f64) -> f64 {
         Unary::Floor => x.floor(),
         Unary::Ceil => x.ceil(),
         Unary::IsNan => f64::from(u8::from(x.is_nan())),
+        Unary::IsInf => f64::from(u8::from(x.is_infinite())),
+        Unary::IsFinite => f64::from(u8::from(x.is_finite())),
+        Unary::Trunc => x.trunc(),
+        Unary::Expm1 => x.exp_m1(),
+        Unary::Log1p => x.ln_1p(),
+        Unary::Log2 => x.log2(),
+        Unary::Asin => x.asin(),
+        Unary::Acos => x.acos(),
+        Unary::Atan => x.atan(),
+        Unary::Sinh => x.sinh(),
+        Unary::Cosh => x.cosh(),
+        Unary::Asinh => x.asinh(),
+        Unary::Acosh => x.acosh(),
+        Unary::Atanh => x.atanh(),
     }
 }
 
@@ -123,6 +137,8 @@ fn bin_scalar(op: Binary, a: f64, b: f64) -> f64 {
             }
         }
         Binary::Atan2 => a.atan2(b),
+        Binary::Hypot => a.hypot(b),
+        Binary::Copysign => a.copysign(b),
         Binary::Lt => t(a < b),
         Binary::Le => t(a <= b),
         Binary::Gt => t(a > b),

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod expr;
 pub mod mmap;
 pub mod npy;
+pub mod parse;
 pub mod random;
 pub mod raw;
 pub mod reduce;
