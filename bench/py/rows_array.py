@@ -1,8 +1,15 @@
 """Python side of the fastsci-array rows."""
 
+import json
+import math
+import os
+
 import numpy as np
 
 from common import median_seconds, normal_array
+
+ROWS_800MB = 10_000
+COLS_800MB = 10_000
 
 
 def prepare_mul(data):
@@ -16,4 +23,64 @@ def run_mul(data):
     return {"seconds": median_seconds(lambda: a * b), "tool": "NumPy " + np.__version__}
 
 
-ROWS = {"mul": {"prepare": prepare_mul, "run": run_mul}}
+def run_mul_into(data):
+    a = np.load(f"{data}/normal_a_10m.npy")
+    b = np.load(f"{data}/normal_b_10m.npy")
+    out = np.empty_like(a)
+    return {"seconds": median_seconds(lambda: np.multiply(a, b, out=out)), "tool": "NumPy " + np.__version__}
+
+
+def prepare_compound(data):
+    prepare_mul(data)
+    normal_array(data, "normal_c_10m.npy", 10_000_000, 3)
+
+
+def run_compound(data):
+    try:
+        import numexpr as ne
+    except ImportError:
+        return {"missing": True}
+    ne.set_num_threads(os.cpu_count())
+    a = np.load(f"{data}/normal_a_10m.npy")
+    b = np.load(f"{data}/normal_b_10m.npy")
+    c = np.load(f"{data}/normal_c_10m.npy")
+    names = {"a": a, "b": b, "c": c}
+    seconds = median_seconds(lambda: ne.evaluate("a*b + c*2 - sin(a)", local_dict=names))
+    return {"seconds": seconds, "tool": f"numexpr {ne.__version__} ({os.cpu_count()} thr)"}
+
+
+def prepare_mmap_mean(data):
+    """Workload 3's file: 10,000 x 10,000 normal f64 written 1,000 rows at a time, and its
+    exactly rounded mean (math.fsum) beside NumPy's."""
+    path = os.path.join(data, "mmap_800mb.npy")
+    exact_path = os.path.join(data, "mmap_800mb.exact.json")
+    if not os.path.exists(path):
+        tmp = path + ".partial.npy"
+        m = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float64, shape=(ROWS_800MB, COLS_800MB))
+        rng = np.random.default_rng(3)
+        for r in range(0, ROWS_800MB, 1000):
+            m[r:r + 1000] = rng.standard_normal((1000, COLS_800MB))
+        m.flush()
+        del m
+        os.replace(tmp, path)
+    if not os.path.exists(exact_path):
+        m = np.load(path, mmap_mode="r")
+        total = math.fsum(v for r in range(0, ROWS_800MB, 500) for v in m[r:r + 500].ravel().tolist())
+        exact = total / m.size
+        with open(exact_path + ".partial", "w") as f:
+            json.dump({"exact_mean": repr(exact), "numpy_mean": repr(float(m.mean()))}, f)
+        os.replace(exact_path + ".partial", exact_path)
+
+
+def run_mmap_mean(data):
+    path = os.path.join(data, "mmap_800mb.npy")
+    return {"seconds": median_seconds(lambda: np.load(path, mmap_mode="r").mean(), warmup=1, reps=7),
+            "tool": "NumPy " + np.__version__}
+
+
+ROWS = {
+    "mul": {"prepare": prepare_mul, "run": run_mul},
+    "mul-into": {"prepare": prepare_mul, "run": run_mul_into},
+    "compound": {"prepare": prepare_compound, "run": run_compound},
+    "mmap-mean": {"prepare": prepare_mmap_mean, "run": run_mmap_mean},
+}

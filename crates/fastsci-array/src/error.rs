@@ -40,6 +40,10 @@ pub enum ArrayError {
     /// An expression that cannot be compiled: an unknown name or function, a wrong arity.
     #[error("expression error: {0}")]
     Expr(String),
+    /// Expression text that does not parse, or uses what array expressions do not support:
+    /// `LINE:COL: message`, then the source line and a caret.
+    #[error("{0}")]
+    Parse(String),
     /// An argument outside its domain (zero bins, an axis out of range, an empty range).
     #[error("invalid argument: {0}")]
     Invalid(String),

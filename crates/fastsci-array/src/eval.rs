@@ -85,6 +85,20 @@ fn un_scalar(op: Unary, x: f64) -> f64 {
         Unary::Floor => x.floor(),
         Unary::Ceil => x.ceil(),
         Unary::IsNan => f64::from(u8::from(x.is_nan())),
+        Unary::IsInf => f64::from(u8::from(x.is_infinite())),
+        Unary::IsFinite => f64::from(u8::from(x.is_finite())),
+        Unary::Trunc => x.trunc(),
+        Unary::Expm1 => x.exp_m1(),
+        Unary::Log1p => x.ln_1p(),
+        Unary::Log2 => x.log2(),
+        Unary::Asin => x.asin(),
+        Unary::Acos => x.acos(),
+        Unary::Atan => x.atan(),
+        Unary::Sinh => x.sinh(),
+        Unary::Cosh => x.cosh(),
+        Unary::Asinh => x.asinh(),
+        Unary::Acosh => x.acosh(),
+        Unary::Atanh => x.atanh(),
     }
 }
 
@@ -123,6 +137,8 @@ fn bin_scalar(op: Binary, a: f64, b: f64) -> f64 {
             }
         }
         Binary::Atan2 => a.atan2(b),
+        Binary::Hypot => a.hypot(b),
+        Binary::Copysign => a.copysign(b),
         Binary::Lt => t(a < b),
         Binary::Le => t(a <= b),
         Binary::Gt => t(a > b),
@@ -187,8 +203,8 @@ impl Compiler<'_> {
                     _ => {}
                 }
                 let (op, a, b) = match (*op, b) {
-                    (Binary::Pow, Operand::Const(p)) if p == 2.0 => (Binary::Mul, a, a),
-                    (Binary::Pow, Operand::Const(p)) if p == -1.0 => (Binary::Div, Operand::Const(1.0), a),
+                    (Binary::Pow, Operand::Const(2.0)) => (Binary::Mul, a, a),
+                    (Binary::Pow, Operand::Const(-1.0)) => (Binary::Div, Operand::Const(1.0), a),
                     _ => (*op, a, b),
                 };
                 let d = self.alloc();
@@ -353,21 +369,26 @@ impl Program {
                 Operand::Reg(r) => Src::S(unsafe { std::slice::from_raw_parts(base.add(r * EVAL_BLOCK), m) }),
             }
         };
-        for ins_ in &self.code {
+        let last = self.code.len().wrapping_sub(1);
+        let out_ptr = out.as_mut_ptr();
+        // The last instruction writes straight into the output block (its destination is the
+        // result register), saving a copy through L1 that costs as much as the operation.
+        let dst_of = |k: usize, d: usize| -> &mut [f64] {
+            if k == last && self.result == Operand::Reg(d) {
+                // SAFETY: `out` holds at least `m` elements and is not a source of any
+                // instruction (sources are inputs, registers or constants).
+                unsafe { std::slice::from_raw_parts_mut(out_ptr, m) }
+            } else {
+                // SAFETY: see `src`.
+                unsafe { std::slice::from_raw_parts_mut(base.add(d * EVAL_BLOCK), m) }
+            }
+        };
+        for (k, ins_) in self.code.iter().enumerate() {
             match *ins_ {
-                Instr::Un(op, d, a) => {
-                    // SAFETY: see `src`.
-                    let dst = unsafe { std::slice::from_raw_parts_mut(base.add(d * EVAL_BLOCK), m) };
-                    run_un(op, dst, src(a));
-                }
-                Instr::Bin(op, d, a, b) => {
-                    // SAFETY: see `src`.
-                    let dst = unsafe { std::slice::from_raw_parts_mut(base.add(d * EVAL_BLOCK), m) };
-                    run_bin(op, dst, src(a), src(b));
-                }
+                Instr::Un(op, d, a) => run_un(op, dst_of(k, d), src(a)),
+                Instr::Bin(op, d, a, b) => run_bin(op, dst_of(k, d), src(a), src(b)),
                 Instr::Where(d, c, a, b) => {
-                    // SAFETY: see `src`.
-                    let dst = unsafe { std::slice::from_raw_parts_mut(base.add(d * EVAL_BLOCK), m) };
+                    let dst = dst_of(k, d);
                     let (c, a, b) = (src(c), src(a), src(b));
                     let at = |s: Src, i: usize| match s {
                         Src::S(v) => v[i],
@@ -378,6 +399,9 @@ impl Program {
                     }
                 }
             }
+        }
+        if !self.code.is_empty() && matches!(self.result, Operand::Reg(_)) {
+            return;
         }
         match src(self.result) {
             Src::S(s) => out[..m].copy_from_slice(s),
@@ -434,6 +458,7 @@ impl Program {
         let (bound, shape) = self.bind(inputs)?;
         let n: usize = shape.iter().product();
         let mut out = vec![0.0; n];
+        crate::mmap::advise_huge_pages(&mut out);
         self.eval_range(&bound, &shape, 0, &mut out);
         ArrayD::from_shape_vec(IxDyn(&shape), out).map_err(|e| ArrayError::Internal(e.to_string()))
     }
@@ -618,9 +643,9 @@ impl<'a> ArrayInput<'a> {
         let mut st = vec![0usize; nd];
         let mut acc = 1;
         if self.fortran_order {
-            for k in 0..nd {
-                st[k] = acc;
-                acc *= self.shape[k];
+            for (s, &d) in st.iter_mut().zip(&self.shape) {
+                *s = acc;
+                acc *= d;
             }
         } else {
             for k in (0..nd).rev() {

@@ -40,6 +40,34 @@ pub enum Unary {
     Ceil,
     /// `isnan(x)`: 1 or 0.
     IsNan,
+    /// `isinf(x)`: 1 or 0.
+    IsInf,
+    /// `isfinite(x)`: 1 or 0.
+    IsFinite,
+    /// `trunc(x)`
+    Trunc,
+    /// `expm1(x)` (scalar platform function)
+    Expm1,
+    /// `log1p(x)` (scalar platform function)
+    Log1p,
+    /// `log2(x)`
+    Log2,
+    /// `arcsin(x)` (scalar platform function)
+    Asin,
+    /// `arccos(x)` (scalar platform function)
+    Acos,
+    /// `arctan(x)` (scalar platform function)
+    Atan,
+    /// `sinh(x)` (scalar platform function)
+    Sinh,
+    /// `cosh(x)` (scalar platform function)
+    Cosh,
+    /// `arcsinh(x)` (scalar platform function)
+    Asinh,
+    /// `arccosh(x)` (scalar platform function)
+    Acosh,
+    /// `arctanh(x)` (scalar platform function)
+    Atanh,
 }
 
 /// A two-argument operation.
@@ -63,6 +91,10 @@ pub enum Binary {
     Max,
     /// `arctan2(a, b)`
     Atan2,
+    /// `hypot(a, b)`
+    Hypot,
+    /// `copysign(a, b)`
+    Copysign,
     /// `a < b`: 1 or 0.
     Lt,
     /// `a <= b`
@@ -184,6 +216,20 @@ impl Expr {
             "floor" => Some(Unary::Floor),
             "ceil" => Some(Unary::Ceil),
             "isnan" => Some(Unary::IsNan),
+            "isinf" => Some(Unary::IsInf),
+            "isfinite" => Some(Unary::IsFinite),
+            "trunc" => Some(Unary::Trunc),
+            "expm1" => Some(Unary::Expm1),
+            "log1p" => Some(Unary::Log1p),
+            "log2" => Some(Unary::Log2),
+            "asin" | "arcsin" => Some(Unary::Asin),
+            "acos" | "arccos" => Some(Unary::Acos),
+            "atan" | "arctan" => Some(Unary::Atan),
+            "sinh" => Some(Unary::Sinh),
+            "cosh" => Some(Unary::Cosh),
+            "asinh" | "arcsinh" => Some(Unary::Asinh),
+            "acosh" | "arccosh" => Some(Unary::Acosh),
+            "atanh" | "arctanh" => Some(Unary::Atanh),
             "logical_not" => Some(Unary::Not),
             "negative" => Some(Unary::Neg),
             _ => None,
@@ -193,6 +239,8 @@ impl Expr {
             "minimum" | "fmin" | "min" => Some(Binary::Min),
             "maximum" | "fmax" | "max" => Some(Binary::Max),
             "arctan2" | "atan2" => Some(Binary::Atan2),
+            "hypot" => Some(Binary::Hypot),
+            "copysign" => Some(Binary::Copysign),
             "mod" | "fmod" | "remainder" => Some(Binary::Mod),
             "logical_and" => Some(Binary::And),
             "logical_or" => Some(Binary::Or),
@@ -209,7 +257,7 @@ impl Expr {
         };
         if want == 0 {
             return Err(format!(
-                "unknown function '{name}' (known: exp, log, log10, sin, cos, tan, tanh, sqrt, erf, abs, floor, ceil, isnan, pow, minimum, maximum, arctan2, mod, where)"
+                "unknown function '{name}' in an array expression (known: exp, log, log10, log2, log1p, expm1, sin, cos, tan, tanh, sinh, cosh, arcsin, arccos, arctan, arcsinh, arccosh, arctanh, sqrt, erf, abs, floor, ceil, trunc, isnan, isinf, isfinite, pow, minimum, maximum, arctan2, hypot, copysign, mod, where)"
             ));
         }
         if args.len() != want {
@@ -285,6 +333,8 @@ impl fmt::Display for Expr {
                     Binary::Min => return write!(f, "minimum({a}, {b})"),
                     Binary::Max => return write!(f, "maximum({a}, {b})"),
                     Binary::Atan2 => return write!(f, "arctan2({a}, {b})"),
+                    Binary::Hypot => return write!(f, "hypot({a}, {b})"),
+                    Binary::Copysign => return write!(f, "copysign({a}, {b})"),
                 };
                 write!(f, "({a} {sym} {b})")
             }

@@ -143,6 +143,21 @@ impl Release for NpyMmap {
             let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, a, l) };
         }
     }
+
+    fn prefetch(&self, start: usize, len: usize) {
+        if let Some(map) = &self.map {
+            let p = page_size();
+            let a = (self.header.data_offset + start) / p * p;
+            let b = (self.header.data_offset + start + len).min(map.len());
+            if b > a {
+                // SAFETY: the range lies inside this read-only file mapping; populating page
+                // tables does not change any contents.
+                unsafe {
+                    madvise(map.as_ptr().add(a) as *mut LibcVoid, b - a, MADV_POPULATE_READ);
+                }
+            }
+        }
+    }
 }
 
 /// Something that can hand back the pages of a byte range of its data once a sweep is done
@@ -150,6 +165,9 @@ impl Release for NpyMmap {
 pub trait Release: Sync {
     /// Releases the pages fully inside data bytes `[start, start+len)`.
     fn release(&self, start: usize, len: usize);
+    /// Maps the pages of data bytes `[start, start+len)` in one call before a sweep reads
+    /// them (instead of one page fault per 64 KiB); a hint, errors are ignored.
+    fn prefetch(&self, _start: usize, _len: usize) {}
 }
 
 fn typed_slice<'a, T: Element>(header: &NpyHeader, bytes: &'a [u8]) -> Result<&'a [T]> {
@@ -169,7 +187,7 @@ fn check_typed<T: Element>(header: &NpyHeader, address: usize) -> Result<()> {
     if T::DTYPE == DType::Bool {
         return Err(ArrayError::DType("bool data cannot be viewed in place (bytes other than 0/1 are invalid bools); use the converting view".into()));
     }
-    if header.len() > 0 && address % std::mem::align_of::<T>() != 0 {
+    if !header.is_empty() && !address.is_multiple_of(std::mem::align_of::<T>()) {
         return Err(ArrayError::DType(
             "the data is not aligned for in-place access; use the converting view".into(),
         ));
@@ -359,6 +377,29 @@ unsafe extern "C" {
 }
 
 const MADV_DONTNEED: i32 = 4;
+const MADV_HUGEPAGE: i32 = 14;
+const MADV_POPULATE_READ: i32 = 22;
+
+/// Asks the kernel to back a large, not yet touched buffer with transparent huge pages, as
+/// NumPy does for big arrays: a fresh 80 MB output then costs 40 page faults instead of
+/// 20,000. Harmless where huge pages are unavailable.
+pub(crate) fn advise_huge_pages<T>(buffer: &mut [T]) {
+    const HUGE: usize = 2 << 20;
+    let bytes = std::mem::size_of_val(buffer);
+    if bytes < 4 * HUGE || !cfg!(target_os = "linux") {
+        return;
+    }
+    let start = buffer.as_mut_ptr() as usize;
+    let a = start.div_ceil(HUGE) * HUGE;
+    let b = (start + bytes) / HUGE * HUGE;
+    if b > a {
+        // SAFETY: the range lies inside `buffer`; MADV_HUGEPAGE only changes how the kernel
+        // backs the pages, never their contents.
+        unsafe {
+            madvise(a as *mut LibcVoid, b - a, MADV_HUGEPAGE);
+        }
+    }
+}
 const MS_ASYNC: i32 = 1;
 
 unsafe fn madvise_dontneed(p: *mut LibcVoid, len: usize) {

@@ -119,6 +119,14 @@ impl<'a> RawData<'a> {
         }
     }
 
+    /// Asks the backing map (if any) to map elements `[start, start+len)` ahead of reading.
+    pub fn prefetch(&self, start: usize, len: usize) {
+        if let Some(r) = self.releaser {
+            let size = self.dtype.size();
+            r.prefetch(self.base + start * size, len * size);
+        }
+    }
+
     /// Sub-view of elements `[start, start+len)`, keeping the releaser.
     pub fn slice(&self, start: usize, len: usize) -> RawData<'a> {
         let size = self.dtype.size();

@@ -28,6 +28,7 @@ pub const BLOCK: usize = 4096;
 
 /// A double-double number `hi + lo`, `|lo| <= ulp(hi)/2`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[allow(clippy::should_implement_trait)]
 pub struct Dd {
     /// Leading part.
     pub hi: f64,
@@ -42,6 +43,7 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, (a - (s - bp)) + (b - bp))
 }
 
+#[allow(clippy::should_implement_trait)]
 impl Dd {
     /// Zero.
     pub const ZERO: Dd = Dd { hi: 0.0, lo: 0.0 };
@@ -439,6 +441,7 @@ fn map_chunks<R: Send>(data: &RawData, per_chunk: impl Fn(usize, usize) -> R + S
         .map(|c| {
             let start = c * chunk;
             let len = chunk.min(n - start);
+            data.prefetch(start, len);
             let r = per_chunk(start, len);
             data.release(start, len);
             r

@@ -488,7 +488,7 @@ fn never(_: f64) -> bool {
 }
 
 fn trig_special(x: f64) -> bool {
-    !(x.abs() <= TRIG_FAST_MAX)
+    x.abs() > TRIG_FAST_MAX || x.is_nan()
 }
 
 unary_slice!(

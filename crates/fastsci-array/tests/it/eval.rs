@@ -35,7 +35,9 @@ fn every_operation_agrees_with_its_scalar_definition() {
     let (x, y) = (data(n, 4), data(n, 5));
     let ax = ArrayD::from_shape_vec(IxDyn(&[n]), x.clone()).unwrap();
     let ay = ArrayD::from_shape_vec(IxDyn(&[n]), y.clone()).unwrap();
-    let unary: Vec<(Unary, fn(f64) -> f64)> = vec![
+    type Un = (Unary, fn(f64) -> f64);
+    type Bi = (Binary, fn(f64, f64) -> f64);
+    let unary: Vec<Un> = vec![
         (Unary::Neg, |v| -v),
         (Unary::Abs, f64::abs),
         (Unary::Exp, vmath::exp),
@@ -56,7 +58,7 @@ fn every_operation_agrees_with_its_scalar_definition() {
             assert!(out[i].to_bits() == w.to_bits() || (w.is_nan() && out[i].is_nan()), "{op:?}({})", x[i]);
         }
     }
-    let binary: Vec<(Binary, fn(f64, f64) -> f64)> = vec![
+    let binary: Vec<Bi> = vec![
         (Binary::Add, |a, b| a + b),
         (Binary::Sub, |a, b| a - b),
         (Binary::Mul, |a, b| a * b),

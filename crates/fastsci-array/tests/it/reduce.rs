@@ -1,4 +1,5 @@
 //! Reductions against exactly rounded references (fixtures/reduce, made by make_reduce_fixtures.py).
+#![allow(clippy::needless_range_loop)]
 
 use fastsci_array::reduce::{self, describe, describe_axis, histogram};
 use fastsci_array::{NpyMmap, RawData, read_npy_as};

@@ -1,12 +1,121 @@
-//! `fastsci eval`.
+//! `fastsci eval`: an array expression over `.npy` files in one fused, multi-threaded pass.
 
-use crate::error::{CliError, CliResult};
+use std::path::PathBuf;
+
+use fastsci_array::NpyMmap;
+use fastsci_array::eval::{ArrayInput, Program};
+use fastsci_array::reduce::describe;
+use serde_json::{Value, json};
+
+use super::stats::array_error;
+use crate::error::{CliError, CliResult, Outcome};
+use crate::output::{json_f64, print_json};
+
+/// Results larger than this must go to a file with --out.
+const MAX_PRINTED: usize = 1_000_000;
 
 /// Arguments of `fastsci eval`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The expression, in Python syntax: `a*b + c*2 - sin(a)`, `where(x > 0, x, 0)`.
+    #[arg(allow_hyphen_values = true)]
+    pub expr: String,
+    /// An input array: NAME=PATH.npy (repeat for each name; files are memory-mapped).
+    #[arg(long = "in", value_name = "NAME=PATH.npy")]
+    pub inputs: Vec<String>,
+    /// Write the result (float64) to this .npy file instead of printing it.
+    #[arg(long, value_name = "PATH.npy")]
+    pub out: Option<PathBuf>,
+}
 
 /// Runs `fastsci eval`.
-pub fn run(_args: &Args, _json: bool) -> CliResult {
-    Err(CliError::internal("`fastsci eval` is not built yet (issue 7)"))
+pub fn run(args: &Args, json: bool) -> CliResult {
+    let expr = fastsci_array::parse::parse(&args.expr)
+        .map_err(|e| CliError::bad_input(format!("expression: {e}")))?;
+    let program = Program::compile(&expr).map_err(array_error)?;
+    let mut maps = Vec::new();
+    for spec in &args.inputs {
+        let (name, path) = spec
+            .split_once('=')
+            .ok_or_else(|| CliError::bad_input(format!("--in '{spec}': expected NAME=PATH.npy")))?;
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(CliError::bad_input(format!("--in '{spec}': '{name}' is not a valid name")));
+        }
+        if maps.iter().any(|(n, _): &(String, NpyMmap)| n == name) {
+            return Err(CliError::bad_input(format!("--in: '{name}' is given twice")));
+        }
+        let map = NpyMmap::open(path)
+            .map_err(array_error)
+            .map_err(|e| CliError { message: format!("--in {name}: {}", e.message), ..e })?;
+        maps.push((name.to_string(), map));
+    }
+    for n in program.names() {
+        if !maps.iter().any(|(m, _)| m == n) {
+            return Err(CliError::bad_input(format!(
+                "the expression uses '{n}': give it with --in {n}=PATH.npy"
+            )));
+        }
+    }
+    let mut inputs = Vec::new();
+    for (n, m) in &maps {
+        if program.names().contains(n) {
+            let input = ArrayInput::from_mmap(m)
+                .map_err(array_error)
+                .map_err(|e| CliError { message: format!("--in {n}: {}", e.message), ..e })?;
+            inputs.push((n.as_str(), input));
+        }
+    }
+    let start = std::time::Instant::now();
+    match &args.out {
+        Some(out) => {
+            let shape = program.eval_to_npy(&inputs, out).map_err(array_error)?;
+            let seconds = start.elapsed().as_secs_f64();
+            let written = NpyMmap::open(out).map_err(array_error)?;
+            let s = describe(&written.raw());
+            if json {
+                print_json(&json!({
+                    "expr": args.expr, "out": out.display().to_string(), "shape": shape, "dtype": "float64",
+                    "count": s.len(), "mean": json_f64(s.mean()), "min": s.min().map_or(Value::Null, json_f64),
+                    "max": s.max().map_or(Value::Null, json_f64), "nan_count": s.nan_count(), "seconds": json_f64(seconds),
+                }));
+            } else {
+                println!(
+                    "wrote {} (shape {:?}, float64) in {}; mean {}, min {}, max {}",
+                    out.display(),
+                    shape,
+                    crate::tour::format_seconds(seconds),
+                    s.mean(),
+                    s.min().unwrap_or(f64::NAN),
+                    s.max().unwrap_or(f64::NAN)
+                );
+            }
+        }
+        None => {
+            let shape = program.output_shape(&inputs).map_err(array_error)?;
+            let n: usize = shape.iter().product();
+            if n > MAX_PRINTED {
+                return Err(CliError::bad_input(format!(
+                    "the result has {n} elements; write it to a file with --out PATH.npy (printing is limited to {MAX_PRINTED})"
+                )));
+            }
+            let result = program.eval(&inputs).map_err(array_error)?;
+            let values: Vec<f64> = result.iter().copied().collect();
+            if json {
+                print_json(&json!({
+                    "expr": args.expr, "shape": shape, "dtype": "float64",
+                    "values": values.iter().map(|&v| json_f64(v)).collect::<Vec<_>>(),
+                }));
+            } else if shape.len() == 2 {
+                for row in values.chunks(shape[1].max(1)) {
+                    println!("{}", row.iter().map(|v| format!("{v:>14.8}")).collect::<Vec<_>>().join(" "));
+                }
+            } else {
+                for v in &values {
+                    println!("{v}");
+                }
+            }
+        }
+    }
+    Ok(Outcome::Done)
 }

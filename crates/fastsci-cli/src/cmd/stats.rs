@@ -89,7 +89,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             h.dtype
         )));
     }
-    if !(args.ddof >= 0.0) {
+    if args.ddof.is_nan() || args.ddof < 0.0 {
         return Err(CliError::bad_input(format!("--ddof must be >= 0, got {}", args.ddof)));
     }
     let mut out = serde_json::Map::new();
