@@ -419,6 +419,18 @@ mod matrix_market {
         ),
         ("array too short", "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n", 6, "3 of 4"),
         ("array two values a line", "%%MatrixMarket matrix array real general\n1 2\n1 2\n", 3, "expected 1"),
+        (
+            "huge array, one value",
+            "%%MatrixMarket matrix array real general\n100000 100000\n1\n",
+            4,
+            "1 of 10000000000",
+        ),
+        (
+            "huge coordinate, one entry",
+            "%%MatrixMarket matrix coordinate real general\n100000 100000 999999999\n1 1 1\n",
+            4,
+            "1 of 999999999",
+        ),
         ("array too long", "%%MatrixMarket matrix array real general\n1 1\n1\n2\n", 4, "more values"),
     ];
 
