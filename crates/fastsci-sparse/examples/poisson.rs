@@ -13,7 +13,12 @@ use fastsci_sparse::{laplacian_2d, mm};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let grid: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(300);
     let a = laplacian_2d(grid, grid)?;
-    println!("2-D Laplacian {grid} x {grid}: {} rows, {} nnz, {} bytes as CSR", a.nrows(), a.nnz(), a.memory_bytes());
+    println!(
+        "2-D Laplacian {grid} x {grid}: {} rows, {} nnz, {} bytes as CSR",
+        a.nrows(),
+        a.nnz(),
+        a.memory_bytes()
+    );
 
     // Matrix Market round trip.
     let path = std::env::temp_dir().join(format!("poisson-{}.mtx", std::process::id()));

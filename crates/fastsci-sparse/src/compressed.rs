@@ -64,7 +64,7 @@ impl Compressed {
     ) -> Result<Compressed> {
         let n = v.len();
         // Pass 1: bucket by inner index (counting sort), giving a stable order by inner.
-        let mut count = vec![0usize; inner + 1];
+        let mut count = zeroed(inner.checked_add(1))?;
         for &ii in i {
             count[ii + 1] += 1;
         }
@@ -77,7 +77,7 @@ impl Compressed {
             count[ii] += 1;
         }
         // Pass 2: bucket by outer index, keeping inner order inside each bucket.
-        let mut ptr = vec![0usize; outer + 1];
+        let mut ptr = zeroed(outer.checked_add(1))?;
         for &oo in o {
             ptr[oo + 1] += 1;
         }
@@ -384,6 +384,17 @@ impl Compressed {
             }
         })
     }
+}
+
+/// A zeroed `usize` array whose length comes from untrusted sizes: an error, not an abort,
+/// when it cannot be allocated.
+fn zeroed(len: Option<usize>) -> Result<Vec<usize>> {
+    let too_big = || SparseError::IndexOverflow("the matrix dimensions are too large to allocate".into());
+    let len = len.ok_or_else(too_big)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| too_big())?;
+    v.resize(len, 0);
+    Ok(v)
 }
 
 /// `x[start..start + y.len()] · y`.

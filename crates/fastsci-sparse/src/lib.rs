@@ -45,6 +45,7 @@
 
 mod builders;
 mod compressed;
+#[cfg(feature = "direct")]
 pub mod direct;
 mod error;
 mod index;
@@ -53,6 +54,7 @@ mod matrix;
 pub mod mm;
 mod ops;
 pub mod precond;
+#[cfg(feature = "direct")]
 pub mod solve;
 
 pub use builders::{
@@ -61,4 +63,5 @@ pub use builders::{
 pub use error::{Result, SparseError};
 pub use index::IndexVec;
 pub use matrix::{CooMatrix, CscMatrix, CsrMatrix};
+#[cfg(feature = "direct")]
 pub use solve::solve;

@@ -206,7 +206,8 @@ pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
                 return Err(err(size_no, format!("{nnz} entries cannot fit in a {nrows} x {ncols} matrix")));
             }
             let mirrored = header.symmetry != MmSymmetry::General;
-            let cap = if mirrored { nnz.saturating_mul(2) } else { nnz };
+            // The header is untrusted: reserve at most a modest amount up front.
+            let cap = if mirrored { nnz.saturating_mul(2) } else { nnz }.min(1 << 20);
             let mut coo = CooMatrix::new(nrows, ncols);
             let (mut rows, mut cols, mut vals) =
                 (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
@@ -277,25 +278,29 @@ pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
             Ok((header, coo))
         }
         MmFormat::Array => {
-            // Column-major; symmetric stores the lower triangle incl. diagonal, skew the strict lower.
-            let mut positions: Vec<(usize, usize)> = Vec::new();
-            for j in 0..ncols {
-                let first = match header.symmetry {
-                    MmSymmetry::General => 0,
-                    MmSymmetry::Symmetric => j,
-                    MmSymmetry::SkewSymmetric => j + 1,
-                };
-                for i in first..nrows {
-                    positions.push((i, j));
-                }
-            }
+            // Column-major; symmetric stores the lower triangle incl. diagonal, skew the strict
+            // lower. Positions are walked one at a time: the header is untrusted.
+            let first_row = |j: usize| match header.symmetry {
+                MmSymmetry::General => 0,
+                MmSymmetry::Symmetric => j,
+                MmSymmetry::SkewSymmetric => j + 1,
+            };
+            let n128 = nrows as u128;
+            let total = match header.symmetry {
+                MmSymmetry::General => cells as u128,
+                MmSymmetry::Symmetric => n128 * (n128 + 1) / 2,
+                MmSymmetry::SkewSymmetric => n128 * n128.saturating_sub(1) / 2,
+            };
             let mut coo = CooMatrix::new(nrows, ncols);
-            for (k, &(i, j)) in positions.iter().enumerate() {
+            let (mut i, mut j) = (first_row(0), 0usize);
+            let mut k: u128 = 0;
+            while k < total {
+                while i >= nrows {
+                    j += 1;
+                    i = first_row(j);
+                }
                 let Some((n, l)) = next_data("a value")? else {
-                    return Err(err(
-                        last_no + 1,
-                        format!("the file ends after {k} of {} values", positions.len()),
-                    ));
+                    return Err(err(last_no + 1, format!("the file ends after {k} of {total} values")));
                 };
                 last_no = n;
                 let t: Vec<&str> = l.split_whitespace().collect();
@@ -309,12 +314,11 @@ pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
                         coo.push(j, i, if header.symmetry == MmSymmetry::SkewSymmetric { -v } else { v })?;
                     }
                 }
+                i += 1;
+                k += 1;
             }
             if let Some((n, _)) = next_data("trailing data")? {
-                return Err(err(
-                    n,
-                    format!("more values than the {} the size line announced", positions.len()),
-                ));
+                return Err(err(n, format!("more values than the {total} the size line announced")));
             }
             Ok((header, coo))
         }

@@ -185,6 +185,8 @@ pub struct Ilu0 {
     indices: Vec<usize>,
     vals: Vec<f64>,
     diag: Vec<usize>,
+    /// `1 / u_ii`.
+    inv_diag: Vec<f64>,
 }
 
 impl Ilu0 {
@@ -220,7 +222,8 @@ impl Ilu0 {
                 iw[indices[k]] = usize::MAX;
             }
         }
-        Ok(Ilu0 { indptr, indices, vals, diag })
+        let inv_diag = diag.iter().map(|&d| 1.0 / vals[d]).collect();
+        Ok(Ilu0 { indptr, indices, vals, diag, inv_diag })
     }
 }
 
@@ -239,7 +242,7 @@ impl Preconditioner for Ilu0 {
             for k in self.diag[i] + 1..self.indptr[i + 1] {
                 s -= self.vals[k] * z[self.indices[k]];
             }
-            z[i] = s / self.vals[self.diag[i]];
+            z[i] = s * self.inv_diag[i];
         }
     }
 }
@@ -251,6 +254,8 @@ pub struct Ic0 {
     indptr: Vec<usize>,
     indices: Vec<usize>,
     vals: Vec<f64>,
+    /// `1 / l_ii`: the solves multiply, keeping divisions off their dependency chain.
+    inv_diag: Vec<f64>,
 }
 
 impl Ic0 {
@@ -299,7 +304,8 @@ impl Ic0 {
             }
             indptr.push(indices.len());
         }
-        Ok(Ic0 { indptr, indices, vals })
+        let inv_diag = (0..n).map(|i| 1.0 / vals[indptr[i + 1] - 1]).collect();
+        Ok(Ic0 { indptr, indices, vals, inv_diag })
     }
 }
 
@@ -312,11 +318,11 @@ impl Preconditioner for Ic0 {
             for k in self.indptr[i]..last {
                 s -= self.vals[k] * z[self.indices[k]];
             }
-            z[i] = s / self.vals[last];
+            z[i] = s * self.inv_diag[i];
         }
         for i in (0..n).rev() {
             let last = self.indptr[i + 1] - 1;
-            z[i] /= self.vals[last];
+            z[i] *= self.inv_diag[i];
             let zi = z[i];
             for k in self.indptr[i]..last {
                 z[self.indices[k]] -= self.vals[k] * zi;

@@ -121,6 +121,25 @@ mod conversions {
     }
 
     #[test]
+    fn indices_past_32_bits_switch_to_64_bit_storage() {
+        // A 2 x 5e9 matrix: column indices no longer fit in u32 and are stored as u64.
+        let wide = 5_000_000_000usize;
+        let a = CsrMatrix::new(2, wide, vec![0, 1, 2], vec![wide - 1, 7], vec![1.5, -2.0]).unwrap();
+        assert_eq!(a.index_width_bytes(), (8, 4));
+        assert_eq!(a.get(0, wide - 1), 1.5);
+        assert_eq!(a.get(1, 7), -2.0);
+        assert_eq!(a.indices().to_usize(), vec![wide - 1, 7]);
+        assert_eq!(a.memory_bytes(), 2 * (8 + 8) + 3 * 4);
+        let coo = a.to_coo();
+        assert_eq!(coo.cols(), &[wide - 1, 7]);
+        assert_eq!(a.slice_cols(wide - 10, wide).unwrap().get(0, 9), 1.5);
+        // Sizes that overflow are errors, not wrapped values.
+        let wide_row = CsrMatrix::zeros(1, 1 << 40);
+        assert!(matches!(fastsci_sparse::kron(&wide_row, &wide_row), Err(SparseError::IndexOverflow(_))));
+        assert!(matches!(fastsci_sparse::laplacian(&[1 << 40, 1 << 40]), Err(SparseError::IndexOverflow(_))));
+    }
+
+    #[test]
     fn memory_counts_index_width() {
         let a = fastsci_sparse::laplacian_2d(10, 10).unwrap();
         assert_eq!(a.memory_bytes(), a.nnz() * (8 + 4) + (a.nrows() + 1) * 4);
@@ -400,6 +419,18 @@ mod matrix_market {
         ),
         ("array too short", "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n", 6, "3 of 4"),
         ("array two values a line", "%%MatrixMarket matrix array real general\n1 2\n1 2\n", 3, "expected 1"),
+        (
+            "huge array, one value",
+            "%%MatrixMarket matrix array real general\n100000 100000\n1\n",
+            4,
+            "1 of 10000000000",
+        ),
+        (
+            "huge coordinate, one entry",
+            "%%MatrixMarket matrix coordinate real general\n100000 100000 999999999\n1 1 1\n",
+            4,
+            "1 of 999999999",
+        ),
         ("array too long", "%%MatrixMarket matrix array real general\n1 1\n1\n2\n", 4, "more values"),
     ];
 

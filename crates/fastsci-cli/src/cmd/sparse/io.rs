@@ -1,0 +1,68 @@
+//! Shared file handling of `fastsci sparse`, `spmv` and `solve`: Matrix Market in, `.npy`
+//! vectors in and out, and the mapping of library errors to exit codes.
+
+use std::path::Path;
+
+use fastsci_sparse::{CsrMatrix, SparseError};
+use ndarray::Array1;
+use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+
+use crate::error::CliError;
+use crate::output::write_atomically;
+
+/// A library error as a CLI error: bad input unless faer or the disk failed.
+pub fn sparse_error(e: SparseError) -> CliError {
+    match e {
+        SparseError::Io(io) => CliError::from(io),
+        SparseError::Factorization(m) => CliError::internal(format!("factorization failed: {m}")),
+        other => CliError::bad_input(other.to_string()),
+    }
+}
+
+/// Reads a Matrix Market file into CSR; errors name the file and line.
+pub fn read_matrix(path: &Path) -> Result<CsrMatrix, CliError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
+    let (_, coo) = fastsci_sparse::mm::read(std::io::BufReader::new(file)).map_err(|e| CliError {
+        message: format!("{}: {}", path.display(), sparse_error_text(&e)),
+        ..sparse_error(e)
+    })?;
+    coo.to_csr().map_err(sparse_error)
+}
+
+fn sparse_error_text(e: &SparseError) -> String {
+    match e {
+        SparseError::MatrixMarket { line, message } => format!("line {line}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+/// Reads a 1-D `.npy` vector of f64.
+pub fn read_vector(path: &Path) -> Result<Vec<f64>, CliError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
+    let v = Array1::<f64>::read_npy(std::io::BufReader::new(file))
+        .map_err(|e| CliError::bad_input(format!("{}: not a 1-D float64 .npy array: {e}", path.display())))?;
+    Ok(v.to_vec())
+}
+
+/// Writes a vector as a 1-D `.npy` file, atomically.
+pub fn write_vector(path: &Path, v: Vec<f64>) -> Result<(), CliError> {
+    let array = Array1::from(v);
+    write_atomically(path, |file| {
+        array
+            .write_npy(std::io::BufWriter::new(file))
+            .map_err(|e| CliError::internal(format!("writing {}: {e}", path.display())))
+    })
+}
+
+/// Checks that a vector has the length an operand needs.
+pub fn check_len(what: &str, path: &Path, got: usize, want: usize) -> Result<(), CliError> {
+    if got != want {
+        return Err(CliError::bad_input(format!(
+            "{}: {what} has {got} values, the matrix needs {want}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
