@@ -1,0 +1,131 @@
+//! The crate's one error type: compile errors with `file:line:column`, the source line and a
+//! caret, and runtime errors (index out of range, division by zero) naming the source line.
+
+use std::fmt;
+
+/// What went wrong, broadly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The source is not valid Python.
+    Syntax,
+    /// Valid Python outside the supported subset.
+    Unsupported,
+    /// A name that is not defined (variable, function, math function).
+    Name,
+    /// Types that do not fit together (indexing a scalar, adding an array, ...).
+    Type,
+    /// Wrong arguments given from Rust (count, types).
+    Argument,
+    /// An error raised while the compiled code ran (like a Python exception).
+    Runtime,
+    /// A failure inside the code generator; this can only mean a bug in fastsci-jit.
+    Internal,
+}
+
+/// An error from compiling or running a kernel.
+///
+/// `Display` gives `[FILE:]LINE:COL: message`, then the source line and a caret under the
+/// column, so users see exactly where the problem is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub struct JitError {
+    kind: ErrorKind,
+    filename: Option<String>,
+    line: usize,
+    column: usize,
+    message: String,
+    source_line: String,
+}
+
+impl JitError {
+    /// An error at byte offset `offset` of `source`.
+    pub(crate) fn at(kind: ErrorKind, source: &str, offset: usize, message: impl Into<String>) -> Self {
+        let offset = offset.min(source.len());
+        let mut start = offset;
+        while start > 0 && !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = source[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = source[line_start..].find('\n').map_or(source.len(), |p| line_start + p);
+        let line = source[..line_start].matches('\n').count() + 1;
+        let column = source[line_start..start].chars().count() + 1;
+        JitError {
+            kind,
+            filename: None,
+            line,
+            column,
+            message: message.into(),
+            source_line: source[line_start..line_end].trim_end_matches('\r').to_string(),
+        }
+    }
+
+    /// An error that has no position (wrong arguments from Rust, internal failures).
+    pub(crate) fn plain(kind: ErrorKind, message: impl Into<String>) -> Self {
+        JitError {
+            kind,
+            filename: None,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: String::new(),
+        }
+    }
+
+    pub(crate) fn with_filename(mut self, filename: &str) -> Self {
+        if !filename.is_empty() {
+            self.filename = Some(filename.to_string());
+        }
+        self
+    }
+
+    /// The broad kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// 1-based line number (0 when the error has no position).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// 1-based column, counted in characters (0 when the error has no position).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+    /// The message alone, without position or source line.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The file name given at compile time, if any.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+    /// The source line the error points into.
+    pub fn source_line(&self) -> &str {
+        &self.source_line
+    }
+}
+
+impl fmt::Display for JitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            if let Some(name) = &self.filename {
+                write!(f, "{name}: ")?;
+            }
+            return write!(f, "{}", self.message);
+        }
+        if let Some(name) = &self.filename {
+            write!(f, "{name}:")?;
+        }
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)?;
+        if !self.source_line.is_empty() {
+            let pad: String = self
+                .source_line
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n  {}\n  {}^", self.source_line, pad)?;
+        }
+        Ok(())
+    }
+}

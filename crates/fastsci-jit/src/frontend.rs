@@ -1,0 +1,454 @@
+//! The front end: Python source -> our AST. The only module that sees `ruff_python_*` types.
+
+use ruff_python_ast as py;
+use ruff_text_size::Ranged;
+
+use crate::ast::{FuncDef, Stmt, StmtKind};
+use crate::error::{ErrorKind, JitError};
+use crate::expr::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp, canonical_function, named_constant};
+
+fn span_of<T: Ranged>(node: &T) -> Span {
+    let r = node.range();
+    Span { start: r.start().to_usize(), end: r.end().to_usize() }
+}
+
+struct Lower<'s> {
+    src: &'s str,
+    /// Formula mode: bare `pi`, `e`, `inf`, `nan` are constants.
+    formula: bool,
+}
+
+impl Lower<'_> {
+    fn err(&self, kind: ErrorKind, span: Span, msg: impl Into<String>) -> JitError {
+        JitError::at(kind, self.src, span.start, msg)
+    }
+
+    fn unsupported(&self, span: Span, msg: impl Into<String>) -> JitError {
+        self.err(ErrorKind::Unsupported, span, msg)
+    }
+
+    fn expr(&self, e: &py::Expr) -> Result<Expr, JitError> {
+        let span = span_of(e);
+        let kind = match e {
+            py::Expr::NumberLiteral(n) => match &n.value {
+                py::Number::Int(i) => match i.as_i64() {
+                    Some(v) => ExprKind::Int(v),
+                    None => return Err(self.unsupported(span, "integer literal does not fit in 64 bits")),
+                },
+                py::Number::Float(f) => ExprKind::Float(*f),
+                py::Number::Complex { .. } => {
+                    return Err(self.unsupported(span, "complex numbers are not supported; use floats"));
+                }
+            },
+            py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
+            py::Expr::Name(n) => {
+                let id = n.id.as_str();
+                match named_constant(id) {
+                    Some(v) if self.formula => ExprKind::Float(v),
+                    _ => ExprKind::Name(id.to_string()),
+                }
+            }
+            py::Expr::UnaryOp(u) => {
+                let op = match u.op {
+                    py::UnaryOp::USub => UnaryOp::Neg,
+                    py::UnaryOp::UAdd => UnaryOp::Plus,
+                    py::UnaryOp::Not => UnaryOp::Not,
+                    py::UnaryOp::Invert => UnaryOp::Invert,
+                };
+                let operand = self.expr(&u.operand)?;
+                // Fold `-5` into a literal so that `x[-1]`-style checks and i64::MIN work.
+                match (op, &operand.kind) {
+                    (UnaryOp::Neg, ExprKind::Int(v)) => ExprKind::Int(v.wrapping_neg()),
+                    (UnaryOp::Neg, ExprKind::Float(v)) => ExprKind::Float(-v),
+                    _ => ExprKind::Unary { op, operand: Box::new(operand) },
+                }
+            }
+            py::Expr::BinOp(b) => {
+                let op = match b.op {
+                    py::Operator::Add => BinOp::Add,
+                    py::Operator::Sub => BinOp::Sub,
+                    py::Operator::Mult => BinOp::Mul,
+                    py::Operator::Div => BinOp::Div,
+                    py::Operator::FloorDiv => BinOp::FloorDiv,
+                    py::Operator::Mod => BinOp::Mod,
+                    py::Operator::Pow => BinOp::Pow,
+                    py::Operator::BitAnd => BinOp::BitAnd,
+                    py::Operator::BitOr => BinOp::BitOr,
+                    py::Operator::BitXor => BinOp::BitXor,
+                    py::Operator::LShift => BinOp::LShift,
+                    py::Operator::RShift => BinOp::RShift,
+                    py::Operator::MatMult => {
+                        return Err(self.unsupported(
+                            span,
+                            "matrix multiplication `@` is not supported; write the loops",
+                        ));
+                    }
+                };
+                if self.formula
+                    && matches!(
+                        op,
+                        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift
+                    )
+                {
+                    return Err(self.unsupported(
+                        span,
+                        format!(
+                            "bitwise operator `{}` is not supported in formulas; use `and`, `or`",
+                            b.op.as_str()
+                        ),
+                    ));
+                }
+                ExprKind::Binary {
+                    op,
+                    left: Box::new(self.expr(&b.left)?),
+                    right: Box::new(self.expr(&b.right)?),
+                }
+            }
+            py::Expr::BoolOp(b) => ExprKind::BoolOp {
+                op: match b.op {
+                    py::BoolOp::And => BoolOp::And,
+                    py::BoolOp::Or => BoolOp::Or,
+                },
+                values: b.values.iter().map(|v| self.expr(v)).collect::<Result<_, _>>()?,
+            },
+            py::Expr::Compare(c) => {
+                let mut rest = Vec::new();
+                for (op, x) in c.ops.iter().zip(c.comparators.iter()) {
+                    let op = match op {
+                        py::CmpOp::Eq => CmpOp::Eq,
+                        py::CmpOp::NotEq => CmpOp::Ne,
+                        py::CmpOp::Lt => CmpOp::Lt,
+                        py::CmpOp::LtE => CmpOp::Le,
+                        py::CmpOp::Gt => CmpOp::Gt,
+                        py::CmpOp::GtE => CmpOp::Ge,
+                        other => {
+                            return Err(self.unsupported(
+                                span,
+                                format!(
+                                    "comparison `{}` is not supported; use ==, !=, <, <=, >, >=",
+                                    other.as_str()
+                                ),
+                            ));
+                        }
+                    };
+                    rest.push((op, self.expr(x)?));
+                }
+                ExprKind::Compare { left: Box::new(self.expr(&c.left)?), rest }
+            }
+            py::Expr::If(i) => ExprKind::IfElse {
+                test: Box::new(self.expr(&i.test)?),
+                body: Box::new(self.expr(&i.body)?),
+                orelse: Box::new(self.expr(&i.orelse)?),
+            },
+            py::Expr::Call(c) => {
+                let func_span = span_of(c.func.as_ref());
+                let Some(dotted) = dotted_name(&c.func) else {
+                    return Err(self.unsupported(
+                        func_span,
+                        "only functions called by name can be called, as in sqrt(x) or np.zeros(n)",
+                    ));
+                };
+                if let Some(k) = c.arguments.keywords.first() {
+                    return Err(self.unsupported(
+                        span_of(k),
+                        "keyword arguments are not supported; pass arguments by position",
+                    ));
+                }
+                let mut args = Vec::new();
+                for a in c.arguments.args.iter() {
+                    if let py::Expr::Starred(s) = a {
+                        return Err(self
+                            .unsupported(span_of(s), "`*args` is not supported; pass arguments one by one"));
+                    }
+                    args.push(self.expr(a)?);
+                }
+                let stripped = strip_module(&dotted);
+                let func = if stripped.contains('.') {
+                    stripped.to_string()
+                } else {
+                    canonical_function(stripped).to_string()
+                };
+                ExprKind::Call { func, func_span, args }
+            }
+            py::Expr::Attribute(a) => {
+                if let Some(dotted) = dotted_name(e) {
+                    let (module, name) = dotted.rsplit_once('.').unwrap_or(("", &dotted));
+                    if matches!(module, "math" | "np" | "numpy")
+                        && let Some(v) = named_constant(name)
+                    {
+                        return Ok(Expr { kind: ExprKind::Float(v), span });
+                    }
+                }
+                ExprKind::Attribute {
+                    value: Box::new(self.expr(&a.value)?),
+                    attr: a.attr.id.as_str().to_string(),
+                }
+            }
+            py::Expr::Subscript(s) => {
+                let indices = match s.slice.as_ref() {
+                    py::Expr::Tuple(t) => t.elts.iter().map(|x| self.index(x)).collect::<Result<_, _>>()?,
+                    other => vec![self.index(other)?],
+                };
+                ExprKind::Index { value: Box::new(self.expr(&s.value)?), indices }
+            }
+            py::Expr::Tuple(t) => {
+                ExprKind::Tuple(t.elts.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?)
+            }
+            py::Expr::List(_) => {
+                return Err(
+                    self.unsupported(span, "lists are not supported; use np.empty(n) arrays or tuples")
+                );
+            }
+            py::Expr::StringLiteral(_)
+            | py::Expr::FString(_)
+            | py::Expr::BytesLiteral(_)
+            | py::Expr::TString(_) => {
+                return Err(self.unsupported(span, "strings are not supported; kernels compute numbers"));
+            }
+            py::Expr::NoneLiteral(_) => {
+                return Err(
+                    self.unsupported(span, "`None` is not supported; return a number, array or tuple")
+                );
+            }
+            py::Expr::Lambda(_) => return Err(self.unsupported(span, "lambda is not supported; use def")),
+            py::Expr::ListComp(_) | py::Expr::SetComp(_) | py::Expr::DictComp(_) | py::Expr::Generator(_) => {
+                return Err(self.unsupported(span, "comprehensions are not supported; write a for loop"));
+            }
+            py::Expr::Dict(_) | py::Expr::Set(_) => {
+                return Err(self.unsupported(span, "dicts and sets are not supported; use arrays"));
+            }
+            py::Expr::Named(_) => {
+                return Err(self.unsupported(span, "`:=` is not supported; assign in a statement"));
+            }
+            py::Expr::Slice(_) => {
+                return Err(
+                    self.unsupported(span, "slices are not supported; index single elements in a loop")
+                );
+            }
+            py::Expr::Starred(_) => return Err(self.unsupported(span, "`*` unpacking is not supported")),
+            py::Expr::Await(_) | py::Expr::Yield(_) | py::Expr::YieldFrom(_) => {
+                return Err(self.unsupported(span, "generators and async are not supported"));
+            }
+            py::Expr::EllipsisLiteral(_) | py::Expr::IpyEscapeCommand(_) => {
+                return Err(self.unsupported(span, "this expression is not supported"));
+            }
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn index(&self, e: &py::Expr) -> Result<Expr, JitError> {
+        if let py::Expr::Slice(_) = e {
+            return Err(
+                self.unsupported(span_of(e), "slices are not supported; index single elements in a loop")
+            );
+        }
+        self.expr(e)
+    }
+
+    fn block(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {
+        let mut out = Vec::new();
+        for s in body {
+            if let Some(st) = self.stmt(s)? {
+                out.push(st);
+            }
+        }
+        Ok(out)
+    }
+
+    fn stmt(&self, s: &py::Stmt) -> Result<Option<Stmt>, JitError> {
+        let span = span_of(s);
+        let kind = match s {
+            py::Stmt::Assign(a) => StmtKind::Assign {
+                targets: a.targets.iter().map(|t| self.expr(t)).collect::<Result<_, _>>()?,
+                value: self.expr(&a.value)?,
+            },
+            py::Stmt::AnnAssign(a) => match &a.value {
+                Some(v) => StmtKind::Assign { targets: vec![self.expr(&a.target)?], value: self.expr(v)? },
+                None => return Ok(None),
+            },
+            py::Stmt::AugAssign(a) => {
+                let op = match self
+                    .expr(&py::Expr::BinOp(py::ExprBinOp {
+                        node_index: Default::default(),
+                        range: a.range,
+                        left: a.target.clone(),
+                        op: a.op,
+                        right: a.value.clone(),
+                    }))?
+                    .kind
+                {
+                    ExprKind::Binary { op, .. } => op,
+                    _ => return Err(self.unsupported(span, "unsupported augmented assignment")),
+                };
+                StmtKind::AugAssign { target: self.expr(&a.target)?, op, value: self.expr(&a.value)? }
+            }
+            py::Stmt::If(i) => {
+                let test = self.expr(&i.test)?;
+                let body = self.block(&i.body)?;
+                // Build elif/else chain from the back.
+                let mut orelse: Vec<Stmt> = Vec::new();
+                for clause in i.elif_else_clauses.iter().rev() {
+                    let cbody = self.block(&clause.body)?;
+                    match &clause.test {
+                        None => orelse = cbody,
+                        Some(t) => {
+                            let cspan = span_of(clause);
+                            orelse = vec![Stmt {
+                                kind: StmtKind::If { test: self.expr(t)?, body: cbody, orelse },
+                                span: cspan,
+                            }];
+                        }
+                    }
+                }
+                StmtKind::If { test, body, orelse }
+            }
+            py::Stmt::While(w) => {
+                if !w.orelse.is_empty() {
+                    return Err(
+                        self.unsupported(span, "`while ... else` is not supported; use a flag variable")
+                    );
+                }
+                StmtKind::While { test: self.expr(&w.test)?, body: self.block(&w.body)? }
+            }
+            py::Stmt::For(f) => {
+                if !f.orelse.is_empty() {
+                    return Err(
+                        self.unsupported(span, "`for ... else` is not supported; use a flag variable")
+                    );
+                }
+                if f.is_async {
+                    return Err(self.unsupported(span, "async for is not supported"));
+                }
+                StmtKind::For {
+                    target: self.expr(&f.target)?,
+                    iter: self.expr(&f.iter)?,
+                    body: self.block(&f.body)?,
+                }
+            }
+            py::Stmt::Break(_) => StmtKind::Break,
+            py::Stmt::Continue(_) => StmtKind::Continue,
+            py::Stmt::Pass(_) => StmtKind::Pass,
+            py::Stmt::Return(r) => StmtKind::Return(match &r.value {
+                Some(v) => Some(self.expr(v)?),
+                None => None,
+            }),
+            py::Stmt::Expr(e) => {
+                if matches!(e.value.as_ref(), py::Expr::StringLiteral(_)) {
+                    return Ok(None); // docstring or comment string
+                }
+                StmtKind::Expr(self.expr(&e.value)?)
+            }
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => return Ok(None),
+            py::Stmt::FunctionDef(_) => {
+                return Err(self.unsupported(
+                    span,
+                    "nested functions are not supported; define functions at module level",
+                ));
+            }
+            py::Stmt::ClassDef(_) => return Err(self.unsupported(span, "classes are not supported")),
+            py::Stmt::Delete(_) => return Err(self.unsupported(span, "`del` is not supported")),
+            py::Stmt::With(_) => return Err(self.unsupported(span, "`with` is not supported")),
+            py::Stmt::Raise(_) => {
+                return Err(self.unsupported(span, "`raise` is not supported; return an error value"));
+            }
+            py::Stmt::Try(_) => return Err(self.unsupported(span, "`try` is not supported")),
+            py::Stmt::Assert(_) => {
+                return Err(self.unsupported(span, "`assert` is not supported; use if and return"));
+            }
+            py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => {
+                return Err(
+                    self.unsupported(span, "`global`/`nonlocal` are not supported; pass values as arguments")
+                );
+            }
+            py::Stmt::Match(_) => return Err(self.unsupported(span, "`match` is not supported; use if/elif")),
+            py::Stmt::TypeAlias(_) | py::Stmt::IpyEscapeCommand(_) => {
+                return Err(self.unsupported(span, "this statement is not supported"));
+            }
+        };
+        Ok(Some(Stmt { kind, span }))
+    }
+}
+
+/// `a.b.c` as a string when `e` is a chain of names.
+fn dotted_name(e: &py::Expr) -> Option<String> {
+    match e {
+        py::Expr::Name(n) => Some(n.id.as_str().to_string()),
+        py::Expr::Attribute(a) => Some(format!("{}.{}", dotted_name(&a.value)?, a.attr.id.as_str())),
+        _ => None,
+    }
+}
+
+fn strip_module(dotted: &str) -> &str {
+    for prefix in ["math.", "np.", "numpy.", "cmath."] {
+        if let Some(rest) = dotted.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    dotted
+}
+
+fn syntax_error(src: &str, e: &ruff_python_parser::ParseError) -> JitError {
+    JitError::at(ErrorKind::Syntax, src, e.location.start().to_usize(), format!("syntax error: {}", e.error))
+}
+
+/// Parses a formula (one expression, constants folded).
+pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
+    if src.trim().is_empty() {
+        return Err(JitError::at(ErrorKind::Syntax, src, 0, "empty expression"));
+    }
+    let parsed = ruff_python_parser::parse_expression(src).map_err(|e| syntax_error(src, &e))?;
+    let lower = Lower { src, formula: true };
+    lower.expr(&parsed.syntax().body)
+}
+
+/// Parses a module of `def`s.
+pub(crate) fn parse_module(src: &str) -> Result<Vec<FuncDef>, JitError> {
+    let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;
+    let lower = Lower { src, formula: false };
+    let mut funcs: Vec<FuncDef> = Vec::new();
+    for s in parsed.syntax().body.iter() {
+        match s {
+            py::Stmt::FunctionDef(f) => {
+                let span = span_of(f);
+                let name_span = span_of(&f.name);
+                if f.is_async {
+                    return Err(lower.unsupported(span, "async functions are not supported"));
+                }
+                // Decorators such as @njit / @numba.jit are accepted and ignored.
+                let p = &f.parameters;
+                if p.vararg.is_some() || p.kwarg.is_some() || !p.kwonlyargs.is_empty() {
+                    return Err(lower
+                        .unsupported(span_of(p.as_ref()), "only plain positional parameters are supported"));
+                }
+                let mut params = Vec::new();
+                for a in p.posonlyargs.iter().chain(p.args.iter()) {
+                    if let Some(d) = &a.default {
+                        return Err(lower
+                            .unsupported(span_of(d.as_ref()), "default parameter values are not supported"));
+                    }
+                    let name = a.parameter.name.id.as_str().to_string();
+                    params.push((name, span_of(&a.parameter)));
+                }
+                let name = f.name.id.as_str().to_string();
+                if funcs.iter().any(|g| g.name == name) {
+                    return Err(lower.unsupported(name_span, format!("function `{name}` is defined twice")));
+                }
+                funcs.push(FuncDef { name, span: name_span, params, body: lower.block(&f.body)? });
+            }
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) | py::Stmt::Pass(_) => {}
+            py::Stmt::Expr(e) if matches!(e.value.as_ref(), py::Expr::StringLiteral(_)) => {}
+            py::Stmt::If(i) if is_main_guard(&i.test) => {}
+            other => {
+                return Err(lower.unsupported(
+                    span_of(other),
+                    "only `def`, `import` and `if __name__ == \"__main__\":` are allowed at module level",
+                ));
+            }
+        }
+    }
+    Ok(funcs)
+}
+
+fn is_main_guard(test: &py::Expr) -> bool {
+    matches!(test, py::Expr::Compare(c) if matches!(c.left.as_ref(), py::Expr::Name(n) if n.id.as_str() == "__name__"))
+}

@@ -1,0 +1,350 @@
+//! The typed intermediate representation: a tree of typed expressions and structured
+//! statements, produced by [`crate::lower`] for one signature of one function and turned into
+//! machine code by [`crate::backend`] (or run by [`crate::interp`]).
+
+use crate::expr::CmpOp;
+use crate::value::DType;
+
+/// A static type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Ty {
+    Int,
+    Float,
+    Bool,
+    /// Strided n-d array; `ndim >= 1`.
+    Array {
+        dtype: DType,
+        ndim: usize,
+    },
+    Tuple(Vec<Ty>),
+    /// The value of a function that returns nothing.
+    None,
+}
+
+impl Ty {
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Float | Ty::Bool)
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Ty::Int => "int".into(),
+            Ty::Float => "float".into(),
+            Ty::Bool => "bool".into(),
+            Ty::Array { dtype, ndim } => format!("{ndim}-d array of {}", dtype.name()),
+            Ty::Tuple(ts) => format!("tuple[{}]", ts.iter().map(Ty::name).collect::<Vec<_>>().join(", ")),
+            Ty::None => "None".into(),
+        }
+    }
+
+    /// The scalar type of an array element.
+    pub fn of_dtype(d: DType) -> Ty {
+        match d {
+            DType::F64 | DType::F32 => Ty::Float,
+            DType::I64 | DType::I32 | DType::U8 => Ty::Int,
+            DType::Bool => Ty::Bool,
+        }
+    }
+}
+
+/// Math functions compiled to instructions or calls into the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MathFn {
+    Sqrt,
+    Exp,
+    Expm1,
+    Log,
+    Log1p,
+    Log2,
+    Log10,
+    Pow,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Atan2,
+    Sinh,
+    Cosh,
+    Tanh,
+    Asinh,
+    Acosh,
+    Atanh,
+    Hypot,
+    Floor,
+    Ceil,
+    Trunc,
+    Fabs,
+    Copysign,
+    Erf,
+    Erfc,
+    Gamma,
+    Lgamma,
+    Digamma,
+    /// Python float `%`.
+    FMod,
+    /// Python float `//`.
+    FFloorDiv,
+    /// Round half to even.
+    RoundEven,
+}
+
+impl MathFn {
+    pub fn from_name(name: &str) -> Option<MathFn> {
+        use MathFn::*;
+        Some(match name {
+            "sqrt" => Sqrt,
+            "exp" => Exp,
+            "expm1" => Expm1,
+            "log" => Log,
+            "log1p" => Log1p,
+            "log2" => Log2,
+            "log10" => Log10,
+            "pow" => Pow,
+            "sin" => Sin,
+            "cos" => Cos,
+            "tan" => Tan,
+            "asin" => Asin,
+            "acos" => Acos,
+            "atan" => Atan,
+            "atan2" => Atan2,
+            "sinh" => Sinh,
+            "cosh" => Cosh,
+            "tanh" => Tanh,
+            "asinh" => Asinh,
+            "acosh" => Acosh,
+            "atanh" => Atanh,
+            "hypot" => Hypot,
+            "floor" => Floor,
+            "ceil" => Ceil,
+            "trunc" => Trunc,
+            "fabs" => Fabs,
+            "copysign" => Copysign,
+            "erf" => Erf,
+            "erfc" => Erfc,
+            "gamma" => Gamma,
+            "lgamma" => Lgamma,
+            "digamma" => Digamma,
+            _ => return None,
+        })
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            MathFn::Pow
+            | MathFn::Atan2
+            | MathFn::Hypot
+            | MathFn::Copysign
+            | MathFn::FMod
+            | MathFn::FFloorDiv => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Binary operators after type checking: both operands have the result's type (`Int` or
+/// `Float`, or `Bool` for the bitwise ones), except `PowFI` (float ** int).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    /// Float division.
+    Div,
+    /// Python `//` on ints (floors).
+    FloorDiv,
+    /// Python `%` on ints (sign of divisor).
+    Mod,
+    /// int ** int (non-negative exponent, else a runtime error).
+    Pow,
+    /// Python `max(a, b)` / `min(a, b)` (select, NaN-propagation as Python).
+    Max,
+    Min,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+}
+
+/// Random number draws (state in the call context).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RandomFn {
+    /// `[0, 1)`, inline xoshiro256++.
+    Random,
+    /// Standard normal.
+    Normal,
+    /// `randint(lo, hi)`: `lo <= k < hi`.
+    RandInt,
+    /// `seed(s)`.
+    Seed,
+}
+
+/// How a new array is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fill {
+    Zeros,
+    Ones,
+    /// Left as zeros too (memory is always initialised; `np.empty` promises nothing).
+    Empty,
+}
+
+/// Runtime error codes stored into the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i64)]
+pub(crate) enum RtError {
+    ZeroDivision = 1,
+    IndexOutOfRange = 2,
+    NegativePower = 3,
+    NegativeDimension = 4,
+    OutOfMemory = 5,
+    RandIntRange = 6,
+    RecursionDepth = 7,
+}
+
+impl RtError {
+    pub fn from_code(c: i64) -> Option<RtError> {
+        use RtError::*;
+        Some(match c {
+            1 => ZeroDivision,
+            2 => IndexOutOfRange,
+            3 => NegativePower,
+            4 => NegativeDimension,
+            5 => OutOfMemory,
+            6 => RandIntRange,
+            7 => RecursionDepth,
+            _ => return None,
+        })
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            RtError::ZeroDivision => "ZeroDivisionError: division by zero",
+            RtError::IndexOutOfRange => "IndexError: index out of range",
+            RtError::NegativePower => {
+                "ValueError: int ** negative int gives a float in Python; write float(a) ** b"
+            }
+            RtError::NegativeDimension => "ValueError: negative dimensions are not allowed",
+            RtError::OutOfMemory => "MemoryError: cannot allocate the array",
+            RtError::RandIntRange => "ValueError: randint needs low < high",
+            RtError::RecursionDepth => "RecursionError: maximum recursion depth exceeded",
+        }
+    }
+}
+
+/// A typed expression. `pos` is the byte offset used for runtime error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct TExpr {
+    pub ty: Ty,
+    pub kind: TK,
+    pub pos: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TK {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Local(usize),
+    /// Load an f64 from `*(addr + offset)` (the expression ABI; `addr` is an Int pointer).
+    LoadF64 {
+        addr: Box<TExpr>,
+        offset: i32,
+    },
+    /// Load a pointer-sized Int from `*(addr + offset)`.
+    LoadPtr {
+        addr: Box<TExpr>,
+        offset: i32,
+    },
+    /// Numeric negation (Int or Float).
+    Neg(Box<TExpr>),
+    /// Boolean not of a Bool.
+    Not(Box<TExpr>),
+    /// Bitwise not of an Int.
+    Invert(Box<TExpr>),
+    Bin(BinOp, Box<TExpr>, Box<TExpr>),
+    /// Float ** small constant integer, by multiplication.
+    PowConst(Box<TExpr>, i32),
+    /// Both operands of one type (Int, Float or Bool); result Bool.
+    Cmp(CmpOp, Box<TExpr>, Box<TExpr>),
+    /// Python `a and b` / `a or b` (operands of the result type).
+    And(Box<TExpr>, Box<TExpr>),
+    Or(Box<TExpr>, Box<TExpr>),
+    IfElse(Box<TExpr>, Box<TExpr>, Box<TExpr>),
+    /// Evaluate both, then select.
+    Select(Box<TExpr>, Box<TExpr>, Box<TExpr>),
+    /// Convert a numeric to `ty` (Int<->Float truncating, to Bool by truthiness).
+    Cast(Box<TExpr>),
+    /// Float -> Bool tests.
+    IsNan(Box<TExpr>),
+    IsInf(Box<TExpr>),
+    IsFinite(Box<TExpr>),
+    Math(MathFn, Vec<TExpr>),
+    /// Call a user function specialization.
+    Call(usize, Vec<TExpr>),
+    /// Element of an array (arr is an array-typed expression, usually a Local).
+    Index {
+        arr: Box<TExpr>,
+        idx: Vec<TExpr>,
+        check: bool,
+    },
+    /// `a.shape[k]`.
+    Shape(Box<TExpr>, usize),
+    NewArray {
+        dtype: DType,
+        shape: Vec<TExpr>,
+        fill: Fill,
+    },
+    Random(RandomFn, Vec<TExpr>),
+    Tuple(Vec<TExpr>),
+    TupleGet(Box<TExpr>, usize),
+}
+
+impl TExpr {
+    pub fn new(ty: Ty, kind: TK, pos: usize) -> TExpr {
+        TExpr { ty, kind, pos }
+    }
+}
+
+/// A typed statement.
+#[derive(Debug, Clone)]
+pub(crate) enum TStmt {
+    Assign(usize, TExpr),
+    Store {
+        arr: TExpr,
+        idx: Vec<TExpr>,
+        value: TExpr,
+        check: bool,
+    },
+    Eval(TExpr),
+    If(TExpr, Vec<TStmt>, Vec<TStmt>),
+    While(TExpr, Vec<TStmt>),
+    /// `for var in range(start, stop, step)`; `stop` and `step` are evaluated once, into
+    /// hidden locals `stop_local`, `step_local`; a zero step raises at `pos`.
+    ForRange {
+        var: usize,
+        start: TExpr,
+        stop: TExpr,
+        step: TExpr,
+        stop_local: usize,
+        step_local: usize,
+        counter: usize,
+        body: Vec<TStmt>,
+        pos: usize,
+    },
+    Break,
+    Continue,
+    Return(TExpr),
+}
+
+/// One compiled specialization.
+#[derive(Debug, Clone)]
+pub(crate) struct Func {
+    pub name: String,
+    /// Locals `0..params` are the parameters.
+    pub params: usize,
+    pub locals: Vec<Ty>,
+    pub ret: Ty,
+    pub body: Vec<TStmt>,
+}

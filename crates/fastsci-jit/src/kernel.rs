@@ -1,0 +1,497 @@
+//! Kernels: a module of `def`s, functions specialized per argument signature on first call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use ndarray::{ArrayD, IxDyn, ShapeBuilder};
+
+use crate::ast::FuncDef;
+use crate::backend::{self, Code, flat_len};
+use crate::error::{ErrorKind, JitError};
+use crate::ir::{Func, RtError, TExpr, TK, TStmt, Ty};
+use crate::lower::{LErr, Options, Program};
+use crate::runtime::{self, Arena, Buffer, Ctx};
+use crate::value::{ArrayValue, DType, Value, each_array};
+
+/// Options for compiling kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Check every array index against the shape (default `true`). With `false`, an
+    /// out-of-range index reads or writes arbitrary memory: use only on tested kernels.
+    pub boundscheck: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions { boundscheck: true }
+    }
+}
+
+struct ModuleInner {
+    source: String,
+    filename: String,
+    defs: Vec<FuncDef>,
+    options: CompileOptions,
+}
+
+/// A parsed source of kernel functions.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_jit::{Module, Value};
+/// let m = Module::compile("def fib(n):\n    a, b = 0, 1\n    for i in range(n):\n        a, b = b, a + b\n    return a\n", "fib.py")?;
+/// let fib = m.function("fib")?;
+/// assert_eq!(fib.call(&[Value::Int(50)])?, Value::Int(12586269025));
+/// # Ok::<(), fastsci_jit::JitError>(())
+/// ```
+#[derive(Clone)]
+pub struct Module {
+    inner: Arc<ModuleInner>,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("filename", &self.inner.filename)
+            .field("functions", &self.function_names())
+            .finish()
+    }
+}
+
+impl Module {
+    /// Parses `source` (its `def`s; imports and `if __name__ == "__main__":` are ignored)
+    /// with bounds checks on. `filename` is used in error messages.
+    ///
+    /// # Errors
+    ///
+    /// Syntax errors and constructs outside the subset, with `file:line:column`.
+    pub fn compile(source: &str, filename: &str) -> Result<Module, JitError> {
+        Self::compile_with(source, filename, CompileOptions::default())
+    }
+
+    /// Like [`Module::compile`], with options.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::compile`].
+    pub fn compile_with(source: &str, filename: &str, options: CompileOptions) -> Result<Module, JitError> {
+        let defs = crate::frontend::parse_module(source).map_err(|e| e.with_filename(filename))?;
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                source: source.to_string(),
+                filename: filename.to_string(),
+                defs,
+                options,
+            }),
+        })
+    }
+
+    /// Names of the functions defined, in source order.
+    pub fn function_names(&self) -> Vec<&str> {
+        self.inner.defs.iter().map(|d| d.name.as_str()).collect()
+    }
+
+    /// The function `name`, ready to be called (compiled per signature on first call).
+    ///
+    /// # Errors
+    ///
+    /// When no function has that name.
+    pub fn function(&self, name: &str) -> Result<Function, JitError> {
+        let def = self.inner.defs.iter().find(|d| d.name == name).ok_or_else(|| {
+            JitError::plain(
+                ErrorKind::Name,
+                format!(
+                    "no function `{name}` in {}; defined: {}",
+                    self.inner.filename,
+                    self.function_names().join(", ")
+                ),
+            )
+        })?;
+        Ok(Function {
+            module: self.inner.clone(),
+            name: name.to_string(),
+            params: def.params.iter().map(|p| p.0.clone()).collect(),
+            cache: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+}
+
+type Entry = unsafe extern "C" fn(*mut Ctx, *const u64, *mut u64);
+
+/// One compiled specialization.
+struct Compiled {
+    code: Code,
+    ret: Ty,
+    /// Whether the code may write into arrays it did not create (then `call` copies inputs).
+    writes_inputs: bool,
+}
+
+/// A kernel function; cheap to clone, `Send + Sync`. Each distinct signature of argument
+/// types is compiled once and cached.
+#[derive(Clone)]
+pub struct Function {
+    module: Arc<ModuleInner>,
+    name: String,
+    params: Vec<String>,
+    cache: Arc<Mutex<HashMap<Vec<Ty>, Arc<Compiled>>>>,
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Function").field("name", &self.name).field("params", &self.params).finish()
+    }
+}
+
+fn type_of(v: &Value) -> Result<Ty, JitError> {
+    Ok(match v {
+        Value::Int(_) => Ty::Int,
+        Value::Float(_) => Ty::Float,
+        Value::Bool(_) => Ty::Bool,
+        Value::Array(a) => {
+            if a.ndim() == 0 {
+                return Err(JitError::plain(
+                    ErrorKind::Argument,
+                    "0-d arrays are not supported; pass a number",
+                ));
+            }
+            Ty::Array { dtype: a.dtype(), ndim: a.ndim() }
+        }
+        Value::Tuple(items) => Ty::Tuple(items.iter().map(type_of).collect::<Result<_, _>>()?),
+        Value::None => return Err(JitError::plain(ErrorKind::Argument, "None cannot be passed to a kernel")),
+    })
+}
+
+thread_local! {
+    static RNG: std::cell::Cell<[u64; 4]> = std::cell::Cell::new(runtime::seed_state({
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(0x5eed);
+        h.finish()
+    }));
+}
+
+/// Seeds this thread's kernel random generator (as `np.random.seed(seed)` inside a kernel).
+pub fn seed(seed: u64) {
+    RNG.with(|r| r.set(runtime::seed_state(seed)));
+}
+
+impl Function {
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Parameter names, in order.
+    pub fn param_names(&self) -> &[String] {
+        &self.params
+    }
+
+    fn compiled(&self, tys: Vec<Ty>) -> Result<Arc<Compiled>, JitError> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.get(&tys) {
+            return Ok(c.clone());
+        }
+        let m = &*self.module;
+        let opts = Options { boundscheck: m.options.boundscheck };
+        let mut prog = Program::new(&m.source, &m.defs, opts);
+        let id = match prog.specialize(&self.name, &tys, 0) {
+            Ok(id) => id,
+            Err(LErr::Err(e)) => return Err(e.with_filename(&m.filename)),
+            Err(LErr::Unknown) => {
+                return Err(
+                    JitError::plain(ErrorKind::Type, "could not infer types").with_filename(&m.filename)
+                );
+            }
+        };
+        let funcs = prog.into_funcs()?;
+        let ret = funcs[id].ret.clone();
+        let writes_inputs = funcs.iter().any(writes_non_fresh);
+        let code = backend::compile(&funcs, &[id], true)?;
+        let c = Arc::new(Compiled { code, ret, writes_inputs });
+        cache.insert(tys, c.clone());
+        Ok(c)
+    }
+
+    /// Compiles the specialization for these argument types without running it (to time
+    /// compilation apart, or to report type errors early).
+    ///
+    /// # Errors
+    ///
+    /// Type errors in the kernel, wrong number of arguments.
+    pub fn compile_for(&self, args: &[Value]) -> Result<(), JitError> {
+        let tys = self.arg_types(args)?;
+        self.compiled(tys).map(|_| ())
+    }
+
+    fn arg_types(&self, args: &[Value]) -> Result<Vec<Ty>, JitError> {
+        if args.len() != self.params.len() {
+            return Err(JitError::plain(
+                ErrorKind::Argument,
+                format!(
+                    "`{}` takes {} argument(s) ({}), got {}",
+                    self.name,
+                    self.params.len(),
+                    self.params.join(", "),
+                    args.len()
+                ),
+            ));
+        }
+        args.iter().map(type_of).collect()
+    }
+
+    /// Calls the function. Arrays are read in place; if the kernel may write into arrays it
+    /// did not create, they are copied first, so `args` never change (see
+    /// [`Function::call_mut`] to write in place).
+    ///
+    /// # Errors
+    ///
+    /// Compile errors for this signature, and runtime errors (`IndexError`,
+    /// `ZeroDivisionError`, ...) with the source line.
+    pub fn call(&self, args: &[Value]) -> Result<Value, JitError> {
+        let tys = self.arg_types(args)?;
+        let c = self.compiled(tys)?;
+        if c.writes_inputs && args.iter().any(|a| matches!(a, Value::Array(_) | Value::Tuple(_))) {
+            let mut owned: Vec<Value> = args.iter().map(to_standard).collect();
+            return self.run(&c, &mut owned);
+        }
+        // SAFETY of the const-to-mut cast inside `run`: the code does not write to inputs.
+        let mut slots = Vec::new();
+        for a in args {
+            flatten_value(a, &mut slots);
+        }
+        self.run_slots(&c, &slots)
+    }
+
+    /// Calls the function letting it write into the given arrays (NumPy/Numba semantics).
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::call`].
+    pub fn call_mut(&self, args: &mut [Value]) -> Result<Value, JitError> {
+        let tys = self.arg_types(args)?;
+        let c = self.compiled(tys)?;
+        self.run(&c, args)
+    }
+
+    fn run(&self, c: &Compiled, args: &mut [Value]) -> Result<Value, JitError> {
+        let mut slots = Vec::new();
+        for a in args.iter_mut() {
+            flatten_value_mut(a, &mut slots);
+        }
+        self.run_slots(c, &slots)
+    }
+
+    fn run_slots(&self, c: &Compiled, slots: &[u64]) -> Result<Value, JitError> {
+        let mut arena = Arena::default();
+        let mut ctx = Ctx { err: 0, err_pos: 0, rng: RNG.with(|r| r.get()), depth: 0, arena: &mut arena };
+        let mut rets = vec![0u64; flat_len(&c.ret).max(1)];
+        // SAFETY: the entry trampoline reads exactly the flattened argument slots of this
+        // signature and writes the flattened results; array pointers come from live arrays.
+        unsafe {
+            let f: Entry = std::mem::transmute::<*const u8, Entry>(c.code.entries[0]);
+            f(&mut ctx, slots.as_ptr(), rets.as_mut_ptr());
+        }
+        RNG.with(|r| r.set(ctx.rng));
+        if ctx.err != 0 {
+            let msg = RtError::from_code(ctx.err).map_or("runtime error", RtError::message);
+            let m = &*self.module;
+            return Err(JitError::at(ErrorKind::Runtime, &m.source, ctx.err_pos as usize, msg)
+                .with_filename(&m.filename));
+        }
+        let mut it = rets.into_iter();
+        Ok(unflatten(&c.ret, &mut it, &mut arena))
+    }
+
+    /// A closure `f(x)` for a function of one float argument returning a number; runtime
+    /// errors give NaN. Compiles the `(float)` specialization now.
+    ///
+    /// # Errors
+    ///
+    /// Compile errors, or a function that does not take one argument or return a number.
+    pub fn to_fn1(&self) -> Result<impl Fn(f64) -> f64 + Send + Sync + Clone + 'static + use<>, JitError> {
+        let f = self.clone();
+        let c = f.compiled(vec![Ty::Float])?;
+        if !c.ret.is_numeric() {
+            return Err(JitError::plain(ErrorKind::Type, format!("`{}` must return a number", f.name)));
+        }
+        Ok(move |x: f64| match f.run_slots(&c, &[x.to_bits()]) {
+            Ok(v) => v.as_f64().unwrap_or(f64::NAN),
+            Err(_) => f64::NAN,
+        })
+    }
+
+    /// A closure `f(xs)` for a function of one 1-d float64 array returning a number; runtime
+    /// errors give NaN.
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::to_fn1`].
+    pub fn to_fn_slice(
+        &self,
+    ) -> Result<impl Fn(&[f64]) -> f64 + Send + Sync + Clone + 'static + use<>, JitError> {
+        let f = self.clone();
+        let c = f.compiled(vec![Ty::Array { dtype: DType::F64, ndim: 1 }])?;
+        if !c.ret.is_numeric() {
+            return Err(JitError::plain(ErrorKind::Type, format!("`{}` must return a number", f.name)));
+        }
+        Ok(move |xs: &[f64]| {
+            let run = |xs: &[f64]| {
+                let slots = [xs.as_ptr() as u64, xs.len() as u64, 1];
+                f.run_slots(&c, &slots)
+            };
+            // The kernel may write into its argument: give it a private copy.
+            let copy: Vec<f64>;
+            let xs = if c.writes_inputs {
+                copy = xs.to_vec();
+                &copy[..]
+            } else {
+                xs
+            };
+            let r = run(xs);
+            r.ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+        })
+    }
+}
+
+/// A copy with standard (C-contiguous) layout, for kernels that may write to inputs.
+fn to_standard(v: &Value) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(each_array!(a, x => x.as_standard_layout().into_owned().into())),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(to_standard).collect()),
+        other => other.clone(),
+    }
+}
+
+fn push_array<T>(a: &ArrayD<T>, ptr: *const T, out: &mut Vec<u64>) {
+    out.push(ptr as u64);
+    out.extend(a.shape().iter().map(|&d| d as u64));
+    out.extend(a.strides().iter().map(|&s| s as i64 as u64));
+}
+
+fn flatten_value(v: &Value, out: &mut Vec<u64>) {
+    match v {
+        Value::Int(i) => out.push(*i as u64),
+        Value::Float(f) => out.push(f.to_bits()),
+        Value::Bool(b) => out.push(u64::from(*b)),
+        Value::Array(a) => each_array!(a, x => push_array(x, x.as_ptr(), out)),
+        Value::Tuple(items) => items.iter().for_each(|x| flatten_value(x, out)),
+        Value::None => {}
+    }
+}
+
+fn flatten_value_mut(v: &mut Value, out: &mut Vec<u64>) {
+    match v {
+        Value::Array(a) => each_array!(a, x => { let p = x.as_mut_ptr(); push_array(x, p, out) }),
+        Value::Tuple(items) => items.iter_mut().for_each(|x| flatten_value_mut(x, out)),
+        other => flatten_value(other, out),
+    }
+}
+
+fn unflatten(ty: &Ty, it: &mut impl Iterator<Item = u64>, arena: &mut Arena) -> Value {
+    let mut next = || it.next().unwrap_or(0);
+    match ty {
+        Ty::Int => Value::Int(next() as i64),
+        Ty::Float => Value::Float(f64::from_bits(next())),
+        Ty::Bool => Value::Bool(next() & 0xff != 0),
+        Ty::None => Value::None,
+        Ty::Tuple(ts) => Value::Tuple(ts.iter().map(|t| unflatten(t, it, arena)).collect()),
+        Ty::Array { dtype, ndim } => {
+            let ptr = next() as *mut u8;
+            let shape: Vec<usize> = (0..*ndim).map(|_| next() as usize).collect();
+            let strides: Vec<isize> = (0..*ndim).map(|_| next() as i64 as isize).collect();
+            Value::Array(array_from_raw(*dtype, ptr, &shape, &strides, arena))
+        }
+    }
+}
+
+/// Builds an owned array from the kernel's result: moves an arena buffer out when the
+/// result is exactly that buffer in C order, else copies the elements.
+fn array_from_raw(
+    dtype: DType,
+    ptr: *mut u8,
+    shape: &[usize],
+    strides: &[isize],
+    arena: &mut Arena,
+) -> ArrayValue {
+    let n: usize = shape.iter().product();
+    let mut c_strides = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for k in (0..shape.len()).rev() {
+        c_strides[k] = acc;
+        acc *= shape[k] as isize;
+    }
+    let c_order =
+        n == 0 || shape.iter().zip(strides.iter().zip(&c_strides)).all(|(&d, (s, c))| d <= 1 || s == c);
+    if c_order && n > 0 {
+        for b in arena.buffers.iter_mut() {
+            if b.ptr() == ptr && b.len() == n {
+                let taken = std::mem::replace(b, Buffer::U8(Vec::new()));
+                let sh = IxDyn(shape);
+                let moved = match taken {
+                    Buffer::F64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F64),
+                    Buffer::F32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F32),
+                    Buffer::I64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I64),
+                    Buffer::I32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I32),
+                    Buffer::U8(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::U8),
+                    Buffer::Bool(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::Bool),
+                };
+                if let Ok(a) = moved {
+                    return a;
+                }
+                break;
+            }
+        }
+    }
+    fn copy<T: Clone>(ptr: *mut u8, shape: &[usize], strides: &[isize]) -> ArrayD<T> {
+        if shape.contains(&0) {
+            return ArrayD::from_shape_fn(IxDyn(shape), |_| unreachable!("an empty array has no elements"));
+        }
+        let st: Vec<usize> = strides.iter().map(|&s| s as usize).collect();
+        // SAFETY: `ptr`, `shape` and `strides` describe an array that the kernel read or
+        // created, alive until the arena is dropped after this copy.
+        let view =
+            unsafe { ndarray::ArrayViewD::from_shape_ptr(IxDyn(shape).strides(IxDyn(&st)), ptr as *const T) };
+        view.to_owned()
+    }
+    match dtype {
+        DType::F64 => ArrayValue::F64(copy(ptr, shape, strides)),
+        DType::F32 => ArrayValue::F32(copy(ptr, shape, strides)),
+        DType::I64 => ArrayValue::I64(copy(ptr, shape, strides)),
+        DType::I32 => ArrayValue::I32(copy(ptr, shape, strides)),
+        DType::U8 => ArrayValue::U8(copy(ptr, shape, strides)),
+        DType::Bool => ArrayValue::Bool(copy(ptr, shape, strides)),
+    }
+}
+
+/// Whether `f` may store into an array it did not create with `np.empty/zeros/ones`.
+fn writes_non_fresh(f: &Func) -> bool {
+    // Locals assigned only from new arrays are fresh.
+    let mut fresh = vec![true; f.locals.len()];
+    fresh.iter_mut().take(f.params).for_each(|v| *v = false);
+    fn scan_assign(s: &[TStmt], fresh: &mut [bool]) {
+        for st in s {
+            match st {
+                TStmt::Assign(l, e) if !matches!(e.kind, TK::NewArray { .. }) => {
+                    fresh[*l] = false;
+                }
+                TStmt::If(_, a, b) => {
+                    scan_assign(a, fresh);
+                    scan_assign(b, fresh);
+                }
+                TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => scan_assign(b, fresh),
+                _ => {}
+            }
+        }
+    }
+    scan_assign(&f.body, &mut fresh);
+    fn stores_bad(s: &[TStmt], fresh: &[bool]) -> bool {
+        s.iter().any(|st| match st {
+            TStmt::Store { arr, .. } => !matches!(arr, TExpr { kind: TK::Local(l), .. } if fresh[*l]),
+            TStmt::If(_, a, b) => stores_bad(a, fresh) || stores_bad(b, fresh),
+            TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => stores_bad(b, fresh),
+            _ => false,
+        })
+    }
+    stores_bad(&f.body, &fresh)
+}

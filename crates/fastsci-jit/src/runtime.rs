@@ -1,0 +1,410 @@
+//! The run-time support that compiled code calls into: math functions (as `extern "C"`
+//! functions), the per-call context (error flag, random state, recursion depth, array arena),
+//! array allocation and random draws.
+
+use crate::ir::{Fill, RtError};
+use crate::value::DType;
+
+/// Maximum depth of nested kernel calls before `RecursionError` (keeps native stacks safe).
+pub(crate) const MAX_DEPTH: i64 = 2000;
+
+/// The context every compiled function receives as its first argument.
+/// Field offsets are used by the code generator: keep `#[repr(C)]` and the order.
+#[repr(C)]
+pub(crate) struct Ctx {
+    /// Non-zero after a runtime error ([`RtError`] code).
+    pub err: i64,
+    /// Byte offset in the source of the failing expression.
+    pub err_pos: i64,
+    /// xoshiro256++ state.
+    pub rng: [u64; 4],
+    /// Current call depth.
+    pub depth: i64,
+    /// Arrays allocated during this call.
+    pub arena: *mut Arena,
+}
+
+pub(crate) const CTX_ERR: i32 = 0;
+pub(crate) const CTX_ERR_POS: i32 = 8;
+pub(crate) const CTX_RNG: i32 = 16;
+pub(crate) const CTX_DEPTH: i32 = 48;
+
+/// Storage of arrays created by a kernel during one call; freed when the call returns.
+#[derive(Default)]
+pub(crate) struct Arena {
+    pub buffers: Vec<Buffer>,
+}
+
+/// A flat, typed buffer (so a returned array can be moved out without copying).
+pub(crate) enum Buffer {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+    I64(Vec<i64>),
+    I32(Vec<i32>),
+    U8(Vec<u8>),
+    Bool(Vec<bool>),
+}
+
+impl Buffer {
+    pub fn ptr(&mut self) -> *mut u8 {
+        match self {
+            Buffer::F64(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::F32(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::I64(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::I32(v) => v.as_mut_ptr() as *mut u8,
+            Buffer::U8(v) => v.as_mut_ptr(),
+            Buffer::Bool(v) => v.as_mut_ptr() as *mut u8,
+        }
+    }
+    pub fn len(&self) -> usize {
+        match self {
+            Buffer::F64(v) => v.len(),
+            Buffer::F32(v) => v.len(),
+            Buffer::I64(v) => v.len(),
+            Buffer::I32(v) => v.len(),
+            Buffer::U8(v) => v.len(),
+            Buffer::Bool(v) => v.len(),
+        }
+    }
+}
+
+fn try_filled<T: Clone>(n: usize, x: T) -> Option<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).ok()?;
+    v.resize(n, x);
+    Some(v)
+}
+
+// ---------------- random numbers: xoshiro256++ ----------------
+
+/// SplitMix64, used to expand a seed into the xoshiro state.
+pub(crate) fn splitmix64(x: &mut u64) -> u64 {
+    *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Seeds a xoshiro256++ state from a 64-bit seed.
+pub(crate) fn seed_state(seed: u64) -> [u64; 4] {
+    let mut x = seed;
+    [splitmix64(&mut x), splitmix64(&mut x), splitmix64(&mut x), splitmix64(&mut x)]
+}
+
+/// One xoshiro256++ step.
+#[inline]
+pub(crate) fn next_u64(s: &mut [u64; 4]) -> u64 {
+    let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3].rotate_left(45);
+    result
+}
+
+/// Uniform in `[0, 1)` with 53 random bits.
+#[inline]
+pub(crate) fn next_f64(s: &mut [u64; 4]) -> f64 {
+    (next_u64(s) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Standard normal by the Marsaglia polar method.
+pub(crate) fn next_normal(s: &mut [u64; 4]) -> f64 {
+    loop {
+        let u = 2.0 * next_f64(s) - 1.0;
+        let v = 2.0 * next_f64(s) - 1.0;
+        let r = u * u + v * v;
+        if r > 0.0 && r < 1.0 {
+            return u * (-2.0 * r.ln() / r).sqrt();
+        }
+    }
+}
+
+/// Uniform integer in `[lo, hi)` without modulo bias (Lemire's method), `hi > lo`.
+pub(crate) fn next_range(s: &mut [u64; 4], lo: i64, hi: i64) -> i64 {
+    let n = hi.wrapping_sub(lo) as u64;
+    loop {
+        let x = next_u64(s);
+        let m = (x as u128) * (n as u128);
+        let l = m as u64;
+        let t = n.wrapping_neg() % n;
+        if l >= t {
+            return lo.wrapping_add((m >> 64) as i64);
+        }
+    }
+}
+
+// ---------------- functions called from compiled code ----------------
+
+unsafe extern "C" fn rt_randn(ctx: *mut Ctx) -> f64 {
+    // SAFETY: compiled code passes the live context of the current call.
+    let ctx = unsafe { &mut *ctx };
+    next_normal(&mut ctx.rng)
+}
+
+unsafe extern "C" fn rt_randint(ctx: *mut Ctx, lo: i64, hi: i64, pos: i64) -> i64 {
+    // SAFETY: as above.
+    let ctx = unsafe { &mut *ctx };
+    if hi <= lo {
+        ctx.err = RtError::RandIntRange as i64;
+        ctx.err_pos = pos;
+        return 0;
+    }
+    next_range(&mut ctx.rng, lo, hi)
+}
+
+unsafe extern "C" fn rt_seed(ctx: *mut Ctx, seed: i64) {
+    // SAFETY: as above.
+    let ctx = unsafe { &mut *ctx };
+    ctx.rng = seed_state(seed as u64);
+}
+
+/// Allocates an array of `ndim` dimensions given at `shape`, filled per `fill`.
+/// Returns null and sets the error on failure.
+unsafe extern "C" fn rt_alloc(
+    ctx: *mut Ctx,
+    dtype: i64,
+    fill: i64,
+    ndim: i64,
+    shape: *const i64,
+    pos: i64,
+) -> *mut u8 {
+    // SAFETY: compiled code passes the live context and a stack array of `ndim` sizes.
+    let ctx = unsafe { &mut *ctx };
+    let shape = unsafe { std::slice::from_raw_parts(shape, ndim as usize) };
+    let fail = |ctx: &mut Ctx, e: RtError| {
+        ctx.err = e as i64;
+        ctx.err_pos = pos;
+        std::ptr::null_mut()
+    };
+    let mut n: u64 = 1;
+    for &d in shape {
+        if d < 0 {
+            return fail(ctx, RtError::NegativeDimension);
+        }
+        n = match n.checked_mul(d as u64) {
+            Some(v) => v,
+            None => return fail(ctx, RtError::OutOfMemory),
+        };
+    }
+    let Some(dt) = dtype_from_code(dtype) else {
+        return fail(ctx, RtError::OutOfMemory);
+    };
+    let bytes = match n.checked_mul(dt.size() as u64) {
+        Some(b) if b < (1u64 << 46) => b,
+        _ => return fail(ctx, RtError::OutOfMemory),
+    };
+    let _ = bytes;
+    let n = n as usize;
+    let one = fill == Fill::Ones as i64;
+    let buf = match dt {
+        DType::F64 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F64),
+        DType::F32 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F32),
+        DType::I64 => try_filled(n, i64::from(one)).map(Buffer::I64),
+        DType::I32 => try_filled(n, i32::from(one)).map(Buffer::I32),
+        DType::U8 => try_filled(n, u8::from(one)).map(Buffer::U8),
+        DType::Bool => try_filled(n, one).map(Buffer::Bool),
+    };
+    let Some(mut buf) = buf else {
+        return fail(ctx, RtError::OutOfMemory);
+    };
+    // SAFETY: the arena pointer is set by the caller for the whole call.
+    let arena = unsafe { &mut *ctx.arena };
+    let p = buf.ptr();
+    arena.buffers.push(buf);
+    p
+}
+
+pub(crate) fn dtype_code(d: DType) -> i64 {
+    match d {
+        DType::F64 => 0,
+        DType::F32 => 1,
+        DType::I64 => 2,
+        DType::I32 => 3,
+        DType::U8 => 4,
+        DType::Bool => 5,
+    }
+}
+
+fn dtype_from_code(c: i64) -> Option<DType> {
+    Some(match c {
+        0 => DType::F64,
+        1 => DType::F32,
+        2 => DType::I64,
+        3 => DType::I32,
+        4 => DType::U8,
+        5 => DType::Bool,
+        _ => return None,
+    })
+}
+
+/// Integer power by squaring, wrapping on overflow; `b >= 0` (checked by the caller).
+pub(crate) extern "C" fn rt_ipow(mut a: i64, mut b: i64) -> i64 {
+    let mut r: i64 = 1;
+    while b > 0 {
+        if b & 1 == 1 {
+            r = r.wrapping_mul(a);
+        }
+        a = a.wrapping_mul(a);
+        b >>= 1;
+    }
+    r
+}
+
+/// Python's float `%`: the result has the sign of `b`.
+pub(crate) extern "C" fn py_fmod(a: f64, b: f64) -> f64 {
+    if b == 0.0 {
+        return f64::NAN;
+    }
+    let mut m = a % b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+        }
+    } else {
+        m = 0.0f64.copysign(b);
+    }
+    m
+}
+
+/// Python's float `//` (CPython's `float_floor_div` algorithm).
+pub(crate) extern "C" fn py_floordiv(a: f64, b: f64) -> f64 {
+    if b == 0.0 {
+        return a / b;
+    }
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    if div != 0.0 {
+        let fl = div.floor();
+        if div - fl > 0.5 { fl + 1.0 } else { fl }
+    } else {
+        0.0f64.copysign(a / b)
+    }
+}
+
+/// The digamma function psi(x) = d/dx ln Gamma(x): reflection for x < 0.5 (poles give NaN),
+/// recurrence up to x >= 10, then the asymptotic series.
+pub(crate) extern "C" fn digamma(mut x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x <= 0.0 && x == x.floor() {
+        return f64::NAN;
+    }
+    let mut r = 0.0;
+    if x < 0.5 {
+        // psi(1 - x) - psi(x) = pi cot(pi x)
+        r -= std::f64::consts::PI / (std::f64::consts::PI * x).tan();
+        x = 1.0 - x;
+    }
+    while x < 10.0 {
+        r -= 1.0 / x;
+        x += 1.0;
+    }
+    let f = 1.0 / (x * x);
+    let series = f
+        * (-1.0 / 12.0
+            + f * (1.0 / 120.0
+                + f * (-1.0 / 252.0
+                    + f * (1.0 / 240.0 + f * (-1.0 / 132.0 + f * (691.0 / 32760.0 - f / 12.0))))));
+    r + x.ln() - 0.5 / x + series
+}
+
+macro_rules! unary {
+    ($($name:ident => $body:expr),* $(,)?) => {
+        $(pub(crate) extern "C" fn $name(x: f64) -> f64 { let f: fn(f64) -> f64 = $body; f(x) })*
+    };
+}
+
+unary! {
+    m_exp => f64::exp,
+    m_expm1 => f64::exp_m1,
+    m_log => f64::ln,
+    m_log1p => f64::ln_1p,
+    m_log2 => f64::log2,
+    m_log10 => f64::log10,
+    m_sin => f64::sin,
+    m_cos => f64::cos,
+    m_tan => f64::tan,
+    m_asin => f64::asin,
+    m_acos => f64::acos,
+    m_atan => f64::atan,
+    m_sinh => f64::sinh,
+    m_cosh => f64::cosh,
+    m_tanh => f64::tanh,
+    m_asinh => f64::asinh,
+    m_acosh => f64::acosh,
+    m_atanh => f64::atanh,
+    m_erf => libm::erf,
+    m_erfc => libm::erfc,
+    m_gamma => libm::tgamma,
+    m_lgamma => libm::lgamma,
+}
+
+pub(crate) extern "C" fn m_pow(a: f64, b: f64) -> f64 {
+    a.powf(b)
+}
+pub(crate) extern "C" fn m_atan2(a: f64, b: f64) -> f64 {
+    a.atan2(b)
+}
+pub(crate) extern "C" fn m_hypot(a: f64, b: f64) -> f64 {
+    a.hypot(b)
+}
+
+/// A runtime function the code generator can call: symbol, address, parameter and return
+/// kinds (`'f'` f64, `'i'` i64/pointer).
+pub(crate) struct RtFn {
+    pub name: &'static str,
+    pub addr: *const u8,
+    pub params: &'static str,
+    pub ret: &'static str,
+}
+
+/// All runtime functions. Index order is used by the backend via [`rt_index`].
+pub(crate) fn runtime_functions() -> Vec<RtFn> {
+    let f1 = |name, f: extern "C" fn(f64) -> f64| RtFn { name, addr: f as *const u8, params: "f", ret: "f" };
+    let f2 =
+        |name, f: extern "C" fn(f64, f64) -> f64| RtFn { name, addr: f as *const u8, params: "ff", ret: "f" };
+    vec![
+        f1("fs_exp", m_exp),
+        f1("fs_expm1", m_expm1),
+        f1("fs_log", m_log),
+        f1("fs_log1p", m_log1p),
+        f1("fs_log2", m_log2),
+        f1("fs_log10", m_log10),
+        f1("fs_sin", m_sin),
+        f1("fs_cos", m_cos),
+        f1("fs_tan", m_tan),
+        f1("fs_asin", m_asin),
+        f1("fs_acos", m_acos),
+        f1("fs_atan", m_atan),
+        f1("fs_sinh", m_sinh),
+        f1("fs_cosh", m_cosh),
+        f1("fs_tanh", m_tanh),
+        f1("fs_asinh", m_asinh),
+        f1("fs_acosh", m_acosh),
+        f1("fs_atanh", m_atanh),
+        f1("fs_erf", m_erf),
+        f1("fs_erfc", m_erfc),
+        f1("fs_gamma", m_gamma),
+        f1("fs_lgamma", m_lgamma),
+        f1("fs_digamma", digamma),
+        f2("fs_pow", m_pow),
+        f2("fs_atan2", m_atan2),
+        f2("fs_hypot", m_hypot),
+        f2("fs_fmod", py_fmod),
+        f2("fs_floordiv", py_floordiv),
+        RtFn { name: "fs_ipow", addr: rt_ipow as *const u8, params: "ii", ret: "i" },
+        RtFn { name: "fs_randn", addr: rt_randn as *const u8, params: "i", ret: "f" },
+        RtFn { name: "fs_randint", addr: rt_randint as *const u8, params: "iiii", ret: "i" },
+        RtFn { name: "fs_seed", addr: rt_seed as *const u8, params: "ii", ret: "" },
+        RtFn { name: "fs_alloc", addr: rt_alloc as *const u8, params: "iiiiii", ret: "i" },
+    ]
+}
