@@ -145,7 +145,8 @@ pub struct QuadOptions {
     pub epsrel: f64,
     /// Maximum number of subintervals (default 50).
     pub limit: usize,
-    /// Break points inside the range where the integrand is difficult (QAGP).
+    /// Break points inside the range where the integrand is difficult (QAGP); points outside
+    /// the open range are ignored.
     pub points: Vec<f64>,
     /// A weight function, routed to QAWO/QAWF/QAWC/QAWS.
     pub weight: Option<Weight>,

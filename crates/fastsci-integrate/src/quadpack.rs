@@ -248,8 +248,10 @@ struct Lists {
 }
 
 impl Lists {
-    fn new(limit: usize) -> Lists {
-        let n = limit.max(2) + 1;
+    /// Lists for at least `n` intervals; they grow on demand, so a huge `limit` from a user
+    /// costs nothing until it is used.
+    fn new(n: usize) -> Lists {
+        let n = n.clamp(2, 256) + 1;
         Lists {
             alist: vec![0.0; n],
             blist: vec![0.0; n],
@@ -257,6 +259,19 @@ impl Lists {
             elist: vec![0.0; n],
             iord: vec![0; n],
             level: vec![0; n],
+        }
+    }
+
+    /// Makes room for interval number `last` (1-based) and the sort's look-ahead.
+    fn ensure(&mut self, last: usize) {
+        if self.alist.len() <= last + 1 {
+            let n = (2 * last).max(last + 2);
+            self.alist.resize(n, 0.0);
+            self.blist.resize(n, 0.0);
+            self.rlist.resize(n, 0.0);
+            self.elist.resize(n, 0.0);
+            self.iord.resize(n, 0);
+            self.level.resize(n, 0);
         }
     }
 
@@ -450,6 +465,7 @@ pub(crate) fn qagse<R: FnMut(f64, f64) -> RuleOut>(
         if a1.abs().max(b2.abs()) <= (1.0 + 100.0 * EPMACH) * (a2.abs() + 1000.0 * UFLOW) {
             ier = 4;
         }
+        lists.ensure(last);
         lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
         qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
         if errsum <= errbnd {
@@ -544,7 +560,8 @@ pub(crate) fn qagpe<R: FnMut(f64, f64) -> RuleOut>(
     let nint = pts.len() - 1;
     let npts2 = pts.len();
     let npts = npts2 - 2;
-    let mut lists = Lists::new(limit.max(nint));
+    let mut lists = Lists::new(nint);
+    lists.ensure(nint);
     let mut neval = 0;
     let mut result = 0.0;
     let mut abserr = 0.0;
@@ -668,6 +685,7 @@ pub(crate) fn qagpe<R: FnMut(f64, f64) -> RuleOut>(
         if a1.abs().max(b2.abs()) <= (1.0 + 100.0 * EPMACH) * (a2.abs() + 1000.0 * UFLOW) {
             ier = 4;
         }
+        lists.ensure(last);
         lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
         qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
         if errsum <= errbnd {
@@ -762,7 +780,8 @@ where
     R: FnMut(f64, f64) -> RuleOut,
     S: Fn(f64, f64) -> f64,
 {
-    let mut lists = Lists::new(limit.max(initial.len()));
+    let mut lists = Lists::new(initial.len());
+    lists.ensure(initial.len());
     let mut neval = 0;
     let mut result = 0.0;
     let mut abserr = 0.0;
@@ -834,6 +853,7 @@ where
                 ier = 3;
             }
         }
+        lists.ensure(last);
         lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
         qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
         if ier != 0 || errsum <= errbnd {

@@ -1,8 +1,71 @@
-//! Rows for fastsci-integrate.
+//! Rows for fastsci-integrate: the reference integral of workload 6.
 
-use crate::Row;
+use std::hint::black_box;
+use std::path::Path;
+
+use fastsci::integrate::{QuadOptions, quad};
+use fastsci::jit::{Expression, VarKind};
+
+use crate::timing::median_seconds_per_call;
+use crate::{Measurement, Row};
 
 /// This area's rows.
 pub fn rows() -> Vec<Row> {
-    vec![]
+    vec![
+        Row {
+            name: "quad-ref",
+            what: "∫_0^5 exp(-x²) log(1+x²) dx, QAGS to 1.49e-8",
+            anchor: "scipy.integrate.quad (math callback)",
+            target: ">= 10x faster",
+            run: reference_integral,
+        },
+        Row {
+            name: "quad-cli",
+            what: "`fastsci quad` path in-process: compile the formula, then integrate",
+            anchor: "Python eval of the formula + scipy quad",
+            target: "< 1 ms",
+            run: compile_and_integrate,
+        },
+    ]
+}
+
+/// The reference formula as typed on the command line.
+const FORMULA: &str = "exp(-x**2)*log(1+x**2)";
+
+/// The reference integrand as a plain Rust closure.
+fn integrand(x: f64) -> f64 {
+    (-x * x).exp() * (1.0 + x * x).ln()
+}
+
+fn reference_integral(_data: &Path) -> anyhow::Result<Measurement> {
+    let options = QuadOptions::default();
+    let r = quad(integrand, 0.0, 5.0, &options)?;
+    let seconds = median_seconds_per_call(7, 0.2, || {
+        black_box(quad(|x| integrand(black_box(x)), black_box(0.0), black_box(5.0), &options).ok());
+    });
+    Ok(Measurement::seconds(seconds)
+        .with("value", r.value)
+        .with("abserr", r.abserr)
+        .with("neval", r.neval as u64)
+        .with("note", format!("{} evaluations (SciPy: the same)", r.neval)))
+}
+
+/// What `fastsci quad FORMULA 0 5` does in-process: JIT-compile the formula, integrate it.
+fn compile_and_integrate(_data: &Path) -> anyhow::Result<Measurement> {
+    let options = QuadOptions::default();
+    let run = || -> anyhow::Result<f64> {
+        let f = Expression::compile(black_box(FORMULA), &[("x", VarKind::Scalar)])?.to_fn1();
+        Ok(quad(f, 0.0, 5.0, &options)?.value)
+    };
+    let value = run()?;
+    let seconds = median_seconds_per_call(7, 0.3, || {
+        black_box(run().ok());
+    });
+    let compile = median_seconds_per_call(7, 0.3, || {
+        black_box(Expression::compile(black_box(FORMULA), &[("x", VarKind::Scalar)]).ok());
+    });
+    Ok(Measurement::seconds(seconds)
+        .with("value", value)
+        .with("compile_seconds", compile)
+        .with("note", format!("compile alone {:.0} us (timed separately)", compile * 1e6)))
 }

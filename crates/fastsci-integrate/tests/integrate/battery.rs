@@ -154,10 +154,25 @@ fn evaluation_counts_equal_scipy_where_scipy_succeeds_with_qags_or_qagi() {
 }
 
 #[test]
-fn qawo_evaluation_counts_match_scipy_on_single_interval_cases() {
-    // QC25F uses 25 points when ω(b-a)/2 > 2 and QK15W (15 points) otherwise, as in QUADPACK.
+fn weighted_and_break_point_evaluation_counts_match_scipy() {
+    // QAGP, QAWC, QAWS and QAWF follow QUADPACK, so SciPy's counts carry over. QC25F uses 25 points when ω(b-a)/2 > 2 and QK15W (15 points) otherwise, as in QUADPACK.
     let data = fixture("battery.json");
-    for name in ["qawo_cos", "qawo_sin", "qawo_cos_small", "qawc_exp", "qaws_alg", "qaws_loga", "qaws_log"] {
+    for name in [
+        "qawo_cos",
+        "qawo_sin",
+        "qawo_cos_small",
+        "qawc_exp",
+        "qaws_alg",
+        "qaws_loga",
+        "qaws_log",
+        "inv_sqrt_abs_pts",
+        "step_pts",
+        "qawc_lorentz",
+        "qaws_logb",
+        "qawf_cos",
+        "qawf_sin",
+        "qawf_sin_exp",
+    ] {
         let entry =
             data["integrands"].as_array().expect("list").iter().find(|e| e["name"] == name).expect("entry");
         let r =

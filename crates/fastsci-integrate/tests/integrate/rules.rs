@@ -150,3 +150,19 @@ fn fourier_weights_on_left_and_full_infinite_ranges() {
     let exact = (1.0 + (-3f64).exp() * (w * (3.0 * w).sin() - (3.0 * w).cos())) / (1.0 + w * w);
     assert!((r.value - exact).abs() < 1e-10 && r.success(), "{r:?} vs {exact}");
 }
+
+#[test]
+fn a_huge_limit_costs_nothing_until_used() {
+    let o = QuadOptions::default().limit(usize::MAX / 16);
+    let r = quad(|x: f64| x.sqrt(), 0.0, 1.0, &o).unwrap();
+    assert!(r.success() && (r.value - 2.0 / 3.0).abs() < 1e-12);
+    // Many subintervals: the lists grow past their first allocation.
+    // |sin(300 x)| has ~950 kinks on [0, 10].
+    let o = QuadOptions::default().limit(3000).epsrel(1e-10);
+    let r = quad(|x: f64| (300.0 * x).sin().abs(), 0.0, 10.0, &o).unwrap();
+    // (1/300) ∫_0^3000 |sin u| du = (2k + 1 - cos r) / 300 with k = floor(3000/π), r = 3000 - kπ.
+    let k = (3000.0 / std::f64::consts::PI).floor();
+    let exact = (2.0 * k + 1.0 - (3000.0 - k * std::f64::consts::PI).cos()) / 300.0;
+    assert!(r.intervals > 256, "{r:?}");
+    assert!((r.value - exact).abs() <= r.abserr.max(1e-9), "{r:?} vs {exact}");
+}
