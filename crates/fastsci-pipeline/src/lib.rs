@@ -116,7 +116,10 @@ impl JobConfig {
         let (h0, h1, nh) = self.sweep_loss;
         let ds = (0..nd).map(move |i| d0 * (d1 / d0).powf(i as f64 / (nd - 1).max(1) as f64));
         ds.flat_map(|d| {
-            (0..nh).map(move |j| Params { diffusivity: d, loss: h0 + (h1 - h0) * j as f64 / (nh - 1).max(1) as f64 })
+            (0..nh).map(move |j| Params {
+                diffusivity: d,
+                loss: h0 + (h1 - h0) * j as f64 / (nh - 1).max(1) as f64,
+            })
         })
         .collect()
     }
@@ -176,7 +179,8 @@ pub fn generate(path: &Path, config: &JobConfig) -> Result<(), PipelineError> {
         file.flush()
     })();
     match written {
-        Ok(()) => std::fs::rename(&partial, path).map_err(|e| PipelineError::Data(format!("{}: {e}", path.display()))),
+        Ok(()) => std::fs::rename(&partial, path)
+            .map_err(|e| PipelineError::Data(format!("{}: {e}", path.display()))),
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
             Err(e.into())
@@ -213,7 +217,10 @@ pub fn clean(path: &Path, steps: usize) -> Result<Cleaned, PipelineError> {
     let file = fastsci_array::NpyMmap::open(path)?;
     let shape = file.header().shape.clone();
     let [rows, sensors] = shape[..] else {
-        return Err(PipelineError::Data(format!("{}: expected a 2-D array, found shape {shape:?}", path.display())));
+        return Err(PipelineError::Data(format!(
+            "{}: expected a 2-D array, found shape {shape:?}",
+            path.display()
+        )));
     };
     if steps == 0 || sensors == 0 || rows % steps != 0 || rows == 0 {
         return Err(PipelineError::Data(format!(
@@ -228,17 +235,23 @@ pub fn clean(path: &Path, steps: usize) -> Result<Cleaned, PipelineError> {
     for (w, out) in values.chunks_mut(blocks_per_window * sensors).enumerate() {
         let first = w * blocks_per_window;
         let window = &data[first * block_len..(first + out.len() / sensors) * block_len];
-        out.par_chunks_mut(sensors).zip(window.par_chunks(block_len)).for_each_init(
-            dataset::CleanScratch::default,
-            |scratch, (out, block)| dataset::clean_block(block, out, scratch),
-        );
+        out.par_chunks_mut(sensors)
+            .zip(window.par_chunks(block_len))
+            .for_each_init(dataset::CleanScratch::default, |scratch, (out, block)| {
+                dataset::clean_block(block, out, scratch)
+            });
         fastsci_array::mmap::Release::release(&file, first * block_len * 8, window.len() * 8);
     }
     Ok(Cleaned { values, steps, sensors, raw_rows: rows })
 }
 
 /// Sum of squared differences between the model's sensors and the cleaned data, skipping NaNs.
-pub fn misfit(model: &Model, cleaned: &Cleaned, params: Params, buffer: &mut Vec<f64>) -> Result<f64, PipelineError> {
+pub fn misfit(
+    model: &Model,
+    cleaned: &Cleaned,
+    params: Params,
+    buffer: &mut Vec<f64>,
+) -> Result<f64, PipelineError> {
     buffer.resize(cleaned.values.len(), 0.0);
     model.simulate_into(params, buffer)?;
     Ok(buffer.iter().zip(&cleaned.values).filter(|(_, c)| !c.is_nan()).map(|(m, c)| (m - c) * (m - c)).sum())
@@ -260,7 +273,12 @@ pub struct SweepBest {
 ///
 /// # Errors
 /// [`PipelineError::Solver`] when every point fails.
-pub fn sweep(model: &Model, cleaned: &Cleaned, grid: &[Params], progress: bool) -> Result<SweepBest, PipelineError> {
+pub fn sweep(
+    model: &Model,
+    cleaned: &Cleaned,
+    grid: &[Params],
+    progress: bool,
+) -> Result<SweepBest, PipelineError> {
     let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Never };
     let exec = fastsci_par::Executor::new()
         .map_err(|e| PipelineError::Solver(e.to_string()))?
@@ -380,7 +398,9 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
     }
     let det = a * c - b * b;
     if !(det > 0.0) {
-        return Err(PipelineError::Solver("the Jacobian at the fit is singular: parameters not identifiable".into()));
+        return Err(PipelineError::Solver(
+            "the Jacobian at the fit is singular: parameters not identifiable".into(),
+        ));
     }
     let s2 = 2.0 * result.cost / (m - 2) as f64;
     Ok(FitReport {
@@ -417,7 +437,8 @@ pub struct JobReport {
 pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobReport, PipelineError> {
     let mut stages = Vec::new();
     let cleaned = stage(&mut stages, "clean (memory-mapped, fused, all cores)", || clean(path, steps))?;
-    let model = stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
+    let model =
+        stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
     let start = stage(&mut stages, "coarse sweep (all cores)", || sweep(&model, &cleaned, grid, progress))?;
     let fit = stage(&mut stages, "least-squares fit", || fit(&model, &cleaned, start.params))?;
     Ok(JobReport {
@@ -449,7 +470,11 @@ pub fn default_cache_dir() -> PathBuf {
 ///
 /// # Errors
 /// I/O errors creating the folder or the file.
-pub fn ensure_dataset(config: &JobConfig, cache: &Path, stages: &mut Vec<Stage>) -> Result<PathBuf, PipelineError> {
+pub fn ensure_dataset(
+    config: &JobConfig,
+    cache: &Path,
+    stages: &mut Vec<Stage>,
+) -> Result<PathBuf, PipelineError> {
     std::fs::create_dir_all(cache).map_err(|e| PipelineError::Data(format!("{}: {e}", cache.display())))?;
     let path = cache.join(format!(
         "rod-seed{}-{}x{}x{}.npy",
@@ -486,7 +511,8 @@ impl JobReport {
             self.steps
         )];
         for stage in &self.stages {
-            let memory = stage.peak_bytes.map(|b| format!("{:>8.1} MB peak RSS", b as f64 / 1e6)).unwrap_or_default();
+            let memory =
+                stage.peak_bytes.map(|b| format!("{:>8.1} MB peak RSS", b as f64 / 1e6)).unwrap_or_default();
             lines.push(format!("  {:<46} {:>9.3} s  {memory}", stage.name, stage.seconds));
         }
         let total: f64 = self.stages.iter().map(|s| s.seconds).sum();

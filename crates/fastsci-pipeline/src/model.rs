@@ -42,7 +42,12 @@ impl Model {
     /// The sparse matrix of one implicit step.
     pub fn step_matrix(&self, params: Params) -> Result<CsrMatrix, PipelineError> {
         let (off, main) = step_matrix_diagonals(params, self.steps);
-        Ok(fastsci_sparse::diags(&[vec![off; NODES - 1], vec![main; NODES], vec![off; NODES - 1]], &[-1, 0, 1], NODES, NODES)?)
+        Ok(fastsci_sparse::diags(
+            &[vec![off; NODES - 1], vec![main; NODES], vec![off; NODES - 1]],
+            &[-1, 0, 1],
+            NODES,
+            NODES,
+        )?)
     }
 
     /// Simulates the rod and writes the sensor temperatures, row-major `(steps, sensors)`, into
@@ -54,7 +59,9 @@ impl Model {
     pub fn simulate_into(&self, params: Params, out: &mut [f64]) -> Result<(), PipelineError> {
         let factor = Cholesky::factorize(&self.step_matrix(params)?)?;
         let mut u = vec![0.0; NODES];
-        for (source, readings) in self.scaled_source.chunks_exact(NODES).zip(out.chunks_exact_mut(self.sensors.len())) {
+        for (source, readings) in
+            self.scaled_source.chunks_exact(NODES).zip(out.chunks_exact_mut(self.sensors.len()))
+        {
             for (u, s) in u.iter_mut().zip(source) {
                 *u += s;
             }

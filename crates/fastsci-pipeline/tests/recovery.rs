@@ -29,8 +29,7 @@ fn the_fit_recovers_the_truth_within_two_standard_errors_on_three_seeds() {
 fn a_file_of_the_wrong_layout_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("flat.npy");
-    let mut file =
-        fastsci_array::NpyMmapMut::create(&path, fastsci_array::DType::F64, &[10], false).unwrap();
+    let mut file = fastsci_array::NpyMmapMut::create(&path, fastsci_array::DType::F64, &[10], false).unwrap();
     file.fill_chunks::<f64>(10, |_, c| c.fill(1.0)).unwrap();
     file.flush().unwrap();
     drop(file);

@@ -11,7 +11,8 @@ use crate::error::CliError;
 pub fn run() -> Result<Report, CliError> {
     let config = JobConfig::full(1);
     let cache = fastsci_pipeline::default_cache_dir();
-    let job = fastsci_pipeline::run_default(&config, &cache, false).map_err(|e| CliError::internal(e.to_string()))?;
+    let job = fastsci_pipeline::run_default(&config, &cache, false)
+        .map_err(|e| CliError::internal(e.to_string()))?;
     let mut report = Report::new();
     for line in job.lines(Some(config.truth)) {
         report.line(line);
