@@ -397,7 +397,7 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
         c += row[1] * row[1];
     }
     let det = a * c - b * b;
-    if !(det > 0.0) {
+    if det.is_nan() || det <= 0.0 {
         return Err(PipelineError::Solver(
             "the Jacobian at the fit is singular: parameters not identifiable".into(),
         ));

@@ -46,18 +46,12 @@ const SECTIONS: [(u8, &str, Section); 8] = [
 pub struct Report {
     lines: Vec<String>,
     figures: Map<String, Value>,
-    not_built: Option<String>,
 }
 
 impl Report {
     /// An empty report, to be filled with lines and figures.
     pub fn new() -> Report {
         Report::default()
-    }
-
-    /// The honest report of a section whose capability is not built yet.
-    pub fn not_built(why: impl Into<String>) -> Report {
-        Report { not_built: Some(why.into()), ..Report::default() }
     }
 
     /// Adds a line of text for people.
@@ -128,19 +122,10 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         entry.insert("title".into(), json!(title));
         match section() {
             Ok(report) => {
-                if let Some(why) = &report.not_built {
-                    entry.insert("built".into(), json!(false));
-                    entry.insert("note".into(), json!(why));
-                    if !json {
-                        println!("not built yet: {why}");
-                    }
-                } else {
-                    entry.insert("built".into(), json!(true));
-                    entry.insert("figures".into(), Value::Object(report.figures));
-                    if !json {
-                        for line in &report.lines {
-                            println!("{line}");
-                        }
+                entry.insert("figures".into(), Value::Object(report.figures));
+                if !json {
+                    for line in &report.lines {
+                        println!("{line}");
                     }
                 }
             }
