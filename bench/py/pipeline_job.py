@@ -45,7 +45,7 @@ def source_term(heater, steps):
     dt = DURATION / steps
     x = np.arange(1, NODES + 1) / (NODES + 1)
     out = np.empty((steps, NODES))
-    fill_source(heater, x, dt, out)
+    _fill(heater, x, dt, out)
     return out
 
 
@@ -55,10 +55,6 @@ def _fill(heater, x, dt, out):
         t = (n + 1) * dt
         for j in range(out.shape[1]):
             out[n, j] = heater(x[j], t)
-
-
-def fill_source(heater, x, dt, out):
-    _fill(heater, x, dt, out)
 
 
 def clean(path, steps):

@@ -65,7 +65,7 @@ impl Model {
             for (u, s) in u.iter_mut().zip(source) {
                 *u += s;
             }
-            u = factor.solve(&u)?;
+            factor.solve_in_place(&mut u, 1)?;
             for (reading, &node) in readings.iter_mut().zip(&self.sensors) {
                 *reading = u[node];
             }

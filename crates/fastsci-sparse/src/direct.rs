@@ -144,13 +144,35 @@ impl Cholesky {
     /// # Errors
     /// [`SparseError::Shape`] when `b.len() != n * k`.
     pub fn solve_many(&self, b: &[f64], k: usize) -> Result<Vec<f64>> {
-        check_rhs(self.n, b, k)?;
         let mut x = b.to_vec();
-        if self.n > 0 && k > 0 {
-            self.llt.solve_in_place(faer::MatMut::from_column_major_slice_mut(&mut x, self.n, k));
-        }
-        finite_or_singular(&x)?;
+        self.solve_in_place(&mut x, k)?;
         Ok(x)
+    }
+
+    /// Solves `A X = B` without allocating: `x` holds `B` (`n*k` values, column after column)
+    /// on entry and `X` on return. For loops that solve at every step.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_sparse::{laplacian_1d, direct::Cholesky};
+    /// let a = laplacian_1d(5)?;
+    /// let chol = Cholesky::factorize(&a)?;
+    /// let mut x = vec![1.0; 5];
+    /// chol.solve_in_place(&mut x, 1)?;
+    /// let r = a.mul_vec(&x)?;
+    /// assert!(r.iter().all(|v| (v - 1.0).abs() < 1e-12));
+    /// # Ok::<(), fastsci_sparse::SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SparseError::Shape`] when `x.len() != n * k`.
+    pub fn solve_in_place(&self, x: &mut [f64], k: usize) -> Result<()> {
+        check_rhs(self.n, x, k)?;
+        if self.n > 0 && k > 0 {
+            self.llt.solve_in_place(faer::MatMut::from_column_major_slice_mut(x, self.n, k));
+        }
+        finite_or_singular(x)
     }
 }
 

@@ -6,8 +6,7 @@ use super::Report;
 use crate::error::CliError;
 
 /// Runs this tour section: the whole job on the default 2.1 GB dataset (generated into the
-/// cache folder on first run), then the same sweep run serially as the naive baseline of its
-/// parallel stage.
+/// cache folder on first run), each stage's time and peak memory.
 pub fn run() -> Result<Report, CliError> {
     let config = JobConfig::full(1);
     let cache = fastsci_pipeline::default_cache_dir();
