@@ -1,20 +1,32 @@
-//! Direct solvers through faer: supernodal sparse Cholesky (`L L^T`) with an approximate
-//! minimum degree ordering, and sparse LU with partial pivoting and a COLAMD column ordering.
+//! Direct solvers through faer: supernodal sparse Cholesky (`L L^T`) with a nested dissection
+//! ordering ([`crate::ordering`]) for large matrices and faer's approximate minimum degree for
+//! small ones, and sparse LU with partial pivoting and a COLAMD column ordering.
 //!
 //! Factorize once, solve many: [`Cholesky`], [`Lu`] and the automatic [`DirectSolver`] keep
 //! the factors and solve any number of right-hand sides. The symbolic analysis (ordering,
 //! elimination tree) is kept too, so [`Cholesky::refactorize`] and [`Lu::refactorize`]
 //! reuse it for a new matrix with the same pattern.
 
-use faer::Side;
+use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::solvers::Solve;
-use faer::sparse::linalg::solvers::{Llt, Lu as FaerLu, SymbolicLlt, SymbolicLu};
-use faer::sparse::linalg::{LltError, LuError};
+use faer::perm::PermRef;
+use faer::sparse::linalg::LuError;
+use faer::sparse::linalg::cholesky::{
+    LltRef, SymbolicCholesky, SymmetricOrdering, factorize_symbolic_cholesky,
+};
+use faer::sparse::linalg::solvers::{Lu as FaerLu, SymbolicLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
+use faer::{Conj, Par, Side};
 
 use crate::compressed::Compressed;
 use crate::error::{Result, SparseError};
 use crate::matrix::CsrMatrix;
+use crate::ordering::{inverse, nested_dissection};
+
+/// Matrices with at least this many rows are ordered by nested dissection; smaller ones by
+/// approximate minimum degree, which finds less fill on small irregular graphs and costs little
+/// there.
+const DISSECTION_ROWS: usize = 20_000;
 
 /// The compressed arrays with `usize` indices, as faer reads them.
 struct FaerParts {
@@ -59,13 +71,6 @@ fn finite_or_singular(x: &[f64]) -> Result<()> {
     if x.iter().all(|v| v.is_finite()) { Ok(()) } else { Err(SparseError::Singular) }
 }
 
-fn llt_error(e: LltError) -> SparseError {
-    match e {
-        LltError::Numeric(_) => SparseError::NotPositiveDefinite,
-        LltError::Generic(g) => SparseError::Factorization(format!("{g:?}")),
-    }
-}
-
 fn lu_error(e: LuError) -> SparseError {
     match e {
         LuError::SymbolicSingular { .. } => SparseError::Singular,
@@ -88,8 +93,9 @@ fn lu_error(e: LuError) -> SparseError {
 /// ```
 pub struct Cholesky {
     n: usize,
-    symbolic: SymbolicLlt<usize>,
-    llt: Llt<usize, f64>,
+    // Boxed: the symbolic structure is some 300 bytes of sizes and offsets.
+    symbolic: Box<SymbolicCholesky<usize>>,
+    values: Vec<f64>,
 }
 
 impl Cholesky {
@@ -110,11 +116,17 @@ impl Cholesky {
     fn factorize_symmetric(a: &CsrMatrix) -> Result<Cholesky> {
         // CSR of a symmetric matrix is its CSC.
         let p = FaerParts::new(&a.0)?;
-        let symbolic = SymbolicLlt::try_new(p.symbolic(), Side::Lower)
-            .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
-        let llt =
-            Llt::try_new_with_symbolic(symbolic.clone(), p.numeric(), Side::Lower).map_err(llt_error)?;
-        Ok(Cholesky { n: p.n, symbolic, llt })
+        let symbolic = if p.n >= DISSECTION_ROWS {
+            let perm = nested_dissection(p.n, &p.ptr, &p.idx);
+            let inv = inverse(&perm);
+            let ordering = SymmetricOrdering::Custom(PermRef::new_checked(&perm, &inv, p.n));
+            factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())
+        } else {
+            factorize_symbolic_cholesky(p.symbolic(), Side::Lower, SymmetricOrdering::Amd, Default::default())
+        }
+        .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+        let values = numeric_llt(&symbolic, &p)?;
+        Ok(Cholesky { n: p.n, symbolic: Box::new(symbolic), values })
     }
 
     /// Factorizes a new matrix with the same pattern, reusing the symbolic analysis.
@@ -126,9 +138,22 @@ impl Cholesky {
         if p.n != self.n {
             return Err(SparseError::shape(format_args!("factorized {} rows, got {}", self.n, p.n)));
         }
-        self.llt =
-            Llt::try_new_with_symbolic(self.symbolic.clone(), p.numeric(), Side::Lower).map_err(llt_error)?;
+        self.values = numeric_llt(&self.symbolic, &p)?;
         Ok(())
+    }
+
+    /// Number of stored entries of the factor `L` (a measure of the fill).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_sparse::{laplacian_1d, direct::Cholesky};
+    /// // A tridiagonal matrix factors without fill: L keeps the diagonal and one subdiagonal.
+    /// assert_eq!(Cholesky::factorize(&laplacian_1d(100)?)?.factor_nnz(), 199);
+    /// # Ok::<(), fastsci_sparse::SparseError>(())
+    /// ```
+    pub fn factor_nnz(&self) -> usize {
+        self.symbolic.len_val()
     }
 
     /// Solves `A x = b`.
@@ -170,11 +195,54 @@ impl Cholesky {
     pub fn solve_in_place(&self, x: &mut [f64], k: usize) -> Result<()> {
         check_rhs(self.n, x, k)?;
         if self.n > 0 && k > 0 {
-            self.llt.solve_in_place(faer::MatMut::from_column_major_slice_mut(x, self.n, k));
+            let par = parallelism(self.values.len());
+            let mut scratch = MemBuffer::try_new(self.symbolic.solve_in_place_scratch::<f64>(k, par))
+                .map_err(|_| SparseError::Factorization("out of memory for the solve's workspace".into()))?;
+            LltRef::new(&self.symbolic, &self.values).solve_in_place_with_conj(
+                Conj::No,
+                faer::MatMut::from_column_major_slice_mut(x, self.n, k),
+                par,
+                MemStack::new(&mut scratch),
+            );
         }
         finite_or_singular(x)
     }
 }
+
+/// The numeric factor of `p` on the pattern `symbolic` was computed for.
+fn numeric_llt(symbolic: &SymbolicCholesky<usize>, p: &FaerParts) -> Result<Vec<f64>> {
+    let out_of_memory = |_| SparseError::Factorization("out of memory for the Cholesky factor".into());
+    let mut values = Vec::new();
+    values.try_reserve_exact(symbolic.len_val()).map_err(out_of_memory)?;
+    values.resize(symbolic.len_val(), 0.0);
+    let par = parallelism(values.len());
+    let mut scratch =
+        MemBuffer::try_new(symbolic.factorize_numeric_llt_scratch::<f64>(par, Default::default()))
+            .map_err(|_| SparseError::Factorization("out of memory for the Cholesky workspace".into()))?;
+    symbolic
+        .factorize_numeric_llt(
+            &mut values,
+            p.numeric(),
+            Side::Lower,
+            Default::default(),
+            par,
+            MemStack::new(&mut scratch),
+            Default::default(),
+        )
+        // The only numeric failure is a pivot that is not positive.
+        .map_err(|_| SparseError::NotPositiveDefinite)?;
+    Ok(values)
+}
+
+/// faer's parallelism for a factor of `factor_nnz` entries: threads pay off only on large dense
+/// fronts; on a factor of a few million entries (the 300 x 300 Laplacian's) handing the small
+/// supernodes to threads costs more than it saves.
+fn parallelism(factor_nnz: usize) -> Par {
+    if factor_nnz >= FACTOR_PARALLEL_NNZ { faer::get_global_parallelism() } else { Par::Seq }
+}
+
+/// Factors with at least this many entries are computed on all threads.
+const FACTOR_PARALLEL_NNZ: usize = 10_000_000;
 
 /// Sparse LU factorization `P A Q = L U` with partial pivoting, for any square matrix.
 ///

@@ -53,6 +53,7 @@ pub mod krylov;
 mod matrix;
 pub mod mm;
 mod ops;
+pub mod ordering;
 pub mod precond;
 #[cfg(feature = "direct")]
 pub mod solve;
