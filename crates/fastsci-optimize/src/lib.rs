@@ -67,9 +67,11 @@ pub mod result;
 pub mod roots;
 pub mod scalar;
 mod scalar_fn;
+mod slsqp;
 
 pub use error::{OptimizeError, Result};
 pub use fd::FiniteDiff;
 pub use minimize::{Method, Options, Problem, minimize};
 pub use result::OptimizeResult;
+pub use slsqp::{Constraint, ConstraintKind};
 pub use scalar::{RootMethod, RootOptions, RootProblem, ScalarMethod, minimize_scalar, root_scalar};
