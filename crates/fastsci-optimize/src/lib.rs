@@ -73,5 +73,5 @@ pub use error::{OptimizeError, Result};
 pub use fd::FiniteDiff;
 pub use minimize::{Method, Options, Problem, minimize};
 pub use result::OptimizeResult;
-pub use slsqp::{Constraint, ConstraintKind};
 pub use scalar::{RootMethod, RootOptions, RootProblem, ScalarMethod, minimize_scalar, root_scalar};
+pub use slsqp::{Constraint, ConstraintKind};

@@ -374,7 +374,8 @@ fn ldl_update(l: &mut Matrix, d: &mut [f64], z: &mut [f64], sigma: f64, w: &mut 
 /// `B s = L D Lᵀ s`.
 fn ldl_times(l: &Matrix, d: &[f64], s: &[f64]) -> Vec<f64> {
     let n = d.len();
-    let v: Vec<f64> = (0..n).map(|i| d[i] * (s[i] + (i + 1..n).map(|j| l.get(j, i) * s[j]).sum::<f64>())).collect();
+    let v: Vec<f64> =
+        (0..n).map(|i| d[i] * (s[i] + (i + 1..n).map(|j| l.get(j, i) * s[j]).sum::<f64>())).collect();
     (0..n).map(|i| v[i] + (0..i).map(|j| l.get(i, j) * v[j]).sum::<f64>()).collect()
 }
 
@@ -440,7 +441,8 @@ fn search_direction(
     let n = x.len();
     let lower: Vec<f64> = (0..n).map(|i| bounds[i].0 - x[i]).collect();
     let upper: Vec<f64> = (0..n).map(|i| bounds[i].1 - x[i]).collect();
-    let plain = Subproblem { l: &fac.l, d: &fac.d, g, a, c, meq, lower: &lower, upper: &upper, augment: None };
+    let plain =
+        Subproblem { l: &fac.l, d: &fac.d, g, a, c, meq, lower: &lower, upper: &upper, augment: None };
     let fail = match lsq(&plain) {
         Ok((s, r)) => return Ok((s, r, 1.0)),
         Err(e) => e,

@@ -96,11 +96,22 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// The least-squares solution of `A[:, cols] z ≈ b` by Householder QR, for NNLS. Also returns,
-/// for the last column, the size of its diagonal entry after the factorization and the norm of
-/// its part in the span of the earlier columns (Lawson & Hanson's test that a new column is
-/// independent of the passive set). `None` when a diagonal entry is zero.
-fn solve_on_columns(a: &Matrix, cols: &[usize], b: &[f64]) -> Option<(Vec<f64>, f64, f64)> {
+/// The least-squares solution of `A[:, cols] z ≈ b` by Householder QR, for NNLS.
+struct ColumnSolve {
+    z: Vec<f64>,
+    /// The size of the last column's diagonal entry after the factorization.
+    diag: f64,
+    /// The norm of the last column's part in the span of the earlier ones (with `diag`,
+    /// Lawson & Hanson's test that a new column is independent of the passive set).
+    unorm: f64,
+    /// The residual norm as Lawson & Hanson compute it: the norm of the components of `Qᵀb`
+    /// past the passive set, exactly zero when the passive set fills every row.
+    rnorm: f64,
+}
+
+/// Solves on the columns `cols` of `a`; `None` when there are more columns than rows or a
+/// diagonal entry is zero.
+fn solve_on_columns(a: &Matrix, cols: &[usize], b: &[f64]) -> Option<ColumnSolve> {
     let (m, k) = (a.rows, cols.len());
     if k > m {
         return None;
@@ -129,7 +140,8 @@ fn solve_on_columns(a: &Matrix, cols: &[usize], b: &[f64]) -> Option<(Vec<f64>, 
         h.apply(&mut rhs);
     }
     let z = back_substitute(&w, &rhs[..k])?;
-    Some((z, w.get(k - 1, k - 1).abs(), unorm))
+    let rnorm = rhs[k..].iter().map(|r| r * r).sum::<f64>().sqrt();
+    Some(ColumnSolve { z, diag: w.get(k - 1, k - 1).abs(), unorm, rnorm })
 }
 
 /// Solves `R z = y` for the upper triangle of the leading `y.len()` square of `r`; `None` when
@@ -157,24 +169,26 @@ pub(crate) fn nnls(a: &Matrix, b: &[f64]) -> Result<(Vec<f64>, f64), QpFail> {
     let mut x = vec![0.0; n];
     let mut passive: Vec<usize> = Vec::with_capacity(n);
     let mut resid = b.to_vec();
+    let mut rnorm = b.iter().map(|r| r * r).sum::<f64>().sqrt();
     let mut steps_back = 0;
     loop {
         // The dual w = Aᵀ(b − Ax) on the variables at zero; rejected candidates get w = 0.
         let mut w: Vec<f64> = (0..n)
             .map(|j| if passive.contains(&j) { 0.0 } else { (0..m).map(|i| a.get(i, j) * resid[i]).sum() })
             .collect();
-        let mut z = loop {
+        let mut sol = loop {
             let best = (0..n).filter(|&j| w[j] > 0.0).fold(None, |best: Option<usize>, j| match best {
                 Some(b) if w[b] >= w[j] => Some(b),
                 _ => Some(j),
             });
             let Some(t) = best else {
-                let rnorm = resid.iter().map(|r| r * r).sum::<f64>().sqrt();
                 return Ok((x, rnorm));
             };
             passive.push(t);
             match solve_on_columns(a, &passive, b) {
-                Some((z, diag, unorm)) if (unorm + 0.01 * diag) - unorm > 0.0 && z[z.len() - 1] > 0.0 => break z,
+                Some(cs) if (cs.unorm + 0.01 * cs.diag) - cs.unorm > 0.0 && cs.z[cs.z.len() - 1] > 0.0 => {
+                    break cs;
+                }
                 _ => {
                     passive.pop();
                     w[t] = 0.0;
@@ -182,7 +196,8 @@ pub(crate) fn nnls(a: &Matrix, b: &[f64]) -> Result<(Vec<f64>, f64), QpFail> {
             }
         };
         // Step back while the unconstrained solution on the passive set leaves x ≥ 0.
-        while z.iter().any(|&v| v <= 0.0) {
+        while sol.z.iter().any(|&v| v <= 0.0) {
+            let z = &sol.z;
             steps_back += 1;
             if steps_back > 3 * n {
                 return Err(QpFail::NnlsIterations);
@@ -210,17 +225,20 @@ pub(crate) fn nnls(a: &Matrix, b: &[f64]) -> Result<(Vec<f64>, f64), QpFail> {
                 keep
             });
             if passive.is_empty() {
-                z = vec![];
+                sol = ColumnSolve {
+                    z: vec![],
+                    diag: 0.0,
+                    unorm: 0.0,
+                    rnorm: b.iter().map(|r| r * r).sum::<f64>().sqrt(),
+                };
                 break;
             }
-            z = match solve_on_columns(a, &passive, b) {
-                Some((z, _, _)) => z,
-                None => return Err(QpFail::NnlsIterations),
-            };
+            sol = solve_on_columns(a, &passive, b).ok_or(QpFail::NnlsIterations)?;
         }
         for (k, &j) in passive.iter().enumerate() {
-            x[j] = z[k];
+            x[j] = sol.z[k];
         }
+        rnorm = sol.rnorm;
         for i in 0..m {
             resid[i] = b[i] - (0..n).map(|j| a.get(i, j) * x[j]).sum::<f64>();
         }

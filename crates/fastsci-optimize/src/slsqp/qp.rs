@@ -186,7 +186,10 @@ pub(crate) fn lsei(
     // Multipliers of the equalities: L₁ᵀ λ = (Eᵀ(E y − f) − Gᵀ μ)₁..mc.
     let r: Vec<f64> = (0..me).map(|i| dot(&e.data[i * n..(i + 1) * n], &y) - f[i]).collect();
     let rhs: Vec<f64> = (0..mc)
-        .map(|j| (0..me).map(|i| e.get(i, j) * r[i]).sum::<f64>() - (0..mg).map(|i| g.get(i, j) * mu[i]).sum::<f64>())
+        .map(|j| {
+            (0..me).map(|i| e.get(i, j) * r[i]).sum::<f64>()
+                - (0..mg).map(|i| g.get(i, j) * mu[i]).sum::<f64>()
+        })
         .collect();
     let mut lambda = vec![0.0; mc];
     for i in (0..mc).rev() {
@@ -306,7 +309,8 @@ mod tests {
     fn lsi_solves_a_small_qp() {
         // min ‖x − (2, 2)‖ s.t. −x₁ − x₂ ≥ −2: x = (1, 1), multiplier 1 (gradient 2(x − c)/2).
         let (x, mu) =
-            lsi(mat(2, 2, &[1.0, 0.0, 0.0, 1.0]), vec![2.0, 2.0], mat(1, 2, &[-1.0, -1.0]), vec![-2.0]).unwrap();
+            lsi(mat(2, 2, &[1.0, 0.0, 0.0, 1.0]), vec![2.0, 2.0], mat(1, 2, &[-1.0, -1.0]), vec![-2.0])
+                .unwrap();
         assert!((x[0] - 1.0).abs() < 1e-14 && (x[1] - 1.0).abs() < 1e-14, "{x:?}");
         assert!((mu[0] - 1.0).abs() < 1e-14, "{mu:?}");
     }
@@ -330,9 +334,15 @@ mod tests {
         assert!(x.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-14), "{x:?}");
         assert!((m[0] + 0.75).abs() < 1e-14 && (m[1] - 0.75).abs() < 1e-14, "{m:?}");
         // Equalities only: the rank-checked solve.
-        let (x, m) =
-            lsei(mat(1, 3, &[1.0, 1.0, 1.0]), &[3.0], eye.clone(), &[1.0, 2.0, 3.0], Matrix::zeros(0, 3), &[])
-                .unwrap();
+        let (x, m) = lsei(
+            mat(1, 3, &[1.0, 1.0, 1.0]),
+            &[3.0],
+            eye.clone(),
+            &[1.0, 2.0, 3.0],
+            Matrix::zeros(0, 3),
+            &[],
+        )
+        .unwrap();
         assert!(x.iter().zip(&[0.0, 1.0, 2.0]).all(|(a, b)| (a - b).abs() < 1e-14), "{x:?}");
         assert!((m[0] + 1.0).abs() < 1e-14, "{m:?}");
         // Dependent equalities, and more equalities than variables.
