@@ -92,6 +92,22 @@ impl Reflector {
     }
 }
 
+/// One step of Householder QR: zeroes column `i` of `w` below the diagonal, applying the
+/// reflection to the columns after it and to `rhs`. Returns the new diagonal entry.
+pub(crate) fn reduce_column(w: &mut Matrix, i: usize, rhs: &mut [f64]) -> f64 {
+    let col: Vec<f64> = (0..w.rows).map(|r| w.get(r, i)).collect();
+    let (h, s) = Reflector::new(&col, i, i + 1);
+    w.set(i, i, s);
+    for r in i + 1..w.rows {
+        w.set(r, i, 0.0);
+    }
+    for j in i + 1..w.cols {
+        h.apply_to_column(w, j);
+    }
+    h.apply(rhs);
+    s
+}
+
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -128,16 +144,7 @@ fn solve_on_columns(a: &Matrix, cols: &[usize], b: &[f64]) -> Option<ColumnSolve
         if i == k - 1 {
             unorm = (0..i).map(|r| w.get(r, i).powi(2)).sum::<f64>().sqrt();
         }
-        let col: Vec<f64> = (0..m).map(|r| w.get(r, i)).collect();
-        let (h, s) = Reflector::new(&col, i, i + 1);
-        w.set(i, i, s);
-        for r in i + 1..m {
-            w.set(r, i, 0.0);
-        }
-        for j in i + 1..k {
-            h.apply_to_column(&mut w, j);
-        }
-        h.apply(&mut rhs);
+        reduce_column(&mut w, i, &mut rhs);
     }
     let z = back_substitute(&w, &rhs[..k])?;
     let rnorm = rhs[k..].iter().map(|r| r * r).sum::<f64>().sqrt();

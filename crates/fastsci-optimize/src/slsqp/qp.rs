@@ -12,25 +12,21 @@
 //!
 //! Lagrange multipliers come back for every constraint row: `Eᵀ(E x − f) = Cᵀλ + Gᵀμ`.
 
-use super::nnls::{QpFail, Reflector, back_substitute, dot, ldp};
+use super::nnls::{QpFail, Reflector, back_substitute, dot, ldp, reduce_column};
 use crate::linalg::Matrix;
 
 /// The machine epsilon Kraft's code tests pivots against.
 const EPMACH: f64 = f64::EPSILON;
 
+/// Whether a pivot is below `tol` in size, or NaN.
+fn negligible(v: f64, tol: f64) -> bool {
+    v.is_nan() || v.abs() < tol
+}
+
 /// Householder QR `E = Q R` in place (R in the upper triangle), with `f ← Qᵀ f`.
 fn householder_qr(e: &mut Matrix, f: &mut [f64]) {
     for i in 0..e.cols.min(e.rows) {
-        let col: Vec<f64> = (0..e.rows).map(|r| e.get(r, i)).collect();
-        let (h, s) = Reflector::new(&col, i, i + 1);
-        e.set(i, i, s);
-        for r in i + 1..e.rows {
-            e.set(r, i, 0.0);
-        }
-        for j in i + 1..e.cols {
-            h.apply_to_column(e, j);
-        }
-        h.apply(f);
+        reduce_column(e, i, f);
     }
 }
 
@@ -51,7 +47,7 @@ pub(crate) fn lsi(
     }
     householder_qr(&mut e, &mut f);
     for j in 0..n {
-        if !(e.get(j, j).abs() >= EPMACH) {
+        if negligible(e.get(j, j), EPMACH) {
             return Err(QpFail::SingularE);
         }
     }
@@ -93,17 +89,7 @@ fn full_rank_lstsq(mut e: Matrix, mut f: Vec<f64>) -> Result<Vec<f64>, QpFail> {
             }
             perm.swap(i, p);
         }
-        let col: Vec<f64> = (0..me).map(|r| e.get(r, i)).collect();
-        let (h, s) = Reflector::new(&col, i, i + 1);
-        e.set(i, i, s);
-        for r in i + 1..me {
-            e.set(r, i, 0.0);
-        }
-        for j in i + 1..l {
-            h.apply_to_column(&mut e, j);
-        }
-        h.apply(&mut f);
-        if !(s.abs() > tau) {
+        if negligible(reduce_column(&mut e, i, &mut f), tau) {
             return Err(QpFail::RankDeficient);
         }
     }
@@ -156,7 +142,7 @@ pub(crate) fn lsei(
     // L₁ y₁ = d.
     let mut y = vec![0.0; n];
     for i in 0..mc {
-        if !(c.get(i, i).abs() >= EPMACH) {
+        if negligible(c.get(i, i), EPMACH) {
             return Err(QpFail::SingularC);
         }
         let s: f64 = (0..i).map(|k| c.get(i, k) * y[k]).sum();
