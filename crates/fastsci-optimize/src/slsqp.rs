@@ -72,8 +72,8 @@ type VecFunBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 /// A general constraint of [`crate::Method::Slsqp`]: a scalar or vector function with an
 /// optional Jacobian, attached with [`crate::Problem::with_constraint`]. As SciPy's
 /// `{'type': 'eq' | 'ineq', 'fun': ..., 'jac': ...}`: inequalities mean `c(x) ≥ 0`. Without a
-/// Jacobian, forward differences with the step of [`crate::Options::finite_diff`] (SciPy's
-/// absolute `1.49e-8` by default) stand in.
+/// Jacobian, forward differences stand in, with the step of [`crate::Options::finite_diff`]:
+/// SciPy's absolute `1.49e-8` by default, `sqrt(ε)·max(1, |xₖ|)` for the relative schemes.
 ///
 /// # Examples
 ///
