@@ -75,6 +75,11 @@ fn minimize_bad_input_exits_2() {
         vec!["minimize", "x[0]**2", "--x0", "one"],
         vec!["minimize", "x[0]**2", "--x0", "1", "--bounds", "2:1"],
         vec!["minimize", "x[0]**2", "--x0", "1", "--method", "bfgs", "--bounds", "0:1"],
+        vec!["minimize", "x[0]**2", "--x0", "1", "--method", "bfgs", "--constraint", "x[0]>=1"],
+        vec!["minimize", "x[0]**2", "--x0", "1", "--constraint", "x[0]>=1>=2"],
+        vec!["minimize", "x[0]**2", "--x0", "1", "--constraint", "x[0]+1"],
+        vec!["minimize", "x[0]**2", "--x0", "1", "--constraint", "x[3]>=1"],
+        vec!["minimize", "x[0]**2", "--x0", "1", "--constraint", "x[0]**>=1"],
     ] {
         let out = fastsci(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -197,4 +202,45 @@ fn minimize_a_kernel_file() {
     for xi in v["x"].as_array().unwrap() {
         assert!((xi.as_f64().unwrap() - 1.0).abs() < 1e-4, "{v}");
     }
+}
+
+/// SciPy's SLSQP example (`minimize` docs): min (x−1)² + (y−2.5)² over three inequalities and
+/// x, y ≥ 0, at (1.4, 1.7) after 3 iterations as SciPy's.
+#[test]
+fn minimize_with_constraints_uses_slsqp() {
+    let out = fastsci(&[
+        "minimize",
+        "(x[0]-1)**2 + (x[1]-2.5)**2",
+        "--x0",
+        "2,0",
+        "--constraint",
+        "x[0] - 2*x[1] + 2 >= 0",
+        "--constraint",
+        "x[0] + 2*x[1] <= 6",
+        "--constraint=-x[0]+2*x[1]+2>=0",
+        "--bounds",
+        "0:,0:",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert!(
+        (v["x"][0].as_f64().unwrap() - 1.4).abs() < 1e-6 && (v["x"][1].as_f64().unwrap() - 1.7).abs() < 1e-6
+    );
+    assert_eq!(v["nit"], 3);
+    assert_eq!(v["message"], "Optimization terminated successfully");
+    // An equality, with the method named in any case.
+    let out = fastsci(&[
+        "minimize",
+        "x[0]**2 + x[1]**2",
+        "--x0",
+        "1,3",
+        "--constraint",
+        "x[0]*x[1] == 2",
+        "--method",
+        "SLSQP",
+        "--json",
+    ]);
+    let v = json_of(&out);
+    assert!((v["fun"].as_f64().unwrap() - 4.0).abs() < 1e-6, "{v}");
 }

@@ -46,6 +46,20 @@ pub(crate) fn forward_step(xi: f64, rel: f64, lo: f64, hi: f64) -> f64 {
     adjust_one_sided(xi, h, lo, hi)
 }
 
+/// The forward-difference step of a one-sided scheme (`2-point`, or an absolute step) at `xi`,
+/// kept inside `[lo, hi]`: SciPy's `approx_derivative` steps for one variable.
+pub(crate) fn forward_step_of(method: FiniteDiff, xi: f64, lo: f64, hi: f64) -> f64 {
+    let relative = f64::EPSILON.sqrt() * sign(xi) * xi.abs().max(1.0);
+    let mut h = match method {
+        FiniteDiff::Absolute(step) => step,
+        FiniteDiff::TwoPoint | FiniteDiff::ThreePoint => relative,
+    };
+    if (xi + h) - xi == 0.0 {
+        h = relative;
+    }
+    adjust_one_sided(xi, h, lo, hi)
+}
+
 /// The gradient of `f` at `x0` (where `f(x0) = f0`) by finite differences, into `grad`.
 ///
 /// `bounds`, when given, keeps every evaluation inside `[lo, hi]`. Returns the number of
@@ -75,19 +89,9 @@ pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
     let central = matches!(method, FiniteDiff::ThreePoint);
     for i in 0..n {
         let xi = x0[i];
-        let mut h = match method {
-            FiniteDiff::TwoPoint => f64::EPSILON.sqrt() * sign(xi) * xi.abs().max(1.0),
-            FiniteDiff::ThreePoint => f64::EPSILON.cbrt() * sign(xi) * xi.abs().max(1.0),
-            FiniteDiff::Absolute(step) => step,
-        };
-        let dx = (xi + h) - xi;
-        if dx == 0.0 {
-            let r = if central { f64::EPSILON.cbrt() } else { f64::EPSILON.sqrt() };
-            h = r * sign(xi) * xi.abs().max(1.0);
-        }
         let (lo, hi) = bounds.map_or((f64::NEG_INFINITY, f64::INFINITY), |b| b[i]);
         if !central {
-            x[i] = xi + adjust_one_sided(xi, h, lo, hi);
+            x[i] = xi + forward_step_of(method, xi, lo, hi);
             let dx = x[i] - xi;
             if dx == 0.0 {
                 // A variable fixed by its bounds (lo == hi): it cannot move, its slope is moot.
@@ -100,6 +104,7 @@ pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
             grad[i] = (f1 - f0) / dx;
         } else {
             // 2-sided, one step each way.
+            let mut h = f64::EPSILON.cbrt() * sign(xi) * xi.abs().max(1.0);
             let lower = xi - lo;
             let upper = hi - xi;
             let habs = h.abs();

@@ -5,13 +5,16 @@
 //! two orders of magnitude faster than SciPy driving a Python callback.
 //!
 //! Use it when the objective is (or can be compiled to) Rust code. It is not a modelling
-//! language: constraints beyond bounds are limited to what the methods below accept.
+//! language: general constraints are closures handed to SLSQP, with no presolve, no sparsity
+//! and dense `O(n³)` subproblems — fine for tens of variables, not for thousands.
 //!
 //! ## Core types
 //! - [`Problem`]: an objective plus optional gradient, Hessian-vector product and bounds;
 //!   [`Problem::minimize`] runs any [`Method`] and returns an [`OptimizeResult`] with SciPy's
 //!   fields (`x`, `fun`, `jac`, `hess_inv`, `nfev`, `njev`, `nhev`, `nit`, `status`,
-//!   `success`, `message`).
+//!   `success`, `message`, and SLSQP's `multipliers`).
+//! - [`Constraint`]: an equality `c(x) = 0` or inequality `c(x) ≥ 0` (scalar or vector, with
+//!   an optional Jacobian) for [`Method::Slsqp`], attached by [`Problem::with_constraint`].
 //! - [`float::Float`], [`float::Dual`], [`float::Objective`]: write the objective once,
 //!   generically, and get exact gradients and Hessian-vector products by forward-mode
 //!   automatic differentiation ([`Problem::from_objective`]).
@@ -34,6 +37,13 @@
 //!   representation `B = θI − W M Wᵀ` with `m = 10` pairs, generalized Cauchy point along the
 //!   projected gradient path, subspace minimization over the free variables, `dcsrch` line
 //!   search; stops on the projected gradient or the relative reduction of f.
+//! - SLSQP (Kraft 1988): sequential quadratic programming whose subproblem
+//!   `min ½sᵀBs + ∇f·s` under the linearized constraints and the bounds is solved as the
+//!   least-squares problem `min ‖D^½Lᵀs + D^-½L⁻¹∇f‖` (LSEI: equalities eliminated by
+//!   Householder reflections; LSI → LDP → NNLS of Lawson & Hanson for the inequalities);
+//!   `B = LDLᵀ` by BFGS with Powell's damping (`sᵀy ≥ 0.2 sᵀBs`); an extra variable relaxes
+//!   inconsistent linearizations; Armijo backtracking (`α ∈ [0.1, 1]`) on the L1 penalty
+//!   `f + Σμⱼ|cⱼ|₋`; stops at `|f − f₀| < ftol = 1e-6` with violation below `ftol`.
 //! - CG (Polak–Ribière+), Newton-CG (truncated CG on Hessian-vector products),
 //!   trust-ncg (Steihaug), Powell (Brent line minimizations).
 //!
@@ -67,9 +77,11 @@ pub mod result;
 pub mod roots;
 pub mod scalar;
 mod scalar_fn;
+mod slsqp;
 
 pub use error::{OptimizeError, Result};
 pub use fd::FiniteDiff;
 pub use minimize::{Method, Options, Problem, minimize};
 pub use result::OptimizeResult;
 pub use scalar::{RootMethod, RootOptions, RootProblem, ScalarMethod, minimize_scalar, root_scalar};
+pub use slsqp::{Constraint, ConstraintKind};

@@ -11,6 +11,7 @@ use crate::lbfgsb::{LbfgsbOptions, minimize_lbfgsb};
 use crate::neldermead::{NmOptions, minimize_neldermead};
 use crate::result::OptimizeResult;
 use crate::scalar_fn::{FunBox, GradBox, HesspBox, ScalarFunction};
+use crate::slsqp::{Constraint, ConstraintSet, SlsqpOptions, minimize_slsqp};
 
 /// The minimization methods, named as in `scipy.optimize.minimize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,9 @@ pub enum Method {
     NewtonCg,
     /// `trust-ncg`: Newton conjugate-gradient trust region (Steihaug).
     TrustNcg,
+    /// `SLSQP`: sequential least squares programming with equality and inequality constraints
+    /// ([`Problem::with_constraint`]) and bounds.
+    Slsqp,
 }
 
 impl Method {
@@ -43,11 +47,12 @@ impl Method {
             Method::LBfgsB => "L-BFGS-B",
             Method::NewtonCg => "Newton-CG",
             Method::TrustNcg => "trust-ncg",
+            Method::Slsqp => "SLSQP",
         }
     }
 
     /// All methods.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::NelderMead,
         Method::Powell,
         Method::Cg,
@@ -55,6 +60,7 @@ impl Method {
         Method::LBfgsB,
         Method::NewtonCg,
         Method::TrustNcg,
+        Method::Slsqp,
     ];
 }
 
@@ -78,7 +84,7 @@ impl FromStr for Method {
 pub struct Options {
     /// SciPy's `tol`: sets the method's main tolerance (xatol/fatol, gtol, ftol, xtol).
     pub tol: Option<f64>,
-    /// Maximum iterations (default per method as SciPy's).
+    /// Maximum iterations (default per method as SciPy's; 100 for SLSQP).
     pub maxiter: Option<usize>,
     /// Maximum function evaluations (Nelder–Mead, Powell, L-BFGS-B).
     pub maxfev: Option<usize>,
@@ -87,7 +93,8 @@ pub struct Options {
     pub gtol: Option<f64>,
     /// Nelder–Mead `xatol` (1e-4) and Powell/Newton-CG `xtol`.
     pub xatol: Option<f64>,
-    /// Nelder–Mead `fatol` (1e-4), L-BFGS-B `ftol` (2.22e-9), Powell `ftol`.
+    /// Nelder–Mead `fatol` (1e-4), L-BFGS-B `ftol` (2.22e-9), Powell `ftol`, SLSQP `ftol`
+    /// (1e-6, the accuracy wanted on the objective).
     pub fatol: Option<f64>,
     /// Nelder–Mead: adapt the parameters to the dimension (Gao & Han).
     pub adaptive: bool,
@@ -98,7 +105,8 @@ pub struct Options {
     /// L-BFGS-B: maximum line-search steps per iteration (20).
     pub maxls: usize,
     /// Finite-difference scheme when no gradient is given (default: SciPy's absolute step of
-    /// `jac=None`: sqrt(eps) for BFGS/CG, 1e-8 for L-BFGS-B).
+    /// `jac=None`: sqrt(eps) for BFGS/CG, 1e-8 for L-BFGS-B, 1.49e-8 for SLSQP, which uses it for
+    /// the constraint Jacobians too, as forward differences).
     pub finite_diff: Option<FiniteDiff>,
 }
 
@@ -142,12 +150,13 @@ pub struct Problem<'a> {
     grad: Option<GradBox<'a>>,
     hessp: Option<HesspBox<'a>>,
     bounds: Option<Vec<(f64, f64)>>,
+    constraints: Vec<Constraint<'a>>,
 }
 
 impl<'a> Problem<'a> {
     /// A problem with objective `fun` and no derivatives (finite differences where needed).
     pub fn new(fun: impl FnMut(&[f64]) -> f64 + 'a) -> Self {
-        Problem { fun: Box::new(fun), grad: None, hessp: None, bounds: None }
+        Problem { fun: Box::new(fun), grad: None, hessp: None, bounds: None, constraints: vec![] }
     }
 
     /// A problem whose gradient and Hessian-vector products come from forward-mode automatic
@@ -181,6 +190,7 @@ impl<'a> Problem<'a> {
                 hessian_vector_product(&*o3, x, v, out)
             })),
             bounds: None,
+            constraints: vec![],
         }
     }
 
@@ -197,9 +207,47 @@ impl<'a> Problem<'a> {
     }
 
     /// Box bounds `(lower, upper)` per variable; infinite values mean unbounded. Used by
-    /// L-BFGS-B, Nelder–Mead and Powell (by clipping), and by finite differences.
+    /// L-BFGS-B, SLSQP, Nelder–Mead and Powell (by clipping), and by finite differences.
     pub fn with_bounds(mut self, bounds: &[(f64, f64)]) -> Self {
         self.bounds = Some(bounds.to_vec());
+        self
+    }
+
+    /// Adds a general constraint (`c(x) = 0` or `c(x) ≥ 0`), for [`Method::Slsqp`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// // HS 71 is harder; a small one: min (x - 1)² + (y - 2)² on the line x + y = 1.
+    /// let res = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(2) + (x[1] - 2.0).powi(2))
+    ///     .with_constraint(Constraint::eq(|x: &[f64]| x[0] + x[1] - 1.0))
+    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &Options::default())?;
+    /// assert!((res.x[0]).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
+    /// assert_eq!(res.message, "Optimization terminated successfully");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_constraint(mut self, constraint: Constraint<'a>) -> Self {
+        self.constraints.push(constraint);
+        self
+    }
+
+    /// Adds several general constraints at once (see [`Problem::with_constraint`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// // The corner of x ≥ 1, y ≥ 1 nearest the origin, with bounds y ≤ 5.
+    /// let res = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
+    ///     .with_constraints([Constraint::ineq(|x: &[f64]| x[0] - 1.0), Constraint::ineq(|x: &[f64]| x[1] - 1.0)])
+    ///     .with_bounds(&[(f64::NEG_INFINITY, f64::INFINITY), (f64::NEG_INFINITY, 5.0)])
+    ///     .minimize(&[3.0, 3.0], Method::Slsqp, &Options::default())?;
+    /// assert!((res.x[0] - 1.0).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_constraints(mut self, constraints: impl IntoIterator<Item = Constraint<'a>>) -> Self {
+        self.constraints.extend(constraints);
         self
     }
 
@@ -208,7 +256,9 @@ impl<'a> Problem<'a> {
     /// # Errors
     /// [`OptimizeError::EmptyStart`], [`OptimizeError::LengthMismatch`] when the bounds do not
     /// fit `x0`, [`OptimizeError::InvalidBounds`], and [`OptimizeError::Missing`] for methods
-    /// that need derivatives not supplied (Newton-CG and trust-ncg need a gradient).
+    /// that need derivatives not supplied (Newton-CG and trust-ncg need a gradient),
+    /// [`OptimizeError::InvalidArgument`] for constraints given to a method other than SLSQP or
+    /// a constraint with no components.
     pub fn minimize(&mut self, x0: &[f64], method: Method, opts: &Options) -> Result<OptimizeResult> {
         let n = x0.len();
         if n == 0 {
@@ -223,6 +273,15 @@ impl<'a> Problem<'a> {
                     return Err(OptimizeError::InvalidBounds { index: i, lower: lo, upper: hi });
                 }
             }
+        }
+        if !self.constraints.is_empty() && method != Method::Slsqp {
+            return Err(OptimizeError::InvalidArgument(format!(
+                "method {} does not take constraints; use SLSQP",
+                method.name()
+            )));
+        }
+        if let Some(k) = self.constraints.iter().position(|c| c.is_empty()) {
+            return Err(OptimizeError::InvalidArgument(format!("constraint {k} has no components")));
         }
         if matches!(method, Method::LBfgsB | Method::Powell)
             && let Some(b) = &self.bounds
@@ -272,6 +331,18 @@ impl<'a> Problem<'a> {
                 } else {
                     Ok(crate::cg::minimize_cg(&mut sf, x0, gtol, maxiter))
                 }
+            }
+            Method::Slsqp => {
+                let fd = opts.finite_diff.unwrap_or(FiniteDiff::Absolute(1.4901161193847656e-08));
+                let all: Vec<(f64, f64)> =
+                    bounds.map_or_else(|| vec![(f64::NEG_INFINITY, f64::INFINITY); n], <[_]>::to_vec);
+                let mut sf = ScalarFunction::new(&mut self.fun, self.grad.as_mut(), fd, bounds);
+                let mut cons = ConstraintSet::new(&mut self.constraints, fd);
+                let o = SlsqpOptions {
+                    maxiter: opts.maxiter.unwrap_or(100),
+                    acc: opts.fatol.or(opts.tol).unwrap_or(1e-6),
+                };
+                Ok(minimize_slsqp(&mut sf, &mut cons, x0, &all, &o))
             }
             Method::LBfgsB => {
                 let fd = opts.finite_diff.unwrap_or(FiniteDiff::Absolute(1e-8));

@@ -43,6 +43,9 @@ pub struct OptimizeResult {
     pub success: bool,
     /// Why it stopped, in SciPy's words.
     pub message: String,
+    /// SLSQP: the Lagrange multipliers of the last QP subproblem, one per constraint component
+    /// (equalities first, then inequalities; SciPy's `multipliers`).
+    pub multipliers: Option<Vec<f64>>,
 }
 
 impl OptimizeResult {
@@ -59,6 +62,7 @@ impl OptimizeResult {
             status: 0,
             success: true,
             message: messages::SUCCESS.to_string(),
+            multipliers: None,
         }
     }
 }

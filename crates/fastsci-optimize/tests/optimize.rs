@@ -6,3 +6,4 @@ mod hock_schittkowski;
 mod lsq;
 mod mgh_minimize;
 mod scalar;
+mod slsqp;

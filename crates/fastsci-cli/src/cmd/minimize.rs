@@ -2,7 +2,7 @@
 
 pub(crate) mod formula;
 
-use fastsci_optimize::{FiniteDiff, Method, OptimizeResult, Options, Problem};
+use fastsci_optimize::{Constraint, FiniteDiff, Method, OptimizeResult, Options, Problem};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -19,12 +19,16 @@ pub struct Args {
     #[arg(long, value_name = "V1,V2,...", allow_hyphen_values = true)]
     pub x0: String,
     /// Method, SciPy's names, any case: nelder-mead, powell, cg, bfgs, l-bfgs-b, newton-cg,
-    /// trust-ncg. Default: bfgs, or l-bfgs-b with --bounds.
+    /// trust-ncg, slsqp. Default: bfgs, l-bfgs-b with --bounds, slsqp with --constraint.
     #[arg(long)]
     pub method: Option<String>,
     /// Bounds per variable, LO:HI,LO:HI,... (an empty side is unbounded: `0:,:5`).
     #[arg(long, value_name = "LO:HI,...", allow_hyphen_values = true)]
     pub bounds: Option<String>,
+    /// A constraint for SLSQP, repeatable: 'EXPR>=EXPR', 'EXPR<=EXPR' or 'EXPR==EXPR' in
+    /// x[0], x[1], ... (e.g. --constraint 'x[0]+x[1]>=1' --constraint 'x[0]*x[1]==2').
+    #[arg(long = "constraint", value_name = "EXPR>=0", allow_hyphen_values = true)]
+    pub constraints: Vec<String>,
     /// Tolerance (SciPy's `tol`: the method's main stopping tolerance).
     #[arg(long, allow_hyphen_values = true)]
     pub tol: Option<String>,
@@ -43,15 +47,26 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let bounds = args.bounds.as_deref().map(|b| formula::parse_bounds(b, n)).transpose()?;
     let method = match &args.method {
         Some(m) => m.parse::<Method>().map_err(|e| CliError::bad_input(e.to_string()))?,
+        None if !args.constraints.is_empty() => Method::Slsqp,
         None if bounds.is_some() => Method::LBfgsB,
         None => Method::Bfgs,
     };
-    if bounds.is_some() && !matches!(method, Method::LBfgsB | Method::NelderMead | Method::Powell) {
+    if bounds.is_some()
+        && !matches!(method, Method::LBfgsB | Method::NelderMead | Method::Powell | Method::Slsqp)
+    {
         return Err(CliError::bad_input(format!(
-            "method {} does not take bounds; use L-BFGS-B, Nelder-Mead or Powell",
+            "method {} does not take bounds; use L-BFGS-B, SLSQP, Nelder-Mead or Powell",
             method.name()
         )));
     }
+    if !args.constraints.is_empty() && method != Method::Slsqp {
+        return Err(CliError::bad_input(format!(
+            "method {} does not take --constraint; use SLSQP (or leave --method out)",
+            method.name()
+        )));
+    }
+    let constraints: Vec<formula::ConstraintFormula> =
+        args.constraints.iter().map(|c| formula::constraint(c, n)).collect::<Result<_, _>>()?;
     let tol = args
         .tol
         .as_deref()
@@ -66,12 +81,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let mut problem = Problem::new(|x: &[f64]| f(x));
     let mut exact_gradient = false;
     if let Some(grad) = &objective.grad {
-        let parts: Vec<_> = grad.iter().map(|d| d.to_fn_slice()).collect();
-        problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
-            for (gi, d) in g.iter_mut().zip(&parts) {
-                *gi = d(x);
-            }
-        });
+        problem = problem.with_gradient(formula::gradient_fn(grad));
         exact_gradient = true;
     } else if matches!(method, Method::NewtonCg | Method::TrustNcg) {
         problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
@@ -82,6 +92,18 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     }
     if let Some(b) = &bounds {
         problem = problem.with_bounds(b);
+    }
+    for c in &constraints {
+        let fun = &c.fun.fun;
+        let mut con = if c.equality {
+            Constraint::eq(move |x: &[f64]| fun(x))
+        } else {
+            Constraint::ineq(move |x: &[f64]| fun(x))
+        };
+        if let Some(grad) = &c.fun.grad {
+            con = con.with_jacobian(formula::gradient_fn(grad));
+        }
+        problem = problem.with_constraint(con);
     }
     let res = problem.minimize(&x0, method, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
     if json {

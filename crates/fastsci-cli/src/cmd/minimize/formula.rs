@@ -27,13 +27,18 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
         let f = function.to_fn_slice().map_err(|e| CliError::bad_input(e.to_string()))?;
         return Ok(Objective { fun: Box::new(f), grad: None });
     }
+    formula(spec, n, "the objective")
+}
+
+/// Compiles a formula in `x[0]`, `x[1]`, ... (`what` names it in error messages).
+fn formula(spec: &str, n: usize, what: &str) -> Result<Objective, CliError> {
     let expr = Expression::compile(spec, &[("x", VarKind::Vector)])
-        .map_err(|e| CliError::bad_input(format!("in the objective: {e}")))?;
+        .map_err(|e| CliError::bad_input(format!("in {what}: {e}")))?;
     if let Some(m) = expr.max_index("x")
         && m >= n
     {
         return Err(CliError::bad_input(format!(
-            "the objective uses x[{m}] but --x0 has {n} value{}; give at least {} values",
+            "{what} uses x[{m}] but --x0 has {n} value{}; give at least {} values",
             if n == 1 { "" } else { "s" },
             m + 1
         )));
@@ -41,6 +46,58 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
     let grad: Option<Vec<Expression>> = (0..n).map(|i| expr.derivative("x", Some(i)).ok()).collect();
     let f = expr.to_fn_slice();
     Ok(Objective { fun: Box::new(f), grad })
+}
+
+/// The gradient of a compiled formula as one function writing every partial derivative.
+pub fn gradient_fn(grad: &[Expression]) -> impl Fn(&[f64], &mut [f64]) + use<> {
+    let parts: Vec<_> = grad.iter().map(|d| d.to_fn_slice()).collect();
+    move |x: &[f64], g: &mut [f64]| {
+        for (gi, d) in g.iter_mut().zip(&parts) {
+            *gi = d(x);
+        }
+    }
+}
+
+/// A constraint of `--constraint`: `c(x) = 0` (`equality`) or `c(x) ≥ 0`.
+pub struct ConstraintFormula {
+    /// Whether it is `==`.
+    pub equality: bool,
+    /// `c`, compiled: `lhs − rhs` for `>=` and `==`, `rhs − lhs` for `<=`.
+    pub fun: Objective,
+}
+
+/// Compiles `LHS>=RHS`, `LHS<=RHS` or `LHS==RHS` (one comparison, outside parentheses).
+pub fn constraint(spec: &str, n: usize) -> Result<ConstraintFormula, CliError> {
+    let usage = || {
+        CliError::bad_input(format!(
+            "--constraint '{spec}': expected one comparison EXPR>=EXPR, EXPR<=EXPR or EXPR==EXPR, \
+             e.g. --constraint 'x[0]+x[1]>=1'"
+        ))
+    };
+    let mut depth = 0i32;
+    let mut found = None;
+    let bytes = spec.as_bytes();
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'>' | b'<' | b'=' if depth == 0 && bytes.get(i + 1) == Some(&b'=') => {
+                if found.is_some() || (i > 0 && matches!(bytes[i - 1], b'>' | b'<' | b'=' | b'!')) {
+                    return Err(usage());
+                }
+                found = Some(i);
+            }
+            _ => {}
+        }
+    }
+    let i = found.ok_or_else(usage)?;
+    let (lhs, rhs) = (spec[..i].trim(), spec[i + 2..].trim());
+    if lhs.is_empty() || rhs.is_empty() {
+        return Err(usage());
+    }
+    let text = if bytes[i] == b'<' { format!("({rhs}) - ({lhs})") } else { format!("({lhs}) - ({rhs})") };
+    let fun = formula(&text, n, &format!("--constraint '{spec}'"))?;
+    Ok(ConstraintFormula { equality: bytes[i] == b'=', fun })
 }
 
 /// `FILE.py:FUNC` → (file, func), when the spec names an existing Python file.
