@@ -317,11 +317,13 @@ impl Compressed {
         let nblocks = self.block_count();
         with_ix2!(&self.indptr, &self.indices, |p, idx| {
             if nblocks == 1 {
-                spmv_lines(p, idx, &self.data, x, 0, y);
+                spmv_lines::<_, _, false>(p, idx, &self.data, x, 0, y);
             } else {
                 let bounds = self.blocks(nblocks);
                 let parts = split_by_bounds(y, &bounds);
-                parts.into_par_iter().for_each(|(start, ys)| spmv_lines(p, idx, &self.data, x, start, ys));
+                parts.into_par_iter().for_each(|(start, ys)| {
+                    spmv_lines::<_, _, false>(p, idx, &self.data, x, start, ys);
+                });
             }
         })
     }
@@ -335,17 +337,13 @@ impl Compressed {
         let nblocks = self.block_count();
         with_ix2!(&self.indptr, &self.indices, |p, idx| {
             if nblocks == 1 {
-                spmv_lines(p, idx, &self.data, x, 0, y);
-                dot_from(x, 0, y)
+                spmv_lines::<_, _, true>(p, idx, &self.data, x, 0, y)
             } else {
                 let bounds = self.blocks(nblocks);
                 let parts = split_by_bounds(y, &bounds);
                 parts
                     .into_par_iter()
-                    .map(|(start, ys)| {
-                        spmv_lines(p, idx, &self.data, x, start, ys);
-                        dot_from(x, start, ys)
-                    })
+                    .map(|(start, ys)| spmv_lines::<_, _, true>(p, idx, &self.data, x, start, ys))
                     .sum()
             }
         })
@@ -397,11 +395,6 @@ fn zeroed(len: Option<usize>) -> Result<Vec<usize>> {
     Ok(v)
 }
 
-/// `x[start..start + y.len()] · y`.
-fn dot_from(x: &[f64], start: usize, y: &[f64]) -> f64 {
-    x[start..start + y.len()].iter().zip(y).map(|(a, b)| a * b).sum()
-}
-
 /// Splits `y` into disjoint slices at `bounds`, each tagged with its first line.
 pub(crate) fn split_by_bounds<'a>(y: &'a mut [f64], bounds: &[usize]) -> Vec<(usize, &'a mut [f64])> {
     let mut parts = Vec::with_capacity(bounds.len());
@@ -421,10 +414,19 @@ fn check_range(start: usize, end: usize, len: usize) -> Result<()> {
     Ok(())
 }
 
-/// The SpMV kernel over lines `start..start + y.len()`.
+/// The SpMV kernel over lines `start..start + y.len()`; with `DOT` (square matrices only) it
+/// also returns `x[start..] · y`, accumulated while each `y[r]` is still in a register.
 #[inline(never)]
-fn spmv_lines<P: Ix, J: Ix>(p: &[P], idx: &[J], data: &[f64], x: &[f64], start: usize, y: &mut [f64]) {
+fn spmv_lines<P: Ix, J: Ix, const DOT: bool>(
+    p: &[P],
+    idx: &[J],
+    data: &[f64],
+    x: &[f64],
+    start: usize,
+    y: &mut [f64],
+) -> f64 {
     let p = &p[start..start + y.len() + 1];
+    let mut dot = 0.0;
     for (r, yi) in y.iter_mut().enumerate() {
         let (a, b) = (p[r].us(), p[r + 1].us());
         let cols = &idx[a..b];
@@ -446,7 +448,11 @@ fn spmv_lines<P: Ix, J: Ix>(p: &[P], idx: &[J], data: &[f64], x: &[f64], start: 
             s0 += vals[k] * unsafe { *x.get_unchecked(cols[k].us()) };
         }
         *yi = s0 + s1;
+        if DOT {
+            dot += x[start + r] * *yi;
+        }
     }
+    dot
 }
 
 /// `y += A[start..end]^T x[start..end]`.

@@ -120,39 +120,38 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     }
 }
 
-/// `x += alpha p; r -= alpha q`; returns `||r||^2`.
-fn cg_update(alpha: f64, p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]) -> f64 {
-    let kernel = |p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]| {
+/// `r += alpha q`; returns `||r||^2`.
+fn axpy_norm2(alpha: f64, q: &[f64], r: &mut [f64]) -> f64 {
+    let kernel = |q: &[f64], r: &mut [f64]| {
         let mut rr = 0.0;
-        for i in 0..x.len() {
-            x[i] += alpha * p[i];
-            r[i] -= alpha * q[i];
-            rr += r[i] * r[i];
+        for (r, q) in r.iter_mut().zip(q) {
+            *r += alpha * q;
+            rr += *r * *r;
         }
         rr
     };
-    if x.len() >= PAR_LEN {
-        x.par_chunks_mut(CHUNK)
-            .zip(r.par_chunks_mut(CHUNK))
-            .zip(p.par_chunks(CHUNK).zip(q.par_chunks(CHUNK)))
-            .map(|((x, r), (p, q))| kernel(p, q, x, r))
-            .sum()
+    if r.len() >= PAR_LEN {
+        r.par_chunks_mut(CHUNK).zip(q.par_chunks(CHUNK)).map(|(r, q)| kernel(q, r)).sum()
     } else {
-        kernel(p, q, x, r)
+        kernel(q, r)
     }
 }
 
-/// `p = z + beta p`.
-fn xpby(z: &[f64], beta: f64, p: &mut [f64]) {
-    let kernel = |z: &[f64], p: &mut [f64]| {
-        for (p, z) in p.iter_mut().zip(z) {
+/// `x += alpha p; p = z + beta p`: the step along the old direction, then the new direction.
+fn step_and_turn(alpha: f64, beta: f64, z: &[f64], p: &mut [f64], x: &mut [f64]) {
+    let kernel = |z: &[f64], p: &mut [f64], x: &mut [f64]| {
+        for ((x, p), z) in x.iter_mut().zip(p.iter_mut()).zip(z) {
+            *x += alpha * *p;
             *p = z + beta * *p;
         }
     };
     if p.len() >= PAR_LEN {
-        p.par_chunks_mut(CHUNK).zip(z.par_chunks(CHUNK)).for_each(|(p, z)| kernel(z, p));
+        x.par_chunks_mut(CHUNK)
+            .zip(p.par_chunks_mut(CHUNK))
+            .zip(z.par_chunks(CHUNK))
+            .for_each(|((x, p), z)| kernel(z, p, x));
     } else {
-        kernel(z, p);
+        kernel(z, p, x);
     }
 }
 
@@ -288,7 +287,7 @@ pub fn cg<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
             break;
         }
         let alpha = rz / pq;
-        let rr = cg_update(alpha, &p, &q, &mut x, &mut r);
+        let rr = axpy_norm2(-alpha, &q, &mut r);
         rnorm = rr.sqrt();
         let rz_new = if plain {
             rr
@@ -298,7 +297,8 @@ pub fn cg<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
         };
         let beta = rz_new / rz;
         rz = rz_new;
-        xpby(if plain { &r } else { &z }, beta, &mut p);
+        // x's update waits for the next direction, so both read p in one pass.
+        step_and_turn(alpha, beta, if plain { &r } else { &z }, &mut p, &mut x);
     }
     let rnorm = residual(a, b, &x, &mut r);
     Ok(finish(x, it, rnorm, tol))
