@@ -13,7 +13,7 @@
 //! Lagrange multipliers come back for every constraint row: `Eᵀ(E x − f) = Cᵀλ + Gᵀμ`.
 
 use super::nnls::{QpFail, Reflector, back_substitute, dot, ldp, reduce_column};
-use crate::linalg::Matrix;
+use crate::linalg::{Matrix, svd};
 
 /// The machine epsilon Kraft's code tests pivots against.
 const EPMACH: f64 = f64::EPSILON;
@@ -66,7 +66,13 @@ pub(crate) fn lsi(
 }
 
 /// `min ‖E x − f‖` by Householder QR with column pivoting (the job of Lawson & Hanson's HFTI
-/// in Kraft's code, with its pseudorank tolerance `√ε`).
+/// in Kraft's code; SciPy ≥ 1.16 calls LAPACK's `dgelsy` with `rcond = √ε`).
+///
+/// The rank test is `dgelsy`'s, relative: `R` is rank deficient when its smallest singular
+/// value is below `√ε` times its largest (`dgelsy` estimates the two incrementally; here they
+/// are computed, which differs only for a condition number within a small factor of 1/√ε).
+/// HFTI's absolute test `|R_jj| < √ε` would pass, e.g., the badly scaled
+/// `R = [[5e5, 2], [0, 4e-6]]` (condition 1e11) that SciPy rejects.
 ///
 /// # Errors
 /// [`QpFail::RankDeficient`] when the pseudorank is below the number of columns.
@@ -89,9 +95,22 @@ fn full_rank_lstsq(mut e: Matrix, mut f: Vec<f64>) -> Result<Vec<f64>, QpFail> {
             }
             perm.swap(i, p);
         }
-        if negligible(reduce_column(&mut e, i, &mut f), tau) {
+        if negligible(reduce_column(&mut e, i, &mut f), f64::MIN_POSITIVE) {
             return Err(QpFail::RankDeficient);
         }
+    }
+    let mut r = Matrix::zeros(l, l);
+    for i in 0..l {
+        for j in i..l {
+            r.set(i, j, e.get(i, j));
+        }
+    }
+    if r.data.iter().any(|v| !v.is_finite()) {
+        return Err(QpFail::RankDeficient);
+    }
+    let sv = svd(&r).s;
+    if sv[l - 1] < tau * sv[0] {
+        return Err(QpFail::RankDeficient);
     }
     let z = back_substitute(&e, &f[..l]).ok_or(QpFail::RankDeficient)?;
     let mut x = vec![0.0; l];
