@@ -9,7 +9,7 @@
 //! and dense `O(n³)` subproblems — fine for tens of variables, not for thousands.
 //!
 //! ## Core types
-//! - [`Problem`]: an objective plus optional gradient, Hessian-vector product and bounds;
+//! - [`Problem`]: an objective plus optional gradient, Hessian (dense or as products) and bounds;
 //!   [`Problem::minimize`] runs any [`Method`] and returns an [`OptimizeResult`] with SciPy's
 //!   fields (`x`, `fun`, `jac`, `hess_inv`, `nfev`, `njev`, `nhev`, `nit`, `status`,
 //!   `success`, `message`, and SLSQP's `multipliers`).
@@ -46,6 +46,12 @@
 //!   `f + Σμⱼ|cⱼ|₋`; stops at `|f − f₀| < ftol = 1e-6` with violation below `ftol`.
 //! - CG (Polak–Ribière+), Newton-CG (truncated CG on Hessian-vector products),
 //!   trust-ncg (Steihaug), Powell (Brent line minimizations).
+//! - trust-exact (Moré & Sorensen 1983, SciPy's `IterativeSubproblem`): the trust-region
+//!   subproblem solved nearly exactly on the dense Hessian (the user's, `n` Hessian-vector
+//!   products, or differences of the gradient) by Cholesky factorizations of `H + λI` and
+//!   Newton's method on `1/‖p(λ)‖ = 1/Δ`, safeguarded by Gershgorin and norm bounds on `λ`;
+//!   the hard case by a step to the boundary along LINPACK's estimate of the smallest singular
+//!   vector; radius 1 (at most 1000), `η = 0.15`, stops at `‖g‖₂ < gtol = 1e-4`.
 //!
 //! # Examples
 //!
@@ -78,6 +84,7 @@ pub mod roots;
 pub mod scalar;
 mod scalar_fn;
 mod slsqp;
+mod trust_exact;
 
 pub use error::{OptimizeError, Result};
 pub use fd::FiniteDiff;

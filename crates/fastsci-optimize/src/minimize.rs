@@ -10,7 +10,7 @@ use crate::float::{Objective, gradient, hessian_vector_product};
 use crate::lbfgsb::{LbfgsbOptions, minimize_lbfgsb};
 use crate::neldermead::{NmOptions, minimize_neldermead};
 use crate::result::OptimizeResult;
-use crate::scalar_fn::{FunBox, GradBox, HesspBox, ScalarFunction};
+use crate::scalar_fn::{FunBox, GradBox, HessBox, HesspBox, ScalarFunction};
 use crate::slsqp::{Constraint, ConstraintSet, SlsqpOptions, minimize_slsqp};
 
 /// The minimization methods, named as in `scipy.optimize.minimize`.
@@ -31,6 +31,9 @@ pub enum Method {
     NewtonCg,
     /// `trust-ncg`: Newton conjugate-gradient trust region (Steihaug).
     TrustNcg,
+    /// `trust-exact`: trust region with the subproblem solved nearly exactly on the dense
+    /// Hessian (Moré & Sorensen).
+    TrustExact,
     /// `SLSQP`: sequential least squares programming with equality and inequality constraints
     /// ([`Problem::with_constraint`]) and bounds.
     Slsqp,
@@ -47,12 +50,13 @@ impl Method {
             Method::LBfgsB => "L-BFGS-B",
             Method::NewtonCg => "Newton-CG",
             Method::TrustNcg => "trust-ncg",
+            Method::TrustExact => "trust-exact",
             Method::Slsqp => "SLSQP",
         }
     }
 
     /// All methods.
-    pub const ALL: [Method; 8] = [
+    pub const ALL: [Method; 9] = [
         Method::NelderMead,
         Method::Powell,
         Method::Cg,
@@ -60,6 +64,7 @@ impl Method {
         Method::LBfgsB,
         Method::NewtonCg,
         Method::TrustNcg,
+        Method::TrustExact,
         Method::Slsqp,
     ];
 }
@@ -88,8 +93,8 @@ pub struct Options {
     pub maxiter: Option<usize>,
     /// Maximum function evaluations (Nelder–Mead, Powell, L-BFGS-B).
     pub maxfev: Option<usize>,
-    /// Gradient tolerance (BFGS, CG: inf-norm; L-BFGS-B: projected gradient; trust-ncg:
-    /// 2-norm). Default 1e-5 (1e-4 for trust-ncg), as SciPy's.
+    /// Gradient tolerance (BFGS, CG: inf-norm; L-BFGS-B: projected gradient; trust-ncg,
+    /// trust-exact: 2-norm). Default 1e-5 (1e-4 for trust-ncg and trust-exact), as SciPy's.
     pub gtol: Option<f64>,
     /// Nelder–Mead `xatol` (1e-4) and Powell/Newton-CG `xtol`.
     pub xatol: Option<f64>,
@@ -149,6 +154,7 @@ pub struct Problem<'a> {
     fun: FunBox<'a>,
     grad: Option<GradBox<'a>>,
     hessp: Option<HesspBox<'a>>,
+    hess: Option<HessBox<'a>>,
     bounds: Option<Vec<(f64, f64)>>,
     constraints: Vec<Constraint<'a>>,
 }
@@ -156,7 +162,7 @@ pub struct Problem<'a> {
 impl<'a> Problem<'a> {
     /// A problem with objective `fun` and no derivatives (finite differences where needed).
     pub fn new(fun: impl FnMut(&[f64]) -> f64 + 'a) -> Self {
-        Problem { fun: Box::new(fun), grad: None, hessp: None, bounds: None, constraints: vec![] }
+        Problem { fun: Box::new(fun), grad: None, hessp: None, hess: None, bounds: None, constraints: vec![] }
     }
 
     /// A problem whose gradient and Hessian-vector products come from forward-mode automatic
@@ -189,6 +195,7 @@ impl<'a> Problem<'a> {
             hessp: Some(Box::new(move |x: &[f64], v: &[f64], out: &mut [f64]| {
                 hessian_vector_product(&*o3, x, v, out)
             })),
+            hess: None,
             bounds: None,
             constraints: vec![],
         }
@@ -203,6 +210,31 @@ impl<'a> Problem<'a> {
     /// Supplies Hessian-vector products: `hessp(x, v, out)` writes ∇²f(x)·v into `out`.
     pub fn with_hessp(mut self, hessp: impl FnMut(&[f64], &[f64], &mut [f64]) + 'a) -> Self {
         self.hessp = Some(Box::new(hessp));
+        self
+    }
+
+    /// Supplies the dense Hessian (SciPy's `hess=`), for trust-exact: `hess(x, h)` writes
+    /// ∇²f(x) into `h`, row-major n × n. Without it trust-exact builds the Hessian from `n`
+    /// Hessian-vector products, or from differences of the gradient.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::{Method, Options, Problem};
+    /// let res = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(4) + x[1] * x[1])
+    ///     .with_gradient(|x: &[f64], g: &mut [f64]| {
+    ///         g[0] = 4.0 * (x[0] - 1.0).powi(3);
+    ///         g[1] = 2.0 * x[1];
+    ///     })
+    ///     .with_hessian(|x: &[f64], h: &mut [f64]| {
+    ///         h.copy_from_slice(&[12.0 * (x[0] - 1.0).powi(2), 0.0, 0.0, 2.0]);
+    ///     })
+    ///     .minimize(&[3.0, 1.0], Method::TrustExact, &Options::default())?;
+    /// assert!(res.success && (res.x[0] - 1.0).abs() < 0.05 && res.x[1].abs() < 1e-6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_hessian(mut self, hess: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
+        self.hess = Some(Box::new(hess));
         self
     }
 
@@ -256,7 +288,7 @@ impl<'a> Problem<'a> {
     /// # Errors
     /// [`OptimizeError::EmptyStart`], [`OptimizeError::LengthMismatch`] when the bounds do not
     /// fit `x0`, [`OptimizeError::InvalidBounds`], and [`OptimizeError::Missing`] for methods
-    /// that need derivatives not supplied (Newton-CG and trust-ncg need a gradient),
+    /// that need derivatives not supplied (Newton-CG, trust-ncg and trust-exact need a gradient),
     /// [`OptimizeError::InvalidArgument`] for constraints given to a method other than SLSQP or
     /// a constraint with no components.
     pub fn minimize(&mut self, x0: &[f64], method: Method, opts: &Options) -> Result<OptimizeResult> {
@@ -290,7 +322,7 @@ impl<'a> Problem<'a> {
             return self.minimize_without_fixed(x0, method, opts);
         }
         let bounds = self.bounds.as_deref();
-        let default_gtol = if method == Method::TrustNcg { 1e-4 } else { 1e-5 };
+        let default_gtol = if matches!(method, Method::TrustNcg | Method::TrustExact) { 1e-4 } else { 1e-5 };
         let gtol = opts.gtol.or(opts.tol).unwrap_or(default_gtol);
         match method {
             Method::NelderMead => {
@@ -357,19 +389,25 @@ impl<'a> Problem<'a> {
                 };
                 Ok(minimize_lbfgsb(&mut sf, x0, bounds, &o))
             }
-            Method::NewtonCg | Method::TrustNcg => {
+            Method::NewtonCg | Method::TrustNcg | Method::TrustExact => {
                 if self.grad.is_none() {
                     return Err(OptimizeError::Missing { method: method.name(), what: "a gradient (jac)" });
                 }
                 let fd = FiniteDiff::TwoPoint;
                 let mut sf = ScalarFunction::new(&mut self.fun, self.grad.as_mut(), fd, bounds);
                 let maxiter = opts.maxiter.unwrap_or(200 * n);
-                if method == Method::NewtonCg {
-                    let xtol = opts.xatol.or(opts.tol).unwrap_or(1e-5);
-                    Ok(crate::newton::minimize_newton_cg(&mut sf, self.hessp.as_mut(), x0, xtol, maxiter))
-                } else {
-                    Ok(crate::newton::minimize_trust_ncg(&mut sf, self.hessp.as_mut(), x0, gtol, maxiter))
-                }
+                let hessp = self.hessp.as_mut();
+                Ok(match method {
+                    Method::NewtonCg => {
+                        let xtol = opts.xatol.or(opts.tol).unwrap_or(1e-5);
+                        crate::newton::minimize_newton_cg(&mut sf, hessp, x0, xtol, maxiter)
+                    }
+                    Method::TrustNcg => crate::newton::minimize_trust_ncg(&mut sf, hessp, x0, gtol, maxiter),
+                    _ => {
+                        let hess = self.hess.as_mut();
+                        crate::trust_exact::minimize_trust_exact(&mut sf, hess, hessp, x0, gtol, maxiter)
+                    }
+                })
             }
         }
     }

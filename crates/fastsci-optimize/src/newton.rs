@@ -6,13 +6,20 @@ use crate::result::{OptimizeResult, messages};
 use crate::scalar_fn::{HesspBox, ScalarFunction, dot, norm2};
 
 /// Hessian-vector products: the user's, or forward differences of the gradient.
-struct Hessp<'h, 'a> {
-    user: Option<&'h mut HesspBox<'a>>,
-    nhev: usize,
+pub(crate) struct Hessp<'h, 'a> {
+    pub user: Option<&'h mut HesspBox<'a>>,
+    pub nhev: usize,
 }
 
 impl Hessp<'_, '_> {
-    fn apply(&mut self, sf: &mut ScalarFunction<'_, '_>, x: &[f64], g: &[f64], v: &[f64], out: &mut [f64]) {
+    pub fn apply(
+        &mut self,
+        sf: &mut ScalarFunction<'_, '_>,
+        x: &[f64],
+        g: &[f64],
+        v: &[f64],
+        out: &mut [f64],
+    ) {
         match self.user.as_mut() {
             Some(h) => {
                 h(x, v, out);
@@ -150,7 +157,7 @@ pub(crate) fn minimize_newton_cg(
 }
 
 /// `get_boundaries_intersections`: t with ||z + t d|| = r, sorted.
-fn boundaries(z: &[f64], d: &[f64], r: f64) -> (f64, f64) {
+pub(crate) fn boundaries(z: &[f64], d: &[f64], r: f64) -> (f64, f64) {
     let a = dot(d, d);
     let b = 2.0 * dot(z, d);
     let c = dot(z, z) - r * r;
@@ -161,15 +168,30 @@ fn boundaries(z: &[f64], d: &[f64], r: f64) -> (f64, f64) {
     if ta <= tb { (ta, tb) } else { (tb, ta) }
 }
 
-pub(crate) fn minimize_trust_ncg(
+/// What a trust-region subproblem solver sees: the current point, its value and gradient,
+/// the radius, and whether the point is new since the last call (a step was accepted).
+pub(crate) struct TrState<'s> {
+    pub x: &'s [f64],
+    pub fx: f64,
+    pub g: &'s [f64],
+    pub radius: f64,
+    pub new_point: bool,
+}
+
+/// A step `p`, whether it reaches the boundary, and the model's value `m(p)`.
+pub(crate) type TrStep = (Vec<f64>, bool, f64);
+
+/// SciPy's `_minimize_trust_region`: the radius update (¼ on `ρ < ¼`, doubled up to
+/// `max_trust_radius` on `ρ > ¾` at the boundary), acceptance at `ρ > η`, and stops on
+/// `‖g‖₂ < gtol`, `maxiter` or a model that predicts no decrease. `nhev` is the caller's.
+pub(crate) fn trust_region(
     sf: &mut ScalarFunction<'_, '_>,
-    hessp: Option<&mut HesspBox<'_>>,
     x0: &[f64],
     gtol: f64,
     maxiter: usize,
+    mut solve: impl FnMut(&mut ScalarFunction<'_, '_>, &TrState<'_>) -> TrStep,
 ) -> OptimizeResult {
     let n = x0.len();
-    let mut hp = Hessp { user: hessp, nhev: 0 };
     let mut trust_radius: f64 = 1.0;
     let max_trust_radius = 1000.0;
     let eta = 0.15;
@@ -179,52 +201,11 @@ pub(crate) fn minimize_trust_ncg(
     sf.grad(&x, &mut g);
     let mut k = 0;
     let mut warnflag = 0;
-    let mut bd = vec![0.0; n];
+    let mut new_point = true;
     while norm2(&g) >= gtol {
-        // Steihaug's truncated CG on the model m(p) = f + g·p + p·Hp/2.
-        let jac_mag = norm2(&g);
-        let tolerance = 0.5f64.min(jac_mag.sqrt()) * jac_mag;
-        let model = |p: &[f64], sf: &mut ScalarFunction, hp: &mut Hessp, x: &[f64], g: &[f64]| {
-            let mut hv = vec![0.0; n];
-            hp.apply(sf, x, g, p, &mut hv);
-            fx + dot(g, p) + 0.5 * dot(p, &hv)
-        };
-        let (p, hits_boundary) = {
-            let mut z = vec![0.0; n];
-            let mut r = g.clone();
-            let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
-            loop {
-                hp.apply(sf, &x, &g, &d, &mut bd);
-                let dbd = dot(&d, &bd);
-                if dbd <= 0.0 {
-                    let (ta, tb) = boundaries(&z, &d, trust_radius);
-                    let pa: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + ta * b).collect();
-                    let pb: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + tb * b).collect();
-                    let ma = model(&pa, sf, &mut hp, &x, &g);
-                    let mb = model(&pb, sf, &mut hp, &x, &g);
-                    break (if ma < mb { pa } else { pb }, true);
-                }
-                let r2 = dot(&r, &r);
-                let alpha = r2 / dbd;
-                let z_next: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + alpha * b).collect();
-                if norm2(&z_next) >= trust_radius {
-                    let (_, tb) = boundaries(&z, &d, trust_radius);
-                    break (z.iter().zip(&d).map(|(a, b)| a + tb * b).collect(), true);
-                }
-                let r_next: Vec<f64> = r.iter().zip(&bd).map(|(a, b)| a + alpha * b).collect();
-                let rn2 = dot(&r_next, &r_next);
-                if rn2.sqrt() < tolerance {
-                    break (z_next, false);
-                }
-                let beta = rn2 / r2;
-                for j in 0..n {
-                    d[j] = -r_next[j] + beta * d[j];
-                }
-                z = z_next;
-                r = r_next;
-            }
-        };
-        let predicted_value = model(&p, sf, &mut hp, &x, &g);
+        let state = TrState { x: &x, fx, g: &g, radius: trust_radius, new_point };
+        let (p, hits_boundary, predicted_value) = solve(sf, &state);
+        new_point = false;
         let x_proposed: Vec<f64> = x.iter().zip(&p).map(|(a, b)| a + b).collect();
         let f_proposed = sf.fun(&x_proposed);
         let actual_reduction = fx - f_proposed;
@@ -243,6 +224,7 @@ pub(crate) fn minimize_trust_ncg(
             x = x_proposed;
             fx = f_proposed;
             sf.grad(&x, &mut g);
+            new_point = true;
         }
         k += 1;
         if norm2(&g) < gtol {
@@ -266,6 +248,67 @@ pub(crate) fn minimize_trust_ncg(
     res.nit = k;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;
+    res
+}
+
+pub(crate) fn minimize_trust_ncg(
+    sf: &mut ScalarFunction<'_, '_>,
+    hessp: Option<&mut HesspBox<'_>>,
+    x0: &[f64],
+    gtol: f64,
+    maxiter: usize,
+) -> OptimizeResult {
+    let n = x0.len();
+    let mut hp = Hessp { user: hessp, nhev: 0 };
+    let mut bd = vec![0.0; n];
+    let mut res = trust_region(sf, x0, gtol, maxiter, |sf, st| {
+        let (x, g, fx, trust_radius) = (st.x, st.g, st.fx, st.radius);
+        // Steihaug's truncated CG on the model m(p) = f + g·p + p·Hp/2.
+        let jac_mag = norm2(g);
+        let tolerance = 0.5f64.min(jac_mag.sqrt()) * jac_mag;
+        let model = |p: &[f64], sf: &mut ScalarFunction, hp: &mut Hessp| {
+            let mut hv = vec![0.0; n];
+            hp.apply(sf, x, g, p, &mut hv);
+            fx + dot(g, p) + 0.5 * dot(p, &hv)
+        };
+        let (p, hits_boundary) = {
+            let mut z = vec![0.0; n];
+            let mut r = g.to_vec();
+            let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
+            loop {
+                hp.apply(sf, x, g, &d, &mut bd);
+                let dbd = dot(&d, &bd);
+                if dbd <= 0.0 {
+                    let (ta, tb) = boundaries(&z, &d, trust_radius);
+                    let pa: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + ta * b).collect();
+                    let pb: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + tb * b).collect();
+                    let ma = model(&pa, sf, &mut hp);
+                    let mb = model(&pb, sf, &mut hp);
+                    break (if ma < mb { pa } else { pb }, true);
+                }
+                let r2 = dot(&r, &r);
+                let alpha = r2 / dbd;
+                let z_next: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + alpha * b).collect();
+                if norm2(&z_next) >= trust_radius {
+                    let (_, tb) = boundaries(&z, &d, trust_radius);
+                    break (z.iter().zip(&d).map(|(a, b)| a + tb * b).collect(), true);
+                }
+                let r_next: Vec<f64> = r.iter().zip(&bd).map(|(a, b)| a + alpha * b).collect();
+                let rn2 = dot(&r_next, &r_next);
+                if rn2.sqrt() < tolerance {
+                    break (z_next, false);
+                }
+                let beta = rn2 / r2;
+                for j in 0..n {
+                    d[j] = -r_next[j] + beta * d[j];
+                }
+                z = z_next;
+                r = r_next;
+            }
+        };
+        let predicted_value = model(&p, sf, &mut hp);
+        (p, hits_boundary, predicted_value)
+    });
     res.nhev = hp.nhev;
     res
 }

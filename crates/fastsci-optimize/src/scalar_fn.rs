@@ -8,6 +8,8 @@ pub(crate) type FunBox<'a> = Box<dyn FnMut(&[f64]) -> f64 + 'a>;
 pub(crate) type GradBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 /// A boxed Hessian-vector product: (x, v, out).
 pub(crate) type HesspBox<'a> = Box<dyn FnMut(&[f64], &[f64], &mut [f64]) + 'a>;
+/// A boxed dense Hessian: writes ∇²f(x) row-major (n × n) into the slice.
+pub(crate) type HessBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 
 /// The objective of one run: evaluations counted, the last value and gradient cached.
 pub(crate) struct ScalarFunction<'p, 'a> {

@@ -56,6 +56,7 @@ fn bad_arguments_are_errors() {
     assert!("nelder_mead".parse::<Method>().is_ok());
     assert!("L-BFGS-B".parse::<Method>().is_ok());
     assert_eq!("slsqp".parse::<Method>(), Ok(Method::Slsqp));
+    assert_eq!("Trust_Exact".parse::<Method>(), Ok(Method::TrustExact));
 }
 
 /// Rosenbrock from (-1.2, 1) without a gradient: SciPy 1.17.1 reports (nfev, njev, nit) of
@@ -132,4 +133,37 @@ fn fixed_variables_are_removed_as_scipy_does() {
         .expect("runs");
     assert_eq!((all.x.clone(), all.nfev, all.success), (vec![1.0, 2.0], 1, true));
     assert_eq!(all.fun, f(&[1.0, 2.0]));
+}
+
+/// trust-exact's hard case: at (1, 0) the gradient (2, 0) is orthogonal to the Hessian's
+/// negative-curvature direction e₂, so p(λ) never reaches the boundary along e₂ and the step
+/// must be completed along the estimated null vector. Every Hessian source gives the minimum
+/// f = −¼ at (0, ±1/√2).
+#[test]
+fn trust_exact_handles_the_hard_case_with_any_hessian() {
+    let f = |x: &[f64]| x[0] * x[0] - x[1] * x[1] + x[1].powi(4);
+    let g = |x: &[f64], g: &mut [f64]| {
+        g[0] = 2.0 * x[0];
+        g[1] = -2.0 * x[1] + 4.0 * x[1].powi(3);
+    };
+    let h = |x: &[f64], h: &mut [f64]| h.copy_from_slice(&[2.0, 0.0, 0.0, -2.0 + 12.0 * x[1] * x[1]]);
+    let opts = Options::default();
+    let dense =
+        Problem::new(f).with_gradient(g).with_hessian(h).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
+    let hessp = Problem::new(f)
+        .with_gradient(g)
+        .with_hessp(|x: &[f64], v: &[f64], o: &mut [f64]| {
+            o[0] = 2.0 * v[0];
+            o[1] = (-2.0 + 12.0 * x[1] * x[1]) * v[1];
+        })
+        .minimize(&[1.0, 0.0], Method::TrustExact, &opts);
+    let differences = Problem::new(f).with_gradient(g).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
+    for r in [dense, hessp, differences] {
+        let r = r.expect("runs");
+        assert!(r.success, "{r:?}");
+        assert!((r.fun + 0.25).abs() < 1e-9 && r.x[0].abs() < 1e-5, "{r:?}");
+        assert!((r.x[1].abs() - 0.5f64.sqrt()).abs() < 1e-5, "{r:?}");
+    }
+    let no_gradient = Problem::new(f).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
+    assert!(matches!(no_gradient, Err(OptimizeError::Missing { .. })), "{no_gradient:?}");
 }

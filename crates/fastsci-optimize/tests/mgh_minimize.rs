@@ -16,6 +16,10 @@ struct Row {
     sp_nfev: usize,
     success: bool,
     sp_success: bool,
+    nit: usize,
+    sp_nit: usize,
+    njev: usize,
+    sp_njev: usize,
 }
 
 fn run(method: Method) -> Vec<Row> {
@@ -50,6 +54,10 @@ fn run(method: Method) -> Vec<Row> {
             sp_nfev: sp.get("nfev_stable_sort").unwrap_or(&sp["nfev"]).as_u64().unwrap_or(0) as usize,
             success: r.success,
             sp_success: sp["success"].as_bool().unwrap_or(false),
+            nit: r.nit,
+            sp_nit: sp["nit"].as_u64().unwrap_or(0) as usize,
+            njev: r.njev,
+            sp_njev: sp["njev"].as_u64().unwrap_or(0) as usize,
         });
     }
     rows
@@ -206,4 +214,19 @@ fn slsqp_matches_scipy_minima() {
     let rows = run(Method::Slsqp);
     let same = rows.iter().filter(|r| r.nfev == r.sp_nfev).count();
     assert!(same >= 20, "SLSQP: {same} of {} evaluation counts as SciPy's", rows.len());
+}
+
+/// trust-exact with exact Hessians (nested dual numbers on both sides): SciPy's minima and its
+/// `nfev`, `nit` and `njev` on all 22 (Brown badly scaled: both at `maxiter = 400`, with
+/// the same value).
+#[test]
+fn trust_exact_matches_scipy_minima_and_counts() {
+    check(Method::TrustExact, Some(0.0), &[]);
+    let rows = run(Method::TrustExact);
+    let differ: Vec<_> = rows
+        .iter()
+        .filter(|r| (r.nit, r.njev) != (r.sp_nit, r.sp_njev))
+        .map(|r| format!("{}: nit {} njev {} vs SciPy {} {}", r.name, r.nit, r.njev, r.sp_nit, r.sp_njev))
+        .collect();
+    assert!(differ.is_empty(), "{differ:#?}");
 }
