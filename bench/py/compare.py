@@ -25,8 +25,23 @@ def fmt_seconds(s):
     return f"{s:.2f} s"
 
 
+def median_run(results):
+    """The run with the median time of several (the lower middle one for an even count)."""
+    ordered = sorted(results, key=lambda r: r.get("seconds") or 0.0)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def main():
-    bench_bin, data, results_path, *names = sys.argv[1:]
+    bench_bin, data, results_path, *args = sys.argv[1:]
+    # --rounds N: run the two sides N times, alternating, and keep each side's median run, so a
+    # burst of load on this shared machine lands on both sides instead of one.
+    rounds = 1
+    names = []
+    for a in args:
+        if a.startswith("--rounds="):
+            rounds = max(1, int(a.split("=", 1)[1]))
+        else:
+            names.append(a)
     listed = subprocess.run([bench_bin, "list"], check=True, stdout=subprocess.PIPE, text=True).stdout
     rows = [json.loads(line) for line in listed.splitlines() if line.strip()]
     if names:
@@ -44,11 +59,16 @@ def main():
     for row in rows:
         name = row["name"]
         subprocess.run(py + ["prepare", name, data], check=True)
-        mine = run_json([bench_bin, "run", name, "--data", data])
-        theirs = run_json(py + ["run", name, data])
+        pairs = [(run_json([bench_bin, "run", name, "--data", data]), run_json(py + ["run", name, data]))
+                 for _ in range(rounds)]
+        mine = median_run([m for m, _ in pairs])
+        theirs = median_run([t for _, t in pairs])
         anchor_s = None if theirs.get("missing") else theirs.get("seconds")
         ratio = mine["seconds"] / anchor_s if anchor_s else None
         notes = [row["target"]]
+        if rounds > 1 and anchor_s:
+            each = sorted(m["seconds"] / t["seconds"] for m, t in pairs)
+            notes.append(f"ratio over {rounds} rounds {each[0]:.3f}-{each[-1]:.3f}")
         if "gb_per_s" in mine:
             notes.append(f"{mine['gb_per_s']:.1f} GB/s")
             if name == "bandwidth-all":
@@ -75,7 +95,8 @@ def main():
     with open(tmp, "w") as f:
         json.dump({"rows": results}, f, indent=2)
     os.replace(tmp, results_path)
-    print(f"\nratio = fastsci time / anchor time (lower is better); written to {results_path}")
+    print(f"\nratio = fastsci time / anchor time (lower is better); each side's median of {rounds} "
+          f"alternating round(s); written to {results_path}")
 
 
 if __name__ == "__main__":
