@@ -6,7 +6,7 @@
 
 use crate::linesearch::{Dcsrch, Task};
 use crate::result::OptimizeResult;
-use crate::scalar_fn::{ScalarFunction, dot};
+use crate::scalar_fn::{ScalarFunction, dot, dot_lanes};
 
 /// Options of L-BFGS-B (SciPy's defaults in [`crate::Options`]).
 pub(crate) struct LbfgsbOptions {
@@ -141,12 +141,12 @@ impl Memory {
         let mut ss_row = Vec::with_capacity(k + 1);
         let mut yy_row = Vec::with_capacity(k + 1);
         for j in 0..k {
-            sy_row.push(dot(&s, &self.y[j]));
-            ss_row.push(dot(&self.s[j], &s));
-            yy_row.push(dot(&self.y[j], &y));
+            sy_row.push(dot_lanes(&s, &self.y[j]));
+            ss_row.push(dot_lanes(&self.s[j], &s));
+            yy_row.push(dot_lanes(&self.y[j], &y));
         }
         for j in 0..k {
-            let v = dot(&self.s[j], &y);
+            let v = dot_lanes(&self.s[j], &y);
             self.sy[j].push(v);
             self.ss[j].push(ss_row[j]);
             self.yy[j].push(yy_row[j]);
@@ -528,12 +528,15 @@ fn subsm(
         return true;
     }
     let mut wv = vec![0.0; k2];
+    let all_free = nsub == z.len();
     for i in 0..col {
-        let (mut t1, mut t2) = (0.0, 0.0);
-        for (j, &k) in free.iter().enumerate() {
-            t1 += mem.y[i][k] * d[j];
-            t2 += mem.s[i][k] * d[j];
-        }
+        let (t1, t2) = if all_free {
+            (dot_lanes(&mem.y[i], &d[..nsub]), dot_lanes(&mem.s[i], &d[..nsub]))
+        } else {
+            free.iter()
+                .enumerate()
+                .fold((0.0, 0.0), |(t1, t2), (j, &k)| (t1 + mem.y[i][k] * d[j], t2 + mem.s[i][k] * d[j]))
+        };
         wv[i] = t1;
         wv[col + i] = theta * t2;
     }
@@ -547,9 +550,15 @@ fn subsm(
         return false;
     }
     for jy in 0..col {
-        let js = col + jy;
-        for (i, &k) in free.iter().enumerate() {
-            d[i] += mem.y[jy][k] * wv[jy] / theta + mem.s[jy][k] * wv[js];
+        let (wy, ws) = (wv[jy] / theta, wv[col + jy]);
+        if all_free {
+            for ((di, y), s) in d.iter_mut().zip(&mem.y[jy]).zip(&mem.s[jy]) {
+                *di += y * wy + s * ws;
+            }
+        } else {
+            for (i, &k) in free.iter().enumerate() {
+                d[i] += mem.y[jy][k] * wy + mem.s[jy][k] * ws;
+            }
         }
     }
     for v in d.iter_mut().take(nsub) {
@@ -793,7 +802,7 @@ pub(crate) fn minimize_lbfgsb(
             }
             // `lnsrlb`: the line search along d = z − x.
             let mut d: Vec<f64> = (0..n).map(|i| z[i] - x[i]).collect();
-            let dtd = dot(&d, &d);
+            let dtd = dot_lanes(&d, &d);
             let dnorm = dtd.sqrt();
             let mut stpmx = 1e10;
             if cnstnd {
@@ -833,7 +842,7 @@ pub(crate) fn minimize_lbfgsb(
             let mut gdold = 0.0;
             let mut failed = false;
             loop {
-                gd = dot(&g, &d);
+                gd = dot_lanes(&g, &d);
                 if ifun == 0 {
                     gdold = gd;
                     if gd >= 0.0 {
@@ -901,7 +910,7 @@ pub(crate) fn minimize_lbfgsb(
                 break;
             }
             let y: Vec<f64> = (0..n).map(|i| g[i] - r_old[i]).collect();
-            let rr = dot(&y, &y);
+            let rr = dot_lanes(&y, &y);
             let (dr, ddum) = if stp == 1.0 {
                 (gd - gdold, -gdold)
             } else {
