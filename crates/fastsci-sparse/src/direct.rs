@@ -305,13 +305,34 @@ impl Lu {
     /// # Errors
     /// As [`Lu::solve`].
     pub fn solve_many(&self, b: &[f64], k: usize) -> Result<Vec<f64>> {
-        check_rhs(self.n, b, k)?;
         let mut x = b.to_vec();
-        if self.n > 0 && k > 0 {
-            self.lu.solve_in_place(faer::MatMut::from_column_major_slice_mut(&mut x, self.n, k));
-        }
-        finite_or_singular(&x)?;
+        self.solve_in_place(&mut x, k)?;
         Ok(x)
+    }
+
+    /// Solves `A X = B` without allocating the result: `x` holds `B` (`n*k` values, column
+    /// after column) on entry and `X` on return.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_sparse::{CsrMatrix, direct::Lu};
+    /// let a = CsrMatrix::from_dense(2, 2, &[0.0, 1.0, 2.0, 0.0])?;
+    /// let lu = Lu::factorize(&a)?;
+    /// let mut x = vec![3.0, 4.0];
+    /// lu.solve_in_place(&mut x, 1)?;
+    /// assert_eq!(x, vec![2.0, 3.0]);
+    /// # Ok::<(), fastsci_sparse::SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Lu::solve`], and [`SparseError::Shape`] when `x.len() != n * k`.
+    pub fn solve_in_place(&self, x: &mut [f64], k: usize) -> Result<()> {
+        check_rhs(self.n, x, k)?;
+        if self.n > 0 && k > 0 {
+            self.lu.solve_in_place(faer::MatMut::from_column_major_slice_mut(x, self.n, k));
+        }
+        finite_or_singular(x)
     }
 
     /// Solves `A^T x = b`.
