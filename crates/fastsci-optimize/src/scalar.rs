@@ -551,6 +551,23 @@ fn root_result(root: f64, iterations: usize, calls: usize, converged: bool, flag
     RootResult { root, iterations, function_calls: calls, converged, flag: flag.into() }
 }
 
+/// A root finder that met its tolerance.
+fn converged(root: f64, iterations: usize, calls: usize) -> RootResult {
+    root_result(root, iterations, calls, true, "converged")
+}
+
+/// A root finder that used up `maxiter` iterations without meeting its tolerance.
+fn not_converged(root: f64, maxiter: usize, calls: usize) -> RootResult {
+    root_result(root, maxiter, calls, false, "convergence error")
+}
+
+/// An end of a bracket and f there.
+#[derive(Clone, Copy)]
+struct End {
+    x: f64,
+    f: f64,
+}
+
 /// Finds a root of a scalar function, as `scipy.optimize.root_scalar`.
 ///
 /// # Examples
@@ -582,11 +599,22 @@ pub fn root_scalar(mut p: RootProblem<'_>, method: RootMethod, o: &RootOptions) 
                 return Err(OptimizeError::InvalidArgument("xtol must be > 0 and rtol >= 4 eps".into()));
             }
             let f = &mut *p.f;
-            match method {
+            // The three C solvers SciPy wraps all open the same way: f at both ends (2 calls),
+            // a sign change required, and an end where f is exactly zero is the root.
+            let (fa, fb) = (f(a), f(b));
+            check_bracket(fa, fb)?;
+            if fa == 0.0 {
+                return Ok(converged(a, 0, 2));
+            }
+            if fb == 0.0 {
+                return Ok(converged(b, 0, 2));
+            }
+            let (a, b) = (End { x: a, f: fa }, End { x: b, f: fb });
+            Ok(match method {
                 RootMethod::Brentq => brentq(f, a, b, xtol, rtol, maxiter),
                 RootMethod::Ridder => ridder(f, a, b, xtol, rtol, maxiter),
                 _ => bisect(f, a, b, xtol, rtol, maxiter),
-            }
+            })
         }
         RootMethod::Newton | RootMethod::Halley | RootMethod::Secant => {
             let x0 = p.x0.ok_or(OptimizeError::Missing { method: "Newton-type root finders", what: "x0" })?;
@@ -612,7 +640,7 @@ pub fn root_scalar(mut p: RootProblem<'_>, method: RootMethod, o: &RootOptions) 
                 let fval = f(p0);
                 calls += 1;
                 if fval == 0.0 {
-                    return Ok(root_result(p0, itr + 1, calls, true, "converged"));
+                    return Ok(converged(p0, itr + 1, calls));
                 }
                 let fder = fp(p0);
                 calls += 1;
@@ -630,11 +658,11 @@ pub fn root_scalar(mut p: RootProblem<'_>, method: RootMethod, o: &RootOptions) 
                 }
                 let pn = p0 - step;
                 if (pn - p0).abs() <= tol + rtol * p0.abs() {
-                    return Ok(root_result(pn, itr + 1, calls, true, "converged"));
+                    return Ok(converged(pn, itr + 1, calls));
                 }
                 p0 = pn;
             }
-            Ok(root_result(p0, maxiter, calls, false, "convergence error"))
+            Ok(not_converged(p0, maxiter, calls))
         }
     }
 }
@@ -646,26 +674,12 @@ fn check_bracket(fa: f64, fb: f64) -> Result<()> {
     Ok(())
 }
 
-fn brentq(
-    f: &mut dyn FnMut(f64) -> f64,
-    xa: f64,
-    xb: f64,
-    xtol: f64,
-    rtol: f64,
-    iter: usize,
-) -> Result<RootResult> {
-    let (mut xpre, mut xcur) = (xa, xb);
+/// SciPy's `brentq` from a checked bracket (f already evaluated at both ends, neither zero).
+fn brentq(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, iter: usize) -> RootResult {
+    let (mut xpre, mut xcur) = (a.x, b.x);
+    let (mut fpre, mut fcur) = (a.f, b.f);
     let (mut xblk, mut fblk, mut spre, mut scur) = (0.0, 0.0, 0.0, 0.0);
-    let mut fpre = f(xpre);
-    let mut fcur = f(xcur);
     let mut calls = 2;
-    check_bracket(fpre, fcur)?;
-    if fpre == 0.0 {
-        return Ok(root_result(xpre, 0, calls, true, "converged"));
-    }
-    if fcur == 0.0 {
-        return Ok(root_result(xcur, 0, calls, true, "converged"));
-    }
     for i in 0..iter {
         if fpre != 0.0 && fcur != 0.0 && (fpre.is_sign_negative() != fcur.is_sign_negative()) {
             xblk = xpre;
@@ -684,7 +698,7 @@ fn brentq(
         let delta = (xtol + rtol * xcur.abs()) / 2.0;
         let sbis = (xblk - xcur) / 2.0;
         if fcur == 0.0 || sbis.abs() < delta {
-            return Ok(root_result(xcur, i + 1, calls, true, "converged"));
+            return converged(xcur, i + 1, calls);
         }
         if spre.abs() > delta && fcur.abs() < fpre.abs() {
             let stry = if xpre == xblk {
@@ -715,29 +729,15 @@ fn brentq(
         fcur = f(xcur);
         calls += 1;
     }
-    Ok(root_result(xcur, iter, calls, false, "convergence error"))
+    not_converged(xcur, iter, calls)
 }
 
-fn bisect(
-    f: &mut dyn FnMut(f64) -> f64,
-    xa: f64,
-    xb: f64,
-    xtol: f64,
-    rtol: f64,
-    iter: usize,
-) -> Result<RootResult> {
-    let fa = f(xa);
-    let fb = f(xb);
+/// SciPy's `bisect` from a checked bracket (f already evaluated at both ends, neither zero).
+fn bisect(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, iter: usize) -> RootResult {
+    let fa = a.f;
     let mut calls = 2;
-    check_bracket(fa, fb)?;
-    if fa == 0.0 {
-        return Ok(root_result(xa, 0, calls, true, "converged"));
-    }
-    if fb == 0.0 {
-        return Ok(root_result(xb, 0, calls, true, "converged"));
-    }
-    let mut xa = xa;
-    let mut dm = xb - xa;
+    let mut xa = a.x;
+    let mut dm = b.x - xa;
     let mut xm = xa;
     for i in 0..iter {
         dm *= 0.5;
@@ -748,31 +748,17 @@ fn bisect(
             xa = xm;
         }
         if fm == 0.0 || dm.abs() < xtol + rtol * xm.abs() {
-            return Ok(root_result(xm, i + 1, calls, true, "converged"));
+            return converged(xm, i + 1, calls);
         }
     }
-    Ok(root_result(xm, iter, calls, false, "convergence error"))
+    not_converged(xm, iter, calls)
 }
 
-fn ridder(
-    f: &mut dyn FnMut(f64) -> f64,
-    xa: f64,
-    xb: f64,
-    xtol: f64,
-    rtol: f64,
-    iter: usize,
-) -> Result<RootResult> {
-    let (mut xa, mut xb) = (xa, xb);
-    let mut fa = f(xa);
-    let mut fb = f(xb);
+/// SciPy's `ridder` from a checked bracket (f already evaluated at both ends, neither zero).
+fn ridder(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, iter: usize) -> RootResult {
+    let (mut xa, mut xb) = (a.x, b.x);
+    let (mut fa, mut fb) = (a.f, b.f);
     let mut calls = 2;
-    check_bracket(fa, fb)?;
-    if fa == 0.0 {
-        return Ok(root_result(xa, 0, calls, true, "converged"));
-    }
-    if fb == 0.0 {
-        return Ok(root_result(xb, 0, calls, true, "converged"));
-    }
     let mut tol = xtol;
     let mut xn = xa;
     for i in 0..iter {
@@ -797,10 +783,10 @@ fn ridder(
         }
         tol = xtol + rtol * xn.abs();
         if fnv == 0.0 || (xb - xa).abs() < tol {
-            return Ok(root_result(xn, i + 1, calls, true, "converged"));
+            return converged(xn, i + 1, calls);
         }
     }
-    Ok(root_result(xn, iter, calls, false, "convergence error"))
+    not_converged(xn, iter, calls)
 }
 
 fn secant(
@@ -842,7 +828,7 @@ fn secant(
             (-q1 / q0 * p0 + p1) / (1.0 - q1 / q0)
         };
         if (p - p1).abs() <= tol + rtol * p1.abs() {
-            return root_result(p, itr + 1, calls, true, "converged");
+            return converged(p, itr + 1, calls);
         }
         p0 = p1;
         q0 = q1;
@@ -850,5 +836,5 @@ fn secant(
         q1 = f(p1);
         calls += 1;
     }
-    root_result(p1, maxiter, calls, false, "convergence error")
+    not_converged(p1, maxiter, calls)
 }
