@@ -121,56 +121,108 @@ fn check(bad: &mut Option<f64>, x: f64, v: f64) {
     }
 }
 
+/// A Gauss–Kronrod pair laid out as QUADPACK lays it out, so that one body serves every rule.
+struct GaussKronrod {
+    /// Kronrod abscissae on [0, 1], descending, the centre (0) last.
+    xgk: &'static [f64],
+    /// Kronrod weights beside `xgk`.
+    wgk: &'static [f64],
+    /// Gauss weight of the centre, `None` where the centre is not a Gauss node.
+    wg_centre: Option<f64>,
+    /// The symmetric pairs `±xgk[j]` in the order QUADPACK visits them, each with its Gauss
+    /// weight (`None` where the node is Kronrod-only). The order fixes both the summation
+    /// order (bit-for-bit results) and which non-finite value is met first.
+    pairs: &'static [(usize, Option<f64>)],
+}
+
+/// QK21: Gauss nodes (odd indices) first, then the Kronrod-only ones, as published.
+const QK21: GaussKronrod = GaussKronrod {
+    xgk: &XGK21,
+    wgk: &WGK21,
+    wg_centre: None,
+    pairs: &[
+        (1, Some(WG10[0])),
+        (3, Some(WG10[1])),
+        (5, Some(WG10[2])),
+        (7, Some(WG10[3])),
+        (9, Some(WG10[4])),
+        (0, None),
+        (2, None),
+        (4, None),
+        (6, None),
+        (8, None),
+    ],
+};
+
+/// QK15 (as used by QK15I and QK15W): nodes in order, the zero Gauss weights of the
+/// Kronrod-only nodes added like the others, as published.
+const QK15: GaussKronrod = GaussKronrod {
+    xgk: &XGK15,
+    wgk: &WGK15,
+    wg_centre: Some(WG7[7]),
+    pairs: &[
+        (0, Some(WG7[0])),
+        (1, Some(WG7[1])),
+        (2, Some(WG7[2])),
+        (3, Some(WG7[3])),
+        (4, Some(WG7[4])),
+        (5, Some(WG7[5])),
+        (6, Some(WG7[6])),
+    ],
+};
+
+impl GaussKronrod {
+    /// Applies the rule on [a, b] to `g` (the integrand with any weight or change of
+    /// variables already applied). `bad` and `neval` of the result are left for the caller,
+    /// which knows what `g` evaluated; `neval` is set to the number of calls of `g`.
+    #[inline]
+    fn apply<G: FnMut(f64) -> f64>(&self, mut g: G, a: f64, b: f64) -> RuleOut {
+        let centr = 0.5 * (a + b);
+        let hlgth = 0.5 * (b - a);
+        let dhlgth = hlgth.abs();
+        let n = self.pairs.len();
+        let mut fv1 = [0.0; 10];
+        let mut fv2 = [0.0; 10];
+        let fc = g(centr);
+        let mut resg = self.wg_centre.map_or(0.0, |w| w * fc);
+        let mut resk = self.wgk[n] * fc;
+        let mut resabs = resk.abs();
+        for &(j, wg) in self.pairs {
+            let absc = hlgth * self.xgk[j];
+            let f1 = g(centr - absc);
+            let f2 = g(centr + absc);
+            fv1[j] = f1;
+            fv2[j] = f2;
+            let fsum = f1 + f2;
+            if let Some(wg) = wg {
+                resg += wg * fsum;
+            }
+            resk += self.wgk[j] * fsum;
+            resabs += self.wgk[j] * (f1.abs() + f2.abs());
+        }
+        let reskh = resk * 0.5;
+        let mut resasc = self.wgk[n] * (fc - reskh).abs();
+        for j in 0..n {
+            resasc += self.wgk[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
+        }
+        let result = resk * hlgth;
+        resabs *= dhlgth;
+        resasc *= dhlgth;
+        let abserr = scaled_error(((resk - resg) * hlgth).abs(), resabs, resasc);
+        RuleOut { result, abserr, resabs, resasc, neval: 2 * n + 1, bad: None }
+    }
+}
+
 /// QK21: the 21-point Kronrod rule with the embedded 10-point Gauss rule on [a, b].
 pub(crate) fn qk21<F: Fn(f64) -> f64 + ?Sized>(f: &F, a: f64, b: f64) -> RuleOut {
-    let centr = 0.5 * (a + b);
-    let hlgth = 0.5 * (b - a);
-    let dhlgth = hlgth.abs();
     let mut bad = None;
-    let mut fv1 = [0.0; 10];
-    let mut fv2 = [0.0; 10];
-    let mut resg = 0.0;
-    let fc = f(centr);
-    check(&mut bad, centr, fc);
-    let mut resk = WGK21[10] * fc;
-    let mut resabs = resk.abs();
-    for j in 0..5 {
-        let jtw = 2 * j + 1;
-        let absc = hlgth * XGK21[jtw];
-        let (x1, x2) = (centr - absc, centr + absc);
-        let (f1, f2) = (f(x1), f(x2));
-        check(&mut bad, x1, f1);
-        check(&mut bad, x2, f2);
-        fv1[jtw] = f1;
-        fv2[jtw] = f2;
-        let fsum = f1 + f2;
-        resg += WG10[j] * fsum;
-        resk += WGK21[jtw] * fsum;
-        resabs += WGK21[jtw] * (f1.abs() + f2.abs());
-    }
-    for j in 0..5 {
-        let jtwm1 = 2 * j;
-        let absc = hlgth * XGK21[jtwm1];
-        let (x1, x2) = (centr - absc, centr + absc);
-        let (f1, f2) = (f(x1), f(x2));
-        check(&mut bad, x1, f1);
-        check(&mut bad, x2, f2);
-        fv1[jtwm1] = f1;
-        fv2[jtwm1] = f2;
-        let fsum = f1 + f2;
-        resk += WGK21[jtwm1] * fsum;
-        resabs += WGK21[jtwm1] * (f1.abs() + f2.abs());
-    }
-    let reskh = resk * 0.5;
-    let mut resasc = WGK21[10] * (fc - reskh).abs();
-    for j in 0..10 {
-        resasc += WGK21[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
-    }
-    let result = resk * hlgth;
-    resabs *= dhlgth;
-    resasc *= dhlgth;
-    let abserr = scaled_error(((resk - resg) * hlgth).abs(), resabs, resasc);
-    RuleOut { result, abserr, resabs, resasc, neval: 21, bad }
+    let g = |x: f64| {
+        let v = f(x);
+        check(&mut bad, x, v);
+        v
+    };
+    let out = QK21.apply(g, a, b);
+    RuleOut { bad, ..out }
 }
 
 /// QK15I: the 15-point rule on a subinterval [a, b] of (0, 1] after the map
@@ -183,11 +235,9 @@ pub(crate) fn qk15i<F: Fn(f64) -> f64 + ?Sized>(
     a: f64,
     b: f64,
 ) -> RuleOut {
-    let centr = 0.5 * (a + b);
-    let hlgth = 0.5 * (b - a);
     let mut bad = None;
     let mut neval = 0;
-    let mut eval = |t: f64| {
+    let g = |t: f64| {
         let x = boun + dinf * (1.0 - t) / t;
         let mut v = f(x);
         check(&mut bad, x, v);
@@ -200,74 +250,22 @@ pub(crate) fn qk15i<F: Fn(f64) -> f64 + ?Sized>(
         }
         (v / t) / t
     };
-    let fc = eval(centr);
-    let mut resg = WG7[7] * fc;
-    let mut resk = WGK15[7] * fc;
-    let mut resabs = resk.abs();
-    let mut fv1 = [0.0; 7];
-    let mut fv2 = [0.0; 7];
-    for j in 0..7 {
-        let absc = hlgth * XGK15[j];
-        let f1 = eval(centr - absc);
-        let f2 = eval(centr + absc);
-        fv1[j] = f1;
-        fv2[j] = f2;
-        let fsum = f1 + f2;
-        resg += WG7[j] * fsum;
-        resk += WGK15[j] * fsum;
-        resabs += WGK15[j] * (f1.abs() + f2.abs());
-    }
-    let reskh = resk * 0.5;
-    let mut resasc = WGK15[7] * (fc - reskh).abs();
-    for j in 0..7 {
-        resasc += WGK15[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
-    }
-    let result = resk * hlgth;
-    resasc *= hlgth;
-    resabs *= hlgth;
-    let abserr = scaled_error(((resk - resg) * hlgth).abs(), resabs, resasc);
-    RuleOut { result, abserr, resabs, resasc, neval, bad }
+    // Published QK15I scales by hlgth rather than |hlgth|: the same here, as a < b in (0, 1].
+    let out = QK15.apply(g, a, b);
+    RuleOut { bad, neval, ..out }
 }
 
 /// QK15W: the 15-point rule for `∫ w(x) f(x) dx` on [a, b] with a weight function `w`.
 pub(crate) fn qk15w<F: Fn(f64) -> f64 + ?Sized, W: Fn(f64) -> f64>(f: &F, w: W, a: f64, b: f64) -> RuleOut {
-    let centr = 0.5 * (a + b);
-    let hlgth = 0.5 * (b - a);
-    let dhlgth = hlgth.abs();
     let mut bad = None;
-    let fcv = f(centr);
-    check(&mut bad, centr, fcv);
-    let fc = fcv * w(centr);
-    let mut resg = WG7[7] * fc;
-    let mut resk = WGK15[7] * fc;
-    let mut resabs = resk.abs();
-    let mut fv1 = [0.0; 7];
-    let mut fv2 = [0.0; 7];
-    for j in 0..7 {
-        let absc = hlgth * XGK15[j];
-        let (x1, x2) = (centr - absc, centr + absc);
-        let (g1, g2) = (f(x1), f(x2));
-        check(&mut bad, x1, g1);
-        check(&mut bad, x2, g2);
-        let f1 = g1 * w(x1);
-        let f2 = g2 * w(x2);
-        fv1[j] = f1;
-        fv2[j] = f2;
-        let fsum = f1 + f2;
-        resg += WG7[j] * fsum;
-        resk += WGK15[j] * fsum;
-        resabs += WGK15[j] * (f1.abs() + f2.abs());
-    }
-    let reskh = resk * 0.5;
-    let mut resasc = WGK15[7] * (fc - reskh).abs();
-    for j in 0..7 {
-        resasc += WGK15[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
-    }
-    let result = resk * hlgth;
-    resabs *= dhlgth;
-    resasc *= dhlgth;
-    let abserr = scaled_error(((resk - resg) * hlgth).abs(), resabs, resasc);
-    RuleOut { result, abserr, resabs, resasc, neval: 15, bad }
+    // Only `f` is checked: a non-finite weight is the weight's own (e.g. Cauchy's pole).
+    let g = |x: f64| {
+        let v = f(x);
+        check(&mut bad, x, v);
+        v * w(x)
+    };
+    let out = QK15.apply(g, a, b);
+    RuleOut { bad, ..out }
 }
 
 #[cfg(test)]
