@@ -135,6 +135,110 @@ pub(crate) fn bracket(f: &mut dyn FnMut(f64) -> f64, xa: f64, xb: f64) -> Bracke
     Bracket { xa, xb, xc, fa, fb, fc, nfev, valid: cond1 && cond2 && cond3 }
 }
 
+/// The points Brent's minimizer keeps: the best point `x`, the two before it (`w` second best,
+/// `v` third) and the interval `[a, b]` known to hold the minimum. SciPy writes this algorithm
+/// twice (`Brent.optimize` for a bracket, `_minimize_scalar_bounded` for an interval), with
+/// different tolerances and stopping rules but the same steps, which live here.
+struct BrentPoints {
+    a: f64,
+    b: f64,
+    x: f64,
+    fx: f64,
+    w: f64,
+    fw: f64,
+    v: f64,
+    fv: f64,
+}
+
+impl BrentPoints {
+    /// Sets `rat`, the step from `x`, and `e`, the step before it. The parabola through x, w and v
+    /// is tried when the step before last was longer than `tol1`; its vertex is taken when it lies
+    /// inside (a, b) and less than half that step away, else a golden-section step (fraction
+    /// `golden` of the larger part of the interval) is taken.
+    fn choose_step(&self, e: &mut f64, rat: &mut f64, xm: f64, tol1: f64, tol2: f64, golden: f64) {
+        let (x, a, b) = (self.x, self.a, self.b);
+        if e.abs() > tol1 {
+            let r = (x - self.w) * (self.fx - self.fv);
+            let mut q = (x - self.v) * (self.fx - self.fw);
+            let mut p = (x - self.v) * q - (x - self.w) * r;
+            q = 2.0 * (q - r);
+            if q > 0.0 {
+                p = -p;
+            }
+            q = q.abs();
+            let before_last = *e;
+            *e = *rat;
+            if p.abs() < (0.5 * q * before_last).abs() && p > q * (a - x) && p < q * (b - x) {
+                *rat = p / q;
+                let u = x + *rat;
+                // Never evaluate within tol2 of an end: step tol1 towards the middle instead.
+                // (SciPy's bounded loop writes the sign as sign(d) + (d == 0); the same here,
+                // where d = xm - x cannot be NaN since a, b and x passed the tests above.)
+                if (u - a) < tol2 || (b - u) < tol2 {
+                    *rat = if xm - x >= 0.0 { tol1 } else { -tol1 };
+                }
+                return;
+            }
+        }
+        *e = if x >= xm { a - x } else { b - x };
+        *rat = golden * *e;
+    }
+
+    /// Where f is evaluated next: `rat` from x, but never closer than `tol1` (as SciPy's
+    /// bounded loop's sign(rat) * max(|rat|, tol1); `rat` is never NaN).
+    fn next_point(&self, rat: f64, tol1: f64) -> f64 {
+        if rat.abs() < tol1 { if rat >= 0.0 { self.x + tol1 } else { self.x - tol1 } } else { self.x + rat }
+    }
+
+    /// Takes f(u) in: when `better`, u becomes the best point and the interval closes on the
+    /// side of the old x; otherwise u closes the interval on its side and may replace w or v.
+    fn take(&mut self, u: f64, fu: f64, better: bool) {
+        if better {
+            if u >= self.x {
+                self.a = self.x;
+            } else {
+                self.b = self.x;
+            }
+            (self.v, self.fv) = (self.w, self.fw);
+            (self.w, self.fw) = (self.x, self.fx);
+            (self.x, self.fx) = (u, fu);
+        } else {
+            if u < self.x {
+                self.a = u;
+            } else {
+                self.b = u;
+            }
+            if fu <= self.fw || self.w == self.x {
+                (self.v, self.fv) = (self.w, self.fw);
+                (self.w, self.fw) = (u, fu);
+            } else if fu <= self.fv || self.v == self.x || self.v == self.w {
+                (self.v, self.fv) = (u, fu);
+            }
+        }
+    }
+}
+
+/// The result of a minimizer that searches a bracket (Brent, golden): a success when it stopped
+/// before `maxiter` iterations on a number. `xtol` is the tolerance as SciPy's message prints it.
+fn bracket_search_result(
+    x: f64,
+    fun: f64,
+    nit: usize,
+    nfev: usize,
+    maxiter: usize,
+    xtol: &str,
+) -> ScalarResult {
+    let success = nit < maxiter && !x.is_nan() && !fun.is_nan();
+    let message = if success {
+        format!(
+            "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = {xtol} )"
+        )
+    } else {
+        "Maximum number of iterations exceeded".into()
+    };
+    ScalarResult { x, fun, nit, nfev, success, message }
+}
+
 /// Brent's minimization in a bracket (SciPy's `Brent.optimize`), `tol` relative.
 pub(crate) fn brent_core(
     f: &mut dyn FnMut(f64) -> f64,
@@ -144,91 +248,29 @@ pub(crate) fn brent_core(
 ) -> ScalarResult {
     const MINTOL: f64 = 1.0e-11;
     const CG: f64 = 0.381_966_0;
-    let (mut x, mut w, mut v) = (br.xb, br.xb, br.xb);
-    let (mut fx, mut fw, mut fv) = (br.fb, br.fb, br.fb);
-    let (mut a, mut b) = if br.xa < br.xc { (br.xa, br.xc) } else { (br.xc, br.xa) };
+    let (a, b) = if br.xa < br.xc { (br.xa, br.xc) } else { (br.xc, br.xa) };
+    let mut pts = BrentPoints { a, b, x: br.xb, fx: br.fb, w: br.xb, fw: br.fb, v: br.xb, fv: br.fb };
     let mut deltax: f64 = 0.0;
     let mut rat: f64 = 0.0;
     let mut nfev = br.nfev;
     let mut iter = 0;
     while iter < maxiter {
-        let tol1 = tol * x.abs() + MINTOL;
+        let tol1 = tol * pts.x.abs() + MINTOL;
         let tol2 = 2.0 * tol1;
-        let xmid = 0.5 * (a + b);
-        if (x - xmid).abs() < tol2 - 0.5 * (b - a) {
+        let xmid = 0.5 * (pts.a + pts.b);
+        if (pts.x - xmid).abs() < tol2 - 0.5 * (pts.b - pts.a) {
             break;
         }
-        if deltax.abs() <= tol1 {
-            deltax = if x >= xmid { a - x } else { b - x };
-            rat = CG * deltax;
-        } else {
-            let tmp1 = (x - w) * (fx - fv);
-            let mut tmp2 = (x - v) * (fx - fw);
-            let mut p = (x - v) * tmp2 - (x - w) * tmp1;
-            tmp2 = 2.0 * (tmp2 - tmp1);
-            if tmp2 > 0.0 {
-                p = -p;
-            }
-            tmp2 = tmp2.abs();
-            let dx_temp = deltax;
-            deltax = rat;
-            if p > tmp2 * (a - x) && p < tmp2 * (b - x) && p.abs() < (0.5 * tmp2 * dx_temp).abs() {
-                rat = p / tmp2;
-                let u = x + rat;
-                if (u - a) < tol2 || (b - u) < tol2 {
-                    rat = if xmid - x >= 0.0 { tol1 } else { -tol1 };
-                }
-            } else {
-                deltax = if x >= xmid { a - x } else { b - x };
-                rat = CG * deltax;
-            }
-        }
-        let u = if rat.abs() < tol1 { if rat >= 0.0 { x + tol1 } else { x - tol1 } } else { x + rat };
+        pts.choose_step(&mut deltax, &mut rat, xmid, tol1, tol2, CG);
+        let u = pts.next_point(rat, tol1);
         let fu = f(u);
         nfev += 1;
-        if fu > fx {
-            if u < x {
-                a = u;
-            } else {
-                b = u;
-            }
-            if fu <= fw || w == x {
-                v = w;
-                w = u;
-                fv = fw;
-                fw = fu;
-            } else if fu <= fv || v == x || v == w {
-                v = u;
-                fv = fu;
-            }
-        } else {
-            if u >= x {
-                a = x;
-            } else {
-                b = x;
-            }
-            v = w;
-            w = x;
-            x = u;
-            fv = fw;
-            fw = fx;
-            fx = fu;
-        }
+        // SciPy tests `fu > fx`, so a NaN on either side counts as better here.
+        let better = fu <= pts.fx || fu.is_nan() || pts.fx.is_nan();
+        pts.take(u, fu, better);
         iter += 1;
     }
-    let success = iter < maxiter && !x.is_nan() && !fx.is_nan();
-    ScalarResult {
-        x,
-        fun: fx,
-        nit: iter,
-        nfev,
-        success,
-        message: if success {
-            "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = 1.48e-08 )".into()
-        } else {
-            "Maximum number of iterations exceeded".into()
-        },
-    }
+    bracket_search_result(pts.x, pts.fx, iter, nfev, maxiter, "1.48e-08")
 }
 
 /// SciPy's `_minimize_scalar_golden`: golden-section search in a bracket.
@@ -266,19 +308,7 @@ fn golden_core(f: &mut dyn FnMut(f64) -> f64, br: &Bracket, tol: f64, maxiter: u
         nit += 1;
     }
     let (x, fun) = if f1 < f2 { (x1, f1) } else { (x2, f2) };
-    let success = nit < maxiter && !x.is_nan() && !fun.is_nan();
-    ScalarResult {
-        x,
-        fun,
-        nit,
-        nfev,
-        success,
-        message: if success {
-            "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = 1.4901161193847656e-08 )".into()
-        } else {
-            "Maximum number of iterations exceeded".into()
-        },
-    }
+    bracket_search_result(x, fun, nit, nfev, maxiter, "1.4901161193847656e-08")
 }
 
 /// SciPy's `_minimize_scalar_bounded` (Brent's fmin on an interval).
@@ -291,105 +321,37 @@ pub(crate) fn bounded_core(
 ) -> ScalarResult {
     let sqrt_eps = 2.2e-16f64.sqrt();
     let golden_mean = 0.5 * (3.0 - 5f64.sqrt());
-    let (mut a, mut b) = (lo, hi);
-    let mut fulc = a + golden_mean * (b - a);
-    let mut nfc = fulc;
-    let mut xf = fulc;
+    let x = lo + golden_mean * (hi - lo);
+    let fx = f(x);
+    let mut pts = BrentPoints { a: lo, b: hi, x, fx, w: x, fw: fx, v: x, fv: fx };
     let mut rat: f64 = 0.0;
     let mut e: f64 = 0.0;
-    let mut fx = f(xf);
     let mut num = 1;
     let mut fu = f64::INFINITY;
-    let mut ffulc = fx;
-    let mut fnfc = fx;
-    let mut xm = 0.5 * (a + b);
-    let mut tol1 = sqrt_eps * xf.abs() + xatol / 3.0;
+    let mut xm = 0.5 * (lo + hi);
+    let mut tol1 = sqrt_eps * x.abs() + xatol / 3.0;
     let mut tol2 = 2.0 * tol1;
     let mut flag = 0;
-    let sign = |v: f64| -> f64 {
-        if v > 0.0 {
-            1.0
-        } else if v < 0.0 {
-            -1.0
-        } else {
-            0.0
-        }
-    };
-    while (xf - xm).abs() > tol2 - 0.5 * (b - a) {
-        let mut golden = true;
-        if e.abs() > tol1 {
-            golden = false;
-            let mut r = (xf - nfc) * (fx - ffulc);
-            let mut q = (xf - fulc) * (fx - fnfc);
-            let mut p = (xf - fulc) * q - (xf - nfc) * r;
-            q = 2.0 * (q - r);
-            if q > 0.0 {
-                p = -p;
-            }
-            q = q.abs();
-            r = e;
-            e = rat;
-            if p.abs() < (0.5 * q * r).abs() && p > q * (a - xf) && p < q * (b - xf) {
-                rat = p / q;
-                let x = xf + rat;
-                if (x - a) < tol2 || (b - x) < tol2 {
-                    let si = sign(xm - xf) + if xm - xf == 0.0 { 1.0 } else { 0.0 };
-                    rat = tol1 * si;
-                }
-            } else {
-                golden = true;
-            }
-        }
-        if golden {
-            e = if xf >= xm { a - xf } else { b - xf };
-            rat = golden_mean * e;
-        }
-        let si = sign(rat) + if rat == 0.0 { 1.0 } else { 0.0 };
-        let x = xf + si * rat.abs().max(tol1);
-        fu = f(x);
+    while (pts.x - xm).abs() > tol2 - 0.5 * (pts.b - pts.a) {
+        pts.choose_step(&mut e, &mut rat, xm, tol1, tol2, golden_mean);
+        let u = pts.next_point(rat, tol1);
+        fu = f(u);
         num += 1;
-        if fu <= fx {
-            if x >= xf {
-                a = xf;
-            } else {
-                b = xf;
-            }
-            fulc = nfc;
-            ffulc = fnfc;
-            nfc = xf;
-            fnfc = fx;
-            xf = x;
-            fx = fu;
-        } else {
-            if x < xf {
-                a = x;
-            } else {
-                b = x;
-            }
-            if fu <= fnfc || nfc == xf {
-                fulc = nfc;
-                ffulc = fnfc;
-                nfc = x;
-                fnfc = fu;
-            } else if fu <= ffulc || fulc == xf || fulc == nfc {
-                fulc = x;
-                ffulc = fu;
-            }
-        }
-        xm = 0.5 * (a + b);
-        tol1 = sqrt_eps * xf.abs() + xatol / 3.0;
+        pts.take(u, fu, fu <= pts.fx);
+        xm = 0.5 * (pts.a + pts.b);
+        tol1 = sqrt_eps * pts.x.abs() + xatol / 3.0;
         tol2 = 2.0 * tol1;
         if num >= maxfun {
             flag = 1;
             break;
         }
     }
-    if xf.is_nan() || fx.is_nan() || fu.is_nan() {
+    if pts.x.is_nan() || pts.fx.is_nan() || fu.is_nan() {
         flag = 2;
     }
     ScalarResult {
-        x: xf,
-        fun: fx,
+        x: pts.x,
+        fun: pts.fx,
         nit: num,
         nfev: num,
         success: flag == 0,
