@@ -588,43 +588,18 @@ pub fn root_scalar(mut p: RootProblem<'_>, method: RootMethod, o: &RootOptions) 
             }
             let fp = p
                 .fprime
-                .as_mut()
+                .as_deref_mut()
                 .ok_or(OptimizeError::Missing { method: "newton/halley", what: "fprime" })?;
-            let mut fp2 = if method == RootMethod::Halley {
-                Some(p.fprime2.as_mut().ok_or(OptimizeError::Missing { method: "halley", what: "fprime2" })?)
+            let fp2 = if method == RootMethod::Halley {
+                Some(
+                    p.fprime2
+                        .as_deref_mut()
+                        .ok_or(OptimizeError::Missing { method: "halley", what: "fprime2" })?,
+                )
             } else {
                 None
             };
-            let f = &mut *p.f;
-            let mut p0 = x0;
-            let mut calls = 0;
-            for itr in 0..maxiter {
-                let fval = f(p0);
-                calls += 1;
-                if fval == 0.0 {
-                    return Ok(converged(p0, itr + 1, calls));
-                }
-                let fder = fp(p0);
-                calls += 1;
-                if fder == 0.0 {
-                    return Ok(root_result(p0, itr + 1, calls, false, "Derivative was zero."));
-                }
-                let mut step = fval / fder;
-                if let Some(d2) = fp2.as_mut() {
-                    let fder2 = d2(p0);
-                    calls += 1;
-                    let adj = step * fder2 / fder / 2.0;
-                    if adj.abs() < 1.0 {
-                        step /= 1.0 - adj;
-                    }
-                }
-                let pn = p0 - step;
-                if (pn - p0).abs() <= tol + rtol * p0.abs() {
-                    return Ok(converged(pn, itr + 1, calls));
-                }
-                p0 = pn;
-            }
-            Ok(not_converged(p0, maxiter, calls))
+            Ok(newton(&mut *p.f, fp, fp2, x0, tol, rtol, maxiter))
         }
     }
 }
@@ -749,6 +724,47 @@ fn ridder(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, i
         }
     }
     not_converged(xn, iter, calls)
+}
+
+/// SciPy's `newton` with f' (and with f'' Halley's correction to each step).
+fn newton(
+    f: &mut dyn FnMut(f64) -> f64,
+    fp: &mut dyn FnMut(f64) -> f64,
+    mut fp2: Option<&mut (dyn FnMut(f64) -> f64 + '_)>,
+    x0: f64,
+    tol: f64,
+    rtol: f64,
+    maxiter: usize,
+) -> RootResult {
+    let mut p0 = x0;
+    let mut calls = 0;
+    for itr in 0..maxiter {
+        let fval = f(p0);
+        calls += 1;
+        if fval == 0.0 {
+            return converged(p0, itr + 1, calls);
+        }
+        let fder = fp(p0);
+        calls += 1;
+        if fder == 0.0 {
+            return root_result(p0, itr + 1, calls, false, "Derivative was zero.");
+        }
+        let mut step = fval / fder;
+        if let Some(d2) = fp2.as_mut() {
+            let fder2 = d2(p0);
+            calls += 1;
+            let adj = step * fder2 / fder / 2.0;
+            if adj.abs() < 1.0 {
+                step /= 1.0 - adj;
+            }
+        }
+        let pn = p0 - step;
+        if (pn - p0).abs() <= tol + rtol * p0.abs() {
+            return converged(pn, itr + 1, calls);
+        }
+        p0 = pn;
+    }
+    not_converged(p0, maxiter, calls)
 }
 
 fn secant(
