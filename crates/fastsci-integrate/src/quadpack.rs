@@ -244,6 +244,7 @@ struct Lists {
     rlist: Vec<f64>,
     elist: Vec<f64>,
     iord: Vec<usize>,
+    /// Bisection level of each interval; only QAGP consults it.
     level: Vec<u32>,
 }
 
@@ -275,42 +276,197 @@ impl Lists {
         }
     }
 
+    /// Stores interval `i` with the rule's estimate and error on it.
+    fn set(&mut self, i: usize, a: f64, b: f64, r: &RuleOut) {
+        self.alist[i] = a;
+        self.blist[i] = b;
+        self.rlist[i] = r.result;
+        self.elist[i] = r.abserr;
+    }
+
     /// Stores the two halves of interval `maxerr` at `maxerr` and `last - 1` (larger error
     /// first), as QUADPACK does.
-    #[allow(clippy::too_many_arguments)]
-    fn split(
-        &mut self,
-        maxerr: usize,
-        last: usize,
-        a1: f64,
-        b1: f64,
-        a2: f64,
-        b2: f64,
-        r1: RuleOut,
-        r2: RuleOut,
-    ) {
+    fn split(&mut self, maxerr: usize, last: usize, h: &Bisected) {
         let l = last - 1;
-        self.rlist[maxerr] = r1.result;
-        self.rlist[l] = r2.result;
-        if r2.abserr > r1.abserr {
-            self.alist[maxerr] = a2;
-            self.alist[l] = a1;
-            self.blist[l] = b1;
-            self.rlist[maxerr] = r2.result;
-            self.rlist[l] = r1.result;
-            self.elist[maxerr] = r2.abserr;
-            self.elist[l] = r1.abserr;
+        self.rlist[maxerr] = h.r1.result;
+        self.rlist[l] = h.r2.result;
+        if h.r2.abserr > h.r1.abserr {
+            self.alist[maxerr] = h.a2;
+            self.alist[l] = h.a1;
+            self.blist[l] = h.b1;
+            self.rlist[maxerr] = h.r2.result;
+            self.rlist[l] = h.r1.result;
+            self.elist[maxerr] = h.r2.abserr;
+            self.elist[l] = h.r1.abserr;
         } else {
-            self.alist[l] = a2;
-            self.blist[maxerr] = b1;
-            self.blist[l] = b2;
-            self.elist[maxerr] = r1.abserr;
-            self.elist[l] = r2.abserr;
+            self.alist[l] = h.a2;
+            self.blist[maxerr] = h.b1;
+            self.blist[l] = h.b2;
+            self.elist[maxerr] = h.r1.abserr;
+            self.elist[l] = h.r2.abserr;
         }
+        self.level[maxerr] = h.level;
+        self.level[l] = h.level;
     }
 
     fn sum(&self, last: usize) -> f64 {
         self.rlist[..last].iter().sum()
+    }
+}
+
+/// One cut of the interval with the largest error, before the halves are stored.
+struct Bisected {
+    a1: f64,
+    b1: f64,
+    a2: f64,
+    b2: f64,
+    r1: RuleOut,
+    r2: RuleOut,
+    area12: f64,
+    erro12: f64,
+    /// Error estimate and estimate of the interval that was cut.
+    erlast: f64,
+    rold: f64,
+    /// Bisection level of the halves.
+    level: u32,
+}
+
+impl Bisected {
+    /// QUADPACK's round-off tests only count cuts where neither half's error estimate is
+    /// saturated at `resasc` (where it is, the rule saw no convergence to judge).
+    fn errors_unsaturated(&self) -> bool {
+        self.r1.resasc != self.r1.abserr && self.r2.resasc != self.r2.abserr
+    }
+
+    /// The cut interval is too narrow for floating point to cut again (ier 3 or 4).
+    fn too_narrow(&self) -> bool {
+        self.a1.abs().max(self.b2.abs()) <= (1.0 + 100.0 * EPMACH) * (self.a2.abs() + 1000.0 * UFLOW)
+    }
+}
+
+/// The running state of a global adaptive driver: the intervals, the one to cut next
+/// (`maxerr`, via the partial ordering `iord` up to `nrmax`), the sums over all of them and
+/// the work done.
+struct Adaptive {
+    lists: Lists,
+    limit: usize,
+    /// Intervals in use (QUADPACK's 1-based `last`).
+    last: usize,
+    maxerr: usize,
+    errmax: f64,
+    nrmax: usize,
+    area: f64,
+    errsum: f64,
+    neval: usize,
+}
+
+impl Adaptive {
+    /// The state once the first `last` intervals are in `lists` with `iord` sorted.
+    fn new(lists: Lists, limit: usize, last: usize, neval: usize, area: f64, errsum: f64) -> Adaptive {
+        let maxerr = lists.iord[0];
+        let errmax = lists.elist[maxerr];
+        Adaptive { lists, limit, last, maxerr, errmax, nrmax: 1, area, errsum, neval }
+    }
+
+    /// Cuts interval `maxerr` at `cut(a, b)`, applies `rule` to both halves and updates the
+    /// sums; `Err` carries the driver's answer when the integrand was not finite.
+    fn bisect<R: FnMut(f64, f64) -> RuleOut>(
+        &mut self,
+        rule: &mut R,
+        cut: impl Fn(f64, f64) -> f64,
+    ) -> Result<Bisected, Raw> {
+        self.last += 1;
+        self.lists.ensure(self.last);
+        let m = self.maxerr;
+        let a1 = self.lists.alist[m];
+        let b2 = self.lists.blist[m];
+        let b1 = cut(a1, b2);
+        let a2 = b1;
+        let r1 = rule(a1, b1);
+        let r2 = rule(a2, b2);
+        self.neval += r1.neval + r2.neval;
+        if let Some(x) = r1.bad.or(r2.bad) {
+            return Err(Raw::bad(x, self.neval, self.last));
+        }
+        let area12 = r1.result + r2.result;
+        let erro12 = r1.abserr + r2.abserr;
+        let (erlast, rold) = (self.errmax, self.lists.rlist[m]);
+        self.errsum = self.errsum + erro12 - erlast;
+        self.area = self.area + area12 - rold;
+        let level = self.lists.level[m] + 1;
+        Ok(Bisected { a1, b1, a2, b2, r1, r2, area12, erro12, erlast, rold, level })
+    }
+
+    /// Stores the halves and picks the next interval to cut (QPSRT).
+    fn store(&mut self, h: &Bisected) {
+        self.lists.split(self.maxerr, self.last, h);
+        qpsrt(
+            self.limit,
+            self.last,
+            &mut self.maxerr,
+            &mut self.errmax,
+            &self.lists.elist,
+            &mut self.lists.iord,
+            &mut self.nrmax,
+        );
+    }
+
+    fn raw(&self, result: f64, abserr: f64, ier: i32) -> Raw {
+        Raw { result, abserr, neval: self.neval, last: self.last, ier, bad: None }
+    }
+
+    /// Looks down the ordering from `nrmax` for a large interval to cut before extrapolating
+    /// again, making it `maxerr`; false when there is none.
+    fn next_large(&mut self, variant: &Variant) -> bool {
+        let (last, limit) = (self.last, self.limit);
+        let jupbnd = if last > 2 + limit / 2 { limit + 3 - last } else { last };
+        for _ in self.nrmax..=jupbnd {
+            self.maxerr = self.lists.iord[self.nrmax - 1];
+            self.errmax = self.lists.elist[self.maxerr];
+            if self.is_large(variant, self.maxerr) {
+                return true;
+            }
+            self.nrmax += 1;
+        }
+        false
+    }
+
+    fn is_large(&self, variant: &Variant, i: usize) -> bool {
+        variant.is_large(self.lists.alist[i], self.lists.blist[i], self.lists.level[i])
+    }
+}
+
+/// What sets QAGS and QAGP apart inside their common loop: how an interval still "large"
+/// (to be cut before the next extrapolation) is told from a small one.
+enum Variant {
+    /// QAGS: wider than `small`, which halves after every extrapolation.
+    Width { small: f64 },
+    /// QAGP: cut fewer than `levmax` times, which rises by one after every extrapolation.
+    Level { levmax: u32 },
+}
+
+impl Variant {
+    fn is_large(&self, a: f64, b: f64, level: u32) -> bool {
+        match *self {
+            Variant::Width { small } => (b - a).abs() > small,
+            Variant::Level { levmax } => level < levmax,
+        }
+    }
+
+    fn refine(&mut self) {
+        match self {
+            Variant::Width { small } => *small *= 0.5,
+            Variant::Level { levmax } => *levmax += 1,
+        }
+    }
+
+    /// The extrapolated result is accepted as final: the published QAGS compares with `<=`,
+    /// QAGP with `<`; both are kept so the evaluation counts stay SciPy's.
+    fn converged(&self, abserr: f64, ertest: f64) -> bool {
+        match self {
+            Variant::Width { .. } => abserr <= ertest,
+            Variant::Level { .. } => abserr < ertest,
+        }
     }
 }
 
@@ -321,17 +477,15 @@ fn finish(
     ierro: i32,
     result: f64,
     mut abserr: f64,
-    area: f64,
-    errsum: f64,
     correc: f64,
     ksgn: i32,
     defabs: f64,
-    lists: &Lists,
-    last: usize,
-) -> (f64, f64, i32) {
+    s: &Adaptive,
+) -> Raw {
+    let (area, errsum) = (s.area, s.errsum);
     let sum_all = |ier: i32| {
         let ier = if ier > 2 { ier - 1 } else { ier };
-        (lists.sum(last), errsum, ier)
+        s.raw(s.lists.sum(s.last), errsum, ier)
     };
     if abserr == OFLOW {
         return sum_all(ier);
@@ -351,7 +505,7 @@ fn finish(
             return sum_all(ier);
         } else if area == 0.0 {
             let ier = if ier > 2 { ier - 1 } else { ier };
-            return (result, abserr, ier);
+            return s.raw(result, abserr, ier);
         }
     }
     // Test on divergence.
@@ -361,13 +515,138 @@ fn finish(
         ier = 6;
     }
     let ier = if ier > 2 { ier - 1 } else { ier };
-    (result, abserr, ier)
+    s.raw(result, abserr, ier)
+}
+
+/// The loop QAGS and QAGP share: cut the interval with the largest error; once only small
+/// intervals carry the error, extrapolate the sequence of areas with QELG. `result` and
+/// `defabs` are the sum of the estimates and of `|f|` over the initial intervals in `s`.
+fn bisect_and_extrapolate<R: FnMut(f64, f64) -> RuleOut>(
+    rule: &mut R,
+    mut s: Adaptive,
+    mut result: f64,
+    defabs: f64,
+    epsabs: f64,
+    epsrel: f64,
+    mut variant: Variant,
+) -> Raw {
+    let dres = result.abs();
+    let ksgn = if dres >= (1.0 - 50.0 * EPMACH) * defabs { 1 } else { -1 };
+    let mut errbnd = epsabs.max(epsrel * dres);
+    let mut eps = Epsilon::new();
+    eps.store(result);
+    let mut abserr = OFLOW;
+    let mut ier = 0;
+    let mut ierro = 0;
+    let (mut iroff1, mut iroff2, mut iroff3) = (0, 0, 0);
+    let mut ktmin = 0;
+    let mut extrap = false;
+    let mut noext = false;
+    // QAGS sets these again after its first cut.
+    let mut erlarg = s.errsum;
+    let mut ertest = errbnd;
+    let mut correc = 0.0;
+    while s.last < s.limit {
+        let h = match s.bisect(rule, |a, b| 0.5 * (a + b)) {
+            Ok(h) => h,
+            Err(bad) => return bad,
+        };
+        if h.errors_unsaturated() {
+            if (h.rold - h.area12).abs() <= 1e-5 * h.area12.abs() && h.erro12 >= 0.99 * h.erlast {
+                if extrap {
+                    iroff2 += 1;
+                } else {
+                    iroff1 += 1;
+                }
+            }
+            if s.last > 10 && h.erro12 > h.erlast {
+                iroff3 += 1;
+            }
+        }
+        errbnd = epsabs.max(epsrel * s.area.abs());
+        if iroff1 + iroff2 >= 10 || iroff3 >= 20 {
+            ier = 2;
+        }
+        if iroff2 >= 5 {
+            ierro = 3;
+        }
+        if s.last == s.limit {
+            ier = 1;
+        }
+        if h.too_narrow() {
+            ier = 4;
+        }
+        s.store(&h);
+        if s.errsum <= errbnd {
+            let ier = if ier > 2 { ier - 1 } else { ier };
+            return s.raw(s.lists.sum(s.last), s.errsum, ier);
+        }
+        if ier != 0 {
+            break;
+        }
+        if matches!(variant, Variant::Width { .. }) && s.last == 2 {
+            // QAGS's first cut only sets the references and stores the area as the table's
+            // second entry (label 80 of DQAGSE); QAGP stores it at its first extrapolation.
+            erlarg = s.errsum;
+            ertest = errbnd;
+            eps.store(s.area);
+            continue;
+        }
+        if noext {
+            continue;
+        }
+        erlarg -= h.erlast;
+        if variant.is_large(h.a1, h.b1, h.level) {
+            erlarg += h.erro12;
+        }
+        if !extrap {
+            if s.is_large(&variant, s.maxerr) {
+                continue;
+            }
+            extrap = true;
+            s.nrmax = 2;
+        }
+        if ierro != 3 && erlarg > ertest && s.next_large(&variant) {
+            continue;
+        }
+        if eps.n < 2 {
+            eps.store(s.area);
+        } else {
+            let (reseps, abseps) = eps.push(s.area);
+            ktmin += 1;
+            if ktmin > 5 && abserr < 1e-3 * s.errsum {
+                ier = 5;
+            }
+            if abseps < abserr {
+                ktmin = 0;
+                abserr = abseps;
+                result = reseps;
+                correc = erlarg;
+                ertest = epsabs.max(epsrel * reseps.abs());
+                if variant.converged(abserr, ertest) {
+                    break;
+                }
+            }
+            if eps.n == 1 {
+                noext = true;
+            }
+            if ier == 5 {
+                break;
+            }
+        }
+        s.maxerr = s.lists.iord[0];
+        s.errmax = s.lists.elist[s.maxerr];
+        s.nrmax = 1;
+        extrap = false;
+        variant.refine();
+        erlarg = s.errsum;
+    }
+    finish(ier, ierro, result, abserr, correc, ksgn, defabs, &s)
 }
 
 /// QAGSE: global adaptive bisection with extrapolation over `rule` on [a, b].
 ///
-/// `small0` is the initial width below which an interval counts as "small"
-/// (`0.375 |b - a|` in QAGS and QAGI).
+/// An interval counts as "small" below `0.375 |b - a|` at first (QAGS and QAGI).
 pub(crate) fn qagse<R: FnMut(f64, f64) -> RuleOut>(
     rule: &mut R,
     a: f64,
@@ -377,175 +656,28 @@ pub(crate) fn qagse<R: FnMut(f64, f64) -> RuleOut>(
     limit: usize,
 ) -> Raw {
     let mut lists = Lists::new(limit);
-    let mut neval = 0;
     let first = rule(a, b);
-    neval += first.neval;
+    let neval = first.neval;
     if let Some(x) = first.bad {
         return Raw::bad(x, neval, 1);
     }
-    let mut result = first.result;
-    let mut abserr = first.abserr;
-    let defabs = first.resabs;
-    let resabs0 = first.resasc;
-    lists.alist[0] = a;
-    lists.blist[0] = b;
-    let dres = result.abs();
-    let mut errbnd = epsabs.max(epsrel * dres);
-    let mut last = 1;
-    lists.rlist[0] = result;
-    lists.elist[0] = abserr;
+    let (result, abserr) = (first.result, first.abserr);
+    lists.set(0, a, b, &first);
     lists.iord[0] = 0;
+    let errbnd = epsabs.max(epsrel * result.abs());
     let mut ier = 0;
-    if abserr <= 100.0 * EPMACH * defabs && abserr > errbnd {
+    if abserr <= 100.0 * EPMACH * first.resabs && abserr > errbnd {
         ier = 2;
     }
     if limit == 1 {
         ier = 1;
     }
-    if ier != 0 || (abserr <= errbnd && abserr != resabs0) || abserr == 0.0 {
-        return Raw { result, abserr, neval, last, ier, bad: None };
+    if ier != 0 || (abserr <= errbnd && abserr != first.resasc) || abserr == 0.0 {
+        return Raw { result, abserr, neval, last: 1, ier, bad: None };
     }
-    let mut eps = Epsilon::new();
-    eps.store(result);
-    let mut errmax = abserr;
-    let mut maxerr = 0usize;
-    let mut area = result;
-    let mut errsum = abserr;
-    abserr = OFLOW;
-    let mut nrmax = 1usize;
-    let mut ktmin = 0;
-    let mut extrap = false;
-    let mut noext = false;
-    let mut ierro = 0;
-    let (mut iroff1, mut iroff2, mut iroff3) = (0, 0, 0);
-    let ksgn = if dres >= (1.0 - 50.0 * EPMACH) * defabs { 1 } else { -1 };
-    let mut small = 0.0;
-    let mut erlarg = 0.0;
-    let mut ertest = 0.0;
-    let mut correc = 0.0;
-    for l in 2..=limit {
-        last = l;
-        let a1 = lists.alist[maxerr];
-        let b1 = 0.5 * (lists.alist[maxerr] + lists.blist[maxerr]);
-        let a2 = b1;
-        let b2 = lists.blist[maxerr];
-        let erlast = errmax;
-        let r1 = rule(a1, b1);
-        let r2 = rule(a2, b2);
-        neval += r1.neval + r2.neval;
-        if let Some(x) = r1.bad.or(r2.bad) {
-            return Raw::bad(x, neval, last);
-        }
-        let area12 = r1.result + r2.result;
-        let erro12 = r1.abserr + r2.abserr;
-        errsum = errsum + erro12 - errmax;
-        area = area + area12 - lists.rlist[maxerr];
-        if r1.resasc != r1.abserr && r2.resasc != r2.abserr {
-            if (lists.rlist[maxerr] - area12).abs() <= 1e-5 * area12.abs() && erro12 >= 0.99 * errmax {
-                if extrap {
-                    iroff2 += 1;
-                } else {
-                    iroff1 += 1;
-                }
-            }
-            if last > 10 && erro12 > errmax {
-                iroff3 += 1;
-            }
-        }
-        errbnd = epsabs.max(epsrel * area.abs());
-        if iroff1 + iroff2 >= 10 || iroff3 >= 20 {
-            ier = 2;
-        }
-        if iroff2 >= 5 {
-            ierro = 3;
-        }
-        if last == limit {
-            ier = 1;
-        }
-        if a1.abs().max(b2.abs()) <= (1.0 + 100.0 * EPMACH) * (a2.abs() + 1000.0 * UFLOW) {
-            ier = 4;
-        }
-        lists.ensure(last);
-        lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
-        qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
-        if errsum <= errbnd {
-            let result = lists.sum(last);
-            let ier = if ier > 2 { ier - 1 } else { ier };
-            return Raw { result, abserr: errsum, neval, last, ier, bad: None };
-        }
-        if ier != 0 {
-            break;
-        }
-        if last == 2 {
-            small = (b - a).abs() * 0.375;
-            erlarg = errsum;
-            ertest = errbnd;
-            // QUADPACK stores rlist2(2) = area without extrapolating yet.
-            eps.store(area);
-            continue;
-        }
-        if noext {
-            continue;
-        }
-        erlarg -= erlast;
-        if (b1 - a1).abs() > small {
-            erlarg += erro12;
-        }
-        if !extrap {
-            if (lists.blist[maxerr] - lists.alist[maxerr]).abs() > small {
-                continue;
-            }
-            extrap = true;
-            nrmax = 2;
-        }
-        let mut go_on = false;
-        if ierro != 3 && erlarg > ertest {
-            let id = nrmax;
-            let jupbnd = if last > 2 + limit / 2 { limit + 3 - last } else { last };
-            for _ in id..=jupbnd {
-                maxerr = lists.iord[nrmax - 1];
-                errmax = lists.elist[maxerr];
-                if (lists.blist[maxerr] - lists.alist[maxerr]).abs() > small {
-                    go_on = true;
-                    break;
-                }
-                nrmax += 1;
-            }
-        }
-        if go_on {
-            continue;
-        }
-        let (reseps, abseps) = eps.push(area);
-        ktmin += 1;
-        if ktmin > 5 && abserr < 1e-3 * errsum {
-            ier = 5;
-        }
-        if abseps < abserr {
-            ktmin = 0;
-            abserr = abseps;
-            result = reseps;
-            correc = erlarg;
-            ertest = epsabs.max(epsrel * reseps.abs());
-            if abserr <= ertest {
-                break;
-            }
-        }
-        if eps.n == 1 {
-            noext = true;
-        }
-        if ier == 5 {
-            break;
-        }
-        maxerr = lists.iord[0];
-        errmax = lists.elist[maxerr];
-        nrmax = 1;
-        extrap = false;
-        small *= 0.5;
-        erlarg = errsum;
-    }
-    let (result, abserr, ier) =
-        finish(ier, ierro, result, abserr, area, errsum, correc, ksgn, defabs, &lists, last);
-    Raw { result, abserr, neval, last, ier, bad: None }
+    let s = Adaptive::new(lists, limit, 1, neval, result, abserr);
+    let variant = Variant::Width { small: (b - a).abs() * 0.375 };
+    bisect_and_extrapolate(rule, s, result, first.resabs, epsabs, epsrel, variant)
 }
 
 /// QAGPE: like [`qagse`] but starting from the intervals between sorted break points
@@ -578,11 +710,7 @@ pub(crate) fn qagpe<R: FnMut(f64, f64) -> RuleOut>(
         result += r.result;
         ndin[i] = r.abserr == r.resasc && r.abserr != 0.0;
         resabs += r.resabs;
-        lists.level[i] = 0;
-        lists.elist[i] = r.abserr;
-        lists.alist[i] = a1;
-        lists.blist[i] = b1;
-        lists.rlist[i] = r.result;
+        lists.set(i, a1, b1, &r);
         lists.iord[i] = i;
     }
     let mut errsum = 0.0;
@@ -592,9 +720,8 @@ pub(crate) fn qagpe<R: FnMut(f64, f64) -> RuleOut>(
         }
         errsum += lists.elist[i];
     }
-    let mut last = nint;
-    let dres = result.abs();
-    let mut errbnd = epsabs.max(epsrel * dres);
+    let last = nint;
+    let errbnd = epsabs.max(epsrel * result.abs());
     let mut ier = 0;
     if abserr <= 100.0 * EPMACH * resabs && abserr > errbnd {
         ier = 2;
@@ -623,146 +750,8 @@ pub(crate) fn qagpe<R: FnMut(f64, f64) -> RuleOut>(
         let ier = if ier > 2 { ier - 1 } else { ier };
         return Raw { result, abserr, neval, last, ier, bad: None };
     }
-    let mut eps = Epsilon::new();
-    eps.store(result);
-    let mut maxerr = lists.iord[0];
-    let mut errmax = lists.elist[maxerr];
-    let mut area = result;
-    let mut nrmax = 1usize;
-    let mut ktmin = 0;
-    let mut extrap = false;
-    let mut noext = false;
-    let mut erlarg = errsum;
-    let mut ertest = errbnd;
-    let mut levmax = 1u32;
-    let (mut iroff1, mut iroff2, mut iroff3) = (0, 0, 0);
-    let mut ierro = 0;
-    abserr = OFLOW;
-    let ksgn = if dres >= (1.0 - 50.0 * EPMACH) * resabs { 1 } else { -1 };
-    let mut correc = 0.0;
-    for l in npts2..=limit {
-        last = l;
-        let levcur = lists.level[maxerr] + 1;
-        let a1 = lists.alist[maxerr];
-        let b1 = 0.5 * (lists.alist[maxerr] + lists.blist[maxerr]);
-        let a2 = b1;
-        let b2 = lists.blist[maxerr];
-        let erlast = errmax;
-        let r1 = rule(a1, b1);
-        let r2 = rule(a2, b2);
-        neval += r1.neval + r2.neval;
-        if let Some(x) = r1.bad.or(r2.bad) {
-            return Raw::bad(x, neval, last);
-        }
-        let area12 = r1.result + r2.result;
-        let erro12 = r1.abserr + r2.abserr;
-        errsum = errsum + erro12 - errmax;
-        area = area + area12 - lists.rlist[maxerr];
-        if r1.resasc != r1.abserr && r2.resasc != r2.abserr {
-            if (lists.rlist[maxerr] - area12).abs() <= 1e-5 * area12.abs() && erro12 >= 0.99 * errmax {
-                if extrap {
-                    iroff2 += 1;
-                } else {
-                    iroff1 += 1;
-                }
-            }
-            if last > 10 && erro12 > errmax {
-                iroff3 += 1;
-            }
-        }
-        lists.level[maxerr] = levcur;
-        lists.level[last - 1] = levcur;
-        errbnd = epsabs.max(epsrel * area.abs());
-        if iroff1 + iroff2 >= 10 || iroff3 >= 20 {
-            ier = 2;
-        }
-        if iroff2 >= 5 {
-            ierro = 3;
-        }
-        if last == limit {
-            ier = 1;
-        }
-        if a1.abs().max(b2.abs()) <= (1.0 + 100.0 * EPMACH) * (a2.abs() + 1000.0 * UFLOW) {
-            ier = 4;
-        }
-        lists.ensure(last);
-        lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
-        qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
-        if errsum <= errbnd {
-            let result = lists.sum(last);
-            let ier = if ier > 2 { ier - 1 } else { ier };
-            return Raw { result, abserr: errsum, neval, last, ier, bad: None };
-        }
-        if ier != 0 {
-            break;
-        }
-        if noext {
-            continue;
-        }
-        erlarg -= erlast;
-        if levcur < levmax {
-            erlarg += erro12;
-        }
-        if !extrap {
-            if lists.level[maxerr] < levmax {
-                continue;
-            }
-            extrap = true;
-            nrmax = 2;
-        }
-        let mut go_on = false;
-        if ierro != 3 && erlarg > ertest {
-            let id = nrmax;
-            let jupbnd = if last > 2 + limit / 2 { limit + 3 - last } else { last };
-            for _ in id..=jupbnd {
-                maxerr = lists.iord[nrmax - 1];
-                errmax = lists.elist[maxerr];
-                if lists.level[maxerr] < levmax {
-                    go_on = true;
-                    break;
-                }
-                nrmax += 1;
-            }
-        }
-        if go_on {
-            continue;
-        }
-        let numrl2 = eps.n + 1;
-        if numrl2 <= 2 {
-            eps.store(area);
-        } else {
-            let (reseps, abseps) = eps.push(area);
-            ktmin += 1;
-            if ktmin > 5 && abserr < 1e-3 * errsum {
-                ier = 5;
-            }
-            if abseps < abserr {
-                ktmin = 0;
-                abserr = abseps;
-                result = reseps;
-                correc = erlarg;
-                ertest = epsabs.max(epsrel * reseps.abs());
-                if abserr < ertest {
-                    break;
-                }
-            }
-            if eps.n == 1 {
-                noext = true;
-            }
-            if ier >= 5 {
-                break;
-            }
-        }
-        maxerr = lists.iord[0];
-        errmax = lists.elist[maxerr];
-        nrmax = 1;
-        extrap = false;
-        levmax += 1;
-        erlarg = errsum;
-    }
-    let (result, abserr, ier) =
-        finish(ier, ierro, result, abserr, area, errsum, correc, ksgn, resabs, &lists, last);
-    Raw { result, abserr, neval, last, ier, bad: None }
+    let s = Adaptive::new(lists, limit, last, neval, result, errsum);
+    bisect_and_extrapolate(rule, s, result, resabs, epsabs, epsrel, Variant::Level { levmax: 1 })
 }
 
 /// The adaptive driver without extrapolation (QAWCE, QAWSE): start from `initial`
@@ -791,14 +780,11 @@ where
         if let Some(x) = r.bad {
             return Raw::bad(x, neval, initial.len());
         }
-        lists.alist[i] = lo;
-        lists.blist[i] = hi;
-        lists.rlist[i] = r.result;
-        lists.elist[i] = r.abserr;
+        lists.set(i, lo, hi, &r);
         result += r.result;
         abserr += r.abserr;
     }
-    let mut last = initial.len();
+    let last = initial.len();
     // Order the initial intervals by error, largest first.
     let mut order: Vec<usize> = (0..last).collect();
     order.sort_by(|&i, &j| lists.elist[j].total_cmp(&lists.elist[i]));
@@ -811,54 +797,37 @@ where
     if abserr <= errbnd || ier == 1 {
         return Raw { result, abserr, neval, last, ier, bad: None };
     }
-    let mut maxerr = lists.iord[0];
-    let mut errmax = lists.elist[maxerr];
-    let mut nrmax = 1;
-    let mut area = result;
-    let mut errsum = abserr;
+    let mut s = Adaptive::new(lists, limit, last, neval, result, abserr);
     let (mut iroff1, mut iroff2) = (0, 0);
-    for l in last + 1..=limit {
-        last = l;
-        let a1 = lists.alist[maxerr];
-        let b2 = lists.blist[maxerr];
-        let b1 = split(a1, b2);
-        let a2 = b1;
-        let r1 = rule(a1, b1);
-        let r2 = rule(a2, b2);
-        neval += r1.neval + r2.neval;
-        if let Some(x) = r1.bad.or(r2.bad) {
-            return Raw::bad(x, neval, last);
-        }
-        let area12 = r1.result + r2.result;
-        let erro12 = r1.abserr + r2.abserr;
-        errsum = errsum + erro12 - errmax;
-        area = area + area12 - lists.rlist[maxerr];
-        if !touches_singular_end(a1, b2) && r1.resasc != r1.abserr && r2.resasc != r2.abserr {
-            if (lists.rlist[maxerr] - area12).abs() < 1e-5 * area12.abs() && erro12 >= 0.99 * errmax {
+    while s.last < s.limit {
+        let h = match s.bisect(rule, &split) {
+            Ok(h) => h,
+            Err(bad) => return bad,
+        };
+        if !touches_singular_end(h.a1, h.b2) && h.errors_unsaturated() {
+            if (h.rold - h.area12).abs() < 1e-5 * h.area12.abs() && h.erro12 >= 0.99 * h.erlast {
                 iroff1 += 1;
             }
-            if last > 10 && erro12 > errmax {
+            if s.last > 10 && h.erro12 > h.erlast {
                 iroff2 += 1;
             }
         }
-        let errbnd = epsabs.max(epsrel * area.abs());
-        if errsum > errbnd {
-            if last == limit {
+        let errbnd = epsabs.max(epsrel * s.area.abs());
+        if s.errsum > errbnd {
+            if s.last == s.limit {
                 ier = 1;
             }
             if iroff1 >= 6 || iroff2 >= 20 {
                 ier = 2;
             }
-            if a1.abs().max(b2.abs()) <= (1.0 + 100.0 * EPMACH) * (a2.abs() + 1000.0 * UFLOW) {
+            if h.too_narrow() {
                 ier = 3;
             }
         }
-        lists.ensure(last);
-        lists.split(maxerr, last, a1, b1, a2, b2, r1, r2);
-        qpsrt(limit, last, &mut maxerr, &mut errmax, &lists.elist, &mut lists.iord, &mut nrmax);
-        if ier != 0 || errsum <= errbnd {
+        s.store(&h);
+        if ier != 0 || s.errsum <= errbnd {
             break;
         }
     }
-    Raw { result: lists.sum(last), abserr: errsum, neval, last, ier, bad: None }
+    s.raw(s.lists.sum(s.last), s.errsum, ier)
 }
