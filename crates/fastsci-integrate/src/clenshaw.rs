@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::f64::consts::PI;
 
 use crate::gauss_legendre::gauss_legendre_nodes;
-use crate::kronrod::{RuleOut, qk15w};
+use crate::kronrod::{RuleOut, qk15w, watched};
 
 /// `cos(mπ/24)` for m = 0..48.
 fn cos_table() -> [f64; 48] {
@@ -162,18 +162,7 @@ impl Qc25f {
             };
         }
         let mut bad = None;
-        let v = sample(
-            |x| {
-                let y = f(x);
-                if !y.is_finite() && bad.is_none() {
-                    bad = Some(x);
-                }
-                y
-            },
-            centr,
-            hlgth,
-            &self.cos,
-        );
+        let v = sample(watched(f, &mut bad), centr, hlgth, &self.cos);
         let (c12, c24) = chebyshev(&v, &self.cos);
         let (mc, ms) = self.cache.entry(parint.to_bits()).or_insert_with(|| fourier_moments(parint));
         let (rc12, rc24) = series(&c12, &c24, mc);
@@ -205,18 +194,7 @@ pub(crate) fn qc25c<F: Fn(f64) -> f64 + ?Sized>(f: &F, a: f64, b: f64, c: f64) -
     let centr = 0.5 * (a + b);
     let hlgth = 0.5 * (b - a);
     let mut bad = None;
-    let v = sample(
-        |x| {
-            let y = f(x);
-            if !y.is_finite() && bad.is_none() {
-                bad = Some(x);
-            }
-            y
-        },
-        centr,
-        hlgth,
-        &cos,
-    );
+    let v = sample(watched(f, &mut bad), centr, hlgth, &cos);
     let (c12, c24) = chebyshev(&v, &cos);
     // M_0 = log|(1-cc)/(1+cc)|, M_1 = 2 + cc M_0, M_{k+1} = 2 cc M_k - M_{k-1} + 2 ∫T_k.
     let mut m = [0.0; 25];
@@ -330,11 +308,9 @@ impl Qc25s {
         let centr = 0.5 * (br + bl);
         let mut bad = None;
         // The smooth part: f times the factors of the weight regular on this subinterval.
-        let smooth = |x: f64| {
-            let y = f(x);
-            if !y.is_finite() && bad.is_none() {
-                bad = Some(x);
-            }
+        let mut fx = watched(f, &mut bad);
+        let smooth = move |x: f64| {
+            let y = fx(x);
             if left {
                 let bx = self.b - x;
                 let mut g = y * bx.powf(self.beta);

@@ -121,6 +121,20 @@ fn check(bad: &mut Option<f64>, x: f64, v: f64) {
     }
 }
 
+/// `f` as the rules evaluate it: the first abscissa where it is not finite goes to `bad`,
+/// so that the drivers can stop there and hand it back.
+#[inline]
+pub(crate) fn watched<'a, F: Fn(f64) -> f64 + ?Sized>(
+    f: &'a F,
+    bad: &'a mut Option<f64>,
+) -> impl FnMut(f64) -> f64 + 'a {
+    move |x| {
+        let v = f(x);
+        check(bad, x, v);
+        v
+    }
+}
+
 /// A Gauss–Kronrod pair laid out as QUADPACK lays it out, so that one body serves every rule.
 struct GaussKronrod {
     /// Kronrod abscissae on [0, 1], descending, the centre (0) last.
@@ -216,12 +230,7 @@ impl GaussKronrod {
 /// QK21: the 21-point Kronrod rule with the embedded 10-point Gauss rule on [a, b].
 pub(crate) fn qk21<F: Fn(f64) -> f64 + ?Sized>(f: &F, a: f64, b: f64) -> RuleOut {
     let mut bad = None;
-    let g = |x: f64| {
-        let v = f(x);
-        check(&mut bad, x, v);
-        v
-    };
-    let out = QK21.apply(g, a, b);
+    let out = QK21.apply(watched(f, &mut bad), a, b);
     RuleOut { bad, ..out }
 }
 
@@ -259,12 +268,8 @@ pub(crate) fn qk15i<F: Fn(f64) -> f64 + ?Sized>(
 pub(crate) fn qk15w<F: Fn(f64) -> f64 + ?Sized, W: Fn(f64) -> f64>(f: &F, w: W, a: f64, b: f64) -> RuleOut {
     let mut bad = None;
     // Only `f` is checked: a non-finite weight is the weight's own (e.g. Cauchy's pole).
-    let g = |x: f64| {
-        let v = f(x);
-        check(&mut bad, x, v);
-        v * w(x)
-    };
-    let out = QK15.apply(g, a, b);
+    let mut fx = watched(f, &mut bad);
+    let out = QK15.apply(move |x| fx(x) * w(x), a, b);
     RuleOut { bad, ..out }
 }
 
