@@ -123,12 +123,22 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// `r += alpha q`; returns `||r||^2`.
 fn axpy_norm2(alpha: f64, q: &[f64], r: &mut [f64]) -> f64 {
     let kernel = |q: &[f64], r: &mut [f64]| {
-        let mut rr = 0.0;
-        for (r, q) in r.iter_mut().zip(q) {
-            *r += alpha * q;
-            rr += *r * *r;
+        // Four partial sums: one would make every element wait on the previous addition.
+        let mut rr = [0.0; 4];
+        let mut rc = r.chunks_exact_mut(4);
+        let mut qc = q.chunks_exact(4);
+        for (r, q) in (&mut rc).zip(&mut qc) {
+            for k in 0..4 {
+                r[k] += alpha * q[k];
+                rr[k] += r[k] * r[k];
+            }
         }
-        rr
+        let mut tail = 0.0;
+        for (r, q) in rc.into_remainder().iter_mut().zip(qc.remainder()) {
+            *r += alpha * q;
+            tail += *r * *r;
+        }
+        (rr[0] + rr[1]) + (rr[2] + rr[3]) + tail
     };
     if r.len() >= PAR_LEN {
         r.par_chunks_mut(CHUNK).zip(q.par_chunks(CHUNK)).map(|(r, q)| kernel(q, r)).sum()
