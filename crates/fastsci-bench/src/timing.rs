@@ -14,8 +14,7 @@ pub fn median_seconds(warmup: usize, reps: usize, mut f: impl FnMut()) -> f64 {
             start.elapsed().as_secs_f64()
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    median(&mut times)
 }
 
 /// Repeats `f` until at least `min_seconds` pass and returns the mean seconds per call; for
@@ -38,6 +37,19 @@ pub fn seconds_per_call(min_seconds: f64, mut f: impl FnMut()) -> f64 {
 /// The median over `reps` of [`seconds_per_call`] with `min_seconds` each.
 pub fn median_seconds_per_call(reps: usize, min_seconds: f64, mut f: impl FnMut()) -> f64 {
     let mut times: Vec<f64> = (0..reps.max(1)).map(|_| seconds_per_call(min_seconds, &mut f)).collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Runs `f` once and returns its value with the wall time in seconds.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed().as_secs_f64())
+}
+
+/// The median of `times` (sorted in place; the upper middle one for an even count).
+pub fn median(times: &mut [f64]) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
 }

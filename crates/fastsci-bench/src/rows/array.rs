@@ -9,6 +9,7 @@ use fastsci::array::eval::{ArrayInput, Program};
 use fastsci::array::expr::var;
 use fastsci::array::{NpyMmap, RawData, read_npy_as, reduce};
 
+use super::machine;
 use crate::timing::median_seconds;
 use crate::{Measurement, Row};
 
@@ -61,11 +62,14 @@ fn multiply(data: &Path) -> anyhow::Result<Measurement> {
     let b = load(data, "normal_b_10m.npy")?;
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
-    let seconds = median_seconds(2, 15, || {
-        black_box(p.eval(&inputs).expect("inputs are bound"));
-    });
-    let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
-    Ok(Measurement::seconds(seconds).with("bytes", bytes))
+    let mut reference = vec![0.0; a.len()];
+    let (seconds, stream) = interleaved(
+        || {
+            black_box(p.eval(&inputs).expect("inputs are bound"));
+        },
+        || machine::stream_multiply(&a, &b, &mut reference),
+    );
+    Ok(with_bandwidth(Measurement::seconds(seconds), a.len(), stream))
 }
 
 fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
@@ -74,12 +78,37 @@ fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
     let mut out = vec![0.0; a.len()];
-    let seconds = median_seconds(2, 15, || {
-        p.eval_into(&inputs, &mut out).expect("inputs are bound");
-        black_box(&mut out);
-    });
-    let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
-    Ok(Measurement::seconds(seconds).with("bytes", bytes))
+    let mut reference = vec![0.0; a.len()];
+    let (seconds, stream) = interleaved(
+        || {
+            p.eval_into(&inputs, &mut out).expect("inputs are bound");
+            black_box(&mut out);
+        },
+        || machine::stream_multiply(&a, &b, &mut reference),
+    );
+    Ok(with_bandwidth(Measurement::seconds(seconds), a.len(), stream))
+}
+
+/// Median seconds of `ours` and of `stream`, run alternately (2 warm-up rounds, 15 timed), so
+/// both see the same state of a shared machine.
+fn interleaved(mut ours: impl FnMut(), mut stream: impl FnMut()) -> (f64, f64) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for round in 0..17 {
+        let ((), t) = crate::timing::timed(&mut ours);
+        let ((), u) = crate::timing::timed(&mut stream);
+        if round >= 2 {
+            a.push(t);
+            b.push(u);
+        }
+    }
+    (crate::timing::median(&mut a), crate::timing::median(&mut b))
+}
+
+/// Adds the bytes `a*b` moves over `len` elements (two reads, one write) and the bandwidth
+/// of the STREAM kernel on the same arrays, `stream` seconds per pass.
+fn with_bandwidth(m: Measurement, len: usize, stream: f64) -> Measurement {
+    let bytes = (3 * len * std::mem::size_of::<f64>()) as f64;
+    m.with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9)
 }
 
 fn compound(data: &Path) -> anyhow::Result<Measurement> {
