@@ -53,3 +53,18 @@ pub fn median(times: &mut [f64]) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
 }
+
+/// Median seconds of `ours` and of `reference`, run alternately (2 warm-up rounds, 15 timed),
+/// so that both see the same state of a shared machine.
+pub fn interleaved_medians(mut ours: impl FnMut(), mut reference: impl FnMut()) -> (f64, f64) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for round in 0..17 {
+        let ((), t) = timed(&mut ours);
+        let ((), u) = timed(&mut reference);
+        if round >= 2 {
+            a.push(t);
+            b.push(u);
+        }
+    }
+    (median(&mut a), median(&mut b))
+}

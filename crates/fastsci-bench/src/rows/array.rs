@@ -63,7 +63,7 @@ fn multiply(data: &Path) -> anyhow::Result<Measurement> {
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
     let mut reference = vec![0.0; a.len()];
-    let (seconds, stream) = interleaved(
+    let (seconds, stream) = crate::timing::interleaved_medians(
         || {
             black_box(p.eval(&inputs).expect("inputs are bound"));
         },
@@ -79,7 +79,7 @@ fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
     let mut out = vec![0.0; a.len()];
     let mut reference = vec![0.0; a.len()];
-    let (seconds, stream) = interleaved(
+    let (seconds, stream) = crate::timing::interleaved_medians(
         || {
             p.eval_into(&inputs, &mut out).expect("inputs are bound");
             black_box(&mut out);
@@ -87,21 +87,6 @@ fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
         || machine::stream_multiply(&a, &b, &mut reference),
     );
     Ok(with_bandwidth(Measurement::seconds(seconds), a.len(), stream))
-}
-
-/// Median seconds of `ours` and of `stream`, run alternately (2 warm-up rounds, 15 timed), so
-/// both see the same state of a shared machine.
-fn interleaved(mut ours: impl FnMut(), mut stream: impl FnMut()) -> (f64, f64) {
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for round in 0..17 {
-        let ((), t) = crate::timing::timed(&mut ours);
-        let ((), u) = crate::timing::timed(&mut stream);
-        if round >= 2 {
-            a.push(t);
-            b.push(u);
-        }
-    }
-    (crate::timing::median(&mut a), crate::timing::median(&mut b))
 }
 
 /// Adds the bytes `a*b` moves over `len` elements (two reads, one write) and the bandwidth
