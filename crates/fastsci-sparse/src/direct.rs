@@ -116,15 +116,17 @@ impl Cholesky {
     fn factorize_symmetric(a: &CsrMatrix) -> Result<Cholesky> {
         // CSR of a symmetric matrix is its CSC.
         let p = FaerParts::new(&a.0)?;
-        let symbolic = if p.n >= DISSECTION_ROWS {
+        let dissection = (p.n >= DISSECTION_ROWS).then(|| {
             let perm = nested_dissection(p.n, &p.ptr, &p.idx);
             let inv = inverse(&perm);
-            let ordering = SymmetricOrdering::Custom(PermRef::new_checked(&perm, &inv, p.n));
-            factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())
-        } else {
-            factorize_symbolic_cholesky(p.symbolic(), Side::Lower, SymmetricOrdering::Amd, Default::default())
-        }
-        .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+            (perm, inv)
+        });
+        let ordering = match &dissection {
+            Some((perm, inv)) => SymmetricOrdering::Custom(PermRef::new_checked(perm, inv, p.n)),
+            None => SymmetricOrdering::Amd,
+        };
+        let symbolic = factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())
+            .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
         let values = numeric_llt(&symbolic, &p)?;
         Ok(Cholesky { n: p.n, symbolic: Box::new(symbolic), values })
     }
@@ -174,8 +176,9 @@ impl Cholesky {
         Ok(x)
     }
 
-    /// Solves `A X = B` without allocating: `x` holds `B` (`n*k` values, column after column)
-    /// on entry and `X` on return. For loops that solve at every step.
+    /// Solves `A X = B` without allocating the result (only faer's small solve workspace):
+    /// `x` holds `B` (`n*k` values, column after column) on entry and `X` on return. For loops
+    /// that solve at every step.
     ///
     /// # Examples
     ///

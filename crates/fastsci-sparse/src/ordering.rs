@@ -180,7 +180,8 @@ impl Workspace {
 
     fn mark(&mut self, part: &[usize]) {
         self.generation += 1;
-        if self.generation == u32::MAX {
+        // A search stamps `generation + 1` and `components` `generation + 2`: keep room.
+        if self.generation > u32::MAX - 3 {
             self.stamp.fill(0);
             self.generation = 1;
         }

@@ -58,42 +58,36 @@ fn input(v: &[f64]) -> anyhow::Result<ArrayInput<'_>> {
 }
 
 fn multiply(data: &Path) -> anyhow::Result<Measurement> {
-    let a = load(data, "normal_a_10m.npy")?;
-    let b = load(data, "normal_b_10m.npy")?;
-    let p = Program::compile(&(var("a") * var("b")))?;
-    let inputs = [("a", input(&a)?), ("b", input(&b)?)];
-    let mut reference = vec![0.0; a.len()];
-    let (seconds, stream) = crate::timing::interleaved_medians(
-        || {
-            black_box(p.eval(&inputs).expect("inputs are bound"));
-        },
-        || machine::stream_multiply(&a, &b, &mut reference),
-    );
-    Ok(with_bandwidth(Measurement::seconds(seconds), a.len(), stream))
+    multiply_beside_stream(data, false)
 }
 
 fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
+    multiply_beside_stream(data, true)
+}
+
+/// `a*b` into a new array, or `into` a preallocated one, timed alternately with the STREAM
+/// kernel on the same arrays; reports the bytes `a*b` moves (two reads, one write) and the
+/// kernel's bandwidth.
+fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement> {
     let a = load(data, "normal_a_10m.npy")?;
     let b = load(data, "normal_b_10m.npy")?;
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
-    let mut out = vec![0.0; a.len()];
+    let mut out = if into { vec![0.0; a.len()] } else { Vec::new() };
     let mut reference = vec![0.0; a.len()];
     let (seconds, stream) = crate::timing::interleaved_medians(
         || {
-            p.eval_into(&inputs, &mut out).expect("inputs are bound");
-            black_box(&mut out);
+            if into {
+                p.eval_into(&inputs, &mut out).expect("inputs are bound");
+                black_box(&mut out);
+            } else {
+                black_box(p.eval(&inputs).expect("inputs are bound"));
+            }
         },
         || machine::stream_multiply(&a, &b, &mut reference),
     );
-    Ok(with_bandwidth(Measurement::seconds(seconds), a.len(), stream))
-}
-
-/// Adds the bytes `a*b` moves over `len` elements (two reads, one write) and the bandwidth
-/// of the STREAM kernel on the same arrays, `stream` seconds per pass.
-fn with_bandwidth(m: Measurement, len: usize, stream: f64) -> Measurement {
-    let bytes = (3 * len * std::mem::size_of::<f64>()) as f64;
-    m.with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9)
+    let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
+    Ok(Measurement::seconds(seconds).with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9))
 }
 
 fn compound(data: &Path) -> anyhow::Result<Measurement> {
