@@ -31,6 +31,19 @@ def median_run(results):
     return ordered[(len(ordered) - 1) // 2]
 
 
+def mean_accuracy_summary(path):
+    """One line from bench/mean-accuracy's record of several workload-3 files, if it exists."""
+    if not os.path.exists(path):
+        return "bench/mean-accuracy compares the means over more files"
+    with open(path) as f:
+        study = json.load(f)
+    n = len(study["files"])
+    rounded, worst = study["exactly_rounded"], study["worst_ulps"]
+    return (f"over {n} workload-3 files (bench/mean-accuracy): exactly rounded mean fastsci "
+            f"{rounded['fastsci']}/{n}, NumPy {rounded['numpy']}/{n}; worst {worst['fastsci']:.2f} vs "
+            f"{worst['numpy']:.2f} ulp")
+
+
 def main():
     bench_bin, data, results_path, *args = sys.argv[1:]
     # --rounds N: run the two sides N times, alternating, and keep each side's median run, so a
@@ -81,6 +94,10 @@ def main():
                 ref = mine["reference_gb_per_s"]
                 notes.append(f"{gbs:.1f} GB/s = {100 * gbs / ref:.0f}% of the {ref:.1f} GB/s STREAM kernel "
                              "run alternately with it")
+                if "fresh_reference_gb_per_s" in mine:
+                    fresh = mine["fresh_reference_gb_per_s"]
+                    notes.append(f"{100 * gbs / fresh:.0f}% of the same kernel writing into a new array "
+                                 f"({fresh:.1f} GB/s)")
             else:
                 notes.append(f"{gbs:.1f} GB/s" + (f" = {100 * gbs / bandwidth:.0f}% of measured" if bandwidth else ""))
         if isinstance(mine.get("stages"), dict) and isinstance(theirs.get("stages"), dict):
@@ -90,6 +107,8 @@ def main():
         for key in ("note",):
             if key in mine:
                 notes.append(str(mine[key]))
+        if name == "mmap-mean":
+            notes.append(mean_accuracy_summary(os.path.join(os.path.dirname(results_path), "mean_accuracy.json")))
         anchor = theirs.get("tool", row["anchor"]) if anchor_s else row["anchor"]
         print(f"{name:<22} {anchor:<22} {fmt_seconds(anchor_s):>12} {fmt_seconds(mine['seconds']):>12} "
               f"{(f'{ratio:.3f}' if ratio else '-'):>8} {(f'{1 / ratio:.1f}x' if ratio else '-'):>8}  "

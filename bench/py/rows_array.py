@@ -1,15 +1,16 @@
 """Python side of the fastsci-array rows."""
 
 import json
-import math
 import os
 
 import numpy as np
 
 from common import median_seconds, normal_array
+from exact import exact_mean
 
 ROWS_800MB = 10_000
 COLS_800MB = 10_000
+WORKLOAD3_SEED = 3
 
 
 def prepare_mul(data):
@@ -49,24 +50,29 @@ def run_compound(data):
     return {"seconds": seconds, "tool": f"numexpr {ne.__version__} ({os.cpu_count()} thr)"}
 
 
+def write_workload3_file(path, seed):
+    """Workload 3's file: 10,000 x 10,000 standard normal f64 written 1,000 rows at a time
+    through np.memmap, flushed, and moved into place only when complete."""
+    if os.path.exists(path):
+        return
+    tmp = path + ".partial.npy"
+    m = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float64, shape=(ROWS_800MB, COLS_800MB))
+    rng = np.random.default_rng(seed)
+    for r in range(0, ROWS_800MB, 1000):
+        m[r:r + 1000] = rng.standard_normal((1000, COLS_800MB))
+    m.flush()
+    del m
+    os.replace(tmp, path)
+
+
 def prepare_mmap_mean(data):
-    """Workload 3's file: 10,000 x 10,000 normal f64 written 1,000 rows at a time, and its
-    exactly rounded mean (math.fsum) beside NumPy's."""
+    """Workload 3's file (seed 3) and its exactly rounded mean beside NumPy's."""
     path = os.path.join(data, "mmap_800mb.npy")
     exact_path = os.path.join(data, "mmap_800mb.exact.json")
-    if not os.path.exists(path):
-        tmp = path + ".partial.npy"
-        m = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float64, shape=(ROWS_800MB, COLS_800MB))
-        rng = np.random.default_rng(3)
-        for r in range(0, ROWS_800MB, 1000):
-            m[r:r + 1000] = rng.standard_normal((1000, COLS_800MB))
-        m.flush()
-        del m
-        os.replace(tmp, path)
+    write_workload3_file(path, WORKLOAD3_SEED)
     if not os.path.exists(exact_path):
         m = np.load(path, mmap_mode="r")
-        total = math.fsum(v for r in range(0, ROWS_800MB, 500) for v in m[r:r + 500].ravel().tolist())
-        exact = total / m.size
+        exact = float(exact_mean(m))
         with open(exact_path + ".partial", "w") as f:
             json.dump({"exact_mean": repr(exact), "numpy_mean": repr(float(m.mean()))}, f)
         os.replace(exact_path + ".partial", exact_path)

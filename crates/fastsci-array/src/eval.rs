@@ -472,8 +472,7 @@ impl Program {
     pub fn eval(&self, inputs: &[(&str, ArrayInput)]) -> Result<ArrayD<f64>> {
         let (bound, shape) = self.bind(inputs)?;
         let n: usize = shape.iter().product();
-        let mut out = vec![0.0; n];
-        crate::mmap::advise_huge_pages(&mut out);
+        let mut out = crate::zeroed_vec(n);
         self.eval_range(&bound, &shape, 0, &mut out);
         ArrayD::from_shape_vec(IxDyn(&shape), out).map_err(|e| ArrayError::Internal(e.to_string()))
     }

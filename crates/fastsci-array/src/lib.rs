@@ -13,6 +13,7 @@
 //!   both byte orders, C and Fortran order, format versions 1.0 to 3.0 ([`npy`]).
 //! - [`NpyMmap`], [`NpyMmapMut`]: files mapped read-only or read-write, created with a shape
 //!   and dtype and filled chunk by chunk ([`mmap`], which states the memory bound).
+//! - [`zeroed_vec`]: a large output buffer backed by huge pages, as NumPy allocates them.
 //! - [`RawData`]: a view of real elements of any dtype, read block by block as `f64`.
 //! - [`reduce::Summary`], [`reduce::describe`], [`reduce::describe_axis`],
 //!   [`reduce::histogram`]: every statistic in one parallel, compensated pass.
@@ -56,6 +57,6 @@ mod vmath_coeffs;
 
 pub use dtype::{ByteOrder, Complex, DType, Element, Real};
 pub use error::{ArrayError, Result};
-pub use mmap::{NpyMmap, NpyMmapMut};
+pub use mmap::{NpyMmap, NpyMmapMut, zeroed_vec};
 pub use npy::{NpyArray, NpyHeader, WriteOptions, read_npy, read_npy_as, write_npy, write_npy_with};
 pub use raw::RawData;

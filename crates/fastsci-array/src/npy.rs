@@ -654,8 +654,7 @@ from_npy!(Complex<f64>, C128);
 
 fn decode_array<T: Element>(header: &NpyHeader, bytes: &[u8]) -> Result<ArrayD<T>> {
     let n = header.len();
-    let mut v = vec![T::default(); n];
-    crate::mmap::advise_huge_pages(&mut v);
+    let mut v = crate::zeroed_vec(n);
     decode_into(bytes, header.byte_order, &mut v);
     let shape = IxDyn(&header.shape);
     let built = if header.fortran_order {

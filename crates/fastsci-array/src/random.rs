@@ -147,8 +147,7 @@ pub fn fill<T: Real>(dist: &Distribution, seed: u64, start: usize, out: &mut [T]
 /// # Errors
 /// As [`Distribution::validate`].
 pub fn array(dist: &Distribution, seed: u64, len: usize) -> Result<Vec<f64>> {
-    let mut v = vec![0.0; len];
-    crate::mmap::advise_huge_pages(&mut v);
+    let mut v = crate::zeroed_vec(len);
     fill(dist, seed, 0, &mut v)?;
     Ok(v)
 }

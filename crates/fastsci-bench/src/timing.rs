@@ -54,17 +54,17 @@ pub fn median(times: &mut [f64]) -> f64 {
     times[times.len() / 2]
 }
 
-/// Median seconds of `ours` and of `reference`, run alternately (2 warm-up rounds, 15 timed),
-/// so that both see the same state of a shared machine.
-pub fn interleaved_medians(mut ours: impl FnMut(), mut reference: impl FnMut()) -> (f64, f64) {
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+/// The median seconds of each of `kernels`, run in turn (2 warm-up rounds, 15 timed), so that
+/// all of them see the same state of a shared machine.
+pub fn interleaved_medians<const N: usize>(mut kernels: [&mut dyn FnMut(); N]) -> [f64; N] {
+    let mut times = [(); N].map(|()| Vec::new());
     for round in 0..17 {
-        let ((), t) = timed(&mut ours);
-        let ((), u) = timed(&mut reference);
-        if round >= 2 {
-            a.push(t);
-            b.push(u);
+        for (kernel, times) in kernels.iter_mut().zip(&mut times) {
+            let ((), t) = timed(&mut **kernel);
+            if round >= 2 {
+                times.push(t);
+            }
         }
     }
-    (median(&mut a), median(&mut b))
+    times.map(|mut t| median(&mut t))
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use fastsci::array::eval::{ArrayInput, Program};
 use fastsci::array::expr::var;
-use fastsci::array::{NpyMmap, RawData, read_npy_as, reduce};
+use fastsci::array::{NpyMmap, RawData, read_npy_as, reduce, zeroed_vec};
 
 use super::machine;
 use crate::timing::median_seconds;
@@ -67,7 +67,8 @@ fn multiply_into(data: &Path) -> anyhow::Result<Measurement> {
 
 /// `a*b` into a new array, or `into` a preallocated one, timed alternately with the STREAM
 /// kernel on the same arrays; reports the bytes `a*b` moves (two reads, one write) and the
-/// kernel's bandwidth.
+/// kernel's bandwidth. Into a new array, the STREAM kernel is also timed writing into a new
+/// array each time, since the kernel's zeroing of fresh pages bounds any program there.
 fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement> {
     let a = load(data, "normal_a_10m.npy")?;
     let b = load(data, "normal_b_10m.npy")?;
@@ -75,8 +76,8 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
     let mut out = if into { vec![0.0; a.len()] } else { Vec::new() };
     let mut reference = vec![0.0; a.len()];
-    let (seconds, stream) = crate::timing::interleaved_medians(
-        || {
+    let [seconds, stream, fresh_stream] = crate::timing::interleaved_medians([
+        &mut || {
             if into {
                 p.eval_into(&inputs, &mut out).expect("inputs are bound");
                 black_box(&mut out);
@@ -84,10 +85,19 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
                 black_box(p.eval(&inputs).expect("inputs are bound"));
             }
         },
-        || machine::stream_multiply(&a, &b, &mut reference),
-    );
+        &mut || machine::stream_multiply(&a, &b, &mut reference),
+        &mut || {
+            if !into {
+                let mut fresh = zeroed_vec(a.len());
+                machine::stream_multiply(&a, &b, &mut fresh);
+                black_box(fresh);
+            }
+        },
+    ]);
     let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
-    Ok(Measurement::seconds(seconds).with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9))
+    let m =
+        Measurement::seconds(seconds).with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9);
+    Ok(if into { m } else { m.with("fresh_reference_gb_per_s", bytes / fresh_stream / 1e9) })
 }
 
 fn compound(data: &Path) -> anyhow::Result<Measurement> {

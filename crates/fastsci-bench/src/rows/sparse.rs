@@ -72,13 +72,13 @@ fn spmv(data: &Path) -> anyhow::Result<Measurement> {
     // with the SpMV: the bandwidth the SpMV is quoted against saw the same machine state.
     let len = 10_000_000 / 3;
     let (s1, s2, mut s3) = (vec![1.5; len], vec![2.5; len], vec![0.0; len]);
-    let (seconds, stream) = crate::timing::interleaved_medians(
-        || {
+    let [seconds, stream] = crate::timing::interleaved_medians([
+        &mut || {
             a.mul_vec_into(&x, &mut y).expect("shapes match");
             black_box(&mut y);
         },
-        || super::machine::stream_multiply(&s1, &s2, &mut s3),
-    );
+        &mut || super::machine::stream_multiply(&s1, &s2, &mut s3),
+    ]);
     // Matrix arrays once, x read once, y written once.
     let bytes = (a.memory_bytes() + 2 * a.nrows() * 8) as f64;
     Ok(Measurement::seconds(seconds)
