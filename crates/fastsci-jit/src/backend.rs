@@ -1006,42 +1006,15 @@ impl<'a, 'b> Gen<'a, 'b> {
                     let is0 = self.b.ins().fcmp(FloatCC::Equal, v[1], z);
                     self.raise_if(is0, RtError::ZeroDivision, pos);
                 }
-                let name = if m == MathFn::FMod { "fs_fmod" } else { "fs_floordiv" };
-                self.call_rt(name, v)?.ok_or_else(|| internal("fmod"))?
+                self.call_math(m, v)?
             }
-            other => {
-                let name = match other {
-                    MathFn::Exp => "fs_exp",
-                    MathFn::Expm1 => "fs_expm1",
-                    MathFn::Log => "fs_log",
-                    MathFn::Log1p => "fs_log1p",
-                    MathFn::Log2 => "fs_log2",
-                    MathFn::Log10 => "fs_log10",
-                    MathFn::Pow => "fs_pow",
-                    MathFn::Sin => "fs_sin",
-                    MathFn::Cos => "fs_cos",
-                    MathFn::Tan => "fs_tan",
-                    MathFn::Asin => "fs_asin",
-                    MathFn::Acos => "fs_acos",
-                    MathFn::Atan => "fs_atan",
-                    MathFn::Atan2 => "fs_atan2",
-                    MathFn::Sinh => "fs_sinh",
-                    MathFn::Cosh => "fs_cosh",
-                    MathFn::Tanh => "fs_tanh",
-                    MathFn::Asinh => "fs_asinh",
-                    MathFn::Acosh => "fs_acosh",
-                    MathFn::Atanh => "fs_atanh",
-                    MathFn::Hypot => "fs_hypot",
-                    MathFn::Erf => "fs_erf",
-                    MathFn::Erfc => "fs_erfc",
-                    MathFn::Gamma => "fs_gamma",
-                    MathFn::Lgamma => "fs_lgamma",
-                    MathFn::Digamma => "fs_digamma",
-                    _ => return Err(internal("unmapped math function")),
-                };
-                self.call_rt(name, v)?.ok_or_else(|| internal("math call"))?
-            }
+            other => self.call_math(other, v)?,
         })
+    }
+
+    fn call_math(&mut self, m: MathFn, v: &[Value]) -> Result<Value, JitError> {
+        let (name, _) = runtime::math_call(m).ok_or_else(|| internal("unmapped math function"))?;
+        self.call_rt(name, v)?.ok_or_else(|| internal("math call"))
     }
 }
 

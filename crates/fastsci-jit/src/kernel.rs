@@ -8,6 +8,7 @@ use ndarray::{ArrayD, IxDyn, ShapeBuilder};
 use crate::ast::FuncDef;
 use crate::backend::{self, Code, flat_len};
 use crate::error::{ErrorKind, JitError};
+use crate::interp::{self, Stop};
 use crate::ir::{Func, RtError, TExpr, TK, TStmt, Ty};
 use crate::lower::{LErr, Options, Program};
 use crate::runtime::{self, Arena, Buffer, Ctx};
@@ -122,6 +123,9 @@ type Entry = unsafe extern "C" fn(*mut Ctx, *const u64, *mut u64);
 /// One compiled specialization.
 struct Compiled {
     code: Code,
+    /// The IR it was compiled from (all functions it calls), for the reference interpreter.
+    funcs: Vec<Func>,
+    entry: usize,
     ret: Ty,
     /// Whether the code may write into arrays it did not create (then `call` copies inputs).
     writes_inputs: bool,
@@ -208,7 +212,7 @@ impl Function {
         let ret = funcs[id].ret.clone();
         let writes_inputs = funcs.iter().any(writes_non_fresh);
         let code = backend::compile(&funcs, &[id], true)?;
-        let c = Arc::new(Compiled { code, ret, writes_inputs });
+        let c = Arc::new(Compiled { code, funcs, entry: id, ret, writes_inputs });
         cache.insert(tys, c.clone());
         Ok(c)
     }
@@ -294,13 +298,52 @@ impl Function {
         }
         RNG.with(|r| r.set(ctx.rng));
         if ctx.err != 0 {
-            let msg = RtError::from_code(ctx.err).map_or("runtime error", RtError::message);
-            let m = &*self.module;
-            return Err(JitError::at(ErrorKind::Runtime, &m.source, ctx.err_pos as usize, msg)
-                .with_filename(&m.filename));
+            return Err(self.runtime_error(RtError::from_code(ctx.err), ctx.err_pos as usize));
         }
         let mut it = rets.into_iter();
         Ok(unflatten(&c.ret, &mut it, &mut arena))
+    }
+
+    /// A runtime error (`None`: an unknown code) at byte offset `pos` of the source.
+    fn runtime_error(&self, err: Option<RtError>, pos: usize) -> JitError {
+        let msg = err.map_or("runtime error", RtError::message);
+        let m = &*self.module;
+        JitError::at(ErrorKind::Runtime, &m.source, pos, msg).with_filename(&m.filename)
+    }
+
+    /// Runs the function in the reference interpreter instead of machine code: the same
+    /// type inference, lowering and cached specialization as [`Function::call`], then a
+    /// tree-walking interpreter of the typed IR with the compiled code's semantics (results
+    /// to the bit, the same runtime errors at the same lines, the same random stream).
+    ///
+    /// It is slow (a hundred times or more slower than [`Function::call`]) and meant for
+    /// checking the compiler, e.g. in differential tests; it never changes `args`. Where
+    /// code compiled with `boundscheck: false` would read or write outside an array's
+    /// memory, the interpreter raises `IndexError` instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let src = "def f(n):\n    s = 0.0\n    for i in range(n):\n        s += 1.0 / (i + 1) ** 2\n    return s\n";
+    /// let f = Module::compile(src, "f.py")?.function("f")?;
+    /// let args = [Value::Int(1000)];
+    /// assert_eq!(f.call_interpreted(&args)?, f.call(&args)?);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::call`].
+    pub fn call_interpreted(&self, args: &[Value]) -> Result<Value, JitError> {
+        let tys = self.arg_types(args)?;
+        let c = self.compiled(tys)?;
+        let (result, rng) = interp::run(&c.funcs, c.entry, args, RNG.with(|r| r.get()));
+        RNG.with(|r| r.set(rng));
+        result.map_err(|stop| match stop {
+            Stop::Raise(err, pos) => self.runtime_error(Some(err), pos),
+            Stop::Fail(e) => e.with_filename(&self.module.filename),
+        })
     }
 
     /// A closure `f(x)` for a function of one float argument returning a number; runtime

@@ -16,8 +16,9 @@
 //!
 //! Stages: parse (front end) -> kernel AST -> typed IR (type inference to a fixpoint, one
 //! specialization per signature) -> Cranelift machine code (the `backend` module, the only
-//! one that touches Cranelift). A reference interpreter of the same IR runs the kernels a
-//! second way for tests.
+//! one that touches Cranelift). A reference interpreter of the same IR
+//! ([`Function::call_interpreted`]) runs the kernels a second way, with the compiled code's
+//! semantics to the bit; the differential tests require both ways to agree.
 //!
 //! Not for: code that needs Python objects, strings, lists or classes; vectorized array
 //! expressions (use fastsci-array).
@@ -31,6 +32,7 @@ mod error;
 pub mod expr;
 mod expression;
 mod frontend;
+mod interp;
 mod ir;
 mod kernel;
 mod lower;

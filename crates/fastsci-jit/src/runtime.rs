@@ -2,7 +2,7 @@
 //! functions), the per-call context (error flag, random state, recursion depth, array arena),
 //! array allocation and random draws.
 
-use crate::ir::{Fill, RtError};
+use crate::ir::{Fill, MathFn, RtError};
 use crate::value::DType;
 
 /// Maximum depth of nested kernel calls before `RecursionError` (keeps native stacks safe).
@@ -149,12 +149,23 @@ unsafe extern "C" fn rt_randn(ctx: *mut Ctx) -> f64 {
 unsafe extern "C" fn rt_randint(ctx: *mut Ctx, lo: i64, hi: i64, pos: i64) -> i64 {
     // SAFETY: as above.
     let ctx = unsafe { &mut *ctx };
-    if hi <= lo {
-        ctx.err = RtError::RandIntRange as i64;
-        ctx.err_pos = pos;
-        return 0;
+    match randint(&mut ctx.rng, lo, hi) {
+        Ok(k) => k,
+        Err(e) => {
+            ctx.err = e as i64;
+            ctx.err_pos = pos;
+            0
+        }
     }
-    next_range(&mut ctx.rng, lo, hi)
+}
+
+/// `np.random.randint(lo, hi)`: shared by compiled code and the interpreter so both consume
+/// the generator identically.
+pub(crate) fn randint(s: &mut [u64; 4], lo: i64, hi: i64) -> Result<i64, RtError> {
+    if hi <= lo {
+        return Err(RtError::RandIntRange);
+    }
+    Ok(next_range(s, lo, hi))
 }
 
 unsafe extern "C" fn rt_seed(ctx: *mut Ctx, seed: i64) {
@@ -176,31 +187,42 @@ unsafe extern "C" fn rt_alloc(
     // SAFETY: compiled code passes the live context and a stack array of `ndim` sizes.
     let ctx = unsafe { &mut *ctx };
     let shape = unsafe { std::slice::from_raw_parts(shape, ndim as usize) };
-    let fail = |ctx: &mut Ctx, e: RtError| {
-        ctx.err = e as i64;
-        ctx.err_pos = pos;
-        std::ptr::null_mut()
-    };
+    let buf = dtype_from_code(dtype).ok_or(RtError::OutOfMemory).and_then(|dt| {
+        let fill = if fill == Fill::Ones as i64 { Fill::Ones } else { Fill::Zeros };
+        alloc_buffer(dt, fill, shape)
+    });
+    match buf {
+        Ok(mut buf) => {
+            // SAFETY: the arena pointer is set by the caller for the whole call.
+            let arena = unsafe { &mut *ctx.arena };
+            let p = buf.ptr();
+            arena.buffers.push(buf);
+            p
+        }
+        Err(e) => {
+            ctx.err = e as i64;
+            ctx.err_pos = pos;
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The flat buffer of a new array of `shape` (`np.zeros/ones/empty`), with the errors of
+/// NumPy for negative or too large shapes; shared with the interpreter.
+pub(crate) fn alloc_buffer(dt: DType, fill: Fill, shape: &[i64]) -> Result<Buffer, RtError> {
     let mut n: u64 = 1;
     for &d in shape {
         if d < 0 {
-            return fail(ctx, RtError::NegativeDimension);
+            return Err(RtError::NegativeDimension);
         }
-        n = match n.checked_mul(d as u64) {
-            Some(v) => v,
-            None => return fail(ctx, RtError::OutOfMemory),
-        };
+        n = n.checked_mul(d as u64).ok_or(RtError::OutOfMemory)?;
     }
-    let Some(dt) = dtype_from_code(dtype) else {
-        return fail(ctx, RtError::OutOfMemory);
-    };
-    let bytes = match n.checked_mul(dt.size() as u64) {
-        Some(b) if b < (1u64 << 46) => b,
-        _ => return fail(ctx, RtError::OutOfMemory),
-    };
-    let _ = bytes;
+    match n.checked_mul(dt.size() as u64) {
+        Some(b) if b < (1u64 << 46) => {}
+        _ => return Err(RtError::OutOfMemory),
+    }
     let n = n as usize;
-    let one = fill == Fill::Ones as i64;
+    let one = fill == Fill::Ones;
     let buf = match dt {
         DType::F64 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F64),
         DType::F32 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F32),
@@ -209,14 +231,7 @@ unsafe extern "C" fn rt_alloc(
         DType::U8 => try_filled(n, u8::from(one)).map(Buffer::U8),
         DType::Bool => try_filled(n, one).map(Buffer::Bool),
     };
-    let Some(mut buf) = buf else {
-        return fail(ctx, RtError::OutOfMemory);
-    };
-    // SAFETY: the arena pointer is set by the caller for the whole call.
-    let arena = unsafe { &mut *ctx.arena };
-    let p = buf.ptr();
-    arena.buffers.push(buf);
-    p
+    buf.ok_or(RtError::OutOfMemory)
 }
 
 pub(crate) fn dtype_code(d: DType) -> i64 {
@@ -358,6 +373,56 @@ pub(crate) extern "C" fn m_hypot(a: f64, b: f64) -> f64 {
     a.hypot(b)
 }
 
+/// How a math function that is not a single machine instruction is computed.
+#[derive(Clone, Copy)]
+pub(crate) enum MathImpl {
+    Unary(extern "C" fn(f64) -> f64),
+    Binary(extern "C" fn(f64, f64) -> f64),
+}
+
+/// The math functions computed by calls into this module: one table for the code
+/// generator (by symbol) and the interpreter (by function), so both compute the same bits.
+const MATH_CALLS: [(MathFn, &str, MathImpl); 28] = {
+    use MathFn::*;
+    use MathImpl::{Binary, Unary};
+    [
+        (Exp, "fs_exp", Unary(m_exp)),
+        (Expm1, "fs_expm1", Unary(m_expm1)),
+        (Log, "fs_log", Unary(m_log)),
+        (Log1p, "fs_log1p", Unary(m_log1p)),
+        (Log2, "fs_log2", Unary(m_log2)),
+        (Log10, "fs_log10", Unary(m_log10)),
+        (Sin, "fs_sin", Unary(m_sin)),
+        (Cos, "fs_cos", Unary(m_cos)),
+        (Tan, "fs_tan", Unary(m_tan)),
+        (Asin, "fs_asin", Unary(m_asin)),
+        (Acos, "fs_acos", Unary(m_acos)),
+        (Atan, "fs_atan", Unary(m_atan)),
+        (Sinh, "fs_sinh", Unary(m_sinh)),
+        (Cosh, "fs_cosh", Unary(m_cosh)),
+        (Tanh, "fs_tanh", Unary(m_tanh)),
+        (Asinh, "fs_asinh", Unary(m_asinh)),
+        (Acosh, "fs_acosh", Unary(m_acosh)),
+        (Atanh, "fs_atanh", Unary(m_atanh)),
+        (Erf, "fs_erf", Unary(m_erf)),
+        (Erfc, "fs_erfc", Unary(m_erfc)),
+        (Gamma, "fs_gamma", Unary(m_gamma)),
+        (Lgamma, "fs_lgamma", Unary(m_lgamma)),
+        (Digamma, "fs_digamma", Unary(digamma)),
+        (Pow, "fs_pow", Binary(m_pow)),
+        (Atan2, "fs_atan2", Binary(m_atan2)),
+        (Hypot, "fs_hypot", Binary(m_hypot)),
+        (FMod, "fs_fmod", Binary(py_fmod)),
+        (FFloorDiv, "fs_floordiv", Binary(py_floordiv)),
+    ]
+};
+
+/// The runtime symbol and function computing `m`, or `None` for the math functions that
+/// compile to one instruction (sqrt, fabs, floor, ceil, trunc, round, copysign).
+pub(crate) fn math_call(m: MathFn) -> Option<(&'static str, MathImpl)> {
+    MATH_CALLS.iter().find(|(f, _, _)| *f == m).map(|&(_, name, imp)| (name, imp))
+}
+
 /// A runtime function the code generator can call: symbol, address, parameter and return
 /// kinds (`'f'` f64, `'i'` i64/pointer).
 pub(crate) struct RtFn {
@@ -367,44 +432,21 @@ pub(crate) struct RtFn {
     pub ret: &'static str,
 }
 
-/// All runtime functions. Index order is used by the backend via [`rt_index`].
+/// All runtime functions the code generator declares.
 pub(crate) fn runtime_functions() -> Vec<RtFn> {
-    let f1 = |name, f: extern "C" fn(f64) -> f64| RtFn { name, addr: f as *const u8, params: "f", ret: "f" };
-    let f2 =
-        |name, f: extern "C" fn(f64, f64) -> f64| RtFn { name, addr: f as *const u8, params: "ff", ret: "f" };
-    vec![
-        f1("fs_exp", m_exp),
-        f1("fs_expm1", m_expm1),
-        f1("fs_log", m_log),
-        f1("fs_log1p", m_log1p),
-        f1("fs_log2", m_log2),
-        f1("fs_log10", m_log10),
-        f1("fs_sin", m_sin),
-        f1("fs_cos", m_cos),
-        f1("fs_tan", m_tan),
-        f1("fs_asin", m_asin),
-        f1("fs_acos", m_acos),
-        f1("fs_atan", m_atan),
-        f1("fs_sinh", m_sinh),
-        f1("fs_cosh", m_cosh),
-        f1("fs_tanh", m_tanh),
-        f1("fs_asinh", m_asinh),
-        f1("fs_acosh", m_acosh),
-        f1("fs_atanh", m_atanh),
-        f1("fs_erf", m_erf),
-        f1("fs_erfc", m_erfc),
-        f1("fs_gamma", m_gamma),
-        f1("fs_lgamma", m_lgamma),
-        f1("fs_digamma", digamma),
-        f2("fs_pow", m_pow),
-        f2("fs_atan2", m_atan2),
-        f2("fs_hypot", m_hypot),
-        f2("fs_fmod", py_fmod),
-        f2("fs_floordiv", py_floordiv),
+    let mut fns: Vec<RtFn> = MATH_CALLS
+        .iter()
+        .map(|&(_, name, imp)| match imp {
+            MathImpl::Unary(f) => RtFn { name, addr: f as *const u8, params: "f", ret: "f" },
+            MathImpl::Binary(f) => RtFn { name, addr: f as *const u8, params: "ff", ret: "f" },
+        })
+        .collect();
+    fns.extend([
         RtFn { name: "fs_ipow", addr: rt_ipow as *const u8, params: "ii", ret: "i" },
         RtFn { name: "fs_randn", addr: rt_randn as *const u8, params: "i", ret: "f" },
         RtFn { name: "fs_randint", addr: rt_randint as *const u8, params: "iiii", ret: "i" },
         RtFn { name: "fs_seed", addr: rt_seed as *const u8, params: "ii", ret: "" },
         RtFn { name: "fs_alloc", addr: rt_alloc as *const u8, params: "iiiiii", ret: "i" },
-    ]
+    ]);
+    fns
 }

@@ -1,6 +1,8 @@
 //! The differential corpus: every kernel in `tests/corpus/*.py` is run by CPython (through
 //! `run_cpython.py`, with NumPy or a pure-Python stand-in) and by fastsci-jit, and the results
 //! must agree: ints and bools exactly, floats to 1e-12 relative, errors of the same kind.
+//! Every call is also run by the reference interpreter, which must agree with the compiled
+//! code exactly (floats to the bit, errors with the same message and position).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -124,6 +126,7 @@ fn corpus_agrees_with_cpython() {
     let runner = corpus_dir().join("run_cpython.py");
     let mut kernels = 0;
     let mut calls = 0;
+    let mut interpreted = 0;
     let mut failures = Vec::new();
     for file in &files {
         let out = match Command::new("python3").arg(&runner).arg(file).output() {
@@ -145,6 +148,10 @@ fn corpus_agrees_with_cpython() {
             let args: Vec<Value> = j["args"].as_array().unwrap().iter().map(decode).collect();
             let got = f.call(&args);
             calls += 1;
+            match crate::interp::same_outcome(&f, &args, calls) {
+                Ok(_) => interpreted += 1,
+                Err(d) => failures.push(format!("{name}: {call}: interpreter and compiled code differ: {d}")),
+            }
             match (got, j.get("error")) {
                 (Ok(v), None) => {
                     if let Err(d) = compare(&v, &decode(&j["result"])) {
@@ -167,4 +174,5 @@ fn corpus_agrees_with_cpython() {
     assert!(failures.is_empty(), "{} of {calls} calls differ:\n{}", failures.len(), failures.join("\n"));
     assert!(kernels >= 50, "only {kernels} kernels in the corpus");
     assert!(calls >= 100, "only {calls} calls");
+    assert_eq!(interpreted, calls, "every call is cross-checked by the interpreter");
 }

@@ -2,6 +2,7 @@
 //! `# expect: LINE:COL FRAGMENT` and optionally `# call: FUNC ARG ...` (then the error is a
 //! runtime error of that call; otherwise compiling the module, or specializing `f` for the
 //! call's argument types, must fail). Set `FASTSCI_BLESS=1` to rewrite the positions.
+//! Runtime errors are raised identically by the reference interpreter.
 
 use std::path::Path;
 
@@ -25,7 +26,17 @@ fn error_of(src: &str, name: &str) -> Option<fastsci_jit::JitError> {
     let mut parts = call.split_whitespace();
     let func = parts.next().unwrap();
     let args: Vec<Value> = parts.map(literal).collect();
-    m.function(func).and_then(|f| f.call(&args)).err()
+    let f = match m.function(func) {
+        Ok(f) => f,
+        Err(e) => return Some(e),
+    };
+    if src.contains("# call: ") {
+        // A runtime error: the interpreter must raise the same one (or both compile-fail).
+        if let Err(d) = crate::interp::same_outcome(&f, &args, 0) {
+            panic!("{name}: interpreter and compiled code differ: {d}");
+        }
+    }
+    f.call(&args).err()
 }
 
 #[test]

@@ -3,4 +3,5 @@
 mod corpus;
 mod errors;
 mod expression;
+mod interp;
 mod kernels;

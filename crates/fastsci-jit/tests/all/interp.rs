@@ -1,0 +1,244 @@
+//! The reference interpreter against the compiled code: same results to the bit, same
+//! errors, same random streams. The corpus and error files are cross-checked in
+//! `corpus.rs` and `errors.rs` with [`same_outcome`].
+
+use std::sync::OnceLock;
+
+use fastsci_jit::{ArrayValue, CompileOptions, Function, JitError, Module, Value};
+use ndarray::{ArrayD, IxDyn, ShapeBuilder};
+
+fn same_float(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// Exact equality: same variants and dtypes, floats bit-equal (or both NaN).
+pub fn identical(a: &Value, b: &Value) -> bool {
+    fn floats<'a>(x: impl Iterator<Item = &'a f64>, y: impl Iterator<Item = &'a f64>) -> bool {
+        x.zip(y).all(|(p, q)| same_float(*p, *q))
+    }
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => same_float(*x, *y),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| identical(p, q))
+        }
+        (Value::Array(x), Value::Array(y)) if x.shape() == y.shape() => match (x, y) {
+            (ArrayValue::F64(p), ArrayValue::F64(q)) => floats(p.iter(), q.iter()),
+            (ArrayValue::F32(p), ArrayValue::F32(q)) => {
+                p.iter().zip(q).all(|(s, t)| s.to_bits() == t.to_bits())
+            }
+            _ => x == y,
+        },
+        _ => a == b,
+    }
+}
+
+/// The next number of this thread's kernel generator (to compare generator states).
+fn next_draw() -> Value {
+    static DRAW: OnceLock<Function> = OnceLock::new();
+    let f = DRAW.get_or_init(|| {
+        let src = "import numpy as np\ndef r():\n    return np.random.random()\n";
+        Module::compile(src, "r.py").and_then(|m| m.function("r")).unwrap()
+    });
+    f.call(&[]).unwrap()
+}
+
+/// Runs `f(args)` compiled and interpreted from the same generator state `seed`; `Err`
+/// describes the difference. Errors must agree in kind, message, line and column.
+pub fn same_outcome(f: &Function, args: &[Value], seed: u64) -> Result<Option<JitError>, String> {
+    fastsci_jit::seed(seed);
+    let compiled = f.call(args);
+    let after_compiled = next_draw();
+    fastsci_jit::seed(seed);
+    let interpreted = f.call_interpreted(args);
+    let after_interpreted = next_draw();
+    match (compiled, interpreted) {
+        (Ok(c), Ok(i)) if identical(&c, &i) => {
+            // Both consumed the same number of draws from the thread's generator.
+            if after_compiled != after_interpreted {
+                return Err(format!("generator states differ after the call ({c:?})"));
+            }
+            Ok(None)
+        }
+        (Err(c), Err(i)) if c.to_string() == i.to_string() && c.kind() == i.kind() => Ok(Some(c)),
+        (c, i) => Err(format!("compiled: {c:?}\ninterpreted: {i:?}")),
+    }
+}
+
+fn check(src: &str, name: &str, args: &[Value]) -> Option<JitError> {
+    let m = Module::compile(src, "k.py").unwrap_or_else(|e| panic!("{e}"));
+    let f = m.function(name).unwrap();
+    same_outcome(&f, args, 7).unwrap_or_else(|d| panic!("{name}{args:?}: {d}"))
+}
+
+fn f64s(shape: &[usize], v: impl Fn(usize) -> f64) -> Value {
+    let n = shape.iter().product();
+    Value::Array(ArrayValue::F64(ArrayD::from_shape_vec(IxDyn(shape), (0..n).map(v).collect()).unwrap()))
+}
+
+#[test]
+fn random_streams_match_bit_for_bit() {
+    let src = "
+import numpy as np
+
+def walk(n):
+    x = 0.0
+    hits = np.zeros(6, np.int64)
+    for i in range(n):
+        x += np.random.randn() + np.random.normal(1.0, 2.0) + np.random.uniform(-1.0, 1.0)
+        hits[np.random.randint(0, 6)] += 1
+        if np.random.random() < 0.1:
+            x = helper(x)
+    return x, hits, np.random.rand()
+
+def helper(x):
+    return x * np.random.standard_normal()
+
+def reseeded(n):
+    np.random.seed(n)
+    return np.random.random(), np.random.randint(-5, 5)
+
+def bad_randint(n):
+    s = np.random.random()
+    return s + np.random.randint(n, n)
+";
+    check(src, "walk", &[Value::Int(200)]);
+    check(src, "reseeded", &[Value::Int(3)]);
+    let e = check(src, "bad_randint", &[Value::Int(4)]).expect("randint(4, 4) raises");
+    assert!(e.message().starts_with("ValueError"), "{e}");
+}
+
+#[test]
+fn every_dtype_reads_writes_and_narrows_alike() {
+    let src = "
+import numpy as np
+
+def fill(n):
+    a = np.zeros((n, 2), np.float32)
+    b = np.ones(n, np.int32)
+    c = np.empty(n, np.uint8)
+    d = np.zeros(n, np.bool_)
+    e = np.ones_like(a)
+    for i in range(n):
+        a[i, 0] = 0.1 * i
+        a[i, 1] = a[i, 0] * 3.0
+        b[i] = b[i] * (2 ** 40 + i - 3)
+        c[i] = 250 + i
+        d[i] = i % 3 == 0
+        e[-i - 1, 1] = -a[i, 1]
+    return a, b, c, d, e, a.ndim, a.size
+
+def total(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            s += a[i, j] * b[j]
+    return s
+";
+    check(src, "fill", &[Value::Int(9)]);
+    let c = ndarray::Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f32 / 3.0);
+    let mut fortran = ndarray::Array2::<f32>::zeros((3, 4).f());
+    fortran.assign(&c);
+    let ints =
+        Value::Array(ArrayValue::I32(ArrayD::from_shape_vec(IxDyn(&[4]), vec![1, -2, 3, i32::MIN]).unwrap()));
+    for a in [c.into_dyn(), fortran.into_dyn()] {
+        check(src, "total", &[Value::Array(ArrayValue::F32(a)), ints.clone()]);
+    }
+}
+
+#[test]
+fn loops_calls_and_integer_corner_cases() {
+    let src = "
+def corners(a, b):
+    return a // b, a % b, a * b, a + b, -a, ~a, a << 3, a >> 2, a ** 3, a & b, a | b, a ^ b, max(a, b), min(a, b)
+
+def floats(x, y):
+    return x // y, x % y, x / y, x ** 3, x ** 0.5, int(x), round(x), abs(x), max(x, y), min(x, y), x == y, x < y
+
+def loops(n, step):
+    s = 0
+    for i in range(n, -n, step):
+        if i % 7 == 3:
+            continue
+        k = 0
+        while True:
+            k += 1
+            if k > i % 5:
+                break
+        s = s * 3 + k - i
+    return s, i
+
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+";
+    let big = [i64::MIN, -7, -1, 0, 3, i64::MAX];
+    for &a in &big {
+        for &b in &big {
+            check(src, "corners", &[Value::Int(a), Value::Int(b)]);
+        }
+    }
+    let xs = [f64::NAN, f64::NEG_INFINITY, -2.5, -0.0, 0.0, 0.5, 1e300];
+    for &x in &xs {
+        for &y in &xs {
+            check(src, "floats", &[Value::Float(x), Value::Float(y)]);
+        }
+    }
+    for step in [-3, -1, 0, 2] {
+        check(src, "loops", &[Value::Int(20), Value::Int(step)]);
+    }
+    check(src, "depth", &[Value::Int(1500)]);
+    let e = check(src, "depth", &[Value::Int(5000)]).expect("too deep");
+    assert!(e.message().starts_with("RecursionError"), "{e}");
+}
+
+#[test]
+fn aliasing_arrays_returned_from_calls_and_errors() {
+    let src = "
+import numpy as np
+
+def make(n):
+    return np.zeros((n, n))
+
+def alias(n):
+    a = make(n)
+    b = a
+    b[0, -1] = 5.0
+    scale(a, 2.0)
+    return a, b[0, n - 1]
+
+def scale(a, k):
+    for i in range(a.shape[0]):
+        a[i, i] = a[i, i] * k + 1.0
+
+def bad(a, i, j):
+    return a[i, j]
+
+def negative(n):
+    return np.zeros(n)
+";
+    check(src, "alias", &[Value::Int(4)]);
+    let a = f64s(&[2, 3], |k| k as f64);
+    for (i, j) in [(1, 2), (-2, -3), (2, 0), (0, 3), (0, -4)] {
+        check(src, "bad", &[a.clone(), Value::Int(i), Value::Int(j)]);
+    }
+    check(src, "negative", &[Value::Int(-1)]);
+    // The interpreter never changes its arguments, like `call`.
+    let args = [a.clone(), Value::Float(3.0)];
+    check(src, "scale", &args);
+    assert_eq!(args[0], a);
+}
+
+#[test]
+fn without_bounds_checks_in_range_indices_agree() {
+    let src = "def f(a, i):\n    return a[i] + a[-1]\n";
+    let m = Module::compile_with(src, "k.py", CompileOptions { boundscheck: false }).unwrap();
+    let f = m.function("f").unwrap();
+    let a = f64s(&[5], |k| k as f64 * 1.5);
+    for i in [0, 4, -5] {
+        same_outcome(&f, &[a.clone(), Value::Int(i)], 1).unwrap();
+    }
+    // Out of range, the compiled code would read arbitrary memory; the interpreter raises.
+    let e = f.call_interpreted(&[a, Value::Int(1 << 40)]).unwrap_err();
+    assert!(e.message().starts_with("IndexError"), "{e}");
+}
