@@ -275,6 +275,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.ret_zeros();
         if let Some(p) = self.propagate {
             self.b.switch_to_block(p);
+            self.rng_store();
             self.ret_zeros();
         }
         self.b.seal_all_blocks();
@@ -337,12 +338,15 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     /// Branches to a cold block that records `err` at `pos` and returns, when `cond` holds.
+    /// Every error path writes the random state back, so the numbers drawn before an
+    /// exception stay drawn (as in NumPy) whether they were drawn inline or by a call.
     fn raise_if(&mut self, cond: Value, err: RtError, pos: usize) {
         let fail = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(fail);
         self.b.ins().brif(cond, fail, &[], cont, &[]);
         self.b.switch_to_block(fail);
+        self.rng_store();
         let code = self.b.ins().iconst(types::I64, err as i64);
         self.b.ins().store(MemFlagsData::trusted(), code, self.ctx, CTX_ERR);
         let p = self.b.ins().iconst(types::I64, pos as i64);
@@ -872,6 +876,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let ok = self.b.ins().band(neg, in_range);
         self.b.ins().brif(ok, cont, &[wrapped.into()], fail, &[]);
         self.b.switch_to_block(fail);
+        self.rng_store();
         let code = self.b.ins().iconst(types::I64, RtError::IndexOutOfRange as i64);
         self.b.ins().store(MemFlagsData::trusted(), code, self.ctx, CTX_ERR);
         let p = self.b.ins().iconst(types::I64, pos as i64);
