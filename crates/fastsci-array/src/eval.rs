@@ -20,7 +20,7 @@ use std::path::Path;
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
-use crate::error::{ArrayError, Result, io_err};
+use crate::error::{ArrayError, Result};
 use crate::expr::{Binary, Expr, Unary};
 use crate::mmap::NpyMmap;
 use crate::raw::RawData;
@@ -504,10 +504,8 @@ impl Program {
     pub fn eval_to_npy(&self, inputs: &[(&str, ArrayInput)], path: impl AsRef<Path>) -> Result<Vec<usize>> {
         let path = path.as_ref();
         let (bound, shape) = self.bind(inputs)?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temporary = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        let result = (|| {
-            let mut file = crate::mmap::NpyMmapMut::create(&temporary, crate::DType::F64, &shape, false)?;
+        crate::atomic::replace_atomically(path, |temporary| {
+            let mut file = crate::mmap::NpyMmapMut::create(temporary, crate::DType::F64, &shape, false)?;
             let n: usize = shape.iter().product();
             let window = (64usize << 20) / 8;
             let mut start = 0;
@@ -525,16 +523,8 @@ impl Program {
                 }
                 start += len;
             }
-            file.flush()?;
-            Ok(())
-        })();
-        match result {
-            Ok(()) => std::fs::rename(&temporary, path).map_err(io_err(path))?,
-            Err(e) => {
-                let _ = std::fs::remove_file(&temporary);
-                return Err(e);
-            }
-        }
+            file.flush()
+        })?;
         Ok(shape)
     }
 

@@ -42,6 +42,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod dtype;
 pub mod error;
 pub mod eval;
@@ -55,6 +56,7 @@ pub mod reduce;
 pub mod vmath;
 mod vmath_coeffs;
 
+pub use atomic::replace_atomically;
 pub use dtype::{ByteOrder, Complex, DType, Element, Real};
 pub use error::{ArrayError, Result};
 pub use mmap::{NpyMmap, NpyMmapMut, zeroed_vec};

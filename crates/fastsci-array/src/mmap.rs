@@ -434,23 +434,3 @@ unsafe fn msync_async(p: *mut LibcVoid, len: usize) {
         msync(p, len, MS_ASYNC);
     }
 }
-
-/// Writes a file through `write` into a temporary name beside `target`, then renames it into
-/// place; on failure the temporary file is removed and `target` is untouched.
-pub(crate) fn write_atomically(target: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let result = (|| {
-        let mut file = File::create(&temporary).map_err(io_err(&temporary))?;
-        write(&mut file)?;
-        file.sync_all().map_err(io_err(target))?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&temporary, target).map_err(io_err(target)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(e)
-        }
-    }
-}

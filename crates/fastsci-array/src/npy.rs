@@ -810,7 +810,7 @@ pub fn write_npy_with<T: Element>(
     options: &WriteOptions,
 ) -> Result<()> {
     let path = path.as_ref();
-    crate::mmap::write_atomically(path, |file| {
+    crate::atomic::write_atomically(path, |file| {
         let mut w = BufWriter::with_capacity(1 << 20, file);
         write_npy_to(&mut w, array, options)?;
         w.flush().map_err(io_err(path))?;

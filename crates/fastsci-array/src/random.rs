@@ -190,10 +190,8 @@ pub fn random_npy(
         }
     }
     let path = path.as_ref();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let result = (|| {
-        let mut file = NpyMmapMut::create(&temporary, dtype, shape, false)?;
+    crate::atomic::replace_atomically(path, |temporary| {
+        let mut file = NpyMmapMut::create(temporary, dtype, shape, false)?;
         let chunk = RANDOM_CHUNK * 16;
         macro_rules! go {
             ($t:ty) => {
@@ -216,14 +214,7 @@ pub fn random_npy(
             _ => return Err(ArrayError::Internal("dtype checked above".into())),
         }
         file.flush()
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&temporary, path).map_err(crate::error::io_err(path)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(e)
-        }
-    }
+    })
 }
 
 fn int_range(dtype: DType) -> (i128, i128) {

@@ -89,6 +89,30 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// Library errors about arrays and files are bad input (files, shapes), unless the disk failed
+/// or the library reports a bug.
+impl From<fastsci_array::ArrayError> for CliError {
+    fn from(e: fastsci_array::ArrayError) -> CliError {
+        use fastsci_array::ArrayError;
+        match e {
+            ArrayError::Internal(_) => CliError::internal(e.to_string()),
+            ArrayError::Io { ref source, .. }
+                if !matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::PermissionDenied
+                        | std::io::ErrorKind::InvalidData
+                        | std::io::ErrorKind::UnexpectedEof
+                        | std::io::ErrorKind::IsADirectory
+                ) =>
+            {
+                CliError::internal(e.to_string())
+            }
+            other => CliError::bad_input(other.to_string()),
+        }
+    }
+}
+
 /// Adds the name of the file or argument the error is about, keeping its kind.
 pub trait Context<T> {
     /// Prefixes the message with `what: `.

@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::CliError;
 
@@ -24,35 +24,19 @@ pub fn json_f64(x: f64) -> serde_json::Value {
     }
 }
 
-/// A temporary path beside `target`, so the final rename stays on one file system.
-fn temporary_beside(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
-}
-
 /// Writes a file through `write` into a temporary name beside `target`, then renames it into
 /// place: an interrupted or failed run never leaves a half-written file where a good one was.
 pub fn write_atomically(
     target: &Path,
     write: impl FnOnce(&mut fs::File) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
-    let temporary = temporary_beside(target);
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)
+    fastsci_array::replace_atomically(target, |temporary| {
+        let mut file = fs::File::create(temporary)
             .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", temporary.display())))?;
         write(&mut file)?;
         file.flush().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))?;
-        file.sync_all().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => fs::rename(&temporary, target)
-            .map_err(|e| CliError::internal(format!("cannot rename into {}: {e}", target.display()))),
-        Err(e) => {
-            let _ = fs::remove_file(&temporary);
-            Err(e)
-        }
-    }
+        file.sync_all().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))
+    })
 }
 
 /// Parses a number as typed on the command line: decimal, `inf`, `-inf`, `nan`, `pi`, `e`.

@@ -162,11 +162,10 @@ pub fn build_model(steps: usize, sensors: usize) -> Result<Model, PipelineError>
 pub fn generate(path: &Path, config: &JobConfig) -> Result<(), PipelineError> {
     let model = build_model(config.steps, config.sensors)?;
     let truth = model.simulate(config.truth)?;
-    let partial = partial_path(path);
     let block_len = config.samples_per_step * config.sensors;
-    let written = (|| {
+    fastsci_array::replace_atomically(path, |temporary| {
         let mut file = fastsci_array::NpyMmapMut::create(
-            &partial,
+            temporary,
             fastsci_array::DType::F64,
             &[config.rows(), config.sensors],
             false,
@@ -176,21 +175,8 @@ pub fn generate(path: &Path, config: &JobConfig) -> Result<(), PipelineError> {
             let readings = &truth[n * config.sensors..(n + 1) * config.sensors];
             dataset::synthesize_block(config.seed, n, readings, block);
         })?;
-        file.flush()
-    })();
-    match written {
-        Ok(()) => std::fs::rename(&partial, path)
-            .map_err(|e| PipelineError::Data(format!("{}: {e}", path.display()))),
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e.into())
-        }
-    }
-}
-
-fn partial_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+        Ok(file.flush()?)
+    })
 }
 
 /// The dataset averaged onto the model's time grid, row-major `(steps, sensors)`.

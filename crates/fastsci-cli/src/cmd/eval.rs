@@ -7,7 +7,6 @@ use fastsci_array::eval::{ArrayInput, Program};
 use fastsci_array::reduce::describe;
 use serde_json::{Value, json};
 
-use super::stats::array_error;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{json_f64, print_json};
 
@@ -32,7 +31,7 @@ pub struct Args {
 pub fn run(args: &Args, json: bool) -> CliResult {
     let expr = fastsci_array::parse::parse(&args.expr)
         .map_err(|e| CliError::bad_input(format!("expression: {e}")))?;
-    let program = Program::compile(&expr).map_err(array_error)?;
+    let program = Program::compile(&expr).map_err(CliError::from)?;
     let mut maps = Vec::new();
     for spec in &args.inputs {
         let (name, path) = spec
@@ -46,7 +45,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             return Err(CliError::bad_input(format!("--in: '{name}' is given twice")));
         }
         let map = NpyMmap::open(path)
-            .map_err(array_error)
+            .map_err(CliError::from)
             .map_err(|e| CliError { message: format!("--in {name}: {}", e.message), ..e })?;
         maps.push((name.to_string(), map));
     }
@@ -61,7 +60,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     for (n, m) in &maps {
         if program.names().contains(n) {
             let input = ArrayInput::from_mmap(m)
-                .map_err(array_error)
+                .map_err(CliError::from)
                 .map_err(|e| CliError { message: format!("--in {n}: {}", e.message), ..e })?;
             inputs.push((n.as_str(), input));
         }
@@ -69,9 +68,9 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let start = std::time::Instant::now();
     match &args.out {
         Some(out) => {
-            let shape = program.eval_to_npy(&inputs, out).map_err(array_error)?;
+            let shape = program.eval_to_npy(&inputs, out).map_err(CliError::from)?;
             let seconds = start.elapsed().as_secs_f64();
-            let written = NpyMmap::open(out).map_err(array_error)?;
+            let written = NpyMmap::open(out).map_err(CliError::from)?;
             let s = describe(&written.raw());
             if json {
                 print_json(&json!({
@@ -92,14 +91,14 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             }
         }
         None => {
-            let shape = program.output_shape(&inputs).map_err(array_error)?;
+            let shape = program.output_shape(&inputs).map_err(CliError::from)?;
             let n: usize = shape.iter().product();
             if n > MAX_PRINTED {
                 return Err(CliError::bad_input(format!(
                     "the result has {n} elements; write it to a file with --out PATH.npy (printing is limited to {MAX_PRINTED})"
                 )));
             }
-            let result = program.eval(&inputs).map_err(array_error)?;
+            let result = program.eval(&inputs).map_err(CliError::from)?;
             let values: Vec<f64> = result.iter().copied().collect();
             if json {
                 print_json(&json!({

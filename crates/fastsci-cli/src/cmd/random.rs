@@ -6,7 +6,6 @@ use fastsci_array::DType;
 use fastsci_array::random::{Distribution, random_npy};
 use serde_json::json;
 
-use super::stats::array_error;
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{json_f64, parse_number, print_json};
 
@@ -116,7 +115,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         None => DType::F64,
     };
     let start = std::time::Instant::now();
-    random_npy(&args.out, &dist, args.seed, &shape, dtype).map_err(array_error)?;
+    random_npy(&args.out, &dist, args.seed, &shape, dtype).map_err(CliError::from)?;
     let seconds = start.elapsed().as_secs_f64();
     let n: usize = shape.iter().product();
     if json {

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use fastsci_array::NpyMmap;
 use fastsci_array::reduce::{Summary, describe, describe_axis};
-use fastsci_array::{ArrayError, NpyMmap};
 use serde_json::{Value, json};
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -21,26 +21,6 @@ pub struct Args {
     /// Delta degrees of freedom of var and std (NumPy's ddof).
     #[arg(long, default_value_t = 0.0, value_name = "D")]
     pub ddof: f64,
-}
-
-/// Maps a library error to bad input (files, shapes) or internal (bugs).
-pub fn array_error(e: ArrayError) -> CliError {
-    match e {
-        ArrayError::Internal(_) => CliError::internal(e.to_string()),
-        ArrayError::Io { ref source, .. }
-            if !matches!(
-                source.kind(),
-                std::io::ErrorKind::NotFound
-                    | std::io::ErrorKind::PermissionDenied
-                    | std::io::ErrorKind::InvalidData
-                    | std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::IsADirectory
-            ) =>
-        {
-            CliError::internal(e.to_string())
-        }
-        other => CliError::bad_input(other.to_string()),
-    }
 }
 
 fn opt(x: Option<f64>) -> Value {
@@ -73,7 +53,7 @@ fn text(v: &Value) -> String {
 
 /// Runs `fastsci stats`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let map = NpyMmap::open(&args.file).map_err(array_error).map_err(|e| CliError {
+    let map = NpyMmap::open(&args.file).map_err(CliError::from).map_err(|e| CliError {
         message: format!(
             "{}: {}",
             args.file.display(),
@@ -110,7 +90,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             let sums = match h.shape.len() {
                 2 if (0..2).contains(&ax) => {
                     describe_axis(&map.raw(), [h.shape[0], h.shape[1]], h.fortran_order, ax as usize)
-                        .map_err(array_error)?
+                        .map_err(CliError::from)?
                 }
                 1 if ax == 0 => vec![describe(&map.raw())],
                 _ => {

@@ -1,0 +1,70 @@
+//! Files that appear whole or not at all.
+//!
+//! Every file this project writes goes through a temporary name beside its target and is
+//! renamed into place only when complete, so an interrupted or failed run never leaves a
+//! half-written file where a good one was (or where a reader would take it for one).
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crate::error::{ArrayError, Result, io_err};
+
+/// Creates `target` through `create`, which must write the complete file at the temporary path
+/// it is given. On success the temporary file is renamed over `target`; on failure it is
+/// removed and `target` is left as it was.
+///
+/// The temporary path lies beside `target` (`.NAME.PID.partial`), so the rename stays on one
+/// file system and is atomic.
+///
+/// ```
+/// use fastsci_array::{ArrayError, replace_atomically};
+/// let dir = std::env::temp_dir().join(format!("replace-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let target = dir.join("out.txt");
+/// replace_atomically(&target, |temporary| {
+///     std::fs::write(temporary, "whole").map_err(|source| ArrayError::Io { path: temporary.into(), source })
+/// })?;
+/// let failed: Result<(), ArrayError> = replace_atomically(&target, |temporary| {
+///     std::fs::write(temporary, "half").unwrap();
+///     Err(ArrayError::Invalid("interrupted".into()))
+/// });
+/// assert!(failed.is_err());
+/// assert_eq!(std::fs::read_to_string(&target).unwrap(), "whole");
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), ArrayError>(())
+/// ```
+///
+/// # Errors
+/// What `create` returns, or [`ArrayError::Io`] (converted to `E`) when the rename fails.
+pub fn replace_atomically<E: From<ArrayError>>(
+    target: &Path,
+    create: impl FnOnce(&Path) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let temporary = temporary_beside(target);
+    match create(&temporary) {
+        Ok(()) => std::fs::rename(&temporary, target).map_err(|source| {
+            let _ = std::fs::remove_file(&temporary);
+            E::from(ArrayError::Io { path: target.to_path_buf(), source })
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(e)
+        }
+    }
+}
+
+/// [`replace_atomically`] for a file written through one [`File`], which is `fsync`ed before
+/// the rename.
+pub(crate) fn write_atomically(target: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
+    replace_atomically(target, |temporary| {
+        let mut file = File::create(temporary).map_err(io_err(temporary))?;
+        write(&mut file)?;
+        file.sync_all().map_err(io_err(target))
+    })
+}
+
+fn temporary_beside(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}
