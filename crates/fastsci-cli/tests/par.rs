@@ -2,6 +2,8 @@
 //! after the sweep is killed or interrupted mid-way.
 
 use std::io::{BufRead, BufReader};
+#[cfg(unix)]
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -267,17 +269,39 @@ fn a_killed_sweep_resumes_with_only_the_missing_tasks() {
 }
 
 #[cfg(unix)]
+unsafe extern "C" {
+    fn signal(signal: i32, handler: usize) -> usize;
+    fn kill(pid: i32, signal: i32) -> i32;
+}
+#[cfg(unix)]
+const SIGINT: i32 = 2;
+#[cfg(unix)]
+const SIG_DFL: usize = 0;
+
+#[cfg(unix)]
 #[test]
 fn ctrl_c_stops_a_sweep_with_exit_3_and_resume_finishes_it() {
     let dir = workspace();
     let out = dir.path().join("int.csv");
     let mut args = SLOW.to_vec();
     args.extend(["--out", "int.csv", "--no-progress"]);
-    let mut child =
-        fastsci().current_dir(dir.path()).arg("sweep").args(&args).stderr(Stdio::piped()).spawn().unwrap();
+    let mut command = fastsci();
+    command.current_dir(dir.path()).arg("sweep").args(&args).stderr(Stdio::piped());
+    // A harness started in the background runs with SIGINT ignored, and children inherit that
+    // (fastsci then rightly leaves it ignored). Ctrl-C in a terminal reaches a foreground job
+    // with the default disposition, so the child gets that back.
+    // SAFETY: `signal` is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        command.pre_exec(|| {
+            signal(SIGINT, SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
     wait_for_lines(&out, 5);
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(sent.success());
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: `kill` touches no memory; `pid` is our child, not yet reaped.
+    assert_eq!(unsafe { kill(pid, SIGINT) }, 0);
     let mut err = String::new();
     for line in BufReader::new(child.stderr.take().unwrap()).lines() {
         err.push_str(&line.unwrap());
