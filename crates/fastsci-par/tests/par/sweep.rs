@@ -355,8 +355,29 @@ fn spawn_child(mode: &str, out: Option<&Path>) -> std::process::Child {
     if let Some(out) = out {
         command.env("FASTSCI_PAR_OUT", out);
     }
+    // A harness started in the background runs with SIGINT ignored, and children inherit that
+    // (Ctrl-C handling then rightly stays off). Ctrl-C in a terminal reaches a foreground job
+    // with the default disposition, so the child gets that back.
+    #[cfg(unix)]
+    // SAFETY: `signal` is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            signal(SIGINT, SIG_DFL);
+            Ok(())
+        });
+    }
     command.spawn().unwrap()
 }
+
+#[cfg(unix)]
+unsafe extern "C" {
+    fn signal(signal: i32, handler: usize) -> usize;
+    fn kill(pid: i32, signal: i32) -> i32;
+}
+#[cfg(unix)]
+const SIGINT: i32 = 2;
+#[cfg(unix)]
+const SIG_DFL: usize = 0;
 
 #[test]
 fn killing_a_sweep_mid_way_then_resuming_runs_only_the_missing_tasks() {
@@ -425,8 +446,9 @@ fn ctrl_c_stops_a_map_and_keeps_what_finished() {
         assert!(stdout.read_line(&mut line).unwrap() > 0, "the child ended before starting");
     }
     std::thread::sleep(Duration::from_millis(100));
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: `kill` touches no memory; `pid` is our child, not yet reaped.
+    assert_eq!(unsafe { kill(pid, SIGINT) }, 0);
     let mut rest = String::new();
     let report = loop {
         rest.clear();
