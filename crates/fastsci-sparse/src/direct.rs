@@ -1,6 +1,7 @@
-//! Direct solvers through faer: supernodal sparse Cholesky (`L L^T`) with a nested dissection
-//! ordering ([`crate::ordering`]) for large matrices and faer's approximate minimum degree for
-//! small ones, and sparse LU with partial pivoting and a COLAMD column ordering.
+//! Direct solvers: sparse Cholesky (`L L^T`) through faer's supernodal factorization, with a
+//! nested dissection ordering ([`crate::ordering`]) for large matrices and faer's approximate
+//! minimum degree for small ones, or in band storage for narrow-banded matrices; and sparse LU
+//! through faer, with partial pivoting and a COLAMD column ordering.
 //!
 //! Factorize once, solve many: [`Cholesky`], [`Lu`] and the automatic [`DirectSolver`] keep
 //! the factors and solve any number of right-hand sides. The symbolic analysis (ordering,
@@ -18,6 +19,7 @@ use faer::sparse::linalg::solvers::{Lu as FaerLu, SymbolicLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
 use faer::{Conj, Par, Side};
 
+use crate::band::{BandCholesky, half_bandwidth, prefers_band};
 use crate::compressed::Compressed;
 use crate::error::{Result, SparseError};
 use crate::matrix::CsrMatrix;
@@ -80,6 +82,11 @@ fn lu_error(e: LuError) -> SparseError {
 
 /// Sparse Cholesky factorization `P A P^T = L L^T` of a symmetric positive definite matrix.
 ///
+/// Narrow-banded matrices (tridiagonal, pentadiagonal, up to 32 diagonals each side) are
+/// factored in band storage as `L D L^T` in their own order, where the band is the exact fill
+/// and each solve is two plain triangular loops; all others by faer's supernodal factorization
+/// of a fill-reducing ordering.
+///
 /// # Examples
 ///
 /// ```
@@ -93,9 +100,20 @@ fn lu_error(e: LuError) -> SparseError {
 /// ```
 pub struct Cholesky {
     n: usize,
-    // Boxed: the symbolic structure is some 300 bytes of sizes and offsets.
-    symbolic: Box<SymbolicCholesky<usize>>,
-    values: Vec<f64>,
+    factor: CholeskyFactor,
+}
+
+/// How the factor is stored: in band storage when every entry lies within a few diagonals
+/// (tridiagonal, pentadiagonal, thin grids), where the general machinery costs more per solve
+/// than it computes; otherwise as faer's supernodal factor of a fill-reducing ordering.
+#[derive(Debug)]
+enum CholeskyFactor {
+    Band(BandCholesky),
+    Supernodal {
+        // Boxed: the symbolic structure is some 300 bytes of sizes and offsets.
+        symbolic: Box<SymbolicCholesky<usize>>,
+        values: Vec<f64>,
+    },
 }
 
 impl Cholesky {
@@ -116,6 +134,10 @@ impl Cholesky {
     fn factorize_symmetric(a: &CsrMatrix) -> Result<Cholesky> {
         // CSR of a symmetric matrix is its CSC.
         let p = FaerParts::new(&a.0)?;
+        let b = half_bandwidth(&a.0);
+        if prefers_band(p.n, p.idx.len(), b) {
+            return Ok(Cholesky { n: p.n, factor: CholeskyFactor::Band(BandCholesky::factorize(&a.0, b)?) });
+        }
         let dissection = (p.n >= DISSECTION_ROWS).then(|| {
             let perm = nested_dissection(p.n, &p.ptr, &p.idx);
             let inv = inverse(&perm);
@@ -128,7 +150,7 @@ impl Cholesky {
         let symbolic = factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())
             .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
         let values = numeric_llt(&symbolic, &p)?;
-        Ok(Cholesky { n: p.n, symbolic: Box::new(symbolic), values })
+        Ok(Cholesky { n: p.n, factor: CholeskyFactor::Supernodal { symbolic: Box::new(symbolic), values } })
     }
 
     /// Factorizes a new matrix with the same pattern, reusing the symbolic analysis.
@@ -140,7 +162,10 @@ impl Cholesky {
         if p.n != self.n {
             return Err(SparseError::shape(format_args!("factorized {} rows, got {}", self.n, p.n)));
         }
-        self.values = numeric_llt(&self.symbolic, &p)?;
+        match &mut self.factor {
+            CholeskyFactor::Band(band) => *band = BandCholesky::factorize(&a.0, band.half_bandwidth())?,
+            CholeskyFactor::Supernodal { symbolic, values } => *values = numeric_llt(symbolic, &p)?,
+        }
         Ok(())
     }
 
@@ -155,7 +180,10 @@ impl Cholesky {
     /// # Ok::<(), fastsci_sparse::SparseError>(())
     /// ```
     pub fn factor_nnz(&self) -> usize {
-        self.symbolic.len_val()
+        match &self.factor {
+            CholeskyFactor::Band(band) => band.factor_nnz(),
+            CholeskyFactor::Supernodal { symbolic, .. } => symbolic.len_val(),
+        }
     }
 
     /// Solves `A x = b`.
@@ -198,15 +226,22 @@ impl Cholesky {
     pub fn solve_in_place(&self, x: &mut [f64], k: usize) -> Result<()> {
         check_rhs(self.n, x, k)?;
         if self.n > 0 && k > 0 {
-            let par = parallelism(self.values.len());
-            let mut scratch = MemBuffer::try_new(self.symbolic.solve_in_place_scratch::<f64>(k, par))
-                .map_err(|_| SparseError::Factorization("out of memory for the solve's workspace".into()))?;
-            LltRef::new(&self.symbolic, &self.values).solve_in_place_with_conj(
-                Conj::No,
-                faer::MatMut::from_column_major_slice_mut(x, self.n, k),
-                par,
-                MemStack::new(&mut scratch),
-            );
+            match &self.factor {
+                CholeskyFactor::Band(band) => band.solve_in_place(x, k),
+                CholeskyFactor::Supernodal { symbolic, values } => {
+                    let par = parallelism(values.len());
+                    let mut scratch = MemBuffer::try_new(symbolic.solve_in_place_scratch::<f64>(k, par))
+                        .map_err(|_| {
+                            SparseError::Factorization("out of memory for the solve's workspace".into())
+                        })?;
+                    LltRef::new(symbolic, values).solve_in_place_with_conj(
+                        Conj::No,
+                        faer::MatMut::from_column_major_slice_mut(x, self.n, k),
+                        par,
+                        MemStack::new(&mut scratch),
+                    );
+                }
+            }
         }
         finite_or_singular(x)
     }

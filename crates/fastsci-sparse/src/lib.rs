@@ -43,6 +43,7 @@
 // Numeric kernels index several arrays by the same position; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
+mod band;
 mod builders;
 mod compressed;
 #[cfg(feature = "direct")]

@@ -640,6 +640,68 @@ mod solvers {
         }
     }
 
+    /// A symmetric, strictly diagonally dominant (so positive definite) matrix of half-bandwidth
+    /// `b` with pseudo-random entries.
+    fn banded_spd(n: usize, b: usize, seed: u64) -> CsrMatrix {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let mut coo = fastsci_sparse::CooMatrix::new(n, n);
+        let mut row_sums = vec![0.0; n];
+        for j in 0..n {
+            for i in j + 1..(j + b + 1).min(n) {
+                let v = next();
+                coo.push(i, j, v).unwrap();
+                coo.push(j, i, v).unwrap();
+                row_sums[i] += v.abs();
+                row_sums[j] += v.abs();
+            }
+        }
+        for (i, sum) in row_sums.iter().enumerate() {
+            coo.push(i, i, sum + 0.5 + next().abs()).unwrap();
+        }
+        coo.to_csr().unwrap()
+    }
+
+    #[test]
+    fn narrow_band_cholesky_against_closed_form_and_lu() {
+        use fastsci_sparse::direct::{Cholesky, Lu};
+        // diags([-1, 2, -1]) x = 1 has x_i = i (n + 1 - i) / 2 (1-based).
+        let n = 1000;
+        let chol = Cholesky::factorize(&fastsci_sparse::laplacian_1d(n).unwrap()).unwrap();
+        assert_eq!(chol.factor_nnz(), 2 * n - 1);
+        let x = chol.solve(&vec![1.0; n]).unwrap();
+        let exact: Vec<f64> = (1..=n).map(|i| (i * (n + 1 - i)) as f64 / 2.0).collect();
+        assert_close(&x, &exact, 1e-10, "1-D Laplacian");
+        for (b, seed) in [(1, 1), (2, 2), (5, 3), (32, 4)] {
+            let n = 300;
+            let a = banded_spd(n, b, seed);
+            let mut chol = Cholesky::factorize(&a).unwrap();
+            assert_eq!(chol.factor_nnz(), n * (b + 1) - b * (b + 1) / 2, "band {b} is stored whole");
+            let rhs: Vec<f64> = (0..3 * n).map(|i| ((i * 37) % 11) as f64 - 5.0).collect();
+            let lu = Lu::factorize(&a).unwrap();
+            assert_close(&chol.solve_many(&rhs, 3).unwrap(), &lu.solve_many(&rhs, 3).unwrap(), 1e-12, "band");
+            chol.refactorize(&a.scale(4.0)).unwrap();
+            let quarter: Vec<f64> = lu.solve(&rhs[..n]).unwrap().iter().map(|v| v / 4.0).collect();
+            assert_close(&chol.solve(&rhs[..n]).unwrap(), &quarter, 1e-12, "band refactorized");
+        }
+        // Wider than the band path takes: faer's supernodal factor under minimum degree.
+        let wide = fastsci_sparse::laplacian_2d(40, 40).unwrap();
+        assert_eq!(Cholesky::factorize(&wide).unwrap().factor_nnz(), amd_fill(&wide));
+        // A pivot that vanishes half-way down a tridiagonal matrix.
+        let mut coo = fastsci_sparse::CooMatrix::new(10, 10);
+        for i in 0..10 {
+            coo.push(i, i, if i < 5 { 2.0 } else { 1.0 }).unwrap();
+            if i > 0 {
+                coo.push(i, i - 1, 1.0).unwrap();
+                coo.push(i - 1, i, 1.0).unwrap();
+            }
+        }
+        assert!(matches!(Cholesky::factorize(&coo.to_csr().unwrap()), Err(SparseError::NotPositiveDefinite)));
+    }
+
     #[test]
     fn factorize_once_solve_many_and_refactorize() {
         let a = fastsci_sparse::laplacian_2d(15, 15).unwrap();
