@@ -2,11 +2,11 @@
 //! a Monte Carlo parameter sweep that is interrupted half-way and resumed, with results that
 //! do not depend on the interruption or the number of threads.
 //!
-//! Run with `cargo run --release -p fastsci-par --example resumable_sweep`.
+//! `cargo run --release -p fastsci --example sweep_resumable`
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fastsci_par::{Axis, CancelToken, Executor, ParamSets, Progress, Sweep, TaskError};
+use fastsci::par::{Axis, CancelToken, Executor, ParamSets, Progress, Sweep, TaskError};
 use rand::RngExt;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Axis::linspace("r", 0.1, 1.0, 20),
         Axis::new("n", (1..=10).map(|k| f64::from(k) * 1e4).collect()),
     ])?;
-    let model = |task: fastsci_par::Task, p: &[f64]| {
+    let model = |task: fastsci::par::Task, p: &[f64]| {
         let (r, n) = (p[0], p[1] as usize);
         let mut rng = task.rng();
         let inside =

@@ -1,9 +1,10 @@
-//! Reference workload 6 as a program: the integral of `exp(-x²) log(1 + x²)` over [0, 5]
-//! with its error estimate, a few of the harder cases, and `d/dx sin` at 1 against `cos(1)`.
+//! Reference workload 6, integration and differentiation: the integral of
+//! `exp(-x²) log(1 + x²)` over [0, 5] with its error estimate, a few of the harder cases, and
+//! `d/dx sin` at 1 against `cos(1)`.
 //!
-//! Run with `cargo run --release -p fastsci-integrate --example workload6`.
+//! `cargo run --release -p fastsci --example workload6_integration`
 
-use fastsci_integrate::{DerivativeOptions, QuadOptions, Weight, derivative, quad};
+use fastsci::integrate::{DerivativeOptions, QuadOptions, Weight, derivative, quad};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let o = QuadOptions::default();

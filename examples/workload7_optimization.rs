@@ -1,11 +1,12 @@
-//! Reference workload 7: the Rosenbrock function from (-1.2, 1) by Nelder-Mead, then by BFGS
-//! with the analytic gradient, then by BFGS with an exact gradient from dual numbers; prints
-//! what SciPy prints and checks the answers.
+//! Reference workload 7, optimization: the Rosenbrock function from (-1.2, 1) by Nelder-Mead,
+//! then by BFGS with the analytic gradient, by BFGS with an exact gradient from dual numbers and
+//! by trust-region Newton-CG with exact Hessian-vector products; prints what SciPy prints
+//! (minimum, value, success, message, evaluations) and checks the answers.
 //!
-//! Run with `cargo run --release -p fastsci-optimize --example rosenbrock`.
+//! `cargo run --release -p fastsci --example workload7_optimization`
 
-use fastsci_optimize::float::{Float, Objective};
-use fastsci_optimize::{Method, OptimizeResult, Options, Problem};
+use fastsci::optimize::float::{Float, Objective};
+use fastsci::optimize::{Method, OptimizeResult, Options, Problem};
 
 struct Rosenbrock;
 
