@@ -449,16 +449,20 @@ macro_rules! unary_slice {
         /// If `out` is shorter than `x`.
         pub fn $name(x: &[f64], out: &mut [f64]) {
             let out = &mut out[..x.len()];
+            /// The fast path for every element; whether any element needs the slow one.
             #[inline(always)]
-            fn body(x: &[f64], out: &mut [f64]) {
+            fn body(x: &[f64], out: &mut [f64]) -> bool {
                 for (o, &v) in out.iter_mut().zip(x) {
                     *o = $fast(v);
                 }
+                // A fold, not `any`: without the early exit the scan vectorizes, and it costs
+                // a compare per element instead of a branch.
+                x.iter().fold(false, |seen, &v| seen | $special(v))
             }
             #[cfg(target_arch = "x86_64")]
-            {
+            let any_special = {
                 #[target_feature(enable = "avx2")]
-                unsafe fn wide(x: &[f64], out: &mut [f64]) {
+                unsafe fn wide(x: &[f64], out: &mut [f64]) -> bool {
                     body(x, out)
                 }
                 if std::arch::is_x86_feature_detected!("avx2") {
@@ -467,15 +471,13 @@ macro_rules! unary_slice {
                 } else {
                     body(x, out)
                 }
-            }
+            };
             #[cfg(not(target_arch = "x86_64"))]
-            body(x, out);
-            let special: fn(f64) -> bool = $special;
-            let slow: fn(f64) -> f64 = $slow;
-            if x.iter().any(|&v| special(v)) {
+            let any_special = body(x, out);
+            if any_special {
                 for (o, &v) in out.iter_mut().zip(x) {
-                    if special(v) {
-                        *o = slow(v);
+                    if $special(v) {
+                        *o = $slow(v);
                     }
                 }
             }
@@ -483,10 +485,12 @@ macro_rules! unary_slice {
     };
 }
 
+#[inline(always)]
 fn never(_: f64) -> bool {
     false
 }
 
+#[inline(always)]
 fn trig_special(x: f64) -> bool {
     x.abs() > TRIG_FAST_MAX || x.is_nan()
 }
