@@ -377,48 +377,8 @@ unsafe extern "C" {
 }
 
 const MADV_DONTNEED: i32 = 4;
-const MADV_HUGEPAGE: i32 = 14;
 const MADV_POPULATE_READ: i32 = 22;
 
-/// A new vector of `len` default (zero) elements, for a large output about to be written in
-/// full: its untouched pages are advised to be backed by transparent huge pages, as NumPy does
-/// for big arrays, so a fresh 80 MB output costs 40 page faults instead of 20,000.
-///
-/// Every page of a fresh allocation is still zeroed by the kernel on its first write; only
-/// reusing a buffer (e.g. [`Program::eval_into`](crate::eval::Program::eval_into)) avoids that.
-///
-/// ```
-/// let v: Vec<f64> = fastsci_array::zeroed_vec(1 << 20);
-/// assert_eq!(v.len(), 1 << 20);
-/// assert!(v.iter().all(|&x| x == 0.0));
-/// ```
-pub fn zeroed_vec<T: Default + Clone>(len: usize) -> Vec<T> {
-    // A zero default makes `vec!` ask the allocator for zeroed memory, which for large sizes is
-    // a fresh mapping no one has touched yet, so the advice still applies.
-    let mut v = vec![T::default(); len];
-    advise_huge_pages(&mut v);
-    v
-}
-
-/// Asks the kernel to back a large, not yet touched buffer with transparent huge pages.
-/// Harmless where huge pages are unavailable.
-fn advise_huge_pages<T>(buffer: &mut [T]) {
-    const HUGE: usize = 2 << 20;
-    let bytes = std::mem::size_of_val(buffer);
-    if bytes < 4 * HUGE || !cfg!(target_os = "linux") {
-        return;
-    }
-    let start = buffer.as_mut_ptr() as usize;
-    let a = start.div_ceil(HUGE) * HUGE;
-    let b = (start + bytes) / HUGE * HUGE;
-    if b > a {
-        // SAFETY: the range lies inside `buffer`; MADV_HUGEPAGE only changes how the kernel
-        // backs the pages, never their contents.
-        unsafe {
-            madvise(a as *mut LibcVoid, b - a, MADV_HUGEPAGE);
-        }
-    }
-}
 const MS_ASYNC: i32 = 1;
 
 unsafe fn madvise_dontneed(p: *mut LibcVoid, len: usize) {

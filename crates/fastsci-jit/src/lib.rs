@@ -36,6 +36,7 @@ mod interp;
 mod ir;
 mod kernel;
 mod lower;
+pub mod memory;
 mod runtime;
 mod value;
 

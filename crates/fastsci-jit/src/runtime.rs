@@ -68,13 +68,6 @@ impl Buffer {
     }
 }
 
-fn try_filled<T: Clone>(n: usize, x: T) -> Option<Vec<T>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).ok()?;
-    v.resize(n, x);
-    Some(v)
-}
-
 // ---------------- random numbers: xoshiro256++ ----------------
 
 /// SplitMix64, used to expand a seed into the xoshiro state.
@@ -224,14 +217,24 @@ pub(crate) fn alloc_buffer(dt: DType, fill: Fill, shape: &[i64]) -> Result<Buffe
     let n = n as usize;
     let one = fill == Fill::Ones;
     let buf = match dt {
-        DType::F64 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F64),
-        DType::F32 => try_filled(n, if one { 1.0 } else { 0.0 }).map(Buffer::F32),
-        DType::I64 => try_filled(n, i64::from(one)).map(Buffer::I64),
-        DType::I32 => try_filled(n, i32::from(one)).map(Buffer::I32),
-        DType::U8 => try_filled(n, u8::from(one)).map(Buffer::U8),
-        DType::Bool => try_filled(n, one).map(Buffer::Bool),
+        DType::F64 => filled(n, one.then_some(1.0)).map(Buffer::F64),
+        DType::F32 => filled(n, one.then_some(1.0)).map(Buffer::F32),
+        DType::I64 => filled(n, one.then_some(1)).map(Buffer::I64),
+        DType::I32 => filled(n, one.then_some(1)).map(Buffer::I32),
+        DType::U8 => filled(n, one.then_some(1)).map(Buffer::U8),
+        DType::Bool => filled(n, one.then_some(true)).map(Buffer::Bool),
     };
     buf.ok_or(RtError::OutOfMemory)
+}
+
+/// `n` zeros from fresh zeroed pages (`np.zeros`, and `np.empty`, which NumPy leaves
+/// uninitialized but may as well cost nothing more), then set to `value` where one is given.
+fn filled<T: crate::memory::ZeroBits>(n: usize, value: Option<T>) -> Option<Vec<T>> {
+    let mut v = crate::memory::try_zeroed_vec(n)?;
+    if let Some(value) = value {
+        v.fill(value);
+    }
+    Some(v)
 }
 
 pub(crate) fn dtype_code(d: DType) -> i64 {
