@@ -425,18 +425,15 @@ impl Program {
     }
 
     fn run_block(&self, ins: &[&[f64]], regs: &mut [f64], m: usize, out: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            #[target_feature(enable = "avx2")]
-            unsafe fn wide(p: &Program, ins: &[&[f64]], regs: &mut [f64], m: usize, out: &mut [f64]) {
+        let p = self;
+        crate::simd::avx2_or_plain!(
+            when p.compute_bound;
+            fn(p: &Program, ins: &[&[f64]], regs: &mut [f64], m: usize, out: &mut [f64]) {
+                p.run_block_impl(ins, regs, m, out)
+            } else {
                 p.run_block_impl(ins, regs, m, out)
             }
-            if self.compute_bound && std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { wide(self, ins, regs, m, out) };
-            }
-        }
-        self.run_block_impl(ins, regs, m, out)
+        )
     }
 
     /// Matches named inputs to the program's names and computes the broadcast shape.

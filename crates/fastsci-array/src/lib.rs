@@ -53,6 +53,7 @@ pub mod parse;
 pub mod random;
 pub mod raw;
 pub mod reduce;
+mod simd;
 pub mod vmath;
 mod vmath_coeffs;
 

@@ -146,20 +146,12 @@ fn comp_sum_by<const L: usize>(x: &[f64], f: impl Fn(f64) -> f64) -> Dd {
 
 /// Compensated sum of a slice of `f64`, as a double-double.
 pub fn comp_sum(x: &[f64]) -> Dd {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // Six dependent additions per element make this compute-bound at SSE2 width; 256-bit
-        // lanes bring it back under memory speed.
-        #[target_feature(enable = "avx2")]
-        fn wide(x: &[f64]) -> Dd {
-            comp_sum_by::<16>(x, |v| v)
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { wide(x) };
-        }
-    }
-    comp_sum_by::<8>(x, |v| v)
+    // Six dependent additions per element make this compute-bound at SSE2 width; 256-bit
+    // lanes bring it back under memory speed.
+    crate::simd::avx2_or_plain!(
+        when true;
+        fn(x: &[f64]) -> Dd { comp_sum_by::<16>(x, |v| v) } else { comp_sum_by::<8>(x, |v| v) }
+    )
 }
 
 /// Everything the reductions need about a run of values, mergeable in index order.
@@ -237,18 +229,14 @@ impl Summary {
     }
 
     fn of_clean(x: &[f64], base: u64) -> Summary {
-        #[cfg(target_arch = "x86_64")]
-        {
-            #[target_feature(enable = "avx2")]
-            fn wide(x: &[f64], base: u64) -> Summary {
+        crate::simd::avx2_or_plain!(
+            when true;
+            fn(x: &[f64], base: u64) -> Summary {
+                Summary::of_clean_lanes(x, base)
+            } else {
                 Summary::of_clean_lanes(x, base)
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { wide(x, base) };
-            }
-        }
-        Summary::of_clean_lanes(x, base)
+        )
     }
 
     #[inline(always)]

@@ -459,21 +459,10 @@ macro_rules! unary_slice {
                 // a compare per element instead of a branch.
                 x.iter().fold(false, |seen, &v| seen | $special(v))
             }
-            #[cfg(target_arch = "x86_64")]
-            let any_special = {
-                #[target_feature(enable = "avx2")]
-                unsafe fn wide(x: &[f64], out: &mut [f64]) -> bool {
-                    body(x, out)
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU supports AVX2, checked just above.
-                    unsafe { wide(x, out) }
-                } else {
-                    body(x, out)
-                }
-            };
-            #[cfg(not(target_arch = "x86_64"))]
-            let any_special = body(x, out);
+            let any_special = crate::simd::avx2_or_plain!(
+                when true;
+                fn(x: &[f64], out: &mut [f64]) -> bool { body(x, out) } else { body(x, out) }
+            );
             if any_special {
                 for (o, &v) in out.iter_mut().zip(x) {
                     if $special(v) {
@@ -541,21 +530,10 @@ pub fn pow_slice(x: &[f64], y: &[f64], out: &mut [f64]) {
             *o = pow_fast(a, b);
         }
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2")]
-        unsafe fn wide(x: &[f64], y: &[f64], out: &mut [f64]) {
-            body(x, y, out)
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { wide(x, y, out) }
-        } else {
-            body(x, y, out)
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    body(x, y, out);
+    crate::simd::avx2_or_plain!(
+        when true;
+        fn(x: &[f64], y: &[f64], out: &mut [f64]) { body(x, y, out) } else { body(x, y, out) }
+    );
     for ((o, &a), &b) in out.iter_mut().zip(x).zip(y) {
         if pow_special(a, b) {
             *o = a.powf(b);
