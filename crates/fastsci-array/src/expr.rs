@@ -2,7 +2,7 @@
 //! binary operators, comparisons, logical operators and `where`.
 //!
 //! Build one with [`var`], [`num`] and Rust's operators, or from text with
-//! [`crate::eval::parse`] (which lowers the tree of `fastsci_jit::expr`).
+//! [`crate::parse::parse`] (which lowers the tree of `fastsci_jit::expr`).
 
 use std::fmt;
 use std::ops;

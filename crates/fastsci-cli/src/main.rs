@@ -4,6 +4,10 @@
 //! this file only parses arguments, dispatches, and turns the outcome into an exit code and
 //! at most one line on stderr.
 
+// The doc comments of the argument types are clap's `--help` text, written for the terminal:
+// `x[0]` there is an index, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 mod cmd;
 mod error;
 mod output;

@@ -5,7 +5,7 @@
 //! | module | technique | replaces |
 //! |---|---|---|
 //! | [`jit`] | kernels in a Python subset compiled to native code | Numba `@jit` |
-//! | [`array`] | fused elementwise work, reductions, memory-mapped `.npy` | NumPy, numexpr, `np.memmap` |
+//! | [`array`](mod@array) | fused elementwise work, reductions, memory-mapped `.npy` | NumPy, numexpr, `np.memmap` |
 //! | [`par`] | parallel map and parameter sweeps | `concurrent.futures` |
 //! | [`sparse`] | sparse formats, SpMV, iterative and direct solvers | `scipy.sparse` |
 //! | [`integrate`] | adaptive quadrature, derivatives | `scipy.integrate`, `scipy.differentiate` |
