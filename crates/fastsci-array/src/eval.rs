@@ -430,8 +430,6 @@ impl Program {
             when p.compute_bound;
             fn(p: &Program, ins: &[&[f64]], regs: &mut [f64], m: usize, out: &mut [f64]) {
                 p.run_block_impl(ins, regs, m, out)
-            } else {
-                p.run_block_impl(ins, regs, m, out)
             }
         )
     }

@@ -149,7 +149,6 @@ pub fn comp_sum(x: &[f64]) -> Dd {
     // Six dependent additions per element make this compute-bound at SSE2 width; 256-bit
     // lanes bring it back under memory speed.
     crate::simd::avx2_or_plain!(
-        when true;
         fn(x: &[f64]) -> Dd { comp_sum_by::<16>(x, |v| v) } else { comp_sum_by::<8>(x, |v| v) }
     )
 }
@@ -230,10 +229,7 @@ impl Summary {
 
     fn of_clean(x: &[f64], base: u64) -> Summary {
         crate::simd::avx2_or_plain!(
-            when true;
             fn(x: &[f64], base: u64) -> Summary {
-                Summary::of_clean_lanes(x, base)
-            } else {
                 Summary::of_clean_lanes(x, base)
             }
         )

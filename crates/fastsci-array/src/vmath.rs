@@ -460,8 +460,7 @@ macro_rules! unary_slice {
                 x.iter().fold(false, |seen, &v| seen | $special(v))
             }
             let any_special = crate::simd::avx2_or_plain!(
-                when true;
-                fn(x: &[f64], out: &mut [f64]) -> bool { body(x, out) } else { body(x, out) }
+                fn(x: &[f64], out: &mut [f64]) -> bool { body(x, out) }
             );
             if any_special {
                 for (o, &v) in out.iter_mut().zip(x) {
@@ -531,8 +530,7 @@ pub fn pow_slice(x: &[f64], y: &[f64], out: &mut [f64]) {
         }
     }
     crate::simd::avx2_or_plain!(
-        when true;
-        fn(x: &[f64], y: &[f64], out: &mut [f64]) { body(x, y, out) } else { body(x, y, out) }
+        fn(x: &[f64], y: &[f64], out: &mut [f64]) { body(x, y, out) }
     );
     for ((o, &a), &b) in out.iter_mut().zip(x).zip(y) {
         if pow_special(a, b) {

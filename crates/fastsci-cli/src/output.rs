@@ -1,7 +1,6 @@
 //! Output helpers shared by subcommands: the `--json` object and safe file writes.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::CliError;
@@ -34,7 +33,6 @@ pub fn write_atomically(
         let mut file = fs::File::create(temporary)
             .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", temporary.display())))?;
         write(&mut file)?;
-        file.flush().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))?;
         file.sync_all().map_err(|e| CliError::internal(format!("writing {}: {e}", target.display())))
     })
 }
@@ -64,6 +62,7 @@ pub fn parse_number_list(text: &str) -> Result<Vec<f64>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn numbers_accept_named_constants_and_signs() {

@@ -41,13 +41,8 @@ struct FaerParts {
 impl FaerParts {
     /// Column-compressed parts of a square matrix given compressed by columns.
     fn new(c: &Compressed) -> Result<FaerParts> {
-        if c.outer != c.inner {
-            return Err(SparseError::shape(format_args!(
-                "a direct solve needs a square matrix, got {} x {}",
-                c.inner, c.outer
-            )));
-        }
-        Ok(FaerParts { n: c.outer, ptr: c.indptr.to_usize(), idx: c.indices.to_usize(), val: c.data.clone() })
+        let n = square_size(c)?;
+        Ok(FaerParts { n, ptr: c.indptr.to_usize(), idx: c.indices.to_usize(), val: c.data.clone() })
     }
 
     fn symbolic(&self) -> SymbolicSparseColMatRef<'_, usize> {
@@ -57,6 +52,17 @@ impl FaerParts {
     fn numeric(&self) -> SparseColMatRef<'_, usize, f64> {
         SparseColMatRef::new(self.symbolic(), &self.val)
     }
+}
+
+/// The size of a square matrix; a shape error for any other.
+fn square_size(c: &Compressed) -> Result<usize> {
+    if c.outer != c.inner {
+        return Err(SparseError::shape(format_args!(
+            "a direct solve needs a square matrix, got {} x {}",
+            c.inner, c.outer
+        )));
+    }
+    Ok(c.outer)
 }
 
 fn check_rhs(n: usize, b: &[f64], k: usize) -> Result<()> {
@@ -132,12 +138,13 @@ impl Cholesky {
 
     /// [`Cholesky::factorize`] of a matrix already known to be symmetric.
     fn factorize_symmetric(a: &CsrMatrix) -> Result<Cholesky> {
+        let n = square_size(&a.0)?;
+        let b = half_bandwidth(&a.0);
+        if prefers_band(n, a.nnz(), b) {
+            return Ok(Cholesky { n, factor: CholeskyFactor::Band(BandCholesky::factorize(&a.0, b)?) });
+        }
         // CSR of a symmetric matrix is its CSC.
         let p = FaerParts::new(&a.0)?;
-        let b = half_bandwidth(&a.0);
-        if prefers_band(p.n, p.idx.len(), b) {
-            return Ok(Cholesky { n: p.n, factor: CholeskyFactor::Band(BandCholesky::factorize(&a.0, b)?) });
-        }
         let dissection = (p.n >= DISSECTION_ROWS).then(|| {
             let perm = nested_dissection(p.n, &p.ptr, &p.idx);
             let inv = inverse(&perm);
@@ -158,13 +165,15 @@ impl Cholesky {
     /// # Errors
     /// As [`Cholesky::factorize`]; [`SparseError::Shape`] when the size differs.
     pub fn refactorize(&mut self, a: &CsrMatrix) -> Result<()> {
-        let p = FaerParts::new(&a.0)?;
-        if p.n != self.n {
-            return Err(SparseError::shape(format_args!("factorized {} rows, got {}", self.n, p.n)));
+        let n = square_size(&a.0)?;
+        if n != self.n {
+            return Err(SparseError::shape(format_args!("factorized {} rows, got {n}", self.n)));
         }
         match &mut self.factor {
             CholeskyFactor::Band(band) => *band = BandCholesky::factorize(&a.0, band.half_bandwidth())?,
-            CholeskyFactor::Supernodal { symbolic, values } => *values = numeric_llt(symbolic, &p)?,
+            CholeskyFactor::Supernodal { symbolic, values } => {
+                *values = numeric_llt(symbolic, &FaerParts::new(&a.0)?)?;
+            }
         }
         Ok(())
     }

@@ -74,30 +74,39 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
     let b = load(data, "normal_b_10m.npy")?;
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
-    let mut out = if into { vec![0.0; a.len()] } else { Vec::new() };
     let mut reference = vec![0.0; a.len()];
-    let [seconds, stream, fresh_stream] = crate::timing::interleaved_medians([
-        &mut || {
-            if into {
+    let mut stream = || machine::stream_multiply(&a, &b, &mut reference);
+    let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
+    let gb_per_s = |seconds: f64| bytes / seconds / 1e9;
+    if into {
+        let mut out = vec![0.0; a.len()];
+        let [seconds, stream_seconds] = crate::timing::interleaved_medians([
+            &mut || {
                 p.eval_into(&inputs, &mut out).expect("inputs are bound");
                 black_box(&mut out);
-            } else {
+            },
+            &mut stream,
+        ]);
+        Ok(Measurement::seconds(seconds)
+            .with("bytes", bytes)
+            .with("reference_gb_per_s", gb_per_s(stream_seconds)))
+    } else {
+        let [seconds, stream_seconds, fresh_seconds] = crate::timing::interleaved_medians([
+            &mut || {
                 black_box(p.eval(&inputs).expect("inputs are bound"));
-            }
-        },
-        &mut || machine::stream_multiply(&a, &b, &mut reference),
-        &mut || {
-            if !into {
+            },
+            &mut stream,
+            &mut || {
                 let mut fresh = zeroed_vec(a.len());
                 machine::stream_multiply(&a, &b, &mut fresh);
                 black_box(fresh);
-            }
-        },
-    ]);
-    let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
-    let m =
-        Measurement::seconds(seconds).with("bytes", bytes).with("reference_gb_per_s", bytes / stream / 1e9);
-    Ok(if into { m } else { m.with("fresh_reference_gb_per_s", bytes / fresh_stream / 1e9) })
+            },
+        ]);
+        Ok(Measurement::seconds(seconds)
+            .with("bytes", bytes)
+            .with("reference_gb_per_s", gb_per_s(stream_seconds))
+            .with("fresh_reference_gb_per_s", gb_per_s(fresh_seconds)))
+    }
 }
 
 fn compound(data: &Path) -> anyhow::Result<Measurement> {
