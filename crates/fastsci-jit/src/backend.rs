@@ -16,7 +16,7 @@ use cranelift_module::{FuncId, Linkage, Module};
 use crate::error::{ErrorKind, JitError};
 use crate::expr::CmpOp;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};
-use crate::runtime::{self, CTX_DEPTH, CTX_ERR, CTX_ERR_POS, CTX_RNG, MAX_DEPTH};
+use crate::runtime::{self, CTX_CANCEL, CTX_DEPTH, CTX_ERR, CTX_ERR_POS, CTX_RNG, MAX_DEPTH};
 use crate::value::DType;
 
 /// Machine code that stays alive as long as this handle.
@@ -207,6 +207,8 @@ struct Gen<'a, 'b> {
     /// The xoshiro state held in variables while the function runs (when it draws numbers
     /// inline); written back to the context around calls and at returns.
     rng: Option<[Variable; 4]>,
+    /// The address of the caller's cancel flag, loaded once at entry in functions with loops.
+    cancel: Option<Value>,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -234,6 +236,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             python_errors,
             propagate: None,
             rng: None,
+            cancel: None,
         }
     }
 
@@ -261,6 +264,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                 vs.push(v);
             }
             self.vars.push(vs);
+        }
+        if self.f.body.iter().any(stmt_loops) {
+            let p = self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_CANCEL);
+            self.cancel = Some(p);
         }
         if self.f.body.iter().any(stmt_draws) {
             let vars = [0; 4].map(|_| self.b.declare_var(types::I64));
@@ -355,6 +362,16 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.b.switch_to_block(cont);
     }
 
+    /// At a loop back-edge: stops with `Interrupted` when the caller's cancel flag is set
+    /// (one byte load and a branch; the flag is written by another thread, so the load is
+    /// not marked read-only and stays in the loop).
+    fn check_cancel(&mut self, pos: usize) {
+        if let Some(p) = self.cancel {
+            let flag = self.b.ins().load(types::I8, MemFlagsData::new(), p, 0);
+            self.raise_if(flag, RtError::Interrupted, pos);
+        }
+    }
+
     /// Returns at once when the context carries an error (after calls that may raise).
     fn check_err(&mut self) {
         let e = self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_ERR);
@@ -432,17 +449,21 @@ impl<'a, 'b> Gen<'a, 'b> {
             TStmt::While(c, body) => {
                 let header = self.b.create_block();
                 let bodyb = self.b.create_block();
+                let latch = self.b.create_block();
                 let exit = self.b.create_block();
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(header);
                 let cv = self.scalar(c)?;
                 self.b.ins().brif(cv, bodyb, &[], exit, &[]);
                 self.b.switch_to_block(bodyb);
-                self.loops.push((header, exit));
+                self.loops.push((latch, exit));
                 for s in body {
                     self.stmt(s)?;
                 }
                 self.loops.pop();
+                self.b.ins().jump(latch, &[]);
+                self.b.switch_to_block(latch);
+                self.check_cancel(c.pos);
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(exit);
             }
@@ -495,6 +516,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
                 self.b.switch_to_block(latch);
+                self.check_cancel(*pos);
                 let c = self.b.use_var(cvar);
                 let s = self.b.use_var(stepv);
                 let n = self.b.ins().iadd(c, s);
@@ -1024,6 +1046,15 @@ impl<'a, 'b> Gen<'a, 'b> {
 }
 
 /// Whether a statement draws random numbers inline (then the state lives in variables).
+/// Whether `s` is or contains a loop (then the function reads the cancel flag).
+fn stmt_loops(s: &TStmt) -> bool {
+    match s {
+        TStmt::While(..) | TStmt::ForRange { .. } => true,
+        TStmt::If(_, a, b) => a.iter().any(stmt_loops) || b.iter().any(stmt_loops),
+        _ => false,
+    }
+}
+
 fn stmt_draws(s: &TStmt) -> bool {
     match s {
         TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr_draws(e),

@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Argument,
     /// An error raised while the compiled code ran (like a Python exception).
     Runtime,
+    /// The call was cancelled through its cancel flag (see `Function::call_raw`); the
+    /// position is the loop that noticed.
+    Interrupted,
     /// A failure inside the code generator; this can only mean a bug in fastsci-jit.
     Internal,
 }
@@ -77,6 +80,13 @@ impl JitError {
             self.filename = Some(filename.to_string());
         }
         self
+    }
+
+    /// Moves the error to `line` of `filename` (errors in one snippet of a module made of
+    /// several, see `Module::compile_parts`).
+    pub(crate) fn relocated(mut self, filename: &str, line: usize) -> Self {
+        self.line = line;
+        self.with_filename(filename)
     }
 
     /// The broad kind of error.

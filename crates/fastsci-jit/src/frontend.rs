@@ -431,6 +431,15 @@ pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
     lower.expr(&parsed.syntax().body)
 }
 
+/// Checks that `src` alone is valid Python: the byte offset and message of the first syntax
+/// error otherwise (so that an error in one snippet of a module is not reported in the next).
+pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, String)> {
+    match ruff_python_parser::parse_module(src) {
+        Ok(_) => Ok(()),
+        Err(e) => Err((e.location.start().to_usize(), format!("syntax error: {}", e.error))),
+    }
+}
+
 /// Parses a module of `def`s.
 pub(crate) fn parse_module(src: &str) -> Result<Vec<FuncDef>, JitError> {
     let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;

@@ -37,6 +37,21 @@ impl Ty {
         }
     }
 
+    /// The type as Numba prints it (`int64`, `float64`, `array(float64, 2d)`, ...), for
+    /// signatures shown to users.
+    pub fn numba_name(&self) -> String {
+        match self {
+            Ty::Int => "int64".into(),
+            Ty::Float => "float64".into(),
+            Ty::Bool => "bool".into(),
+            Ty::Array { dtype, ndim } => format!("array({}, {ndim}d)", dtype.name()),
+            Ty::Tuple(ts) => {
+                format!("Tuple({})", ts.iter().map(Ty::numba_name).collect::<Vec<_>>().join(", "))
+            }
+            Ty::None => "none".into(),
+        }
+    }
+
     /// The scalar type of an array element.
     pub fn of_dtype(d: DType) -> Ty {
         match d {
@@ -202,6 +217,8 @@ pub(crate) enum RtError {
     RandIntRange = 6,
     RecursionDepth = 7,
     RangeStep = 8,
+    /// The caller's cancel flag was set (checked at loop back-edges).
+    Interrupted = 9,
 }
 
 impl RtError {
@@ -216,6 +233,7 @@ impl RtError {
             6 => RandIntRange,
             7 => RecursionDepth,
             8 => RangeStep,
+            9 => Interrupted,
             _ => return None,
         })
     }
@@ -232,6 +250,7 @@ impl RtError {
             RtError::RandIntRange => "ValueError: randint needs low < high",
             RtError::RecursionDepth => "RecursionError: maximum recursion depth exceeded",
             RtError::RangeStep => "ValueError: range() arg 3 must not be zero",
+            RtError::Interrupted => "KeyboardInterrupt: the call was cancelled",
         }
     }
 }
@@ -348,6 +367,9 @@ pub(crate) struct Func {
     /// Locals `0..params` are the parameters.
     pub params: usize,
     pub locals: Vec<Ty>,
+    /// The named locals (source variables and parameters), by local index; for
+    /// `Function::inspect_types`.
+    pub names: Vec<(String, usize)>,
     pub ret: Ty,
     pub body: Vec<TStmt>,
 }

@@ -1,6 +1,7 @@
 //! Kernels: a module of `def`s, functions specialized per argument signature on first call.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use ndarray::{ArrayD, IxDyn, ShapeBuilder};
@@ -12,7 +13,7 @@ use crate::interp::{self, Stop};
 use crate::ir::{Func, RtError, TExpr, TK, TStmt, Ty};
 use crate::lower::{LErr, Options, Program};
 use crate::runtime::{self, Arena, Buffer, Ctx};
-use crate::value::{ArrayValue, DType, Value, each_array};
+use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
 
 /// Options for compiling kernels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +30,52 @@ impl Default for CompileOptions {
 }
 
 struct ModuleInner {
+    /// All snippets, one after the other (each starts on a new line).
     source: String,
+    /// The file name(s), for messages that name the module.
     filename: String,
+    /// Where each snippet starts in `source`, to report errors at the snippet's own line.
+    parts: Vec<PartLines>,
     defs: Vec<FuncDef>,
     options: CompileOptions,
+    /// Globals frozen at compile time.
+    consts: Vec<(String, Value)>,
+}
+
+/// One snippet's place: its lines start at line `start_line` (1-based) of the joined source
+/// and are line `first_line` onwards of `filename`.
+struct PartLines {
+    filename: String,
+    start_line: usize,
+    first_line: usize,
+}
+
+impl ModuleInner {
+    /// Names the file and real line of an error positioned in the joined source.
+    fn locate(&self, e: JitError) -> JitError {
+        if e.line() == 0 {
+            return e.with_filename(&self.filename);
+        }
+        match self.parts.iter().rev().find(|p| p.start_line <= e.line()) {
+            Some(p) => {
+                let line = e.line() - p.start_line + p.first_line;
+                e.relocated(&p.filename, line)
+            }
+            None => e.with_filename(&self.filename),
+        }
+    }
+}
+
+/// One snippet of kernel source for [`Module::compile_parts`]: its text, the file it comes
+/// from and the line of that file where the text starts (1-based), so errors point there.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The source text (complete top-level statements, e.g. one `def` with its decorators).
+    pub text: &'a str,
+    /// File name used in error messages.
+    pub filename: &'a str,
+    /// Line of `filename` where `text` starts (1-based; `0` is taken as `1`).
+    pub first_line: usize,
 }
 
 /// A parsed source of kernel functions.
@@ -77,15 +120,94 @@ impl Module {
     ///
     /// As [`Module::compile`].
     pub fn compile_with(source: &str, filename: &str, options: CompileOptions) -> Result<Module, JitError> {
-        let defs = crate::frontend::parse_module(source).map_err(|e| e.with_filename(filename))?;
-        Ok(Module {
-            inner: Arc::new(ModuleInner {
-                source: source.to_string(),
-                filename: filename.to_string(),
-                defs,
-                options,
-            }),
-        })
+        Self::compile_parts(&[Source { text: source, filename, first_line: 1 }], &[], options)
+    }
+
+    /// Compiles several snippets into one namespace of functions: each Python `@jit`
+    /// function's source as `inspect` gives it, with its own file and first line. Errors
+    /// name the snippet's file and its real line. `globals` (the values of the module-level
+    /// names the kernels read: ints, floats, bools and tuples of them) are frozen as
+    /// compile-time constants, as Numba freezes globals; a parameter or local variable of
+    /// the same name hides a global.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{CompileOptions, Module, Source, Value};
+    /// let parts = [
+    ///     Source { text: "def area(r):\n    return SCALE * r * r\n", filename: "geo.py", first_line: 10 },
+    ///     Source { text: "def twice(r):\n    return 2 * area(r)\n", filename: "geo.py", first_line: 20 },
+    /// ];
+    /// let globals = [("SCALE".to_string(), Value::Float(3.0))];
+    /// let m = Module::compile_parts(&parts, &globals, CompileOptions::default())?;
+    /// assert_eq!(m.function("twice")?.call(&[Value::Float(2.0)])?, Value::Float(24.0));
+    ///
+    /// let bad = [Source { text: "def f(x):\n    return x +* 1\n", filename: "k.py", first_line: 41 }];
+    /// let err = Module::compile_parts(&bad, &[], CompileOptions::default()).unwrap_err();
+    /// assert_eq!((err.filename(), err.line()), (Some("k.py"), 42));
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::compile`], positioned in the snippet; a global that is not a number,
+    /// bool or tuple of them; no snippets.
+    pub fn compile_parts(
+        parts: &[Source<'_>],
+        globals: &[(String, Value)],
+        options: CompileOptions,
+    ) -> Result<Module, JitError> {
+        if parts.is_empty() {
+            return Err(JitError::plain(ErrorKind::Argument, "no source given"));
+        }
+        let mut source = String::new();
+        let mut lines = Vec::new();
+        let mut filenames: Vec<&str> = Vec::new();
+        for p in parts {
+            lines.push(PartLines {
+                filename: p.filename.to_string(),
+                start_line: source.matches('\n').count() + 1,
+                first_line: p.first_line.max(1),
+            });
+            if !filenames.contains(&p.filename) {
+                filenames.push(p.filename);
+            }
+            source.push_str(p.text);
+            if !source.ends_with('\n') {
+                source.push('\n');
+            }
+        }
+        let mut inner = ModuleInner {
+            source,
+            filename: filenames.join(", "),
+            parts: lines,
+            defs: Vec::new(),
+            options,
+            consts: Vec::new(),
+        };
+        for (name, v) in globals {
+            if !is_constant(v) {
+                return Err(JitError::plain(
+                    ErrorKind::Argument,
+                    format!(
+                        "global `{name}`: only ints, floats, bools and tuples of them can be frozen into a kernel"
+                    ),
+                ));
+            }
+        }
+        inner.consts = globals.to_vec();
+        // Each snippet alone first, so a syntax error is reported in the snippet that has it.
+        let mut base = 0;
+        for p in parts {
+            if let Err((offset, msg)) = crate::frontend::check_syntax(p.text) {
+                // "Unexpected end of input" points past the snippet: keep it on its last line.
+                let offset = offset.min(p.text.trim_end().len());
+                return Err(inner.locate(JitError::at(ErrorKind::Syntax, &inner.source, base + offset, msg)));
+            }
+            base += p.text.len() + usize::from(!p.text.ends_with('\n'));
+        }
+        inner.defs = crate::frontend::parse_module(&inner.source).map_err(|e| inner.locate(e))?;
+        Ok(Module { inner: Arc::new(inner) })
     }
 
     /// Names of the functions defined, in source order.
@@ -198,14 +320,12 @@ impl Function {
         }
         let m = &*self.module;
         let opts = Options { boundscheck: m.options.boundscheck };
-        let mut prog = Program::new(&m.source, &m.defs, opts);
+        let mut prog = Program::new(&m.source, &m.defs, opts).with_consts(&m.consts);
         let id = match prog.specialize(&self.name, &tys, 0) {
             Ok(id) => id,
-            Err(LErr::Err(e)) => return Err(e.with_filename(&m.filename)),
+            Err(LErr::Err(e)) => return Err(m.locate(e)),
             Err(LErr::Unknown) => {
-                return Err(
-                    JitError::plain(ErrorKind::Type, "could not infer types").with_filename(&m.filename)
-                );
+                return Err(m.locate(JitError::plain(ErrorKind::Type, "could not infer types")));
             }
         };
         let funcs = prog.into_funcs()?;
@@ -229,7 +349,12 @@ impl Function {
     }
 
     fn arg_types(&self, args: &[Value]) -> Result<Vec<Ty>, JitError> {
-        if args.len() != self.params.len() {
+        self.check_count(args.len())?;
+        args.iter().map(type_of).collect()
+    }
+
+    fn check_count(&self, n: usize) -> Result<(), JitError> {
+        if n != self.params.len() {
             return Err(JitError::plain(
                 ErrorKind::Argument,
                 format!(
@@ -237,11 +362,11 @@ impl Function {
                     self.name,
                     self.params.len(),
                     self.params.join(", "),
-                    args.len()
+                    n
                 ),
             ));
         }
-        args.iter().map(type_of).collect()
+        Ok(())
     }
 
     /// Calls the function. Arrays are read in place; if the kernel may write into arrays it
@@ -264,7 +389,99 @@ impl Function {
         for a in args {
             flatten_value(a, &mut slots);
         }
-        self.run_slots(&c, &slots)
+        self.run_slots(&c, &slots, None)
+    }
+
+    /// Calls the function on borrowed arrays: the kernel reads and writes the caller's
+    /// memory directly (no copy, as Numba does with NumPy arrays), so arrays it writes into
+    /// change. Scalars and tuples are given as [`RawArg::Value`]. When `cancel` becomes
+    /// `true` (from another thread, e.g. on Ctrl-C), the kernel stops at its next loop
+    /// back-edge with [`ErrorKind::Interrupted`]. Arrays the kernel creates and returns
+    /// come back as [`Value::Array`] without a copy; an argument array returned as is comes
+    /// back as a copy.
+    ///
+    /// # Safety
+    ///
+    /// Each [`RawArray`] must describe memory that is valid for reads and writes of its
+    /// `dtype` at every index its `shape` and byte `strides` reach from `data`, for the whole
+    /// call, and that nothing else accesses during the call (arrays given twice, or views
+    /// of one another, may alias: the kernel sees the writes, as in NumPy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{DType, Module, RawArg, RawArray, Value};
+    /// let f = Module::compile("def scale(a, k):\n    for i in range(a.shape[0]):\n        a[i] *= k\n", "s.py")?
+    ///     .function("scale")?;
+    /// let mut data = [1.0f64, 2.0, 3.0];
+    /// let a = RawArray { dtype: DType::F64, data: data.as_mut_ptr().cast(), shape: vec![3], strides: vec![8] };
+    /// // SAFETY: `data` is a live array of 3 f64 with stride 8 bytes, used by nothing else.
+    /// unsafe { f.call_raw(&[RawArg::Array(a), RawArg::Value(Value::Float(10.0))], None)? };
+    /// assert_eq!(data, [10.0, 20.0, 30.0]);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::call`]; byte strides that are not a multiple of the element size;
+    /// [`ErrorKind::Interrupted`] when cancelled.
+    pub unsafe fn call_raw(&self, args: &[RawArg], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
+        self.check_count(args.len())?;
+        let mut tys = Vec::with_capacity(args.len());
+        let mut slots = Vec::new();
+        for a in args {
+            match a {
+                RawArg::Value(v) => {
+                    tys.push(type_of(v)?);
+                    flatten_value(v, &mut slots);
+                }
+                RawArg::Array(a) => {
+                    tys.push(raw_type(a)?);
+                    flatten_raw(a, &mut slots)?;
+                }
+            }
+        }
+        let c = self.compiled(tys)?;
+        self.run_slots(&c, &slots, cancel)
+    }
+
+    /// The argument signatures compiled so far, as Numba prints them, with the return
+    /// type: `(array(float64, 1d), int64) -> float64`. Sorted.
+    pub fn signatures(&self) -> Vec<String> {
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<String> = cache.iter().map(|(tys, c)| signature_text(tys, &c.ret)).collect();
+        out.sort();
+        out
+    }
+
+    /// The types inferred for every compiled signature, like Numba's `inspect_types()`: per
+    /// signature, each parameter and local variable with its type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let f = Module::compile("def f(n):\n    s = 0.0\n    for i in range(n):\n        s += i\n    return s\n", "f.py")?
+    ///     .function("f")?;
+    /// f.call(&[Value::Int(3)])?;
+    /// assert_eq!(f.signatures(), ["(int64) -> float64"]);
+    /// assert!(f.inspect_types().contains("s: float64"));
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn inspect_types(&self) -> String {
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut entries: Vec<(String, &Compiled)> =
+            cache.iter().map(|(tys, c)| (signature_text(tys, &c.ret), &**c)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = String::new();
+        for (sig, c) in entries {
+            out.push_str(&format!("{} {sig}\n", self.name));
+            let f = &c.funcs[c.entry];
+            for (name, l) in &f.names {
+                out.push_str(&format!("    {name}: {}\n", f.locals[*l].numba_name()));
+            }
+        }
+        out
     }
 
     /// Calls the function letting it write into the given arrays (NumPy/Numba semantics).
@@ -283,12 +500,21 @@ impl Function {
         for a in args.iter_mut() {
             flatten_value_mut(a, &mut slots);
         }
-        self.run_slots(c, &slots)
+        self.run_slots(c, &slots, None)
     }
 
-    fn run_slots(&self, c: &Compiled, slots: &[u64]) -> Result<Value, JitError> {
+    fn run_slots(&self, c: &Compiled, slots: &[u64], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
         let mut arena = Arena::default();
-        let mut ctx = Ctx { err: 0, err_pos: 0, rng: RNG.with(|r| r.get()), depth: 0, arena: &mut arena };
+        let flag: *const AtomicBool = cancel.unwrap_or(&runtime::NEVER_CANCELLED);
+        let mut ctx = Ctx {
+            err: 0,
+            err_pos: 0,
+            rng: RNG.with(|r| r.get()),
+            depth: 0,
+            arena: &mut arena,
+            // An AtomicBool is one byte with bool's layout; the code reads that byte.
+            cancel: flag.cast::<u8>(),
+        };
         let mut rets = vec![0u64; flat_len(&c.ret).max(1)];
         // SAFETY: the entry trampoline reads exactly the flattened argument slots of this
         // signature and writes the flattened results; array pointers come from live arrays.
@@ -307,8 +533,10 @@ impl Function {
     /// A runtime error (`None`: an unknown code) at byte offset `pos` of the source.
     fn runtime_error(&self, err: Option<RtError>, pos: usize) -> JitError {
         let msg = err.map_or("runtime error", RtError::message);
+        let kind =
+            if err == Some(RtError::Interrupted) { ErrorKind::Interrupted } else { ErrorKind::Runtime };
         let m = &*self.module;
-        JitError::at(ErrorKind::Runtime, &m.source, pos, msg).with_filename(&m.filename)
+        m.locate(JitError::at(kind, &m.source, pos, msg))
     }
 
     /// Runs the function in the reference interpreter instead of machine code: the same
@@ -342,7 +570,7 @@ impl Function {
         RNG.with(|r| r.set(rng));
         result.map_err(|stop| match stop {
             Stop::Raise(err, pos) => self.runtime_error(Some(err), pos),
-            Stop::Fail(e) => e.with_filename(&self.module.filename),
+            Stop::Fail(e) => self.module.locate(e),
         })
     }
 
@@ -358,7 +586,7 @@ impl Function {
         if !c.ret.is_numeric() {
             return Err(JitError::plain(ErrorKind::Type, format!("`{}` must return a number", f.name)));
         }
-        Ok(move |x: f64| match f.run_slots(&c, &[x.to_bits()]) {
+        Ok(move |x: f64| match f.run_slots(&c, &[x.to_bits()], None) {
             Ok(v) => v.as_f64().unwrap_or(f64::NAN),
             Err(_) => f64::NAN,
         })
@@ -381,7 +609,7 @@ impl Function {
         Ok(move |xs: &[f64]| {
             let run = |xs: &[f64]| {
                 let slots = [xs.as_ptr() as u64, xs.len() as u64, 1];
-                f.run_slots(&c, &slots)
+                f.run_slots(&c, &slots, None)
             };
             // The kernel may write into its argument: give it a private copy.
             let copy: Vec<f64>;
@@ -395,6 +623,54 @@ impl Function {
             r.ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
         })
     }
+}
+
+fn signature_text(tys: &[Ty], ret: &Ty) -> String {
+    let args: Vec<String> = tys.iter().map(Ty::numba_name).collect();
+    format!("({}) -> {}", args.join(", "), ret.numba_name())
+}
+
+/// Whether `v` can be frozen into a kernel as a constant.
+fn is_constant(v: &Value) -> bool {
+    match v {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => true,
+        Value::Tuple(items) => items.iter().all(is_constant),
+        Value::Array(_) | Value::None => false,
+    }
+}
+
+fn raw_type(a: &RawArray) -> Result<Ty, JitError> {
+    if a.shape.is_empty() {
+        return Err(JitError::plain(ErrorKind::Argument, "0-d arrays are not supported; pass a number"));
+    }
+    if a.shape.len() != a.strides.len() {
+        return Err(JitError::plain(
+            ErrorKind::Argument,
+            format!("array with {} dimensions but {} strides", a.shape.len(), a.strides.len()),
+        ));
+    }
+    Ok(Ty::Array { dtype: a.dtype, ndim: a.shape.len() })
+}
+
+/// The (pointer, shape, element strides) slots of a borrowed array.
+fn flatten_raw(a: &RawArray, out: &mut Vec<u64>) -> Result<(), JitError> {
+    let size = a.dtype.size() as isize;
+    out.push(a.data as u64);
+    out.extend(a.shape.iter().map(|&d| d as u64));
+    for &s in &a.strides {
+        if s % size != 0 {
+            return Err(JitError::plain(
+                ErrorKind::Argument,
+                format!(
+                    "byte stride {s} is not a multiple of the {}-byte {} element; pass a copy",
+                    size,
+                    a.dtype.name()
+                ),
+            ));
+        }
+        out.push((s / size) as i64 as u64);
+    }
+    Ok(())
 }
 
 /// A copy with standard (C-contiguous) layout, for kernels that may write to inputs.

@@ -42,5 +42,5 @@ mod value;
 
 pub use error::{ErrorKind, JitError};
 pub use expression::{Expression, VarKind};
-pub use kernel::{CompileOptions, Function, Module, seed};
-pub use value::{ArrayValue, DType, Value};
+pub use kernel::{CompileOptions, Function, Module, Source, seed};
+pub use value::{ArrayValue, DType, RawArg, RawArray, Value};

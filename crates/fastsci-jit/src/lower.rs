@@ -11,7 +11,7 @@ use crate::ast::{FuncDef, Stmt, StmtKind};
 use crate::error::{ErrorKind, JitError};
 use crate::expr::{self, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
 use crate::ir::{BinOp, Fill, Func, MathFn, RandomFn, TExpr, TK, TStmt, Ty};
-use crate::value::DType;
+use crate::value::{DType, Value};
 
 /// Lowering failure: a real error, or (during inference) a type not known yet.
 pub(crate) enum LErr {
@@ -56,11 +56,20 @@ pub(crate) struct Program<'a> {
     keys: HashMap<(String, Vec<Ty>), usize>,
     specs: Vec<SpecState>,
     depth: usize,
+    /// Module-level names frozen at compile time (numbers, bools, tuples of them).
+    consts: &'a [(String, Value)],
 }
 
 impl<'a> Program<'a> {
     pub fn new(src: &'a str, defs: &'a [FuncDef], opts: Options) -> Self {
-        Program { src, defs, opts, keys: HashMap::new(), specs: Vec::new(), depth: 0 }
+        Program { src, defs, opts, keys: HashMap::new(), specs: Vec::new(), depth: 0, consts: &[] }
+    }
+
+    /// Gives the kernels these frozen module-level constants (a local variable or parameter
+    /// of the same name hides one, as in Python).
+    pub fn with_consts(mut self, consts: &'a [(String, Value)]) -> Self {
+        self.consts = consts;
+        self
     }
 
     /// Specializes `name` for `args`, returning its index.
@@ -131,6 +140,20 @@ impl<'a> Program<'a> {
     }
 }
 
+/// A frozen constant as a typed expression (`None` for values that cannot be constants).
+fn constant(v: &Value, pos: usize) -> Option<TExpr> {
+    Some(match v {
+        Value::Int(i) => TExpr::new(Ty::Int, TK::Int(*i), pos),
+        Value::Float(f) => TExpr::new(Ty::Float, TK::Float(*f), pos),
+        Value::Bool(b) => TExpr::new(Ty::Bool, TK::Bool(*b), pos),
+        Value::Tuple(items) => {
+            let items = items.iter().map(|x| constant(x, pos)).collect::<Option<Vec<_>>>()?;
+            TExpr::new(Ty::Tuple(items.iter().map(|x| x.ty.clone()).collect()), TK::Tuple(items), pos)
+        }
+        Value::Array(_) | Value::None => return None,
+    })
+}
+
 /// Joins two types, if they can be joined.
 fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
     if a == b {
@@ -173,6 +196,7 @@ pub(crate) fn lower_formula(
         name: "<formula>".into(),
         params: 2,
         locals: cx.locals,
+        names: Vec::new(),
         ret: Ty::Float,
         body: vec![TStmt::Return(body)],
     })
@@ -298,10 +322,13 @@ impl<'p, 'a> FnCx<'p, 'a> {
             cx.local_for(p, t);
         }
         let body = cx.block(&def.body)?;
+        let mut names: Vec<(String, usize)> = cx.names.into_iter().collect();
+        names.sort_by_key(|n| n.1);
         Ok(Func {
             name: def.name.clone(),
             params: def.params.len(),
             locals: cx.locals,
+            names,
             ret: ret.unwrap_or(Ty::None),
             body,
         })
@@ -589,6 +616,16 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 return Ok(TExpr::new(t, TK::Local(l), pos));
             }
             return Ok(TExpr::new(t, TK::Local(usize::MAX), pos));
+        }
+        let consts = self.prog.consts;
+        if let Some((_, v)) = consts.iter().find(|(k, _)| k == n) {
+            return constant(v, pos).ok_or_else(|| {
+                self.err(
+                    ErrorKind::Unsupported,
+                    span,
+                    format!("the global `{n}` is not a number, bool or tuple of them"),
+                )
+            });
         }
         if let Some(v) = expr::named_constant(n) {
             return Ok(TExpr::new(Ty::Float, TK::Float(v), pos));

@@ -22,12 +22,19 @@ pub(crate) struct Ctx {
     pub depth: i64,
     /// Arrays allocated during this call.
     pub arena: *mut Arena,
+    /// The caller's cancel flag (an `AtomicBool`, one byte), read at every loop back-edge;
+    /// never null ([`NEVER_CANCELLED`] when the caller gave none).
+    pub cancel: *const u8,
 }
+
+/// The cancel flag of calls that cannot be cancelled.
+pub(crate) static NEVER_CANCELLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub(crate) const CTX_ERR: i32 = 0;
 pub(crate) const CTX_ERR_POS: i32 = 8;
 pub(crate) const CTX_RNG: i32 = 16;
 pub(crate) const CTX_DEPTH: i32 = 48;
+pub(crate) const CTX_CANCEL: i32 = 64;
 
 /// Storage of arrays created by a kernel during one call; freed when the call returns.
 #[derive(Default)]

@@ -143,6 +143,30 @@ impl From<ArrayD<bool>> for ArrayValue {
     }
 }
 
+/// An array borrowed from the caller (a NumPy array's buffer, say), for
+/// [`crate::Function::call_raw`]: the kernel reads and writes this memory in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawArray {
+    /// Element type.
+    pub dtype: DType,
+    /// Address of element `[0, 0, ...]`.
+    pub data: *mut u8,
+    /// Length of each dimension.
+    pub shape: Vec<usize>,
+    /// Step between neighbours along each dimension, in **bytes** (as NumPy's `strides`;
+    /// negative for reversed views; multiples of the element size).
+    pub strides: Vec<isize>,
+}
+
+/// One argument of [`crate::Function::call_raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawArg {
+    /// A number, bool or tuple, passed by value.
+    Value(Value),
+    /// An array borrowed in place.
+    Array(RawArray),
+}
+
 /// A value given to or returned by a kernel.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

@@ -5,3 +5,4 @@ mod errors;
 mod expression;
 mod interp;
 mod kernels;
+mod raw;
