@@ -803,8 +803,12 @@ impl<'p, 'a> FnCx<'p, 'a> {
 
     fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
         let pos = span.start;
-        // User functions first (they may shadow built-ins).
-        if self.formula.is_none() && self.funcs_names.iter().any(|f| f == func) {
+        // A bare name calls the file's own function first (it shadows built-ins, as Python
+        // looks names up); `math.sqrt` / `np.sqrt` always mean the library's. The front end
+        // strips the module from `func`, so whether the call was qualified is read from the
+        // source text of the called name.
+        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
+        if self.formula.is_none() && !qualified && self.funcs_names.iter().any(|f| f == func) {
             let mut targs = Vec::new();
             for a in args {
                 targs.push(self.expr(a)?);
