@@ -1026,6 +1026,10 @@ impl<'a, 'b> Gen<'a, 'b> {
             MathFn::Ceil => self.b.ins().ceil(v[0]),
             MathFn::Trunc => self.b.ins().trunc(v[0]),
             MathFn::RoundEven => self.b.ins().nearest(v[0]),
+            MathFn::RoundF32 => {
+                let x = self.b.ins().fdemote(types::F32, v[0]);
+                self.b.ins().fpromote(types::F64, x)
+            }
             MathFn::Copysign => self.b.ins().fcopysign(v[0], v[1]),
             MathFn::FMod | MathFn::FFloorDiv => {
                 if self.python_errors {

@@ -3,7 +3,7 @@
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
-use crate::ast::{FuncDef, Stmt, StmtKind};
+use crate::ast::{FuncDef, Global, ModuleAst, Stmt, StmtKind};
 use crate::error::{ErrorKind, JitError};
 use crate::expr::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp, canonical_function, named_constant};
 
@@ -440,54 +440,139 @@ pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, String)> {
     }
 }
 
-/// Parses a module of `def`s.
-pub(crate) fn parse_module(src: &str) -> Result<Vec<FuncDef>, JitError> {
+/// Parses a module: its `def`s and its module-level constants. Other module-level
+/// statements (code a kernel does not need: prints, loops, classes, calls) are ignored, as a
+/// kernel file is often also a script; a `def` outside the subset is kept with its error,
+/// reported when it is called, so the file's other functions still compile. Only a syntax
+/// error fails the whole module (as it stops CPython).
+pub(crate) fn parse_module(src: &str) -> Result<ModuleAst, JitError> {
     let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;
     let lower = Lower { src, depth: Default::default(), formula: false };
-    let mut funcs: Vec<FuncDef> = Vec::new();
+    let mut out = ModuleAst::default();
     for s in parsed.syntax().body.iter() {
         match s {
             py::Stmt::FunctionDef(f) => {
-                let span = span_of(f);
-                let name_span = span_of(&f.name);
-                if f.is_async {
-                    return Err(lower.unsupported(span, "async functions are not supported"));
-                }
-                // Decorators such as @njit / @numba.jit are accepted and ignored.
-                let p = &f.parameters;
-                if p.vararg.is_some() || p.kwarg.is_some() || !p.kwonlyargs.is_empty() {
-                    return Err(lower
-                        .unsupported(span_of(p.as_ref()), "only plain positional parameters are supported"));
-                }
-                let mut params = Vec::new();
-                for a in p.posonlyargs.iter().chain(p.args.iter()) {
-                    if let Some(d) = &a.default {
-                        return Err(lower
-                            .unsupported(span_of(d.as_ref()), "default parameter values are not supported"));
-                    }
-                    let name = a.parameter.name.id.as_str().to_string();
-                    params.push((name, span_of(&a.parameter)));
-                }
-                let name = f.name.id.as_str().to_string();
-                if funcs.iter().any(|g| g.name == name) {
-                    return Err(lower.unsupported(name_span, format!("function `{name}` is defined twice")));
-                }
-                funcs.push(FuncDef { name, span: name_span, params, body: lower.block(&f.body)? });
+                let def = lower.def(f);
+                // A later `def` of the same name replaces the earlier one, as in Python.
+                out.defs.retain(|g| g.name != def.name);
+                out.defs.push(def);
             }
-            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) | py::Stmt::Pass(_) => {}
-            py::Stmt::Expr(e) if matches!(e.value.as_ref(), py::Expr::StringLiteral(_)) => {}
-            py::Stmt::If(i) if is_main_guard(&i.test) => {}
-            other => {
-                return Err(lower.unsupported(
-                    span_of(other),
-                    "only `def`, `import` and `if __name__ == \"__main__\":` are allowed at module level",
-                ));
+            py::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    lower.global(t, Some(&a.value), &mut out.globals);
+                }
             }
+            // A bare annotation `N: int` assigns nothing.
+            py::Stmt::AnnAssign(a) if a.value.is_some() => {
+                lower.global(&a.target, a.value.as_deref(), &mut out.globals);
+            }
+            py::Stmt::AugAssign(a) => {
+                // `N += 1` at module level: the new value is `N + 1` of the constant so far.
+                let value = py::Expr::BinOp(py::ExprBinOp {
+                    node_index: Default::default(),
+                    range: a.range,
+                    left: a.target.clone(),
+                    op: a.op,
+                    right: a.value.clone(),
+                });
+                lower.global(&a.target, Some(&value), &mut out.globals);
+            }
+            _ => {}
         }
     }
-    Ok(funcs)
+    Ok(out)
 }
 
-fn is_main_guard(test: &py::Expr) -> bool {
-    matches!(test, py::Expr::Compare(c) if matches!(c.left.as_ref(), py::Expr::Name(n) if n.id.as_str() == "__name__"))
+impl Lower<'_> {
+    /// One `def`; errors are kept in the definition.
+    fn def(&self, f: &py::StmtFunctionDef) -> FuncDef {
+        let name = f.name.id.as_str().to_string();
+        let span = span_of(&f.name);
+        let mut params = Vec::new();
+        let body = self.def_inner(f, &mut params);
+        match body {
+            Ok(body) => FuncDef { name, span, params, body, error: None },
+            Err(e) => FuncDef { name, span, params, body: Vec::new(), error: Some(e) },
+        }
+    }
+
+    fn def_inner(
+        &self,
+        f: &py::StmtFunctionDef,
+        params: &mut Vec<(String, Span)>,
+    ) -> Result<Vec<Stmt>, JitError> {
+        if f.is_async {
+            return Err(self.unsupported(span_of(f), "async functions are not supported"));
+        }
+        // Decorators such as @njit / @numba.jit are accepted and ignored.
+        let p = &f.parameters;
+        if p.vararg.is_some() || p.kwarg.is_some() || !p.kwonlyargs.is_empty() {
+            return Err(
+                self.unsupported(span_of(p.as_ref()), "only plain positional parameters are supported")
+            );
+        }
+        for a in p.posonlyargs.iter().chain(p.args.iter()) {
+            if let Some(d) = &a.default {
+                return Err(
+                    self.unsupported(span_of(d.as_ref()), "default parameter values are not supported")
+                );
+            }
+            params.push((a.parameter.name.id.as_str().to_string(), span_of(&a.parameter)));
+        }
+        self.block(&f.body)
+    }
+
+    /// Records module-level `target = value`: an unknown value when it is not a constant
+    /// expression or `value` is `None` (a target unpacked from something else).
+    fn global(&self, target: &py::Expr, value: Option<&py::Expr>, out: &mut Vec<Global>) {
+        match (target, value) {
+            (py::Expr::Name(n), _) => {
+                let value = value.and_then(|v| self.expr(v).ok()).filter(is_constant_expr);
+                out.push(Global { name: n.id.as_str().to_string(), value });
+            }
+            (py::Expr::Tuple(t), Some(py::Expr::Tuple(v))) if t.elts.len() == v.elts.len() => {
+                // `A, B = 1, 2`: right-hand sides first refer to the earlier values.
+                let values: Vec<Option<Expr>> =
+                    v.elts.iter().map(|x| self.expr(x).ok().filter(is_constant_expr)).collect();
+                for (t, value) in t.elts.iter().zip(values) {
+                    if let py::Expr::Name(n) = t {
+                        out.push(Global { name: n.id.as_str().to_string(), value });
+                    }
+                }
+            }
+            (py::Expr::Tuple(t), _) => {
+                for t in &t.elts {
+                    self.global(t, None, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a module-level value can be frozen: literals, names (earlier constants, `pi`),
+/// operators, conditionals, tuples and their items, and calls of math functions and scalar
+/// conversions (`float`, `int`, `np.float32`, ...) on those. Not array constructors or
+/// random numbers, whose values are not constants of the program.
+fn is_constant_expr(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Name(_) => true,
+        ExprKind::Unary { operand, .. } => is_constant_expr(operand),
+        ExprKind::Binary { left, right, .. } => is_constant_expr(left) && is_constant_expr(right),
+        ExprKind::Compare { left, rest } => {
+            is_constant_expr(left) && rest.iter().all(|(_, x)| is_constant_expr(x))
+        }
+        ExprKind::BoolOp { values, .. } | ExprKind::Tuple(values) => values.iter().all(is_constant_expr),
+        ExprKind::IfElse { test, body, orelse } => {
+            is_constant_expr(test) && is_constant_expr(body) && is_constant_expr(orelse)
+        }
+        ExprKind::Index { value, indices } => is_constant_expr(value) && indices.iter().all(is_constant_expr),
+        ExprKind::Call { func, args, .. } => {
+            let scalar = crate::ir::MathFn::from_name(func).is_some()
+                || matches!(func.as_str(), "abs" | "min" | "max" | "int" | "float" | "bool" | "round")
+                || crate::value::scalar_type(func).is_some();
+            scalar && args.iter().all(is_constant_expr)
+        }
+        ExprKind::Attribute { .. } => false,
+    }
 }

@@ -644,6 +644,7 @@ fn math(m: MathFn, x: &[f64], pos: usize) -> Result<f64, Stop> {
         MathFn::Ceil => arg(0)?.ceil(),
         MathFn::Trunc => arg(0)?.trunc(),
         MathFn::RoundEven => arg(0)?.round_ties_even(),
+        MathFn::RoundF32 => f64::from(arg(0)? as f32),
         MathFn::Copysign => arg(0)?.copysign(arg(1)?),
         MathFn::FMod | MathFn::FFloorDiv if arg(1)? == 0.0 => {
             return Err(Stop::Raise(RtError::ZeroDivision, pos));

@@ -103,6 +103,8 @@ pub(crate) enum MathFn {
     FFloorDiv,
     /// Round half to even.
     RoundEven,
+    /// Round to the nearest float32 (`np.float32(x)`), kept as a float64.
+    RoundF32,
 }
 
 impl MathFn {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use ndarray::{ArrayD, IxDyn, ShapeBuilder};
 
-use crate::ast::FuncDef;
+use crate::ast::{FuncDef, Global};
 use crate::backend::{self, Code, flat_len};
 use crate::error::{ErrorKind, JitError};
 use crate::interp::{self, Stop};
@@ -37,6 +37,7 @@ struct ModuleInner {
     /// Where each snippet starts in `source`, to report errors at the snippet's own line.
     parts: Vec<PartLines>,
     defs: Vec<FuncDef>,
+    globals: Vec<Global>,
     options: CompileOptions,
     /// Globals frozen at compile time.
     consts: Vec<(String, Value)>,
@@ -104,12 +105,13 @@ impl std::fmt::Debug for Module {
 }
 
 impl Module {
-    /// Parses `source` (its `def`s; imports and `if __name__ == "__main__":` are ignored)
-    /// with bounds checks on. `filename` is used in error messages.
+    /// Parses `source` with bounds checks on: its `def`s and its module-level constants
+    /// (frozen; other module-level code is ignored). `filename` is used in error messages.
     ///
     /// # Errors
     ///
-    /// Syntax errors and constructs outside the subset, with `file:line:column`.
+    /// Syntax errors, with `file:line:column`. A function outside the subset fails when
+    /// called (see [`Function::call`]), so the others can still be used.
     pub fn compile(source: &str, filename: &str) -> Result<Module, JitError> {
         Self::compile_with(source, filename, CompileOptions::default())
     }
@@ -182,6 +184,7 @@ impl Module {
             filename: filenames.join(", "),
             parts: lines,
             defs: Vec::new(),
+            globals: Vec::new(),
             options,
             consts: Vec::new(),
         };
@@ -206,7 +209,9 @@ impl Module {
             }
             base += p.text.len() + usize::from(!p.text.ends_with('\n'));
         }
-        inner.defs = crate::frontend::parse_module(&inner.source).map_err(|e| inner.locate(e))?;
+        let ast = crate::frontend::parse_module(&inner.source).map_err(|e| inner.locate(e))?;
+        inner.defs = ast.defs;
+        inner.globals = ast.globals;
         Ok(Module { inner: Arc::new(inner) })
     }
 
@@ -233,6 +238,7 @@ impl Module {
         })?;
         Ok(Function {
             module: self.inner.clone(),
+            def_error: def.error.clone().map(|e| self.inner.locate(e)),
             name: name.to_string(),
             params: def.params.iter().map(|p| p.0.clone()).collect(),
             cache: Arc::new(Mutex::new(HashMap::new())),
@@ -258,6 +264,8 @@ struct Compiled {
 #[derive(Clone)]
 pub struct Function {
     module: Arc<ModuleInner>,
+    /// Why the `def` is outside the subset, reported by every call.
+    def_error: Option<JitError>,
     name: String,
     params: Vec<String>,
     cache: Arc<Mutex<HashMap<Vec<Ty>, Arc<Compiled>>>>,
@@ -320,7 +328,7 @@ impl Function {
         }
         let m = &*self.module;
         let opts = Options { boundscheck: m.options.boundscheck };
-        let mut prog = Program::new(&m.source, &m.defs, opts).with_consts(&m.consts);
+        let mut prog = Program::new(&m.source, &m.defs, opts).with_consts(&m.consts).with_globals(&m.globals);
         let id = match prog.specialize(&self.name, &tys, 0) {
             Ok(id) => id,
             Err(LErr::Err(e)) => return Err(m.locate(e)),
@@ -354,6 +362,9 @@ impl Function {
     }
 
     fn check_count(&self, n: usize) -> Result<(), JitError> {
+        if let Some(e) = &self.def_error {
+            return Err(e.clone());
+        }
         if n != self.params.len() {
             return Err(JitError::plain(
                 ErrorKind::Argument,

@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{FuncDef, Stmt, StmtKind};
+use crate::ast::{FuncDef, Global, Stmt, StmtKind};
 use crate::error::{ErrorKind, JitError};
 use crate::expr::{self, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
 use crate::ir::{BinOp, Fill, Func, MathFn, RandomFn, TExpr, TK, TStmt, Ty};
-use crate::value::{DType, Value};
+use crate::value::{DType, ScalarType, Value, scalar_type};
 
 /// Lowering failure: a real error, or (during inference) a type not known yet.
 pub(crate) enum LErr {
@@ -56,13 +56,30 @@ pub(crate) struct Program<'a> {
     keys: HashMap<(String, Vec<Ty>), usize>,
     specs: Vec<SpecState>,
     depth: usize,
-    /// Module-level names frozen at compile time (numbers, bools, tuples of them).
+    /// Names frozen at compile time given by the caller (numbers, bools, tuples of them).
     consts: &'a [(String, Value)],
+    /// The module's own module-level assignments, in source order.
+    globals: &'a [Global],
 }
 
 impl<'a> Program<'a> {
     pub fn new(src: &'a str, defs: &'a [FuncDef], opts: Options) -> Self {
-        Program { src, defs, opts, keys: HashMap::new(), specs: Vec::new(), depth: 0, consts: &[] }
+        Program {
+            src,
+            defs,
+            opts,
+            keys: HashMap::new(),
+            specs: Vec::new(),
+            depth: 0,
+            consts: &[],
+            globals: &[],
+        }
+    }
+
+    /// Gives the kernels the module's own module-level assignments.
+    pub fn with_globals(mut self, globals: &'a [Global]) -> Self {
+        self.globals = globals;
+        self
     }
 
     /// Gives the kernels these frozen module-level constants (a local variable or parameter
@@ -87,6 +104,9 @@ impl<'a> Program<'a> {
             )
             .into());
         };
+        if let Some(e) = &def.error {
+            return Err(e.clone().into());
+        }
         if def.params.len() != args.len() {
             return Err(JitError::at(
                 ErrorKind::Type,
@@ -139,6 +159,9 @@ impl<'a> Program<'a> {
         }
     }
 }
+
+/// Deepest chain of module-level constants defined from one another (`B = A + 1`, ...).
+const MAX_GLOBAL_DEPTH: usize = 64;
 
 /// A frozen constant as a typed expression (`None` for values that cannot be constants).
 fn constant(v: &Value, pos: usize) -> Option<TExpr> {
@@ -220,6 +243,11 @@ struct FnCx<'p, 'a> {
     loop_depth: usize,
     spec_id: Option<usize>,
     funcs_names: Vec<String>,
+    /// While lowering a module-level constant's value: the number of module-level
+    /// assignments before it (the ones its names can refer to); locals are out of scope.
+    global_scope: Option<usize>,
+    /// Module-level constants being lowered inside one another.
+    global_depth: usize,
 }
 
 fn collect_assigned(body: &[Stmt], out: &mut Vec<String>) {
@@ -269,6 +297,8 @@ impl<'p, 'a> FnCx<'p, 'a> {
             loop_depth: 0,
             spec_id: None,
             funcs_names,
+            global_scope: None,
+            global_depth: 0,
         }
     }
 
@@ -604,7 +634,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 },
             };
         }
-        if self.assigned.iter().any(|a| a == n) {
+        if self.global_scope.is_none() && self.assigned.iter().any(|a| a == n) {
             let Some(t) = self.var_types.get(n).cloned() else {
                 if self.strict {
                     return Err(self.err(ErrorKind::Type, span, format!("cannot infer the type of `{n}`")));
@@ -627,6 +657,9 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 )
             });
         }
+        if let Some(t) = self.module_global(n, span)? {
+            return Ok(t);
+        }
         if let Some(v) = expr::named_constant(n) {
             return Ok(TExpr::new(Ty::Float, TK::Float(v), pos));
         }
@@ -638,6 +671,70 @@ impl<'p, 'a> FnCx<'p, 'a> {
             ));
         }
         Err(self.err(ErrorKind::Name, span, format!("name `{n}` is not defined")))
+    }
+
+    /// The value of the module-level name `n` (its last assignment before the current
+    /// scope), lowered as a constant expression; `None` when the module does not assign it.
+    fn module_global(&mut self, n: &str, span: Span) -> LResult<Option<TExpr>> {
+        let globals = self.prog.globals;
+        let limit = self.global_scope.unwrap_or(globals.len());
+        let Some(i) = globals[..limit].iter().rposition(|g| g.name == n) else {
+            return Ok(None);
+        };
+        let Some(value) = &globals[i].value else {
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                span,
+                format!(
+                    "`{n}` is assigned at module level from something that is not a compile-time \
+                     constant (numbers, bools, tuples of them, arithmetic and math functions on \
+                     those, np.float32(...)-style scalars); pass it as an argument"
+                ),
+            ));
+        };
+        if self.global_depth >= MAX_GLOBAL_DEPTH {
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                span,
+                format!("module-level constants defined from one another more than {MAX_GLOBAL_DEPTH} deep"),
+            ));
+        }
+        let saved = self.global_scope.replace(i);
+        self.global_depth += 1;
+        let r = self.expr(value);
+        self.global_depth -= 1;
+        self.global_scope = saved;
+        r.map(Some)
+    }
+
+    /// `np.float32(x)`, `np.int8(x)`, ...: the value converted as NumPy converts it, held
+    /// as a float, int or bool.
+    fn scalar_conversion(&mut self, st: ScalarType, x: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        Ok(match st {
+            ScalarType::F64 => self.cast(x, &Ty::Float, span)?,
+            ScalarType::F32 => {
+                let f = self.cast(x, &Ty::Float, span)?;
+                TExpr::new(Ty::Float, TK::Math(MathFn::RoundF32, vec![f]), pos)
+            }
+            ScalarType::Bool => self.cast(x, &Ty::Bool, span)?,
+            ScalarType::Int { bits, signed } => {
+                let v = self.cast(x, &Ty::Int, span)?;
+                if bits == 64 {
+                    return Ok(v);
+                }
+                let int = |k: i64| TExpr::new(Ty::Int, TK::Int(k), pos);
+                let bin = |op, a, b| TExpr::new(Ty::Int, TK::Bin(op, Box::new(a), Box::new(b)), pos);
+                let mask = int((1i64 << bits) - 1);
+                if signed {
+                    // Two's-complement wrap: ((v + 2^(b-1)) & (2^b - 1)) - 2^(b-1).
+                    let half = 1i64 << (bits - 1);
+                    bin(BinOp::Sub, bin(BinOp::BitAnd, bin(BinOp::Add, v, int(half)), mask), int(half))
+                } else {
+                    bin(BinOp::BitAnd, v, mask)
+                }
+            }
+        })
     }
 
     fn binary(
@@ -897,6 +994,14 @@ impl<'p, 'a> FnCx<'p, 'a> {
             _ if self.formula.is_some() => {
                 expr::check_call_arity(func, fspan, args.len(), self.src)?;
                 Err(self.err(ErrorKind::Name, fspan, format!("unknown function `{func}`")))
+            }
+            _ if scalar_type(func).is_some() => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr(&args[0])?;
+                self.numeric(&x, args[0].span, func)?;
+                let st =
+                    scalar_type(func).ok_or_else(|| self.err(ErrorKind::Internal, fspan, "scalar type"))?;
+                self.scalar_conversion(st, x, span)
             }
             "int" | "float" | "bool" => {
                 self.expect_args(func, args, 1..=1, fspan)?;

@@ -1,3 +1,6 @@
-# expect: 2:1 only `def`, `import`
+# expect: 6:12 unknown function `A`
 class A:
     pass
+
+def f(n):
+    return A(n)

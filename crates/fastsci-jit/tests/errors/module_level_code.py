@@ -1,5 +1,6 @@
-# expect: 2:1 only `def`, `import`
-x = 1
+# expect: 6:16 not a compile-time constant
+import numpy as np
+data = np.loadtxt("data.txt")
 
 def f(n):
-    return n
+    return n + data
