@@ -13,7 +13,22 @@ fn span_of<T: Ranged>(node: &T) -> Span {
 }
 
 /// Deepest expression nesting accepted (keeps every later recursive stage far from the stack limit).
-const MAX_DEPTH: usize = 200;
+pub(crate) const MAX_DEPTH: usize = 200;
+
+/// The most nesting the pre-scan lets through to the parser (see [`prescan`]).
+pub(crate) const PRESCAN_LIMIT: usize = 1000;
+
+/// Stack of the thread that parses: the parser recurses once per nesting level (several
+/// frames each, large in debug builds), and dropping its tree recurses too. Only the pages
+/// used are committed.
+const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// The message for sources nested deeper than the limits.
+fn too_deep() -> String {
+    format!(
+        "expression too deeply nested (more than {MAX_DEPTH} levels); split it with intermediate variables"
+    )
+}
 
 struct Lower<'s> {
     src: &'s str,
@@ -34,10 +49,7 @@ impl Lower<'_> {
     fn expr(&self, e: &py::Expr) -> Result<Expr, JitError> {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
-            return Err(self.unsupported(
-                span_of(e),
-                "expression nested too deeply; split it with intermediate variables",
-            ));
+            return Err(self.unsupported(span_of(e), too_deep()));
         }
         self.depth.set(depth + 1);
         let r = self.expr_inner(e);
@@ -421,23 +433,188 @@ fn syntax_error(src: &str, e: &ruff_python_parser::ParseError) -> JitError {
     JitError::at(ErrorKind::Syntax, src, e.location.start().to_usize(), format!("syntax error: {}", e.error))
 }
 
+/// An upper bound of how deeply the parser would nest (and recurse on) the expressions of
+/// `src`, checked against [`PRESCAN_LIMIT`] before the parser runs, so that 130,000 unary
+/// minus signs or a sum of 150,000 terms give an error rather than a stack overflow.
+///
+/// A light tokenizer (strings, comments and numbers skipped) counts, per logical line and
+/// bracket level, the operators and keywords that can nest a tree one level deeper; a comma
+/// starts a new item of the level and an opening bracket a new level. The sum over the open
+/// levels bounds the tree's depth (it over-counts flat operator chains, at most by the number
+/// of operators per term).
+pub(crate) fn prescan(src: &str) -> Result<(), JitError> {
+    match too_deep_at(src) {
+        Some(at) => Err(JitError::at(ErrorKind::Unsupported, src, at, too_deep())),
+        None => Ok(()),
+    }
+}
+
+/// Where [`prescan`] finds the nesting bound above [`PRESCAN_LIMIT`], if it does.
+fn too_deep_at(src: &str) -> Option<usize> {
+    let b = src.as_bytes();
+    let mut levels: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\'' | b'"' => {
+                i = skip_string(b, i);
+                continue;
+            }
+            b'0'..=b'9' => {
+                // A number, with its `.`, exponent sign and suffixes.
+                i += 1;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'.'
+                        || (matches!(b[i], b'+' | b'-') && matches!(b[i - 1], b'e' | b'E')))
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' if levels.len() == 1 => {
+                total = total.saturating_sub(levels[0]);
+                levels[0] = 0;
+            }
+            b'\\' => i += 1, // line continuation: the next newline does not end the line
+            b',' | b';' => {
+                if let Some(top) = levels.last_mut() {
+                    total = total.saturating_sub(*top);
+                    *top = 0;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                if let Some(top) = levels.last_mut() {
+                    *top += 1;
+                }
+                levels.push(0);
+                total += 2;
+            }
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                let top = levels.pop().unwrap_or(0);
+                total = total.saturating_sub(top + 1);
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'<' | b'>' | b'='
+            | b'!' | b'.' => {
+                if let Some(top) = levels.last_mut() {
+                    *top += 1;
+                }
+                total += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
+                    i += 1;
+                }
+                // A string prefix (r"", b'', f"") belongs to the string.
+                if i < b.len() && matches!(b[i], b'\'' | b'"') && i - start <= 2 {
+                    i = skip_string(b, i);
+                    continue;
+                }
+                if matches!(
+                    &b[start..i],
+                    b"and" | b"or" | b"not" | b"if" | b"else" | b"lambda" | b"await" | b"in" | b"is"
+                ) {
+                    if let Some(top) = levels.last_mut() {
+                        *top += 1;
+                    }
+                    total += 1;
+                }
+                if total > PRESCAN_LIMIT {
+                    return Some(start);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if total > PRESCAN_LIMIT {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index just past the string literal starting at `b[i]` (a quote), triple-quoted or
+/// not; backslash escapes are skipped (also in raw strings, where `\"` does not end them
+/// either). An unterminated string ends the scan (the parser reports it).
+fn skip_string(b: &[u8], i: usize) -> usize {
+    let q = b[i];
+    let triple = b.len() >= i + 3 && b[i + 1] == q && b[i + 2] == q;
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < b.len() {
+        if b[j] == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b[j] == q && (!triple || (b.len() >= j + 3 && b[j + 1] == q && b[j + 2] == q)) {
+            return j + if triple { 3 } else { 1 };
+        }
+        if b[j] == b'\n' && !triple {
+            return j;
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+/// Runs `work` (the parser and the conversion of its tree) on a thread with a stack of
+/// [`PARSE_STACK_BYTES`], or here if no thread can be started.
+fn on_parse_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let mut work = Some(work);
+    let spawned = std::thread::scope(|scope| {
+        let w = &mut work;
+        std::thread::Builder::new()
+            .name("fastsci-jit-parse".into())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, move || w.take().map(|f| f()))
+            .map(|h| h.join())
+    });
+    match spawned {
+        Ok(Ok(Some(v))) => v,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread: run on this stack (the pre-scan has bounded the depth).
+        _ => match work.take() {
+            Some(f) => f(),
+            None => unreachable!("the parse thread ran the work and returned it"),
+        },
+    }
+}
+
 /// Parses a formula (one expression, constants folded).
 pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
     if src.trim().is_empty() {
         return Err(JitError::at(ErrorKind::Syntax, src, 0, "empty expression"));
     }
-    let parsed = ruff_python_parser::parse_expression(src).map_err(|e| syntax_error(src, &e))?;
-    let lower = Lower { src, depth: Default::default(), formula: true };
-    lower.expr(&parsed.syntax().body)
+    prescan(src)?;
+    on_parse_stack(|| {
+        let parsed = ruff_python_parser::parse_expression(src).map_err(|e| syntax_error(src, &e))?;
+        let lower = Lower { src, depth: Default::default(), formula: true };
+        lower.expr(&parsed.syntax().body)
+    })
 }
 
-/// Checks that `src` alone is valid Python: the byte offset and message of the first syntax
-/// error otherwise (so that an error in one snippet of a module is not reported in the next).
-pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, String)> {
-    match ruff_python_parser::parse_module(src) {
-        Ok(_) => Ok(()),
-        Err(e) => Err((e.location.start().to_usize(), format!("syntax error: {}", e.error))),
+/// Checks that `src` alone is valid Python and not nested too deeply: the byte offset, kind
+/// and message of the first error otherwise (so that an error in one snippet of a module is not reported in the next).
+pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, ErrorKind, String)> {
+    if let Some(at) = too_deep_at(src) {
+        return Err((at, ErrorKind::Unsupported, too_deep()));
     }
+    on_parse_stack(|| match ruff_python_parser::parse_module(src) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            Err((e.location.start().to_usize(), ErrorKind::Syntax, format!("syntax error: {}", e.error)))
+        }
+    })
 }
 
 /// Parses a module: its `def`s and its module-level constants. Other module-level
@@ -446,6 +623,11 @@ pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, String)> {
 /// reported when it is called, so the file's other functions still compile. Only a syntax
 /// error fails the whole module (as it stops CPython).
 pub(crate) fn parse_module(src: &str) -> Result<ModuleAst, JitError> {
+    prescan(src)?;
+    on_parse_stack(|| parse_module_inner(src))
+}
+
+fn parse_module_inner(src: &str) -> Result<ModuleAst, JitError> {
     let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;
     let lower = Lower { src, depth: Default::default(), formula: false };
     let mut out = ModuleAst::default();

@@ -202,10 +202,10 @@ impl Module {
         // Each snippet alone first, so a syntax error is reported in the snippet that has it.
         let mut base = 0;
         for p in parts {
-            if let Err((offset, msg)) = crate::frontend::check_syntax(p.text) {
+            if let Err((offset, kind, msg)) = crate::frontend::check_syntax(p.text) {
                 // "Unexpected end of input" points past the snippet: keep it on its last line.
                 let offset = offset.min(p.text.trim_end().len());
-                return Err(inner.locate(JitError::at(ErrorKind::Syntax, &inner.source, base + offset, msg)));
+                return Err(inner.locate(JitError::at(kind, &inner.source, base + offset, msg)));
             }
             base += p.text.len() + usize::from(!p.text.ends_with('\n'));
         }

@@ -160,6 +160,10 @@ impl<'a> Program<'a> {
     }
 }
 
+/// Deepest expression nesting after module-level constants are substituted (the front end
+/// allows 200 levels per expression as written).
+const MAX_LOWER_DEPTH: usize = 250;
+
 /// Deepest chain of module-level constants defined from one another (`B = A + 1`, ...).
 const MAX_GLOBAL_DEPTH: usize = 64;
 
@@ -248,6 +252,8 @@ struct FnCx<'p, 'a> {
     global_scope: Option<usize>,
     /// Module-level constants being lowered inside one another.
     global_depth: usize,
+    /// Expressions being lowered inside one another.
+    expr_depth: usize,
 }
 
 fn collect_assigned(body: &[Stmt], out: &mut Vec<String>) {
@@ -299,6 +305,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
             funcs_names,
             global_scope: None,
             global_depth: 0,
+            expr_depth: 0,
         }
     }
 
@@ -446,7 +453,27 @@ impl<'p, 'a> FnCx<'p, 'a> {
         }
     }
 
+    /// Lowers one expression. Nesting is bounded here as well as in the front end: module
+    /// constants are lowered inside the expressions that read them, and the code generator
+    /// and interpreter recurse over the result.
     fn expr(&mut self, e: &Expr) -> LResult<TExpr> {
+        if self.expr_depth >= MAX_LOWER_DEPTH {
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                e.span,
+                format!(
+                    "expression too deeply nested (more than {MAX_LOWER_DEPTH} levels, counting the \
+                     module-level constants it reads); split it with intermediate variables"
+                ),
+            ));
+        }
+        self.expr_depth += 1;
+        let r = self.expr_inner(e);
+        self.expr_depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> LResult<TExpr> {
         let pos = e.span.start;
         let span = e.span;
         match &e.kind {

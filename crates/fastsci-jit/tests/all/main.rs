@@ -5,4 +5,5 @@ mod errors;
 mod expression;
 mod interp;
 mod kernels;
+mod nesting;
 mod raw;
