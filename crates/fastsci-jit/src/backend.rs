@@ -804,6 +804,26 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let len = flat_len(&ts[*k]);
                 Ok(vals[start..start + len].to_vec())
             }
+            TK::BroadcastDim { a, b, into } => {
+                let a = self.scalar(a)?;
+                let b = self.scalar(b)?;
+                let same = self.b.ins().icmp(IntCC::Equal, a, b);
+                let b1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, 1);
+                let mut ok = self.b.ins().bor(same, b1);
+                if !*into {
+                    let a1 = self.b.ins().icmp_imm_s(IntCC::Equal, a, 1);
+                    ok = self.b.ins().bor(ok, a1);
+                }
+                let bad = self.b.ins().bxor_imm_s(ok, 1);
+                self.raise_if(bad, RtError::Broadcast, e.pos);
+                if *into {
+                    one(a)
+                } else {
+                    let a1 = self.b.ins().icmp_imm_s(IntCC::Equal, a, 1);
+                    one(self.b.ins().select(a1, b, a))
+                }
+            }
+            TK::ArrayMap { .. } | TK::Leaf(_) => Err(internal("unexpanded array expression")),
         }
     }
 
@@ -1075,24 +1095,5 @@ fn stmt_draws(s: &TStmt) -> bool {
 }
 
 fn expr_draws(e: &TExpr) -> bool {
-    match &e.kind {
-        TK::Random(RandomFn::Random, _) => true,
-        TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_) => false,
-        TK::LoadF64 { addr, .. } | TK::LoadPtr { addr, .. } => expr_draws(addr),
-        TK::Neg(x)
-        | TK::Not(x)
-        | TK::Invert(x)
-        | TK::PowConst(x, _)
-        | TK::Cast(x)
-        | TK::IsNan(x)
-        | TK::IsInf(x)
-        | TK::IsFinite(x)
-        | TK::Shape(x, _)
-        | TK::TupleGet(x, _) => expr_draws(x),
-        TK::Bin(_, a, b) | TK::Cmp(_, a, b) | TK::And(a, b) | TK::Or(a, b) => expr_draws(a) || expr_draws(b),
-        TK::IfElse(c, a, b) | TK::Select(c, a, b) => expr_draws(c) || expr_draws(a) || expr_draws(b),
-        TK::Math(_, xs) | TK::Call(_, xs) | TK::Random(_, xs) | TK::Tuple(xs) => xs.iter().any(expr_draws),
-        TK::Index { arr, idx, .. } => expr_draws(arr) || idx.iter().any(expr_draws),
-        TK::NewArray { shape, .. } => shape.iter().any(expr_draws),
-    }
+    matches!(e.kind, TK::Random(RandomFn::Random, _)) || e.children().into_iter().any(expr_draws)
 }

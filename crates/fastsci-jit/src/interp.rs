@@ -526,6 +526,15 @@ impl Interp<'_> {
                 Val::Tuple(mut items) if *k < items.len() => items.swap_remove(*k),
                 _ => return Err(mismatch("tuple element")),
             },
+            TK::BroadcastDim { a, b, into } => {
+                let (a, b) = (self.expr(a, locals)?.int()?, self.expr(b, locals)?.int()?);
+                match (a == b || b == 1, a == 1 && !*into) {
+                    (true, _) => Val::Int(a),
+                    (false, true) => Val::Int(b),
+                    (false, false) => return Err(Stop::Raise(RtError::Broadcast, e.pos)),
+                }
+            }
+            TK::ArrayMap { .. } | TK::Leaf(_) => return Err(mismatch("unexpanded array expression")),
         })
     }
 }

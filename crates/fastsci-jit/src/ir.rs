@@ -221,6 +221,8 @@ pub(crate) enum RtError {
     RangeStep = 8,
     /// The caller's cancel flag was set (checked at loop back-edges).
     Interrupted = 9,
+    /// Array shapes that do not broadcast together.
+    Broadcast = 10,
 }
 
 impl RtError {
@@ -236,6 +238,7 @@ impl RtError {
             7 => RecursionDepth,
             8 => RangeStep,
             9 => Interrupted,
+            10 => Broadcast,
             _ => return None,
         })
     }
@@ -253,6 +256,7 @@ impl RtError {
             RtError::RecursionDepth => "RecursionError: maximum recursion depth exceeded",
             RtError::RangeStep => "ValueError: range() arg 3 must not be zero",
             RtError::Interrupted => "KeyboardInterrupt: the call was cancelled",
+            RtError::Broadcast => "ValueError: operands could not be broadcast together",
         }
     }
 }
@@ -323,11 +327,68 @@ pub(crate) enum TK {
     Random(RandomFn, Vec<TExpr>),
     Tuple(Vec<TExpr>),
     TupleGet(Box<TExpr>, usize),
+    /// The size of one dimension of two operands broadcast together: `a` when `b` is 1 or
+    /// equal, `b` when `a` is 1; else a `Broadcast` error. With `into` (an in-place
+    /// `a += b`), `a` is the output's size: `b` must be 1 or equal.
+    BroadcastDim {
+        a: Box<TExpr>,
+        b: Box<TExpr>,
+        into: bool,
+    },
+    /// Lowering only (expanded into loops before code generation): an elementwise array
+    /// expression, `body` computing one element from the current elements of `leaves`.
+    ArrayMap {
+        leaves: Vec<TExpr>,
+        body: Box<TExpr>,
+    },
+    /// Lowering only: the current element of leaf `k` of the enclosing `ArrayMap`.
+    Leaf(usize),
+}
+
+/// The direct subexpressions of a `TK`, by shared or mutable reference (one list of the
+/// variants for both).
+macro_rules! children_of {
+    ($kind:expr, $($m:ident)?) => {
+        match $kind {
+            TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_) | TK::Leaf(_) => Vec::new(),
+            TK::LoadF64 { addr, .. } | TK::LoadPtr { addr, .. } => vec![&$($m)? **addr],
+            TK::Neg(x)
+            | TK::Not(x)
+            | TK::Invert(x)
+            | TK::PowConst(x, _)
+            | TK::Cast(x)
+            | TK::IsNan(x)
+            | TK::IsInf(x)
+            | TK::IsFinite(x)
+            | TK::Shape(x, _)
+            | TK::TupleGet(x, _) => vec![&$($m)? **x],
+            TK::Bin(_, a, b)
+            | TK::Cmp(_, a, b)
+            | TK::And(a, b)
+            | TK::Or(a, b)
+            | TK::BroadcastDim { a, b, .. } => vec![&$($m)? **a, &$($m)? **b],
+            TK::IfElse(c, a, b) | TK::Select(c, a, b) => vec![&$($m)? **c, &$($m)? **a, &$($m)? **b],
+            TK::Math(_, xs) | TK::Call(_, xs) | TK::Random(_, xs) | TK::Tuple(xs) => xs.into_iter().collect(),
+            TK::Index { arr, idx, .. } => std::iter::once(&$($m)? **arr).chain(idx).collect(),
+            TK::NewArray { shape, .. } => shape.into_iter().collect(),
+            TK::ArrayMap { leaves, body } => leaves.into_iter().chain(std::iter::once(&$($m)? **body)).collect(),
+        }
+    };
 }
 
 impl TExpr {
     pub fn new(ty: Ty, kind: TK, pos: usize) -> TExpr {
         TExpr { ty, kind, pos }
+    }
+
+    /// The direct subexpressions.
+    pub fn children(&self) -> Vec<&TExpr> {
+        children_of!(&self.kind,)
+    }
+
+    /// The direct subexpressions, for rewriting passes.
+    pub fn children_mut(&mut self) -> Vec<&mut TExpr> {
+        children_of!(&mut self.kind, mut)
     }
 }
 

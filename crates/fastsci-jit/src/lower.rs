@@ -7,6 +7,9 @@
 
 use std::collections::HashMap;
 
+mod array_expr;
+use array_expr::is_array;
+
 use crate::ast::{FuncDef, Global, Stmt, StmtKind};
 use crate::error::{ErrorKind, JitError};
 use crate::expr::{self, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
@@ -254,6 +257,9 @@ struct FnCx<'p, 'a> {
     global_depth: usize,
     /// Expressions being lowered inside one another.
     expr_depth: usize,
+    /// Statements the current statement needs first (strict pass): the loops that compute
+    /// its whole-array expressions.
+    pre: Vec<TStmt>,
 }
 
 fn collect_assigned(body: &[Stmt], out: &mut Vec<String>) {
@@ -306,6 +312,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
             global_scope: None,
             global_depth: 0,
             expr_depth: 0,
+            pre: Vec::new(),
         }
     }
 
@@ -457,6 +464,13 @@ impl<'p, 'a> FnCx<'p, 'a> {
     /// constants are lowered inside the expressions that read them, and the code generator
     /// and interpreter recurse over the result.
     fn expr(&mut self, e: &Expr) -> LResult<TExpr> {
+        let t = self.expr_lazy(e)?;
+        self.force(t)
+    }
+
+    /// Like [`FnCx::expr`], but a whole-array expression stays an `ArrayMap`, to be fused
+    /// with the operation that uses it.
+    fn expr_lazy(&mut self, e: &Expr) -> LResult<TExpr> {
         if self.expr_depth >= MAX_LOWER_DEPTH {
             return Err(self.err(
                 ErrorKind::Unsupported,
@@ -482,7 +496,10 @@ impl<'p, 'a> FnCx<'p, 'a> {
             ExprKind::Bool(v) => Ok(TExpr::new(Ty::Bool, TK::Bool(*v), pos)),
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Unary { op, operand } => {
-                let x = self.expr(operand)?;
+                let x = self.expr_lazy(operand)?;
+                if is_array(&x) {
+                    return self.array_unary(*op, x, span);
+                }
                 match op {
                     UnaryOp::Not => {
                         let b = self.truthy(x, operand.span)?;
@@ -510,9 +527,22 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 }
             }
             ExprKind::Binary { op, left, right } => {
-                let l = self.expr(left)?;
-                let r = self.expr(right)?;
+                let l = self.expr_lazy(left)?;
+                let r = self.expr_lazy(right)?;
+                if is_array(&l) || is_array(&r) {
+                    let (ls, rs) = (left.span, right.span);
+                    return self.pair_map(l, r, span, |cx, a, b| cx.binary(*op, a, b, ls, rs, span));
+                }
                 self.binary(*op, l, r, left.span, right.span, span)
+            }
+            ExprKind::Compare { left, rest } if rest.len() == 1 => {
+                let l = self.expr_lazy(left)?;
+                let r = self.expr_lazy(&rest[0].1)?;
+                if is_array(&l) || is_array(&r) {
+                    let (op, ls, rs) = (rest[0].0, left.span, rest[0].1.span);
+                    return self.pair_map(l, r, span, |cx, a, b| cx.compare(op, a, b, ls, rs));
+                }
+                self.compare(rest[0].0, l, r, left.span, rest[0].1.span)
             }
             ExprKind::Compare { left, rest } => {
                 let mut prev = self.expr(left)?;
@@ -902,6 +932,19 @@ impl<'p, 'a> FnCx<'p, 'a> {
         Ok(out)
     }
 
+    /// Python's `abs` of a number (an int stays an int).
+    fn abs_scalar(&mut self, x: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        let x = if x.ty == Ty::Bool { self.cast(x, &Ty::Int, span)? } else { x };
+        if x.ty == Ty::Float {
+            return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Fabs, vec![x]), pos));
+        }
+        let zero = TExpr::new(Ty::Int, TK::Int(0), pos);
+        let neg = TExpr::new(Ty::Int, TK::Neg(Box::new(x.clone())), pos);
+        let c = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Lt, Box::new(x.clone()), Box::new(zero)), pos);
+        Ok(TExpr::new(Ty::Int, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
+    }
+
     fn expect_args(
         &self,
         name: &str,
@@ -953,22 +996,29 @@ impl<'p, 'a> FnCx<'p, 'a> {
         }
         if let Some(m) = MathFn::from_name(func) {
             self.expect_args(func, args, m.arity()..=m.arity(), fspan)?;
-            let a = self.float_args(args)?;
+            let mut xs = Vec::new();
+            for a in args {
+                xs.push(self.expr_lazy(a)?);
+            }
+            if xs.iter().any(is_array) {
+                return self.array_math(m, xs, args, span);
+            }
+            let mut a = Vec::new();
+            for (t, x) in xs.into_iter().zip(args) {
+                self.numeric(&t, x.span, "a math function")?;
+                a.push(self.cast(t, &Ty::Float, x.span)?);
+            }
             return Ok(TExpr::new(Ty::Float, TK::Math(m, a), pos));
         }
         match func {
             "abs" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
-                let x = self.expr(&args[0])?;
-                self.numeric(&x, args[0].span, "abs")?;
-                let x = if x.ty == Ty::Bool { self.cast(x, &Ty::Int, span)? } else { x };
-                if x.ty == Ty::Float {
-                    return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Fabs, vec![x]), pos));
+                let x = self.expr_lazy(&args[0])?;
+                if is_array(&x) {
+                    return self.array_abs(x, span);
                 }
-                let zero = TExpr::new(Ty::Int, TK::Int(0), pos);
-                let neg = TExpr::new(Ty::Int, TK::Neg(Box::new(x.clone())), pos);
-                let c = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Lt, Box::new(x.clone()), Box::new(zero)), pos);
-                Ok(TExpr::new(Ty::Int, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
+                self.numeric(&x, args[0].span, "abs")?;
+                self.abs_scalar(x, span)
             }
             "min" | "max" => {
                 if args.len() < 2 {
@@ -1358,13 +1408,23 @@ impl<'p, 'a> FnCx<'p, 'a> {
 
     fn block(&mut self, body: &[Stmt]) -> LResult<Vec<TStmt>> {
         let mut out = Vec::new();
+        let outer = std::mem::take(&mut self.pre);
         for s in body {
-            match self.stmt(s, &mut out) {
+            let mut own = Vec::new();
+            let r = self.stmt(s, &mut own);
+            // The loops of the statement's array expressions run first.
+            out.append(&mut self.pre);
+            out.append(&mut own);
+            match r {
                 Ok(()) => {}
                 Err(LErr::Unknown) if !self.strict => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.pre = outer;
+                    return Err(e);
+                }
             }
         }
+        self.pre = outer;
         Ok(out)
     }
 
@@ -1503,6 +1563,14 @@ impl<'p, 'a> FnCx<'p, 'a> {
             }
             StmtKind::AugAssign { target, op, value } => {
                 let cur = self.expr(target)?;
+                if is_array(&cur) {
+                    // `a += b` on an array writes into it, as NumPy does.
+                    let v = self.expr_lazy(value)?;
+                    let (ts, vs) = (target.span, value.span);
+                    let r =
+                        self.pair_map(cur.clone(), v, span, |cx, a, b| cx.binary(*op, a, b, ts, vs, span))?;
+                    return self.store_map_into(cur, r, span);
+                }
                 let v = self.expr(value)?;
                 let r = self.binary(*op, cur, v, target.span, value.span, span)?;
                 self.assign(target, r, out)
@@ -1526,6 +1594,14 @@ impl<'p, 'a> FnCx<'p, 'a> {
                     Err(LErr::Unknown) if !self.strict => None,
                     Err(e) => return Err(e),
                 };
+                if !self.pre.is_empty() {
+                    // Its loops would run once, before the `while`, not at every test.
+                    return Err(self.err(
+                        ErrorKind::Unsupported,
+                        test.span,
+                        "a whole-array expression in a `while` condition is not supported; compute it in the loop",
+                    ));
+                }
                 self.loop_depth += 1;
                 let b = self.block(body);
                 self.loop_depth -= 1;

@@ -92,6 +92,12 @@ fn decode(j: &J) -> Value {
                 "int32" => ArrayValue::I32(
                     ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as i32).collect()).unwrap(),
                 ),
+                "float32" => ArrayValue::F32(
+                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as f32).collect()).unwrap(),
+                ),
+                "uint8" => {
+                    ArrayValue::U8(ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as u8).collect()).unwrap())
+                }
                 "bool" => ArrayValue::Bool(
                     ArrayD::from_shape_vec(sh, v.iter().map(|&x| x != 0.0).collect()).unwrap(),
                 ),
@@ -131,7 +137,7 @@ fn compare(got: &Value, want: &Value) -> Result<(), String> {
             a.iter().zip(b).try_for_each(|(x, y)| compare(x, y))
         }
         (Value::Array(a), Value::Array(b)) => {
-            if a.shape() != b.shape() {
+            if a.shape() != b.shape() || a.dtype() != b.dtype() {
                 return fail();
             }
             let (x, y) = (numbers_of(got).unwrap(), numbers_of(want).unwrap());
