@@ -823,6 +823,38 @@ impl<'a, 'b> Gen<'a, 'b> {
                     one(self.b.ins().select(a1, b, a))
                 }
             }
+            TK::Stride(a, k) => {
+                let v = self.expr(a)?;
+                let Ty::Array { ndim, .. } = a.ty else {
+                    return Err(internal("stride of a non-array"));
+                };
+                one(v[1 + ndim + k])
+            }
+            TK::NormIndex { i, dim, check } => {
+                let i = self.scalar(i)?;
+                let dim = self.scalar(dim)?;
+                if *check {
+                    one(self.checked_index(i, dim, e.pos))
+                } else {
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                    let wrapped = self.b.ins().iadd(i, dim);
+                    one(self.b.ins().select(neg, wrapped, i))
+                }
+            }
+            TK::View { base, offset, shape, strides } => {
+                let Ty::Array { dtype, .. } = base.ty else {
+                    return Err(internal("view of a non-array"));
+                };
+                let b = self.expr(base)?;
+                let off = self.scalar(offset)?;
+                let shift = dtype.size().trailing_zeros() as i64;
+                let bytes = if shift == 0 { off } else { self.b.ins().ishl_imm_u(off, shift) };
+                let mut out = vec![self.b.ins().iadd(b[0], bytes)];
+                for x in shape.iter().chain(strides) {
+                    out.push(self.scalar(x)?);
+                }
+                Ok(out)
+            }
             TK::ArrayMap { .. } | TK::Leaf(_) => Err(internal("unexpanded array expression")),
         }
     }

@@ -266,13 +266,26 @@ impl Lower<'_> {
         Ok(Expr { kind, span })
     }
 
+    /// One index of a subscript. In kernels a slice `start:stop:step` becomes the call
+    /// `slice(start, stop, step)` (what Python makes of it too) with the name `None` for a
+    /// missing part, and `...` the name `...`: neither name can be written in source.
     fn index(&self, e: &py::Expr) -> Result<Expr, JitError> {
-        if let py::Expr::Slice(_) = e {
-            return Err(
-                self.unsupported(span_of(e), "slices are not supported; index single elements in a loop")
-            );
+        let span = span_of(e);
+        match e {
+            py::Expr::Slice(_) | py::Expr::EllipsisLiteral(_) if self.formula => {
+                Err(self.unsupported(span, "slices are not supported in formulas; index single elements"))
+            }
+            py::Expr::Slice(sl) => {
+                let part = |p: &Option<Box<py::Expr>>| match p {
+                    Some(x) => self.expr(x),
+                    None => Ok(Expr { kind: ExprKind::Name("None".into()), span }),
+                };
+                let args = vec![part(&sl.lower)?, part(&sl.upper)?, part(&sl.step)?];
+                Ok(Expr { kind: ExprKind::Call { func: "slice".into(), func_span: span, args }, span })
+            }
+            py::Expr::EllipsisLiteral(_) => Ok(Expr { kind: ExprKind::Name("...".into()), span }),
+            _ => self.expr(e),
         }
-        self.expr(e)
     }
 
     fn block(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {

@@ -86,6 +86,8 @@ enum Val {
 #[derive(Clone)]
 struct Arr {
     data: Rc<RefCell<Buffer>>,
+    /// Index in `data` of element `[0, 0, ...]` (non-zero for views).
+    offset: i64,
     shape: Vec<i64>,
     /// In elements.
     strides: Vec<i64>,
@@ -132,6 +134,7 @@ impl Val {
             Ty::Bool => Val::Bool(false),
             Ty::Array { dtype, ndim } => Val::Array(Arr {
                 data: Rc::new(RefCell::new(empty_buffer(*dtype))),
+                offset: 0,
                 shape: vec![0; *ndim],
                 strides: vec![0; *ndim],
             }),
@@ -179,7 +182,7 @@ fn from_value(v: &Value) -> Result<Val, Stop> {
                 ArrayValue::Bool(x) => Buffer::Bool(x.iter().copied().collect()),
             };
             let strides = c_strides(&shape);
-            Val::Array(Arr { data: Rc::new(RefCell::new(data)), shape, strides })
+            Val::Array(Arr { data: Rc::new(RefCell::new(data)), offset: 0, shape, strides })
         }
     })
 }
@@ -203,7 +206,7 @@ fn array_value(a: &Arr) -> Result<ArrayValue, Stop> {
         let mut out = Vec::with_capacity(n);
         let mut idx = vec![0i64; shape.len()];
         for _ in 0..n {
-            let off: i64 = idx.iter().zip(&a.strides).map(|(i, s)| i * s).sum();
+            let off: i64 = a.offset + idx.iter().zip(&a.strides).map(|(i, s)| i * s).sum::<i64>();
             out.push(
                 *usize::try_from(off).ok().and_then(|o| v.get(o)).ok_or_else(|| mismatch("array view"))?,
             );
@@ -372,7 +375,7 @@ impl Interp<'_> {
         if idx.len() != a.shape.len() {
             return Err(mismatch("index count"));
         }
-        let mut off: i64 = 0;
+        let mut off: i64 = a.offset;
         for (k, ie) in idx.iter().enumerate() {
             let i = self.expr(ie, locals)?.int()?;
             let dim = a.shape[k];
@@ -498,7 +501,7 @@ impl Interp<'_> {
                 let data =
                     runtime::alloc_buffer(*dtype, *fill, &dims).map_err(|err| Stop::Raise(err, e.pos))?;
                 let strides = c_strides(&dims);
-                Val::Array(Arr { data: Rc::new(RefCell::new(data)), shape: dims, strides })
+                Val::Array(Arr { data: Rc::new(RefCell::new(data)), offset: 0, shape: dims, strides })
             }
             TK::Random(kind, args) => {
                 let vs = self.scalars(args, locals)?;
@@ -533,6 +536,30 @@ impl Interp<'_> {
                     (false, true) => Val::Int(b),
                     (false, false) => return Err(Stop::Raise(RtError::Broadcast, e.pos)),
                 }
+            }
+            TK::Stride(a, k) => {
+                let a = self.expr(a, locals)?.array()?;
+                Val::Int(*a.strides.get(*k).ok_or_else(|| mismatch("stride index"))?)
+            }
+            TK::NormIndex { i, dim, check } => {
+                let (i, dim) = (self.expr(i, locals)?.int()?, self.expr(dim, locals)?.int()?);
+                if (0..dim).contains(&i) {
+                    Val::Int(i)
+                } else if i < 0 && (!*check || (i.wrapping_add(dim) as u64) < dim as u64) {
+                    Val::Int(i.wrapping_add(dim))
+                } else if *check {
+                    return Err(Stop::Raise(RtError::IndexOutOfRange, e.pos));
+                } else {
+                    Val::Int(i)
+                }
+            }
+            TK::View { base, offset, shape, strides } => {
+                let b = self.expr(base, locals)?.array()?;
+                let off = self.expr(offset, locals)?.int()?;
+                let shape = self.scalars(shape, locals)?.iter().map(Val::int).collect::<Result<_, _>>()?;
+                let strides =
+                    self.scalars(strides, locals)?.iter().map(Val::int).collect::<Result<_, _>>()?;
+                Val::Array(Arr { data: b.data, offset: b.offset.wrapping_add(off), shape, strides })
             }
             TK::ArrayMap { .. } | TK::Leaf(_) => return Err(mismatch("unexpanded array expression")),
         })
@@ -695,6 +722,7 @@ mod tests {
     fn strided_views_are_copied_in_c_order() {
         let a = Arr {
             data: Rc::new(RefCell::new(Buffer::I64((0..6).collect()))),
+            offset: 0,
             shape: vec![3, 2],
             strides: vec![1, 3],
         };

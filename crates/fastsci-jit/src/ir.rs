@@ -335,6 +335,23 @@ pub(crate) enum TK {
         b: Box<TExpr>,
         into: bool,
     },
+    /// `a.strides[k]`, in elements.
+    Stride(Box<TExpr>, usize),
+    /// An index into a dimension of length `dim`: negative counts from the end; out of
+    /// range raises `IndexError` when `check` (else it is only wrapped).
+    NormIndex {
+        i: Box<TExpr>,
+        dim: Box<TExpr>,
+        check: bool,
+    },
+    /// A view of `base`'s memory (`a[1:-1]`, `a[i, :]`): first element `offset` elements
+    /// from `base`'s, with these shape and (element) strides.
+    View {
+        base: Box<TExpr>,
+        offset: Box<TExpr>,
+        shape: Vec<TExpr>,
+        strides: Vec<TExpr>,
+    },
     /// Lowering only (expanded into loops before code generation): an elementwise array
     /// expression, `body` computing one element from the current elements of `leaves`.
     ArrayMap {
@@ -361,7 +378,14 @@ macro_rules! children_of {
             | TK::IsInf(x)
             | TK::IsFinite(x)
             | TK::Shape(x, _)
+            | TK::Stride(x, _)
             | TK::TupleGet(x, _) => vec![&$($m)? **x],
+            TK::NormIndex { i, dim, .. } => vec![&$($m)? **i, &$($m)? **dim],
+            TK::View { base, offset, shape, strides } => std::iter::once(&$($m)? **base)
+                .chain(std::iter::once(&$($m)? **offset))
+                .chain(shape)
+                .chain(strides)
+                .collect(),
             TK::Bin(_, a, b)
             | TK::Cmp(_, a, b)
             | TK::And(a, b)

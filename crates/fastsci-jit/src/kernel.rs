@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use ndarray::{ArrayD, IxDyn, ShapeBuilder};
+use ndarray::{ArrayD, IxDyn};
 
 use crate::ast::{FuncDef, Global};
 use crate::backend::{self, Code, flat_len};
@@ -774,15 +774,24 @@ fn array_from_raw(
         }
     }
     fn copy<T: Clone>(ptr: *mut u8, shape: &[usize], strides: &[isize]) -> ArrayD<T> {
-        if shape.contains(&0) {
-            return ArrayD::from_shape_fn(IxDyn(shape), |_| unreachable!("an empty array has no elements"));
+        let n: usize = shape.iter().product();
+        let mut out = Vec::with_capacity(n);
+        let mut idx = vec![0usize; shape.len()];
+        for _ in 0..n {
+            let off: isize = idx.iter().zip(strides).map(|(&i, &s)| i as isize * s).sum();
+            // SAFETY: `ptr`, `shape` and `strides` (in elements, possibly negative, as views
+            // have them) describe an array that the kernel read or created, alive until the
+            // arena is dropped after this copy; `idx` stays inside `shape`.
+            out.push(unsafe { (*(ptr as *const T).offset(off)).clone() });
+            for k in (0..idx.len()).rev() {
+                idx[k] += 1;
+                if idx[k] < shape[k] {
+                    break;
+                }
+                idx[k] = 0;
+            }
         }
-        let st: Vec<usize> = strides.iter().map(|&s| s as usize).collect();
-        // SAFETY: `ptr`, `shape` and `strides` describe an array that the kernel read or
-        // created, alive until the arena is dropped after this copy.
-        let view =
-            unsafe { ndarray::ArrayViewD::from_shape_ptr(IxDyn(shape).strides(IxDyn(&st)), ptr as *const T) };
-        view.to_owned()
+        ArrayD::from_shape_vec(IxDyn(shape), out).unwrap_or_else(|_| unreachable!("n elements for the shape"))
     }
     match dtype {
         DType::F64 => ArrayValue::F64(copy(ptr, shape, strides)),

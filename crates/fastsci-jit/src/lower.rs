@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 mod array_expr;
+mod views;
 use array_expr::is_array;
+use views::is_view_index;
 
 use crate::ast::{FuncDef, Global, Stmt, StmtKind};
 use crate::error::{ErrorKind, JitError};
@@ -1348,11 +1350,14 @@ impl<'p, 'a> FnCx<'p, 'a> {
         match &a.ty {
             Ty::Array { dtype, ndim } => {
                 let (dtype, ndim) = (*dtype, *ndim);
+                if is_view_index(indices) || indices.len() < ndim {
+                    return self.view(a, indices, span);
+                }
                 if indices.len() != ndim {
                     return Err(self.err(
-                        ErrorKind::Unsupported,
+                        ErrorKind::Type,
                         span,
-                        format!("a {ndim}-d array needs {ndim} indices here, got {}; slices and partial indexing are not supported", indices.len()),
+                        format!("too many indices for a {ndim}-d array: {} were given", indices.len()),
                     ));
                 }
                 let idx = self.indices(indices)?;
@@ -1486,14 +1491,21 @@ impl<'p, 'a> FnCx<'p, 'a> {
                         format!("cannot assign into a {}", a.ty.name()),
                     ));
                 };
+                if is_view_index(indices) || indices.len() < ndim {
+                    // Into a view (the value computed already: a copy guards overlaps).
+                    let view = self.view(a, indices, target.span)?;
+                    if !is_array(&value) {
+                        self.numeric(&value, target.span, "assigning to a slice")?;
+                    }
+                    let copy = if is_array(&value) { self.copy_array(value, target.span)? } else { value };
+                    let map = self.as_map(copy, target.span);
+                    return self.store_map_into(view, map, target.span, false);
+                }
                 if indices.len() != ndim {
                     return Err(self.err(
-                        ErrorKind::Unsupported,
+                        ErrorKind::Type,
                         target.span,
-                        format!(
-                            "a {ndim}-d array needs {ndim} indices here, got {}; slices are not supported",
-                            indices.len()
-                        ),
+                        format!("too many indices for a {ndim}-d array: {} were given", indices.len()),
                     ));
                 }
                 let idx = self.indices(indices)?;
@@ -1549,6 +1561,11 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 Ok(())
             }
             StmtKind::Assign { targets, value } => {
+                if let [t @ Expr { kind: ExprKind::Index { indices, .. }, .. }] = targets.as_slice()
+                    && is_view_index(indices)
+                {
+                    return self.slice_assign(t, value, span);
+                }
                 let v = self.expr(value)?;
                 if targets.len() == 1 {
                     return self.assign(&targets[0], v, out);
@@ -1565,11 +1582,11 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 let cur = self.expr(target)?;
                 if is_array(&cur) {
                     // `a += b` on an array writes into it, as NumPy does.
-                    let v = self.expr_lazy(value)?;
+                    let v = self.value_for_update(target, value)?;
                     let (ts, vs) = (target.span, value.span);
                     let r =
                         self.pair_map(cur.clone(), v, span, |cx, a, b| cx.binary(*op, a, b, ts, vs, span))?;
-                    return self.store_map_into(cur, r, span);
+                    return self.store_map_into(cur, r, span, true);
                 }
                 let v = self.expr(value)?;
                 let r = self.binary(*op, cur, v, target.span, value.span, span)?;
@@ -1747,14 +1764,15 @@ impl<'p, 'a> FnCx<'p, 'a> {
             }
         }
         let a = self.expr(iter)?;
-        let Ty::Array { dtype, ndim: 1 } = a.ty else {
+        let Ty::Array { dtype, ndim } = a.ty else {
             return Err(self.err(
                 ErrorKind::Unsupported,
                 iter.span,
-                format!("can only loop over range(...) or a 1-d array, not a {}", a.ty.name()),
+                format!("can only loop over range(...) or an array, not a {}", a.ty.name()),
             ));
         };
-        let ety = Ty::of_dtype(dtype);
+        // A 1-d array gives its elements, a deeper one its rows (views).
+        let ety = if ndim == 1 { Ty::of_dtype(dtype) } else { Ty::Array { dtype, ndim: ndim - 1 } };
         self.assign_type(var, &ety, target.span)?;
         self.loop_depth += 1;
         let b = self.block(body);
@@ -1768,11 +1786,15 @@ impl<'p, 'a> FnCx<'p, 'a> {
             let t = self.var_types[var.as_str()].clone();
             let v = self.local_for(var, t.clone());
             let arr_e = TExpr::new(aty, TK::Local(arr), pos);
-            let elem = TExpr::new(
-                ety,
-                TK::Index { arr: Box::new(arr_e.clone()), idx: vec![int(TK::Local(k))], check: false },
-                pos,
-            );
+            let elem = if ndim == 1 {
+                TExpr::new(
+                    ety,
+                    TK::Index { arr: Box::new(arr_e.clone()), idx: vec![int(TK::Local(k))], check: false },
+                    pos,
+                )
+            } else {
+                self.row_view(arr_e.clone(), int(TK::Local(k)), pos)
+            };
             let elem = self.cast(elem, &t, iter.span)?;
             let mut body2 = vec![TStmt::Assign(v, elem)];
             body2.extend(b);

@@ -91,19 +91,39 @@ impl FnCx<'_, '_> {
             TK::ArrayMap { leaves, body } => (leaves, *body),
             _ => match t.ty {
                 Ty::Array { dtype, .. } => (vec![t], TExpr::new(Ty::of_dtype(dtype), TK::Leaf(0), pos)),
-                _ if !self.strict
-                    || matches!(t.kind, TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_)) =>
-                {
-                    (Vec::new(), t)
-                }
-                _ => {
-                    let l = self.hidden(t.ty.clone());
-                    let ty = t.ty.clone();
-                    self.pre.push(TStmt::Assign(l, t));
-                    (Vec::new(), TExpr::new(ty, TK::Local(l), pos))
-                }
+                _ => (Vec::new(), self.hoist_scalar(t)),
             },
         }
+    }
+
+    /// A scalar that is not a constant or a variable, computed once into a hidden local
+    /// (strict pass), so that using it several times does not compute it again.
+    pub(super) fn hoist_scalar(&mut self, t: TExpr) -> TExpr {
+        if !self.strict || matches!(t.kind, TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_)) {
+            return t;
+        }
+        let pos = t.pos;
+        let l = self.hidden(t.ty.clone());
+        let ty = t.ty.clone();
+        self.pre.push(TStmt::Assign(l, t));
+        TExpr::new(ty, TK::Local(l), pos)
+    }
+
+    /// Any value as a map (an array, a number or already a map), to store it elementwise.
+    pub(super) fn as_map(&mut self, v: TExpr, span: Span) -> TExpr {
+        if matches!(v.kind, TK::ArrayMap { .. }) {
+            return v;
+        }
+        let dtypes: Vec<DType> = dtype_of(&v).into_iter().collect();
+        let ndim = ndim_of(&v);
+        let (leaves, body) = self.map_parts(v);
+        self.make_map(leaves, body, ndim, &dtypes, span.start)
+    }
+
+    /// A new array with the elements of `v` (an array value).
+    pub(super) fn copy_array(&mut self, v: TExpr, span: Span) -> LResult<TExpr> {
+        let map = self.as_map(v, span);
+        self.force(map)
     }
 
     /// Joins operands into one map: their leaves and element expressions.
@@ -258,8 +278,15 @@ impl FnCx<'_, '_> {
         Ok(TExpr::new(aty, TK::Local(out), pos))
     }
 
-    /// `target op= map` in place: the map must broadcast to the target's shape.
-    pub(super) fn store_map_into(&mut self, target: TExpr, map: TExpr, span: Span) -> LResult<()> {
+    /// `target op= map` in place (`same_kind`: NumPy's casting rule of in-place operators;
+    /// slice assignment casts as `a[:] = x` does), the map broadcast to the target's shape.
+    pub(super) fn store_map_into(
+        &mut self,
+        target: TExpr,
+        map: TExpr,
+        span: Span,
+        same_kind: bool,
+    ) -> LResult<()> {
         let pos = span.start;
         let Ty::Array { dtype, ndim } = target.ty.clone() else {
             return Err(self.err(ErrorKind::Internal, span, "in-place target"));
@@ -272,7 +299,7 @@ impl FnCx<'_, '_> {
             DType::U8 | DType::I32 | DType::I64 => 1,
             DType::F32 | DType::F64 => 2,
         };
-        if kind(got) > kind(dtype) {
+        if same_kind && kind(got) > kind(dtype) {
             return Err(self.err(
                 ErrorKind::Type,
                 span,

@@ -1,3 +1,4 @@
-# expect: 3:14 slices are not supported
+# expect: 4:12 tuples can only be indexed with an integer constant
 def f(a):
-    return a[1:3]
+    t = (a, a + 1, a + 2)
+    return t[1:]

@@ -1,6 +1,6 @@
-# expect: 6:12 needs 2 indices
+# expect: 6:12 single ellipsis
 import numpy as np
 
 def f(n):
     a = np.zeros((n, n))
-    return a[0]
+    return a[..., ...]
