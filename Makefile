@@ -3,6 +3,9 @@
 VENV ?= target/py-venv
 PY := $(VENV)/bin/python
 WHEELS := target/wheels
+# Tests use the dev profile (it reuses what `cargo test` built: no second full compile);
+# examples and benchmarks want `make wheel PROFILE=release`.
+PROFILE ?= dev
 
 .PHONY: test test-rust test-python python-env wheel
 
@@ -14,10 +17,10 @@ test-rust:
 python-env:
 	scripts/python-env.sh $(VENV) >/dev/null
 
-# The same wheel `pip install ./crates/fastsci-python` builds, installed into the venv.
+# The wheel `pip install ./crates/fastsci-python` builds, installed into the venv.
 wheel: python-env
 	rm -f $(WHEELS)/fastsci-*.whl
-	$(VENV)/bin/maturin build --release --quiet -m crates/fastsci-python/Cargo.toml -o $(WHEELS)
+	$(VENV)/bin/maturin build --profile $(PROFILE) --quiet -m crates/fastsci-python/Cargo.toml -o $(WHEELS)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall $(WHEELS)/fastsci-*.whl
 
 test-python: wheel

@@ -49,7 +49,7 @@ fn par_error(e: ParError) -> PyErr {
 /// result is still returned. Returns whether the run was interrupted.
 fn run_watched<T: Send>(py: Python<'_>, token: &CancelToken, job: impl FnOnce() -> T + Send) -> (T, bool) {
     let generation = interrupt::generation();
-    py.detach(|| {
+    let result = py.detach(|| {
         std::thread::scope(|s| {
             let handle = s.spawn(job);
             let mut interrupted = false;
@@ -65,7 +65,13 @@ fn run_watched<T: Send>(py: Python<'_>, token: &CancelToken, job: impl FnOnce() 
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
-    })
+    });
+    if result.1 {
+        // Python's handler has a KeyboardInterrupt pending: take it now, so the caller raises
+        // one that carries what finished (a user handler that does not raise is run too).
+        let _ = py.check_signals();
+    }
+    result
 }
 
 /// Maps a kernel over `items` (each a tuple of arguments) on `workers` threads (0: one per

@@ -80,14 +80,13 @@ def calls_helper(x):
 
 
 @fastsci.jit
-def pi_mc(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x * x + y * y <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
+def below(n, p):
+    """The fraction of n uniform draws below p (expected: p)."""
+    hits = 0
+    for _ in range(n):
+        if np.random.random() < p:
+            hits += 1
+    return hits / n
 
 
 @fastsci.jit

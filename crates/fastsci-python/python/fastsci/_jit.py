@@ -188,15 +188,21 @@ def jit(signature_or_function=None, *, boundscheck: bool = True, **options: Any)
 
     Examples
     --------
-    >>> import numpy as np, fastsci
-    >>> @fastsci.jit
-    ... def total(x):
-    ...     s = 0.0
-    ...     for i in range(x.shape[0]):
-    ...         s += x[i]
-    ...     return s
-    >>> total(np.arange(4.0))
-    6.0
+    In a file (the source is read with ``inspect``)::
+
+        import numpy as np, fastsci
+
+        @fastsci.jit
+        def clip_count(x, hi):
+            n = 0
+            for i in range(x.shape[0]):
+                if x[i] > hi:
+                    x[i] = hi
+                    n += 1
+            return n
+
+        x = np.arange(6.0)
+        assert clip_count(x, 3.5) == 2 and x[-1] == 3.5   # the write is seen
     """
     unknown = set(options) - _NUMBA_OPTIONS
     if unknown:
