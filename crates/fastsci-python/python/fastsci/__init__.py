@@ -1,0 +1,42 @@
+"""fastsci: Numba's ``@jit``, numexpr's ``evaluate``, memory-mapped reductions and a parallel
+map, on one Rust core.
+
+Change one import line::
+
+    from fastsci import jit            # was: from numba import jit
+    from fastsci import evaluate       # was: from numexpr import evaluate
+
+- :func:`jit` / :func:`njit`: kernels compiled by fastsci-jit (Cranelift) per argument
+  signature in milliseconds, called with the GIL released, arrays borrowed zero-copy.
+- :func:`evaluate`: fused, multi-threaded elementwise expressions.
+- :func:`load` / :func:`save`: ``.npy`` files memory-mapped / written atomically;
+  :func:`mean`, :func:`sum`, :func:`std`, :func:`var`, :func:`min`, :func:`max`,
+  :func:`stats` over arrays or files of any size, exactly rounded sums.
+- :func:`map` / :func:`starmap` / :func:`sweep`: ordered parallel maps and resumable sweeps.
+"""
+
+from ._fastsci import CompileError, __version__
+from ._jit import Dispatcher, jit, njit
+from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
+from ._par import map, starmap, sweep
+
+__all__ = [
+    "CompileError",
+    "Dispatcher",
+    "__version__",
+    "evaluate",
+    "jit",
+    "load",
+    "map",
+    "max",
+    "mean",
+    "min",
+    "njit",
+    "save",
+    "starmap",
+    "stats",
+    "std",
+    "sum",
+    "sweep",
+    "var",
+]

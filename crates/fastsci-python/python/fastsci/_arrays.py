@@ -1,0 +1,176 @@
+"""Arrays: numexpr's ``evaluate`` on fastsci-array's fused evaluator, ``.npy`` files memory-mapped
+and saved atomically, and exactly rounded, out-of-core reductions."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Mapping
+
+import numpy as np
+
+from . import _fastsci
+
+PathLike = str | os.PathLike
+
+
+def _operand(name: str, value: Any) -> np.ndarray:
+    a = np.asarray(value)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has dtype {a.dtype}; only real numbers (bool, int, uint, float) are supported")
+    if not (a.flags.c_contiguous or a.flags.f_contiguous):
+        a = np.ascontiguousarray(a)
+    return a
+
+
+def evaluate(
+    ex: str,
+    local_dict: Mapping[str, Any] | None = None,
+    global_dict: Mapping[str, Any] | None = None,
+    out: np.ndarray | None = None,
+    order: str = "K",
+    casting: str = "safe",
+    **kwargs: Any,
+) -> np.ndarray:
+    """Evaluates an array expression elementwise, fused and multi-threaded (numexpr's signature).
+
+    Parameters
+    ----------
+    ex : str
+        The expression, in Python syntax: ``"2*a + 3*b**2"``, ``"where(x > 0, sqrt(x), 0)"``,
+        with NumPy's math functions (``sin``, ``exp``, ``log``, ``arctan2``, ...).
+    local_dict, global_dict : mapping, optional
+        Where names are looked up; by default the caller's locals, then its globals.
+        Values are NumPy arrays, anything with ``__array__``, or numbers.
+    out : ndarray, optional
+        A float64, C-contiguous array of the result's shape, written in place and returned.
+    order, casting : str
+        Accepted for numexpr compatibility; the result is always float64 in C order.
+
+    Returns
+    -------
+    ndarray
+        float64, the broadcast shape of the operands (scalars broadcast).
+
+    Raises
+    ------
+    KeyError
+        A name of the expression found in neither dict.
+    ValueError
+        An expression that does not parse, or shapes that do not broadcast.
+    """
+    if kwargs:
+        raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(kwargs)}")
+    names = _fastsci.expression_names(ex)
+    if local_dict is None or global_dict is None:
+        frame = sys._getframe(1)
+        try:
+            if local_dict is None:
+                local_dict = frame.f_locals
+            if global_dict is None:
+                global_dict = frame.f_globals
+        finally:
+            del frame
+    arrays = {}
+    for name in names:
+        if name in local_dict:
+            value = local_dict[name]
+        elif name in global_dict:
+            value = global_dict[name]
+        else:
+            raise KeyError(f"'{name}' of the expression {ex!r} is not defined")
+        arrays[name] = _operand(repr(name), value)
+    return _fastsci.evaluate(ex, arrays, out)
+
+
+def load(path: PathLike, mmap_mode: str | None = "r") -> np.ndarray:
+    """Opens a ``.npy`` file as a NumPy array over a memory map (no copy; any size).
+
+    Parameters
+    ----------
+    path : str or PathLike
+    mmap_mode : {"r", "r+", "c", None}, default "r"
+        As in ``np.load``: read-only, read-write, copy-on-write, or ``None`` to read into memory.
+
+    Returns
+    -------
+    numpy.memmap or ndarray
+    """
+    descr, shape, fortran, offset = _fastsci.npy_header(os.fspath(path))
+    dtype = np.dtype(descr)
+    order = "F" if fortran else "C"
+    if mmap_mode not in ("r", "r+", "c", None):
+        raise ValueError(f"mmap_mode must be 'r', 'r+', 'c' or None, not {mmap_mode!r}")
+    if int(np.prod(shape)) == 0:
+        # NumPy cannot map zero bytes; an empty array is the same thing.
+        return np.empty(tuple(shape), dtype=dtype, order=order)
+    m = np.memmap(path, dtype=dtype, mode=mmap_mode or "r", offset=offset, shape=tuple(shape), order=order)
+    return np.array(m, copy=True, order="K") if mmap_mode is None else m
+
+
+def save(path: PathLike, array: Any) -> None:
+    """Writes ``array`` to ``path`` as ``.npy`` (``.npy`` appended if missing, as ``np.save``),
+    atomically: through a temporary file, synced and renamed, so ``path`` is never half-written."""
+    p = os.fspath(path)
+    if isinstance(p, str) and not p.endswith(".npy"):
+        p += ".npy"
+    a = np.asarray(array)
+    if a.dtype.kind not in "biufc":
+        raise TypeError(f"cannot save arrays of dtype {a.dtype}")
+    if not (a.flags.c_contiguous or a.flags.f_contiguous):
+        a = np.ascontiguousarray(a)
+    _fastsci.save(p, a)
+
+
+def _source(a: Any) -> Any:
+    if isinstance(a, (str, os.PathLike)):
+        return os.fspath(a)
+    return _operand("the array", a)
+
+
+def _reduce(what: str, a: Any, axis: int | None, ddof: float = 0.0) -> Any:
+    src = _source(a)
+    r = _fastsci.reduce(src, what, float(ddof), axis)
+    if what in ("min", "max") and not isinstance(src, str) and src.dtype.kind in "biu":
+        # NumPy gives the array's own type for min/max of integers.
+        return src.dtype.type(r) if axis is None else r.astype(src.dtype)
+    return r
+
+
+def mean(a: Any, axis: int | None = None) -> Any:
+    """The mean of an array or of a ``.npy`` file (memory-mapped, read chunk by chunk),
+    compensated: correctly rounded in practice, where NumPy's error grows with ``log2(n)``.
+    ``axis`` is ``None`` or 0/1 of a 2-D array. NaN if any value is NaN, as NumPy."""
+    return _reduce("mean", a, axis)
+
+
+def sum(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+    """The compensated sum of an array or ``.npy`` file (float64); see :func:`mean`."""
+    return _reduce("sum", a, axis)
+
+
+def var(a: Any, axis: int | None = None, ddof: float = 0) -> Any:
+    """The variance (two-pass per block, merged exactly), ``ddof`` as NumPy."""
+    return _reduce("var", a, axis, ddof)
+
+
+def std(a: Any, axis: int | None = None, ddof: float = 0) -> Any:
+    """The standard deviation, ``ddof`` as NumPy."""
+    return _reduce("std", a, axis, ddof)
+
+
+def min(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+    """The minimum (NaN if any value is NaN); ``ValueError`` for an empty array, as NumPy."""
+    return _reduce("min", a, axis)
+
+
+def max(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+    """The maximum (NaN if any value is NaN); ``ValueError`` for an empty array, as NumPy."""
+    return _reduce("max", a, axis)
+
+
+def stats(a: Any, ddof: float = 0, axis: int | None = None) -> dict:
+    """Summary statistics of an array or ``.npy`` file in one pass over the data: the fields of
+    ``fastsci stats --json`` (``count, nan_count, sum, mean, std, var, min, max, shape, dtype,
+    ddof``, and ``file`` for a path); lists per row/column with ``axis``."""
+    return _fastsci.stats(_source(a), float(ddof), axis)

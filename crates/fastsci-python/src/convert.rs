@@ -1,0 +1,191 @@
+//! Kernel arguments and results across the boundary: Python numbers, tuples and NumPy arrays
+//! to fastsci-jit [`Value`]s and back.
+//!
+//! Arrays of every dtype fastsci-jit supports (`float64`, `float32`, `int64`, `int32`,
+//! `uint8`, `bool`), any rank and any strides are accepted. Results that are arrays are handed
+//! to NumPy as they are: the returned array owns the kernel's buffer, nothing is copied.
+
+use fastsci_jit::{ArrayValue, DType, RawArg, RawArray, Value};
+use ndarray::ArrayD;
+use numpy::{
+    Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
+};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyTuple};
+
+/// Wraps values holding raw pointers so they can cross into `py.detach`: the Python objects
+/// they point into are held by the calling frame for the whole call.
+pub(crate) struct AssertSend<T>(pub T);
+// SAFETY: see the type's comment.
+unsafe impl<T> Send for AssertSend<T> {}
+
+/// The call's arguments for [`fastsci_jit::Function::call_raw`]: numbers and tuples by value,
+/// arrays borrowed in place (zero copy: the kernel's writes land in the caller's array).
+/// Read-only arrays (memory maps opened `"r"`, broadcast views) are copied into `keep`
+/// first, since a kernel may write into its arguments.
+///
+/// # Errors
+/// `TypeError` for an object that is not a number, tuple or array of a supported dtype,
+/// `OverflowError` for an int outside 64 bits.
+pub fn to_raw_args<'py>(
+    args: &Bound<'py, PyTuple>,
+    keep: &mut Vec<Bound<'py, PyAny>>,
+) -> PyResult<Vec<RawArg>> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args.iter() {
+        if let Ok(arr) = a.cast::<PyUntypedArray>()
+            && arr.ndim() > 0
+        {
+            out.push(RawArg::Array(raw_array(arr, keep)?));
+        } else {
+            out.push(RawArg::Value(to_value(&a)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The arguments as owned values (arrays copied), to compile a signature without running it.
+///
+/// # Errors
+/// As [`to_raw_args`].
+pub fn to_values(args: &Bound<'_, PyTuple>) -> PyResult<Vec<Value>> {
+    args.iter().map(|a| to_value(&a)).collect()
+}
+
+fn jit_dtype(a: &Bound<'_, PyUntypedArray>) -> PyResult<DType> {
+    let d = a.dtype();
+    let native =
+        matches!(d.byteorder(), b'=' | b'|') || (d.byteorder() == b'<') == cfg!(target_endian = "little");
+    let dtype = match (d.kind(), d.itemsize()) {
+        (b'f', 8) => Some(DType::F64),
+        (b'f', 4) => Some(DType::F32),
+        (b'i', 8) => Some(DType::I64),
+        (b'i', 4) => Some(DType::I32),
+        (b'u', 1) => Some(DType::U8),
+        (b'b', 1) => Some(DType::Bool),
+        _ => None,
+    };
+    match dtype {
+        Some(t) if native => Ok(t),
+        _ => Err(PyTypeError::new_err(format!(
+            "arrays of dtype {d} are not supported by kernels (native float64, float32, int64, int32, uint8, bool)"
+        ))),
+    }
+}
+
+fn raw_array<'py>(a: &Bound<'py, PyUntypedArray>, keep: &mut Vec<Bound<'py, PyAny>>) -> PyResult<RawArray> {
+    let dtype = jit_dtype(a)?;
+    // SAFETY: a valid array object; flags are a plain field.
+    let flags = unsafe { (*a.as_array_ptr()).fields.flags };
+    let usable =
+        flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0 && flags & numpy::npyffi::NPY_ARRAY_ALIGNED != 0;
+    let a = if usable {
+        a.clone()
+    } else {
+        let copy = a.call_method0("copy")?;
+        keep.push(copy.clone());
+        copy.cast_into::<PyUntypedArray>()?
+    };
+    // SAFETY: as above; `data` is the address of element [0, ...].
+    let data = unsafe { (*a.as_array_ptr()).fields.data.cast::<u8>() };
+    Ok(RawArray { dtype, data, shape: a.shape().to_vec(), strides: a.strides().to_vec() })
+}
+
+fn to_value(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
+    // Exact float first (the common case), bool before int: Python's bool is an int subclass.
+    if ob.is_instance_of::<PyFloat>() {
+        return Ok(Value::Float(ob.extract()?));
+    }
+    if ob.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(ob.extract()?));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        return ob.extract::<i64>().map(Value::Int).map_err(|_| {
+            PyOverflowError::new_err(format!("int {ob} does not fit in a kernel's 64-bit int"))
+        });
+    }
+    if let Ok(t) = ob.cast::<PyTuple>() {
+        return Ok(Value::Tuple(t.iter().map(|x| to_value(&x)).collect::<PyResult<_>>()?));
+    }
+    if let Ok(a) = ob.cast::<PyUntypedArray>() {
+        if a.ndim() == 0 {
+            // 0-d arrays: pass the number, as Numba does.
+            return to_value(&a.call_method0("item")?);
+        }
+        return Ok(Value::Array(array_value(a)?));
+    }
+    // NumPy scalars (np.float32, np.int64, np.bool_, ...): their Python value.
+    if ob.hasattr("dtype")? && ob.hasattr("item")? {
+        let item = ob.call_method0("item")?;
+        if !item.is(ob) {
+            return to_value(&item);
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "a kernel takes numbers, tuples and NumPy arrays; got {} (convert lists with np.asarray)",
+        ob.get_type().name()?
+    )))
+}
+
+fn copy_in<T: Element + Clone>(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayD<T>> {
+    Ok(a.cast::<PyArrayDyn<T>>()?.to_owned_array())
+}
+
+/// A copy of a NumPy array as a kernel array (for arrays inside tuples, and signatures).
+fn array_value(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayValue> {
+    Ok(match jit_dtype(a)? {
+        DType::F64 => ArrayValue::F64(copy_in(a)?),
+        DType::F32 => ArrayValue::F32(copy_in(a)?),
+        DType::I64 => ArrayValue::I64(copy_in(a)?),
+        DType::I32 => ArrayValue::I32(copy_in(a)?),
+        DType::U8 => ArrayValue::U8(copy_in(a)?),
+        DType::Bool => ArrayValue::Bool(copy_in(a)?),
+    })
+}
+
+/// A kernel's result as a Python object: numbers, tuples, `None`, and arrays that take over
+/// the kernel's buffer (no copy).
+///
+/// # Errors
+/// Only when Python cannot allocate the objects.
+pub fn to_python(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+        Value::Float(f) => f.into_pyobject(py)?.into_any().unbind(),
+        Value::Bool(b) => PyBool::new(py, b).to_owned().into_any().unbind(),
+        Value::None => py.None(),
+        Value::Tuple(items) => {
+            let objs = items.into_iter().map(|x| to_python(py, x)).collect::<PyResult<Vec<_>>>()?;
+            PyTuple::new(py, objs)?.into_any().unbind()
+        }
+        Value::Array(a) => match a {
+            ArrayValue::F64(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::F32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I64(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U8(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::Bool(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+        },
+    })
+}
+
+/// A Python number, bool or tuple of them as a kernel value (for frozen globals).
+///
+/// # Errors
+/// `TypeError` for anything else.
+pub fn constant(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let v = to_value(ob)?;
+    if contains_array(&v) {
+        return Err(PyTypeError::new_err("a frozen global must be a number, a bool or a tuple of them"));
+    }
+    Ok(v)
+}
+
+fn contains_array(v: &Value) -> bool {
+    match v {
+        Value::Array(_) => true,
+        Value::Tuple(items) => items.iter().any(contains_array),
+        _ => false,
+    }
+}

@@ -1,0 +1,205 @@
+//! The parallel map and sweeps of fastsci-par from Python, for `@fastsci.jit` kernels: every
+//! item runs as machine code on the executor's threads with the GIL released, results in input
+//! order, failures kept per item, Ctrl-C stopping the run cleanly.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fastsci_jit::{JitError, Value};
+use fastsci_par::sweep::{Axis, ParamSets, Sweep};
+use fastsci_par::{CancelToken, Executor, ParError, Progress, TaskError};
+use pyo3::exceptions::{PyFileExistsError, PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+
+use crate::convert::{to_python, to_values};
+use crate::errors::jit_error;
+use crate::interrupt;
+use crate::kernel::Kernel;
+
+/// One executor (thread pool) per worker count, made on first use: building a pool costs more
+/// than a small map.
+fn executor(workers: usize) -> PyResult<Executor> {
+    static POOLS: Mutex<Option<HashMap<usize, Executor>>> = Mutex::new(None);
+    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+    let pools = pools.get_or_insert_with(HashMap::new);
+    if let Some(e) = pools.get(&workers) {
+        return Ok(e.clone());
+    }
+    let e = Executor::with_threads(workers).map_err(par_error)?;
+    pools.insert(workers, e.clone());
+    Ok(e)
+}
+
+fn par_error(e: ParError) -> PyErr {
+    match &e {
+        ParError::Io { .. } => PyOSError::new_err(e.to_string()),
+        ParError::ThreadPool { .. } => PyRuntimeError::new_err(e.to_string()),
+        ParError::Output { message, .. } if message.contains("exists") => {
+            PyFileExistsError::new_err(e.to_string())
+        }
+        _ => PyValueError::new_err(e.to_string()),
+    }
+}
+
+/// Runs `job` on a helper thread while this thread, without the GIL, watches for Ctrl-C every
+/// 50 ms; on Ctrl-C `token` is cancelled (running tasks finish, no new one starts) and the
+/// result is still returned. Returns whether the run was interrupted.
+fn run_watched<T: Send>(py: Python<'_>, token: &CancelToken, job: impl FnOnce() -> T + Send) -> (T, bool) {
+    let generation = interrupt::generation();
+    let result = py.detach(|| {
+        std::thread::scope(|s| {
+            let handle = s.spawn(job);
+            let mut interrupted = false;
+            while !handle.is_finished() {
+                std::thread::sleep(Duration::from_millis(20));
+                if !interrupted && interrupt::generation() != generation {
+                    interrupted = true;
+                    token.cancel();
+                }
+            }
+            match handle.join() {
+                Ok(v) => (v, interrupted),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    });
+    if result.1 {
+        // Python's handler has a KeyboardInterrupt pending: take it now, so the caller raises
+        // one that carries what finished (a user handler that does not raise is run too).
+        let _ = py.check_signals();
+    }
+    result
+}
+
+/// Maps a kernel over `items` (each a tuple of arguments) on `workers` threads (0: one per
+/// core). Returns `(results, failed, interrupted)`: one result per item in input order (the
+/// exception object for a failed item, `None` for one not run), and the failed indices.
+#[pyfunction]
+#[pyo3(signature = (kernel, items, workers = 0, progress = false))]
+fn map_kernel<'py>(
+    py: Python<'py>,
+    kernel: &Bound<'py, Kernel>,
+    items: &Bound<'py, PyList>,
+    workers: usize,
+    progress: bool,
+) -> PyResult<(Bound<'py, PyList>, Vec<usize>, bool)> {
+    let f = kernel.get().function(py)?.clone();
+    let mut inputs = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        inputs.push(to_values(item.cast::<PyTuple>()?)?);
+    }
+    if let Some(first) = inputs.first() {
+        // Type errors once, before any task runs.
+        py.detach(|| f.compile_for(first)).map_err(|e| jit_error(py, &e))?;
+    }
+    let token = CancelToken::new();
+    let exec = executor(workers)?
+        .progress(if progress { Progress::Auto } else { Progress::Never })
+        .label("map")
+        .cancel_token(token.clone());
+    let (results, interrupted) =
+        run_watched(py, &token, || exec.try_map(&inputs, |args: &Vec<Value>| f.call(args)).into_results());
+    let out = PyList::empty(py);
+    let mut failed = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(v) => out.append(to_python(py, v)?)?,
+            Err(TaskError::Failed(e)) => {
+                failed.push(i);
+                out.append(task_exception(py, &e))?;
+            }
+            Err(TaskError::Panicked(m)) => {
+                failed.push(i);
+                out.append(PyRuntimeError::new_err(format!("task panicked: {m}")).into_value(py))?;
+            }
+            Err(TaskError::Cancelled) => out.append(py.None())?,
+        }
+    }
+    Ok((out, failed, interrupted))
+}
+
+fn task_exception<'py>(py: Python<'py>, e: &JitError) -> Bound<'py, PyAny> {
+    jit_error(py, e).into_value(py).into_bound(py).into_any()
+}
+
+/// The numbers a kernel returned for one parameter set: a number or a tuple of numbers.
+fn numbers(value: Value) -> Result<Vec<f64>, String> {
+    let items = match value {
+        Value::Tuple(items) => items,
+        other => vec![other],
+    };
+    if items.is_empty() {
+        return Err("the kernel returned an empty tuple; return a number or a tuple of numbers".into());
+    }
+    items
+        .iter()
+        .map(|v| {
+            v.as_f64().ok_or_else(|| "the kernel must return a number or a tuple of numbers".to_string())
+        })
+        .collect()
+}
+
+/// Runs the `fastsci sweep` engine: `kernel` over the Cartesian grid of `axes`
+/// (`(name, values, is_int)` in the kernel's parameter order), results streamed to `out`
+/// (`.csv` or `.npy`), resumable. Returns `(tasks, already_done, ran, failures, interrupted)`,
+/// failures as `(index, message)`.
+#[pyfunction]
+#[pyo3(signature = (kernel, axes, out, resume = true, outputs = None, workers = 0, progress = false, seed = 0))]
+#[allow(clippy::too_many_arguments, reason = "the Python signature, keyword arguments")]
+#[allow(clippy::type_complexity, reason = "a plain tuple for the Python layer")]
+fn sweep(
+    py: Python<'_>,
+    kernel: &Bound<'_, Kernel>,
+    axes: Vec<(String, Vec<f64>, bool)>,
+    out: PathBuf,
+    resume: bool,
+    outputs: Option<Vec<String>>,
+    workers: usize,
+    progress: bool,
+    seed: u64,
+) -> PyResult<(usize, usize, usize, Vec<(usize, String)>, bool)> {
+    let f = kernel.get().function(py)?.clone();
+    let is_int: Vec<bool> = axes.iter().map(|a| a.2).collect();
+    let grid = ParamSets::grid(axes.into_iter().map(|(n, v, _)| Axis::new(n, v))).map_err(par_error)?;
+    let args = |values: &[f64]| -> Vec<Value> {
+        values
+            .iter()
+            .zip(&is_int)
+            .map(|(&v, &int)| if int { Value::Int(v as i64) } else { Value::Float(v) })
+            .collect()
+    };
+    if !grid.is_empty() {
+        py.detach(|| f.compile_for(&args(grid.get(0)))).map_err(|e| jit_error(py, &e))?;
+    }
+    let token = CancelToken::new();
+    let exec = executor(workers)?
+        .progress(if progress { Progress::Auto } else { Progress::Never })
+        .label("sweep")
+        .seed(seed)
+        .cancel_token(token.clone());
+    let mut sw = Sweep::new(grid).resume(resume);
+    if let Some(names) = outputs {
+        sw = sw.outputs(names);
+    }
+    let (report, _) = run_watched(py, &token, || {
+        sw.run_tasks(&exec, &out, |task, values| {
+            fastsci_jit::seed(task.seed());
+            numbers(f.call(&args(values)).map_err(|e| e.to_string())?)
+        })
+    });
+    let report = report.map_err(par_error)?;
+    let failures = report.failures.iter().map(|fl| (fl.index, fl.message.clone())).collect();
+    if report.cancelled && report.done() == 0 {
+        return Err(PyKeyboardInterrupt::new_err("sweep interrupted before any task finished"));
+    }
+    Ok((report.tasks, report.already_done, report.ran, failures, report.cancelled))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(map_kernel, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    Ok(())
+}
