@@ -5,7 +5,7 @@ use std::path::Path;
 
 use fastsci_jit::{Expression, Module, VarKind};
 
-use crate::error::{CliError, Context};
+use crate::error::CliError;
 
 /// A function of a vector.
 pub type VectorFn = Box<dyn Fn(&[f64]) -> f64>;
@@ -21,7 +21,7 @@ pub struct Objective {
 /// Compiles `spec` (a formula or `FILE.py:FUNC`) as a function of a vector of length `n`.
 pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
     if let Some((file, func)) = kernel_reference(spec) {
-        let source = std::fs::read_to_string(file).context(file)?;
+        let source = crate::output::read_text(file, crate::output::MAX_SOURCE_BYTES)?;
         let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
         let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
         let f = function.to_fn_slice().map_err(|e| CliError::bad_input(e.to_string()))?;
