@@ -186,10 +186,9 @@ fn out_never_renames_over_a_device_fifo_or_directory() {
     assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
 }
 
-/// Runs fastsci under a shell with a file-size limit of `kib` KiB and SIGXFSZ ignored, so a
-/// write beyond it fails as a full disk would (EFBIG instead of ENOSPC), without root.
-fn with_file_size_limit(dir: &Path, kib: u64, args: &str) -> Output {
-    let script = format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" {args}");
+/// Runs `fastsci ARGS` under `sh` after the shell command `limits` (`ulimit ...`).
+fn under_limits(dir: &Path, limits: &str, args: &str) -> Output {
+    let script = format!("{limits}; exec \"$0\" {args}");
     Command::new("sh")
         .arg("-c")
         .arg(script)
@@ -197,6 +196,12 @@ fn with_file_size_limit(dir: &Path, kib: u64, args: &str) -> Output {
         .current_dir(dir)
         .output()
         .unwrap()
+}
+
+/// Runs fastsci with a file-size limit of `kib` KiB and SIGXFSZ ignored, so a write beyond it
+/// fails as a full disk would (EFBIG instead of ENOSPC), without root.
+fn with_file_size_limit(dir: &Path, kib: u64, args: &str) -> Output {
+    under_limits(dir, &format!("trap '' XFSZ; ulimit -f {kib}"), args)
 }
 
 #[test]
@@ -308,4 +313,85 @@ fn kernel_and_data_files_that_do_not_exist_say_so() {
         "No such file",
     );
     assert_bad_input(&s.run(&["fit", "p[0]*x", "nosuch.csv", "--p0", "1"]), "No such file");
+}
+
+/// Runs fastsci under `ulimit -v` (address space), so that memory taken per declared row
+/// instead of per entry read makes the command fail rather than pass unnoticed.
+fn with_memory_limit(dir: &Path, mib: u64, args: &str) -> Output {
+    under_limits(dir, &format!("ulimit -v {}", mib * 1024), args)
+}
+
+#[test]
+fn matrix_market_memory_follows_the_entries_read_not_the_declared_size() {
+    let s = Scene::new();
+    std::fs::write(
+        s.path().join("wide.mtx"),
+        "%%MatrixMarket matrix coordinate real general\n100000000 100000000 2\n1 1 1.0\n99999999 5 2.0\n",
+    )
+    .unwrap();
+    // 10^8 declared rows took 800 MB of row counts and as much in row pointers before; 1000 MiB of
+    // address space is plenty for the binary and two entries.
+    let out = with_memory_limit(s.path(), 1000, "--json sparse info wide.mtx");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"], 100_000_000);
+    assert_eq!(v["nnz"], 2);
+    assert_eq!(v["min_row_nnz"], 0);
+    assert_eq!(v["max_row_nnz"], 1);
+    assert_eq!(v["symmetry"], "general");
+    // CSR would hold 10^8 + 1 four-byte pointers and two (index, value) pairs.
+    assert_eq!(v["csr_bytes"], 400_000_004u64 + 2 * 12);
+    npy(&s.path().join("b3.npy"), "<f8", "(3,)", &f64_bytes(&[1.0, 1.0, 1.0]));
+    let out = with_memory_limit(s.path(), 1000, "solve wide.mtx b3.npy --out x.npy");
+    assert_bad_input(&out, "b has 3 values");
+    std::fs::write(
+        s.path().join("sq.mtx"),
+        "%%MatrixMarket matrix coordinate real general\n100000000 100000000 1\n1 1 1.0\n",
+    )
+    .unwrap();
+    let out = with_memory_limit(s.path(), 1000, "solve sq.mtx --rhs ones --out x.npy");
+    assert_bad_input(&out, "singular");
+    let out = with_memory_limit(s.path(), 1000, "spmv wide.mtx b3.npy --out y.npy");
+    assert_bad_input(&out, "x has 3 values");
+}
+
+#[test]
+fn sparse_info_of_a_small_matrix_is_unchanged_by_the_compaction() {
+    let s = Scene::new();
+    std::fs::write(
+        s.path().join("sym.mtx"),
+        "%%MatrixMarket matrix coordinate real symmetric\n4 4 3\n1 1 4.0\n3 1 -1.0\n4 4 2.0\n",
+    )
+    .unwrap();
+    let out = s.run(&["--json", "sparse", "info", "sym.mtx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["symmetry"], "symmetric");
+    assert_eq!(v["nnz"], 4);
+    assert_eq!(v["min_row_nnz"], 0); // row 2 is empty
+    assert_eq!(v["max_row_nnz"], 2);
+    assert_eq!(v["csr_bytes"], 5 * 4 + 4 * 12);
+    std::fs::write(
+        s.path().join("skew.mtx"),
+        "%%MatrixMarket matrix coordinate real skew-symmetric\n3 3 2\n2 1 1.0\n3 2 5.0\n",
+    )
+    .unwrap();
+    let out = s.run(&["--json", "sparse", "info", "skew.mtx"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["symmetry"], "skew-symmetric");
+    assert_eq!(v["min_row_nnz"], 1);
+}
+
+#[test]
+fn nan_or_inf_in_a_system_is_named_not_called_singular() {
+    let s = Scene::new();
+    std::fs::write(
+        s.path().join("nan.mtx"),
+        "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 nan\n2 2 1.0\n",
+    )
+    .unwrap();
+    npy(&s.path().join("b2.npy"), "<f8", "(2,)", &f64_bytes(&[1.0, 1.0]));
+    assert_bad_input(&s.run(&["solve", "nan.mtx", "b2.npy", "--out", "x.npy"]), "NaN at entry (1, 1)");
+    npy(&s.path().join("binf.npy"), "<f8", "(3,)", &f64_bytes(&[1.0, f64::INFINITY, 1.0]));
+    assert_bad_input(&s.run(&["solve", "m.mtx", "binf.npy", "--out", "x.npy"]), "inf at index 1");
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use fastsci_sparse::{CsrMatrix, SparseError};
+use fastsci_sparse::{CooMatrix, CsrMatrix, SparseError};
 use ndarray::Array1;
 use ndarray_npy::WriteNpyExt;
 
@@ -19,14 +19,26 @@ pub fn sparse_error(e: SparseError) -> CliError {
     }
 }
 
-/// Reads a Matrix Market file into CSR; errors name the file and line.
-pub fn read_matrix(path: &Path) -> Result<CsrMatrix, CliError> {
+/// Reads a Matrix Market file as triplets; errors name the file and line. The memory is that
+/// of the entries read (about 24 bytes each), whatever dimensions the size line declares.
+pub fn read_coo(path: &Path) -> Result<CooMatrix, CliError> {
     // A regular file only: /dev/zero or a FIFO would grow or block.
     let file = fastsci_array::input::open(path).map_err(CliError::from)?;
     let (_, coo) = fastsci_sparse::mm::read(std::io::BufReader::new(file)).map_err(|e| CliError {
         message: format!("{}: {}", path.display(), sparse_error_text(&e)),
         ..sparse_error(e)
     })?;
+    Ok(coo)
+}
+
+/// Reads a Matrix Market file into CSR, after `check` has seen its triplets: CSR takes memory
+/// for every declared row, so whatever can be refused from the entries is refused first.
+pub fn read_matrix(
+    path: &Path,
+    check: impl FnOnce(&CooMatrix) -> Result<(), CliError>,
+) -> Result<CsrMatrix, CliError> {
+    let coo = read_coo(path)?;
+    check(&coo)?;
     coo.to_csr().map_err(sparse_error)
 }
 
