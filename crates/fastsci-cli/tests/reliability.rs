@@ -395,3 +395,24 @@ fn nan_or_inf_in_a_system_is_named_not_called_singular() {
     npy(&s.path().join("binf.npy"), "<f8", "(3,)", &f64_bytes(&[1.0, f64::INFINITY, 1.0]));
     assert_bad_input(&s.run(&["solve", "m.mtx", "binf.npy", "--out", "x.npy"]), "inf at index 1");
 }
+
+#[test]
+fn an_error_raised_in_a_kernel_objective_is_reported_as_that_error() {
+    let s = Scene::new();
+    std::fs::write(s.path().join("obj.py"), "def f(x):\n    return 1.0 / (x[0] - x[0])\n").unwrap();
+    let out = s.run(&["minimize", "obj.py:f", "--x0", "1,2"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ZeroDivisionError") && err.contains("obj.py:2:"), "{err}");
+    assert_bad_input(&s.run(&["minimize", "nosuch.py:f", "--x0", "1"]), "No such file");
+}
+
+#[test]
+fn a_pipeline_on_degenerate_data_is_bad_input() {
+    let s = Scene::new();
+    // The reduced layout (200 steps of 64 samples, 16 sensors), every reading zero: nothing to
+    // identify the parameters from.
+    npy(&s.path().join("zeros.npy"), "<f8", "(12800, 16)", &vec![0u8; 12800 * 16 * 8]);
+    let out = s.run(&["pipeline", "--data", "zeros.npy", "--steps", "200", "--no-progress"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
