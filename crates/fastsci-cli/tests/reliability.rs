@@ -416,3 +416,49 @@ fn a_pipeline_on_degenerate_data_is_bad_input() {
     let out = s.run(&["pipeline", "--data", "zeros.npy", "--steps", "200", "--no-progress"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
 }
+
+#[test]
+fn text_inputs_over_their_limit_are_refused_without_reading_them() {
+    let s = Scene::new();
+    // Sparse files: the size is there, the blocks are not.
+    let big = std::fs::File::create(s.path().join("big.py")).unwrap();
+    big.set_len(65 << 20).unwrap();
+    assert_bad_input(&s.run(&["run", "big.py:f", "1"]), "67108864 bytes");
+    let csv = std::fs::File::create(s.path().join("big.csv")).unwrap();
+    csv.set_len((1 << 30) + 1).unwrap();
+    assert_bad_input(&s.run(&["fit", "p[0]*x", "big.csv", "--p0", "1"]), "1073741824 bytes");
+}
+
+#[test]
+fn an_input_truncated_while_mapped_never_kills_the_process_with_a_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    let s = Scene::new();
+    let path = s.path().join("big.npy");
+    let rows = 64usize << 20; // 512 MiB of float64 zeros, as a sparse file
+    npy(&path, "<f8", &format!("({rows},)"), &[]);
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    let header_len = file.metadata().unwrap().len();
+    for delay_ms in [0u64, 5, 20, 60] {
+        file.set_len(header_len + 8 * rows as u64).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_fastsci"))
+            .args(["stats", "big.npy"])
+            .current_dir(s.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        file.set_len(header_len + 4096).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = stderr_of(&out);
+        // Finished before the cut (0), refused as truncated at open (2), or the cut met while
+        // mapped: one line and exit 1. Never a signal.
+        assert_eq!(out.status.signal(), None, "killed by a signal: {err}");
+        match out.status.code() {
+            Some(0) => {}
+            Some(2) => assert!(err.contains("truncated"), "{err}"),
+            Some(1) => assert!(err.contains("SIGBUS"), "{err}"),
+            other => panic!("exit {other:?}: {err}"),
+        }
+    }
+}
