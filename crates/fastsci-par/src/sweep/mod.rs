@@ -270,6 +270,15 @@ impl Sweep {
             Format::Csv => out.to_path_buf(),
             Format::Npy => sidecar(out),
         };
+        // A FIFO would block the resume's read and a device would be renamed over at the end.
+        for path in [out, journal_path.as_path()] {
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+                return Err(ParError::output(
+                    path,
+                    "is not a regular file; a sweep reads and writes only those",
+                ));
+            }
+        }
         let _lock = Lock::acquire(&journal_path)?;
         let exists_message =
             "exists; resume the sweep (--resume) to run only its missing tasks, or remove it";
@@ -518,6 +527,19 @@ mod reliability {
         let report = Sweep::new(grid(4)).run_tasks(&exec, &out, square).unwrap();
         assert_eq!(report.done(), 4);
         assert!(!dir.path().join("r.csv.lock").exists());
+    }
+
+    #[test]
+    fn an_output_that_is_not_a_regular_file_is_refused_before_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("r.csv");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let exec = Executor::with_threads(1).unwrap().progress(crate::Progress::Never);
+        let err = Sweep::new(grid(4)).resume(true).run_tasks(&exec, &fifo, square).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        std::fs::create_dir(dir.path().join("d.npy")).unwrap();
+        let err = Sweep::new(grid(4)).run_tasks(&exec, &dir.path().join("d.npy"), square).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
     }
 
     #[test]
