@@ -91,7 +91,7 @@ fn dispatch(cli: &Cli) -> CliResult {
 
 /// One line for a clap error: its first line without the `error: ` prefix, with the names a
 /// list-style message puts on the lines after it ("the following required arguments were not
-/// provided: --out <OUT>"), an unknown option called one, and a pointer to help.
+/// provided: `--out <OUT>`"), an unknown option called one, and a pointer to help.
 fn usage_error_line(err: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue, ErrorKind as K};
     if err.kind() == K::UnknownArgument
