@@ -2,16 +2,21 @@
 //!
 //! Every file this project writes goes through a temporary name beside its target and is
 //! renamed into place only when complete, so an interrupted or failed run never leaves a
-//! half-written file where a good one was (or where a reader would take it for one).
+//! half-written file where a good one was (or where a reader would take it for one). Only
+//! regular files are replaced; temporaries of interrupted runs are removed by the signal
+//! handler ([`remove_temporaries`]) or, after `kill -9`, by the next run for the same target.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{ArrayError, Result, io_err};
 
 /// Creates `target` through `create`, which must write the complete file at the temporary path
 /// it is given. On success the temporary file is renamed over `target`; on failure it is
-/// removed and `target` is left as it was.
+/// removed and `target` is left as it was. A `target` that exists and is not a regular file
+/// (a device such as `/dev/null`, a FIFO, a directory) is refused, never renamed over, and
+/// `.NAME.PID.partial` files of dead processes beside `target` are removed first.
 ///
 /// The temporary path lies beside `target` (`.NAME.PID.partial`), so the rename stays on one
 /// file system and is atomic.
@@ -36,13 +41,25 @@ use crate::error::{ArrayError, Result, io_err};
 /// ```
 ///
 /// # Errors
-/// What `create` returns, or [`ArrayError::Io`] (converted to `E`) when the rename fails.
+/// What `create` returns; [`ArrayError::NotRegular`] for a target that is not a regular file;
+/// [`ArrayError::Io`] (converted to `E`) when the rename fails.
 pub fn replace_atomically<E: From<ArrayError>>(
     target: &Path,
     create: impl FnOnce(&Path) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
+    // A rename would replace a device, FIFO or directory entry with a regular file (as root,
+    // `--out /dev/null` would replace /dev/null): refuse anything but a regular file or nothing.
+    match std::fs::metadata(target) {
+        Ok(m) if !m.is_file() => {
+            let kind = if m.is_dir() { "a directory" } else { "a device, FIFO or socket" };
+            return Err(E::from(ArrayError::NotRegular { path: target.to_path_buf(), kind }));
+        }
+        _ => {}
+    }
+    remove_stale_partials(target);
     let temporary = temporary_beside(target);
-    match create(&temporary) {
+    let registered = Registered::new(temporary.clone());
+    let result = match create(&temporary) {
         Ok(()) => std::fs::rename(&temporary, target).map_err(|source| {
             let _ = std::fs::remove_file(&temporary);
             E::from(ArrayError::Io { path: target.to_path_buf(), source })
@@ -51,7 +68,81 @@ pub fn replace_atomically<E: From<ArrayError>>(
             let _ = std::fs::remove_file(&temporary);
             Err(e)
         }
+    };
+    drop(registered);
+    result
+}
+
+/// Temporary files being written right now, for [`remove_temporaries`].
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Keeps a temporary path in [`IN_PROGRESS`] while it lives.
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(path: PathBuf) -> Registered {
+        IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner()).push(path.clone());
+        Registered(path)
     }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut list = IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(at);
+        }
+    }
+}
+
+/// Removes the temporary files of every [`replace_atomically`] still in progress. A program
+/// calls it from its Ctrl-C/SIGTERM handler just before exiting, so an interrupted run leaves
+/// neither a half-written file in place of the old one nor a `.partial` beside it.
+///
+/// ```
+/// fastsci_array::atomic::remove_temporaries(); // nothing in progress: does nothing
+/// ```
+pub fn remove_temporaries() {
+    let list = IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner());
+    for path in list.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Removes `.NAME.PID.partial` files beside `target` left by processes that no longer run
+/// (killed with `kill -9`, or by a power cut). A partial of a live process is left alone: it may
+/// be another run writing the same target right now.
+fn remove_stale_partials(target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".partial"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs on this machine (Linux: it has a `/proc` entry).
+fn process_exists(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
 }
 
 /// [`replace_atomically`] for a file written through one [`File`], which is `fsync`ed before

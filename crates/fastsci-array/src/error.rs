@@ -17,6 +17,15 @@ pub enum ArrayError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// An input or output path that is not a regular file: a directory, FIFO, socket or device.
+    /// fastsci reads and replaces only regular files.
+    #[error("{}: is {kind}, not a regular file", path.display())]
+    NotRegular {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead ("a directory", "a FIFO", ...).
+        kind: &'static str,
+    },
     /// An I/O error on a stream with no file name.
     #[error("{0}")]
     Stream(#[from] std::io::Error),

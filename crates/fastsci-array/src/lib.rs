@@ -9,6 +9,8 @@
 //! use `ndarray` (whose arrays it reads and writes) for that.
 //!
 //! ## Core types
+//! - [`input`]: every input file is checked to be a regular file of bounded size before it is
+//!   read, and a `.npy` header's declared size against the file's length before allocating.
 //! - [`NpyArray`], [`read_npy`], [`write_npy`]: `.npy` files of every NumPy numeric dtype,
 //!   both byte orders, C and Fortran order, format versions 1.0 to 3.0 ([`npy`]).
 //! - [`NpyMmap`], [`NpyMmapMut`]: files mapped read-only or read-write, created with a shape
@@ -47,6 +49,7 @@ pub mod dtype;
 pub mod error;
 pub mod eval;
 pub mod expr;
+pub mod input;
 pub mod mmap;
 pub mod npy;
 pub mod parse;

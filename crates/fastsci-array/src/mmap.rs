@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::dtype::{ByteOrder, DType, Element};
 use crate::error::{ArrayError, Result, io_err};
-use crate::npy::{NpyHeader, header_bytes, parse_header};
+use crate::npy::{NpyHeader, check_data_len, header_bytes, parse_header};
 use crate::raw::RawData;
 
 /// Bytes each worker processes between page releases in out-of-core sweeps (4 MiB).
@@ -42,11 +42,7 @@ fn header_of(path: &Path, file: &mut File) -> Result<NpyHeader> {
         ArrayError::Stream(source) => ArrayError::Io { path: path.to_path_buf(), source },
         other => other,
     })?;
-    let file_len = file.metadata().map_err(io_err(path))?.len();
-    let have = file_len.saturating_sub(header.data_offset as u64);
-    if have < header.data_len() as u64 {
-        return Err(ArrayError::Truncated { expected: header.data_len() as u64, found: have });
-    }
+    check_data_len(&header, file.metadata().map_err(io_err(path))?.len())?;
     Ok(header)
 }
 
@@ -84,7 +80,7 @@ impl NpyMmap {
     /// I/O errors, [`ArrayError::Header`], [`ArrayError::Truncated`].
     pub fn open(path: impl AsRef<Path>) -> Result<NpyMmap> {
         let path = path.as_ref();
-        let mut file = File::open(path).map_err(io_err(path))?;
+        let mut file = crate::input::open(path)?;
         let header = header_of(path, &mut file)?;
         let map = if header.data_len() == 0 {
             None
@@ -205,10 +201,13 @@ pub struct NpyMmapMut {
 
 impl NpyMmapMut {
     /// Creates (or replaces) `path` as a `.npy` file of `shape` and `dtype` in native byte
-    /// order, zero-filled (sparse on file systems that support it), and maps it read-write.
+    /// order, zero-filled, and maps it read-write. The file's blocks are reserved first
+    /// (`posix_fallocate`): a write through a map to a full disk has no way to report an error
+    /// but `SIGBUS`, so a disk too small for the file is reported here instead, as
+    /// "No space left on device", before any data is written.
     ///
     /// # Errors
-    /// I/O errors (a full disk shows when pages are written back, at [`NpyMmapMut::flush`]).
+    /// I/O errors, among them `StorageFull` when the disk cannot hold the file.
     pub fn create(
         path: impl AsRef<Path>,
         dtype: DType,
@@ -226,7 +225,9 @@ impl NpyMmapMut {
             .open(path)
             .map_err(io_err(path))?;
         file.write_all(&header_raw).map_err(io_err(path))?;
-        file.set_len((header.data_offset + header.data_len()) as u64).map_err(io_err(path))?;
+        let total = (header.data_offset + header.data_len()) as u64;
+        file.set_len(total).map_err(io_err(path))?;
+        reserve(&file, total).map_err(io_err(path))?;
         Self::map_file(path, &file, header)
     }
 
@@ -371,7 +372,25 @@ impl NpyMmapMut {
 
 type LibcVoid = std::ffi::c_void;
 
+/// Reserves the first `len` bytes of `file` on disk, so that writing them through a map cannot
+/// meet a full disk (which a map can only report as `SIGBUS`).
+fn reserve(file: &File, len: u64) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    if len == 0 {
+        return Ok(());
+    }
+    let len = i64::try_from(len).map_err(|_| std::io::Error::from(std::io::ErrorKind::FileTooLarge))?;
+    // SAFETY: a valid open descriptor and a range inside i64; the call only allocates blocks.
+    // posix_fallocate returns the error number instead of setting errno; glibc falls back to
+    // writing zeros on file systems without fallocate.
+    match unsafe { posix_fallocate(file.as_raw_fd(), 0, len) } {
+        0 => Ok(()),
+        code => Err(std::io::Error::from_raw_os_error(code)),
+    }
+}
+
 unsafe extern "C" {
+    fn posix_fallocate(fd: i32, offset: i64, len: i64) -> i32;
     fn madvise(addr: *mut LibcVoid, len: usize, advice: i32) -> i32;
     fn msync(addr: *mut LibcVoid, len: usize, flags: i32) -> i32;
 }

@@ -9,8 +9,7 @@
 //! The header parser here is strict: anything that is not exactly such a dict with those three
 //! keys and valid values is rejected with a message saying what is wrong, never a panic.
 
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::Path;
 
 use ndarray::{ArrayD, ArrayViewD, IxDyn, ShapeBuilder};
@@ -665,6 +664,31 @@ fn decode_array<T: Element>(header: &NpyHeader, bytes: &[u8]) -> Result<ArrayD<T
     built.map_err(|e| ArrayError::Internal(format!("shape of decoded array: {e}")))
 }
 
+/// Checks that a file of `file_len` bytes holds all the data `header` declares: the one place
+/// every `.npy` file reader (read into memory or mapped) compares the declared size with the
+/// actual length before allocating or mapping anything.
+///
+/// # Examples
+/// ```
+/// use fastsci_array::npy::{check_data_len, header_bytes, parse_header};
+/// use fastsci_array::{ArrayError, ByteOrder, DType};
+/// let raw = header_bytes(DType::F64, ByteOrder::Little, false, &[1_000_000_000_000_000], None)?;
+/// let header = parse_header(&raw)?;
+/// // A 128-byte file cannot hold 8 PB of data: refused before any allocation.
+/// assert!(matches!(check_data_len(&header, raw.len() as u64), Err(ArrayError::Truncated { .. })));
+/// # Ok::<(), ArrayError>(())
+/// ```
+///
+/// # Errors
+/// [`ArrayError::Truncated`] when the file is shorter than header plus data.
+pub fn check_data_len(header: &NpyHeader, file_len: u64) -> Result<()> {
+    let have = file_len.saturating_sub(header.data_offset as u64);
+    if have < header.data_len() as u64 {
+        return Err(ArrayError::Truncated { expected: header.data_len() as u64, found: have });
+    }
+    Ok(())
+}
+
 /// Reads a `.npy` stream of any supported dtype.
 ///
 /// # Errors
@@ -717,11 +741,18 @@ pub fn read_npy_from(reader: &mut impl Read) -> Result<NpyArray> {
 /// As [`read_npy_from`], with the path in I/O errors.
 pub fn read_npy(path: impl AsRef<Path>) -> Result<NpyArray> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(io_err(path))?;
-    read_npy_from(&mut BufReader::new(file)).map_err(|e| match e {
+    let file = crate::input::open(path)?;
+    let file_len = file.metadata().map_err(io_err(path))?.len();
+    let mut reader = BufReader::new(file);
+    let in_path = |e| match e {
         ArrayError::Stream(source) => ArrayError::Io { path: path.to_path_buf(), source },
         other => other,
-    })
+    };
+    // Check the declared size against the file before reading: a lying header is refused at
+    // once, with the sizes, rather than after reading what is there.
+    check_data_len(&read_header(&mut reader).map_err(in_path)?, file_len)?;
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(io_err(path))?;
+    read_npy_from(&mut reader).map_err(in_path)
 }
 
 /// Reads a `.npy` file whose dtype must be `T`.

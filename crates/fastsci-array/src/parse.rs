@@ -24,10 +24,14 @@ use crate::expr::{Binary, Expr, Unary};
 /// errors, indexing, and functions array expressions do not have.
 pub fn parse(source: &str) -> Result<Expr> {
     let tree = fastsci_jit::expr::parse_expression(source).map_err(|e| ArrayError::Parse(e.to_string()))?;
-    lower(&tree, source)
+    lower(&tree, source, 0)
 }
 
 /// `LINE:COL: message` with the source line and a caret under byte `offset`.
+/// The deepest expression tree accepted: levels of operators and calls, counted as Python
+/// nests them (`-(-(-x))` is three, `a + b + c` two, `max(a, b, c)` three).
+pub const MAX_NESTING: usize = 1000;
+
 fn located(source: &str, offset: usize, message: &str) -> ArrayError {
     let offset = offset.min(source.len());
     let before = &source[..offset];
@@ -42,8 +46,20 @@ fn located(source: &str, offset: usize, message: &str) -> ArrayError {
     ))
 }
 
-fn lower(e: &JExpr, src: &str) -> Result<Expr> {
+fn lower(e: &JExpr, src: &str, depth: usize) -> Result<Expr> {
     let err = |msg: &str| located(src, e.span.start, msg);
+    // The lowered tree is walked recursively (compiled, dropped): its depth is bounded here,
+    // including the chains that folding `a or b or ...` and `max(a, b, ...)` builds.
+    let too_deep = |extra: usize| {
+        (depth + extra > MAX_NESTING).then(|| {
+            err(&format!(
+                "expression too deeply nested (more than {MAX_NESTING} levels of operators and calls)"
+            ))
+        })
+    };
+    if let Some(e) = too_deep(0) {
+        return Err(e);
+    }
     Ok(match &e.kind {
         ExprKind::Int(i) => Expr::Num(*i as f64),
         ExprKind::Float(x) => Expr::Num(*x),
@@ -56,7 +72,7 @@ fn lower(e: &JExpr, src: &str) -> Result<Expr> {
             return Err(err("not supported in array expressions"));
         }
         ExprKind::Unary { op, operand } => {
-            let a = lower(operand, src)?;
+            let a = lower(operand, src, depth + 1)?;
             match op {
                 UnaryOp::Neg => a.unary(Unary::Neg),
                 UnaryOp::Plus => a,
@@ -64,7 +80,7 @@ fn lower(e: &JExpr, src: &str) -> Result<Expr> {
             }
         }
         ExprKind::Binary { op, left, right } => {
-            let (a, b) = (lower(left, src)?, lower(right, src)?);
+            let (a, b) = (lower(left, src, depth + 1)?, lower(right, src, depth + 1)?);
             match op {
                 BinOp::Add => a + b,
                 BinOp::Sub => a - b,
@@ -82,10 +98,13 @@ fn lower(e: &JExpr, src: &str) -> Result<Expr> {
             }
         }
         ExprKind::Compare { left, rest } => {
-            let mut prev = lower(left, src)?;
+            if let Some(e) = too_deep(rest.len()) {
+                return Err(e);
+            }
+            let mut prev = lower(left, src, depth + 1)?;
             let mut out: Option<Expr> = None;
             for (op, right) in rest {
-                let r = lower(right, src)?;
+                let r = lower(right, src, depth + 1)?;
                 let bop = match op {
                     CmpOp::Eq => Binary::Eq,
                     CmpOp::Ne => Binary::Ne,
@@ -108,23 +127,31 @@ fn lower(e: &JExpr, src: &str) -> Result<Expr> {
                 BoolOp::And => Binary::And,
                 BoolOp::Or => Binary::Or,
             };
+            if let Some(e) = too_deep(values.len()) {
+                return Err(e);
+            }
             let mut it = values.iter();
             let first = it.next().ok_or_else(|| err("empty boolean operation"))?;
-            let mut acc = lower(first, src)?;
+            let mut acc = lower(first, src, depth + 1)?;
             for v in it {
-                acc = acc.binary(bop, lower(v, src)?);
+                acc = acc.binary(bop, lower(v, src, depth + 1)?);
             }
             acc
         }
-        ExprKind::IfElse { test, body, orelse } => {
-            Expr::select(lower(test, src)?, lower(body, src)?, lower(orelse, src)?)
-        }
+        ExprKind::IfElse { test, body, orelse } => Expr::select(
+            lower(test, src, depth + 1)?,
+            lower(body, src, depth + 1)?,
+            lower(orelse, src, depth + 1)?,
+        ),
         ExprKind::Call { func, func_span, args } => {
-            let args: Vec<Expr> = args.iter().map(|a| lower(a, src)).collect::<Result<_>>()?;
+            let args: Vec<Expr> = args.iter().map(|a| lower(a, src, depth + 1)).collect::<Result<_>>()?;
             // min/max of two or more values fold pairwise.
             if matches!(func.as_str(), "min" | "max" | "minimum" | "maximum" | "fmin" | "fmax")
                 && args.len() > 2
             {
+                if let Some(e) = too_deep(args.len()) {
+                    return Err(e);
+                }
                 let op = if func.contains("min") { Binary::Min } else { Binary::Max };
                 let mut it = args.into_iter();
                 let first = it.next().ok_or_else(|| err("no arguments"))?;
@@ -133,4 +160,24 @@ fn lower(e: &JExpr, src: &str) -> Result<Expr> {
             Expr::call(func, args).map_err(|m| located(src, func_span.start, &m))?
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_an_error_with_the_limit_not_a_stack_overflow() {
+        let ok = format!("max({})", vec!["-a"; MAX_NESTING / 2].join(", "));
+        assert!(parse(&ok).is_ok());
+        // Flat in the parser's tree, but a chain MAX_NESTING + 10 deep once folded.
+        let wide = format!("max({})", vec!["a"; MAX_NESTING + 10].join(", "));
+        let e = parse(&wide).unwrap_err().to_string();
+        assert!(e.contains("too deeply nested") && e.contains("1000"), "{e}");
+        // 100,000 arguments folded into a chain used to overflow the stack when compiled.
+        let huge = format!("max({})", vec!["a"; 100_000].join(","));
+        assert!(parse(&huge).unwrap_err().to_string().contains("too deeply nested"));
+        let ors = vec!["a"; MAX_NESTING + 10].join(" or ");
+        assert!(parse(&ors).unwrap_err().to_string().contains("too deeply nested"));
+    }
 }

@@ -610,9 +610,15 @@ pub fn nanmax<T: Real>(x: &[T]) -> Option<f64> {
 /// # Ok::<(), fastsci_array::ArrayError>(())
 /// ```
 ///
+/// The most summaries [`describe_axis`] returns beyond one per element of the data: the memory
+/// of its result then stays proportional to its input (about 100 bytes per summary).
+pub const MAX_EMPTY_SUMMARIES: usize = 1 << 16;
+
 /// # Errors
-/// [`ArrayError::Invalid`] for an axis other than 0 or 1; [`ArrayError::Shape`] when the data
-/// does not hold `rows * cols` elements.
+/// [`ArrayError::Invalid`] for an axis other than 0 or 1, or when the result would have more
+/// summaries than both the data's elements and [`MAX_EMPTY_SUMMARIES`] (a shape such as
+/// `(0, 10**15)` holds no data but asks for 10^15 summaries); [`ArrayError::Shape`] when the
+/// data does not hold `rows * cols` elements.
 pub fn describe_axis(
     data: &RawData,
     shape: [usize; 2],
@@ -626,6 +632,14 @@ pub fn describe_axis(
     if rows.checked_mul(cols) != Some(data.len()) {
         return Err(ArrayError::Shape(format!(
             "shape ({rows}, {cols}) does not match {} elements",
+            data.len()
+        )));
+    }
+    let summaries = if axis == 0 { cols } else { rows };
+    if summaries > data.len().max(MAX_EMPTY_SUMMARIES) {
+        return Err(ArrayError::Invalid(format!(
+            "axis {axis} of shape ({rows}, {cols}) asks for {summaries} summaries of {} elements; \
+             at most max(elements, {MAX_EMPTY_SUMMARIES}) are computed",
             data.len()
         )));
     }

@@ -76,15 +76,34 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// Whether an I/O error means the path the user gave is wrong (bad input, exit 2) rather than
+/// the machine failing (a full disk, an I/O error: exit 1).
+pub fn is_bad_path(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    /// ELOOP and ENAMETOOLONG on Linux: a symlink loop, a name too long.
+    const ELOOP: i32 = 40;
+    const ENAMETOOLONG: i32 = 36;
+    matches!(
+        err.kind(),
+        K::NotFound
+            | K::PermissionDenied
+            | K::InvalidData
+            | K::InvalidInput
+            | K::UnexpectedEof
+            | K::IsADirectory
+            | K::NotADirectory
+            | K::InvalidFilename
+            | K::ReadOnlyFilesystem
+    ) || matches!(err.raw_os_error(), Some(ELOOP | ENAMETOOLONG))
+}
+
 /// Errors from reading or writing files the user named are bad input unless the disk failed.
 impl From<std::io::Error> for CliError {
     fn from(err: std::io::Error) -> CliError {
-        use std::io::ErrorKind as K;
-        match err.kind() {
-            K::NotFound | K::PermissionDenied | K::InvalidData | K::InvalidInput | K::UnexpectedEof => {
-                CliError::bad_input(err.to_string())
-            }
-            _ => CliError::internal(err.to_string()),
+        if is_bad_path(&err) {
+            CliError::bad_input(err.to_string())
+        } else {
+            CliError::internal(err.to_string())
         }
     }
 }
@@ -96,35 +115,11 @@ impl From<fastsci_array::ArrayError> for CliError {
         use fastsci_array::ArrayError;
         match e {
             ArrayError::Internal(_) => CliError::internal(e.to_string()),
-            ArrayError::Io { ref source, .. }
-                if !matches!(
-                    source.kind(),
-                    std::io::ErrorKind::NotFound
-                        | std::io::ErrorKind::PermissionDenied
-                        | std::io::ErrorKind::InvalidData
-                        | std::io::ErrorKind::UnexpectedEof
-                        | std::io::ErrorKind::IsADirectory
-                ) =>
-            {
+            ArrayError::Io { ref source, .. } | ArrayError::Stream(ref source) if !is_bad_path(source) => {
                 CliError::internal(e.to_string())
             }
             other => CliError::bad_input(other.to_string()),
         }
-    }
-}
-
-/// Adds the name of the file or argument the error is about, keeping its kind.
-pub trait Context<T> {
-    /// Prefixes the message with `what: `.
-    fn context(self, what: impl fmt::Display) -> Result<T, CliError>;
-}
-
-impl<T, E: Into<CliError>> Context<T> for Result<T, E> {
-    fn context(self, what: impl fmt::Display) -> Result<T, CliError> {
-        self.map_err(|e| {
-            let e = e.into();
-            CliError { kind: e.kind, message: format!("{what}: {}", e.message) }
-        })
     }
 }
 

@@ -89,12 +89,65 @@ fn dispatch(cli: &Cli) -> CliResult {
     }
 }
 
-/// One line for a clap error: its first line without the `error: ` prefix, and a pointer to help.
+/// One line for a clap error: its first line without the `error: ` prefix, with the names a
+/// list-style message puts on the lines after it ("the following required arguments were not
+/// provided: `--out <OUT>`"), an unknown option called one, and a pointer to help.
 fn usage_error_line(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as K};
+    if err.kind() == K::UnknownArgument
+        && let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg)
+        && arg.starts_with('-')
+    {
+        let hint = match err.get(ContextKind::SuggestedArg) {
+            Some(ContextValue::String(s)) => format!("; did you mean '{s}'?"),
+            _ => String::new(),
+        };
+        return format!("unknown option '{arg}'{hint} (see 'fastsci --help')");
+    }
     let rendered = err.to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    if first.ends_with(':') {
+        let items: Vec<&str> =
+            lines.take_while(|l| l.starts_with("  ")).map(str::trim).filter(|l| !l.is_empty()).collect();
+        first = format!("{first} {}", items.join(", "));
+    }
     format!("{first} (see 'fastsci --help')")
+}
+
+/// Makes the signals a careless environment sends end the process cleanly: SIGBUS (an input
+/// truncated while mapped, a mapped write meeting a full disk) is reported on one line with exit
+/// 1 instead of a core dump; Ctrl-C and SIGTERM remove the `.partial` temporaries of outputs
+/// being written before exiting with 130.
+fn install_signal_handlers() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+        fn write(fd: i32, buf: *const u8, count: usize) -> isize;
+        fn _exit(status: i32) -> !;
+    }
+    const SIGBUS: i32 = 7;
+    extern "C" fn on_sigbus(_: i32) {
+        const MESSAGE: &[u8] =
+            b"fastsci: a memory-mapped file was truncated or could not be read or written \
+(SIGBUS: was an input changed while in use, or is the disk full?); no output was replaced\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe; nothing else is touched.
+        unsafe {
+            write(2, MESSAGE.as_ptr(), MESSAGE.len());
+            _exit(1);
+        }
+    }
+    // SAFETY: installs a handler that only calls async-signal-safe functions.
+    unsafe {
+        signal(SIGBUS, on_sigbus as extern "C" fn(i32) as usize);
+    }
+    fastsci_par::on_interrupt_exit(fastsci_array::atomic::remove_temporaries);
+    fastsci_par::install_interrupt_handler();
+}
+
+/// Whether a panic is `println!` meeting a closed pipe (`fastsci ... | head`).
+fn is_broken_pipe(message: &str) -> bool {
+    message.contains("failed printing to stdout") && message.contains("Broken pipe")
 }
 
 fn main() -> ExitCode {
@@ -118,6 +171,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    install_signal_handlers();
     // A panic is a bug: report it on one line and exit 1, never with a backtrace dump.
     std::panic::set_hook(Box::new(|info| {
         let message = info
@@ -126,6 +180,11 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
+        if is_broken_pipe(&message) {
+            // The reader went away (`| head`): not an error, as for other Unix tools.
+            fastsci_array::atomic::remove_temporaries();
+            std::process::exit(0);
+        }
         let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("fastsci: internal error (please report): {message}{location}");
     }));

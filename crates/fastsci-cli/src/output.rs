@@ -37,6 +37,35 @@ pub fn write_atomically(
     })
 }
 
+/// Reads a text input the user named (kernel source, CSV data) after checking that it is a
+/// regular file of at most `max_bytes`: `/dev/zero`, a FIFO or a directory is refused up front
+/// (exit 2) instead of growing or blocking.
+pub fn read_text(path: impl AsRef<Path>, max_bytes: u64) -> Result<String, CliError> {
+    fastsci_array::input::read_text(path, max_bytes).map_err(CliError::from)
+}
+
+/// Reads a float64 `.npy` file through the shared reader (which checks the declared size
+/// against the file's length before allocating); errors name the file and say what was
+/// `expected`.
+pub fn read_npy_f64(path: &Path, expected: &str) -> Result<ndarray::ArrayD<f64>, CliError> {
+    fastsci_array::read_npy_as::<f64>(path).map_err(|e| {
+        let e = CliError::from(e);
+        let named = if e.message.starts_with(&path.display().to_string()) {
+            e.message
+        } else {
+            format!("{}: {}", path.display(), e.message)
+        };
+        CliError { message: format!("{named} (expected {expected})"), ..e }
+    })
+}
+
+/// The largest kernel source file accepted (64 MiB).
+pub const MAX_SOURCE_BYTES: u64 = fastsci_array::input::MAX_TEXT_BYTES;
+
+/// The largest CSV data file accepted (1 GiB): about 20 bytes of memory per input byte once
+/// parsed, which the README states.
+pub const MAX_CSV_BYTES: u64 = 1 << 30;
+
 /// Parses a number as typed on the command line: decimal, `inf`, `-inf`, `nan`, `pi`, `e`.
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();

@@ -304,15 +304,31 @@ fn plain_pieces<F: Fn(f64) -> f64>(
 }
 
 /// Unweighted integration with restarts at non-finite abscissae.
+///
+/// A point where the integrand is infinite is split off as an *endpoint*: the pieces on either
+/// side are integrated by separate QUADPACK runs, each with its own `ier`. Joining them at an
+/// interior breakpoint of one QAGP run instead would let the two sides of `1/x` on [-1, 1]
+/// cancel inside the extrapolation and report a converged 0 for an integral that does not
+/// exist; separately, each side reports what QAGS reports for `1/x` on [0, 1] (no
+/// convergence), and so does the whole.
 fn plain<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, o: &QuadOptions) -> QuadResult {
     let mut pts: Vec<f64> = o.points.iter().copied().filter(|&p| p > a && p < b).collect();
     pts.sort_by(f64::total_cmp);
     pts.dedup();
+    // Non-finite abscissae found so far, split off as endpoints of separate runs.
+    let mut cuts: Vec<f64> = Vec::new();
     let mut spent = 0;
     let mut spent_intervals = 0;
     for _ in 0..=MAX_SPLITS {
         let mut total = Total::default();
-        let bad = plain_pieces(f, a, b, &pts, o, &mut total);
+        let mut bounds = Vec::with_capacity(cuts.len() + 2);
+        bounds.push(a);
+        bounds.extend_from_slice(&cuts);
+        bounds.push(b);
+        let bad = bounds.windows(2).find_map(|w| {
+            let inner: Vec<f64> = pts.iter().copied().filter(|&p| p > w[0] && p < w[1]).collect();
+            plain_pieces(f, w[0], w[1], &inner, o, &mut total)
+        });
         match bad {
             None => {
                 total.neval += spent;
@@ -321,15 +337,15 @@ fn plain<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, o: &QuadOptions) -> QuadResul
             Some(x) => {
                 spent += total.neval;
                 spent_intervals = total.intervals;
-                if !(x > a && x < b) || pts.contains(&x) || !x.is_finite() {
+                if !(x > a && x < b) || cuts.contains(&x) || !x.is_finite() {
                     return non_finite(x, spent, spent_intervals);
                 }
-                pts.push(x);
-                pts.sort_by(f64::total_cmp);
+                cuts.push(x);
+                cuts.sort_by(f64::total_cmp);
             }
         }
     }
-    non_finite(pts.last().copied().unwrap_or(a), spent, spent_intervals)
+    non_finite(cuts.last().copied().unwrap_or(a), spent, spent_intervals)
 }
 
 fn from_raw(raw: Raw, sign: f64, limit: usize) -> QuadResult {

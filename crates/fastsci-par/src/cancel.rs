@@ -1,7 +1,7 @@
 //! Cancellation: a token a program can trip, and Ctrl-C.
 //!
-//! Ctrl-C is watched through one process-wide handler (the `ctrlc` crate) installed the first
-//! time a run asks for it. The handler only counts interrupts; each run remembers the count
+//! Ctrl-C and SIGTERM are watched through one process-wide handler (the `ctrlc` crate)
+//! installed the first time a run asks for it (or at once, [`install_interrupt_handler`]). The handler only counts interrupts; each run remembers the count
 //! when it started and stops taking new tasks once it changes. A second Ctrl-C during the
 //! same run, or any Ctrl-C while no run is watching, ends the process with exit code 130 as
 //! the default handler would.
@@ -75,7 +75,11 @@ fn install_handler() {
             let watching = WATCHERS.load(Ordering::SeqCst) > 0;
             let second = before > LAST_START.load(Ordering::SeqCst);
             if !watching || second {
-                // Nobody to hand the interrupt to, or the user insists: behave like SIGINT.
+                // Nobody to hand the interrupt to, or the user insists: behave like SIGINT,
+                // after the program's own clean-up (temporary files).
+                if let Some(hook) = EXIT_HOOK.get() {
+                    hook();
+                }
                 std::process::exit(130);
             }
             eprintln!("\ninterrupted: finishing running tasks (Ctrl-C again to quit at once)");
@@ -83,6 +87,29 @@ fn install_handler() {
         .is_ok();
         INSTALLED.store(ok, Ordering::SeqCst);
     });
+}
+
+/// What to do just before an interrupt ends the process.
+static EXIT_HOOK: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Installs the process's Ctrl-C and SIGTERM handler now rather than at the first run that
+/// watches for it, so that an interrupt at any time runs the [`on_interrupt_exit`] hook before
+/// exiting with code 130. Returns `false` when another handler already owns the signals.
+///
+/// ```
+/// fastsci_par::on_interrupt_exit(|| eprintln!("cleaning up"));
+/// assert!(fastsci_par::install_interrupt_handler());
+/// ```
+pub fn install_interrupt_handler() -> bool {
+    install_handler();
+    INSTALLED.load(Ordering::SeqCst)
+}
+
+/// Sets the function an interrupt (Ctrl-C, SIGTERM) runs just before ending the process when no
+/// run is there to stop gracefully: a program removes its temporary files there. The first
+/// hook set stays.
+pub fn on_interrupt_exit(hook: fn()) {
+    let _ = EXIT_HOOK.set(hook);
 }
 
 /// A run's view of Ctrl-C: registered while alive.

@@ -261,6 +261,10 @@ impl fmt::Debug for Executor {
     }
 }
 
+/// The most worker threads an [`Executor`] starts: more only costs memory and start-up time
+/// (each thread has its own stack), and a typo such as `--jobs 100000` is refused at once.
+pub const MAX_THREADS: usize = 1024;
+
 impl Executor {
     /// An executor with one thread per core (or `RAYON_NUM_THREADS` when set).
     ///
@@ -275,8 +279,15 @@ impl Executor {
     ///
     /// # Errors
     ///
-    /// [`ParError::ThreadPool`] when the operating system refuses the threads.
+    /// [`ParError::BadParams`] for more than [`MAX_THREADS`] threads (checked before any thread
+    /// starts); [`ParError::ThreadPool`] when the operating system refuses the threads.
     pub fn with_threads(threads: usize) -> Result<Executor, ParError> {
+        if threads > MAX_THREADS {
+            return Err(ParError::BadParams(format!(
+                "{threads} threads asked for; the limit is {MAX_THREADS} (this machine has {} cores)",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            )));
+        }
         let pool = ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("fastsci-par-{i}"))

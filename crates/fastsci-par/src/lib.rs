@@ -55,7 +55,8 @@ mod seed;
 pub mod sweep;
 
 pub use cancel::CancelToken;
+pub use cancel::{install_interrupt_handler, on_interrupt_exit};
 pub use error::ParError;
-pub use executor::{Executor, Failure, Mapped, PanicMessage, Progress, TaskError};
+pub use executor::{Executor, Failure, MAX_THREADS, Mapped, PanicMessage, Progress, TaskError};
 pub use seed::{Task, splitmix64, task_rng, task_seed};
-pub use sweep::{Axis, ParamSets, Sweep, SweepFailure, SweepReport, linspace};
+pub use sweep::{Axis, MAX_TASKS, ParamSets, Sweep, SweepFailure, SweepReport, linspace};

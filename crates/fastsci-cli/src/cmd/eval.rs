@@ -44,9 +44,11 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         if maps.iter().any(|(n, _): &(String, NpyMmap)| n == name) {
             return Err(CliError::bad_input(format!("--in: '{name}' is given twice")));
         }
-        let map = NpyMmap::open(path)
-            .map_err(CliError::from)
-            .map_err(|e| CliError { message: format!("--in {name}: {}", e.message), ..e })?;
+        let map = NpyMmap::open(path).map_err(CliError::from).map_err(|e| {
+            let shown = path.to_string();
+            let why = e.message.strip_prefix(&format!("{shown}: ")).unwrap_or(&e.message).to_string();
+            CliError { message: format!("--in {name}={shown}: {why}"), ..e }
+        })?;
         maps.push((name.to_string(), map));
     }
     for n in program.names() {

@@ -8,7 +8,7 @@ use ndarray::Array2;
 use serde_json::json;
 
 use crate::cmd::minimize::formula::{numbers, parse_bounds};
-use crate::error::{CliError, CliResult, Context, Outcome};
+use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci fit`.
@@ -49,7 +49,7 @@ fn column_index(names: &[String], want: &str) -> Option<usize> {
 }
 
 fn read_csv(path: &Path, sigma: Option<&str>) -> Result<Data, CliError> {
-    let text = std::fs::read_to_string(path).context(path.display())?;
+    let text = crate::output::read_text(path, crate::output::MAX_CSV_BYTES)?;
     let mut lines =
         text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     let (_, header) =
@@ -108,11 +108,9 @@ fn read_csv(path: &Path, sigma: Option<&str>) -> Result<Data, CliError> {
 }
 
 fn read_npy(path: &Path, sigma: Option<&str>) -> Result<Data, CliError> {
-    let a: Array2<f64> = ndarray_npy::read_npy(path).map_err(|e| {
-        CliError::bad_input(format!(
-            "{}: expected a 2-D float64 array with columns x, y: {e}",
-            path.display()
-        ))
+    let a = crate::output::read_npy_f64(path, "a 2-D float64 array with columns x, y")?;
+    let a: Array2<f64> = a.into_dimensionality().map_err(|_| {
+        CliError::bad_input(format!("{}: expected a 2-D float64 array with columns x, y", path.display()))
     })?;
     if a.ncols() < 2 {
         return Err(CliError::bad_input(format!(

@@ -106,6 +106,9 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         problem = problem.with_constraint(con);
     }
     let res = problem.minimize(&x0, method, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    // A kernel that raised (ZeroDivisionError, IndexError) is reported as that error with its
+    // line, not as the optimizer's "NaN result encountered".
+    objective.check_raised()?;
     if json {
         print_json(&result_json(&res));
     } else {

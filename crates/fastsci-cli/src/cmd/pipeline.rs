@@ -37,7 +37,11 @@ pub struct Args {
 
 fn to_cli(err: PipelineError) -> CliError {
     match err {
-        PipelineError::Data(_) | PipelineError::Array(_) => CliError::bad_input(err.to_string()),
+        // The sweep and the fit fail only on data they cannot use (too few readings left after
+        // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
+        PipelineError::Data(_) | PipelineError::Array(_) | PipelineError::Solver(_) => {
+            CliError::bad_input(err.to_string())
+        }
         _ => CliError::internal(err.to_string()),
     }
 }

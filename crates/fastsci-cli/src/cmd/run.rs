@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use fastsci_jit::{ArrayValue, CompileOptions, Module, Value};
 use ndarray::ArrayD;
-use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json, write_atomically};
+use crate::output::{MAX_SOURCE_BYTES, json_f64, parse_number, print_json, read_text, write_atomically};
 
 /// Arguments of `fastsci run`.
 #[derive(clap::Args, Debug)]
@@ -22,36 +22,34 @@ pub struct Args {
     /// Write an array result to this `.npy` file (atomically) instead of printing it.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Turn off index bounds checks (faster; an out-of-range index is then undefined).
+    /// Turn off index bounds checks (faster). An out-of-range index then reads or writes
+    /// outside the array: wrong results or a crash (segmentation fault). Use only on kernels
+    /// already run with checks on.
     #[arg(long)]
     pub no_boundscheck: bool,
 }
 
 fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
-    let open = || {
-        std::fs::File::open(path)
-            .map_err(|e| CliError::bad_input(format!("cannot open {}: {e}", path.display())))
-    };
-    macro_rules! attempt {
-        ($t:ty, $variant:ident) => {
-            if let Ok(a) = ArrayD::<$t>::read_npy(open()?) {
-                return Ok(ArrayValue::$variant(a));
-            }
-        };
-    }
-    attempt!(f64, F64);
-    attempt!(f32, F32);
-    attempt!(i64, I64);
-    attempt!(i32, I32);
-    attempt!(u8, U8);
-    attempt!(bool, Bool);
-    match ArrayD::<f64>::read_npy(open()?) {
-        Ok(a) => Ok(ArrayValue::F64(a)),
-        Err(e) => Err(CliError::bad_input(format!(
-            "{}: not a readable .npy array of float64, float32, int64, int32, uint8 or bool: {e}",
-            path.display()
-        ))),
-    }
+    use fastsci_array::NpyArray;
+    // The shared reader checks the header's declared size against the file before allocating.
+    let array = fastsci_array::read_npy(path)
+        .map_err(CliError::from)
+        .map_err(|e| CliError { message: format!("cannot read @{}: {}", path.display(), e.message), ..e })?;
+    Ok(match array {
+        NpyArray::F64(a) => ArrayValue::F64(a),
+        NpyArray::F32(a) => ArrayValue::F32(a),
+        NpyArray::I64(a) => ArrayValue::I64(a),
+        NpyArray::I32(a) => ArrayValue::I32(a),
+        NpyArray::U8(a) => ArrayValue::U8(a),
+        NpyArray::Bool(a) => ArrayValue::Bool(a),
+        other => {
+            return Err(CliError::bad_input(format!(
+                "{}: {} arrays are not supported; kernels take float64, float32, int64, int32, uint8 or bool",
+                path.display(),
+                other.dtype()
+            )));
+        }
+    })
 }
 
 /// Parses one command-line argument into a kernel value.
@@ -152,8 +150,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     else {
         return Err(CliError::bad_input(format!("'{}': expected FILE.py:FUNC", args.target)));
     };
-    let source =
-        std::fs::read_to_string(file).map_err(|e| CliError::bad_input(format!("cannot read {file}: {e}")))?;
+    let source = read_text(file, MAX_SOURCE_BYTES)?;
     let values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
     let options = CompileOptions { boundscheck: !args.no_boundscheck };
     let t0 = Instant::now();

@@ -56,23 +56,51 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     if args.restart == 0 {
         return Err(CliError::bad_input("--restart must be at least 1"));
     }
-    let a = io::read_matrix(&args.matrix)?;
-    if a.nrows() != a.ncols() {
-        return Err(CliError::bad_input(format!(
-            "{}: solve needs a square matrix, got {} x {}",
-            args.matrix.display(),
-            a.nrows(),
-            a.ncols()
-        )));
-    }
-    let b = match &args.rhs_file {
+    let b_file = match &args.rhs_file {
         Some(path) => {
             let b = io::read_vector(path)?;
-            io::check_len("b", path, b.len(), a.nrows())?;
-            b
+            if let Some(k) = b.iter().position(|v| !v.is_finite()) {
+                return Err(CliError::bad_input(format!(
+                    "{}: the right-hand side holds {} at index {k}; a solution needs finite values",
+                    path.display(),
+                    b[k]
+                )));
+            }
+            Some(b)
         }
-        None => vec![1.0; a.nrows()],
+        None => None,
     };
+    // Everything that can be refused from the triplets is, before CSR takes memory per row.
+    let a = io::read_matrix(&args.matrix, |coo| {
+        let shown = args.matrix.display();
+        if coo.nrows() != coo.ncols() {
+            return Err(CliError::bad_input(format!(
+                "{shown}: solve needs a square matrix, got {} x {}",
+                coo.nrows(),
+                coo.ncols()
+            )));
+        }
+        if let Some(k) = coo.values().iter().position(|v| !v.is_finite()) {
+            return Err(CliError::bad_input(format!(
+                "{shown}: the matrix holds {} at entry ({}, {}); a solution needs finite values",
+                coo.values()[k],
+                coo.rows()[k] + 1,
+                coo.cols()[k] + 1
+            )));
+        }
+        if let (Some(b), Some(path)) = (&b_file, &args.rhs_file) {
+            io::check_len("b", path, b.len(), coo.nrows())?;
+        }
+        if coo.nnz() < coo.nrows() {
+            return Err(CliError::bad_input(format!(
+                "{shown}: the matrix is singular: {} rows but only {} stored entries, so some row is empty",
+                coo.nrows(),
+                coo.nnz()
+            )));
+        }
+        Ok(())
+    })?;
+    let b = b_file.unwrap_or_else(|| vec![1.0; a.nrows()]);
     let opts = IterativeOptions {
         rtol: args.rtol,
         atol: args.atol,

@@ -25,10 +25,12 @@ pub struct Args {
 
 /// Runs `fastsci spmv`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let a = io::read_matrix(&args.matrix)?;
     let x = io::read_vector(&args.vector)?;
-    let want = if args.transpose { a.nrows() } else { a.ncols() };
-    io::check_len("x", &args.vector, x.len(), want)?;
+    // The vector's length is checked against the declared shape before CSR is built.
+    let a = io::read_matrix(&args.matrix, |coo| {
+        let want = if args.transpose { coo.nrows() } else { coo.ncols() };
+        io::check_len("x", &args.vector, x.len(), want)
+    })?;
     let start = std::time::Instant::now();
     let y = if args.transpose { a.mul_vec_transpose(&x) } else { a.mul_vec(&x) }.map_err(io::sparse_error)?;
     let seconds = start.elapsed().as_secs_f64();

@@ -7,7 +7,7 @@ use fastsci_jit::{Function, Module, Value};
 use fastsci_par::{Axis, Executor, ParError, ParamSets, Progress, Sweep, SweepReport};
 use serde_json::json;
 
-use crate::error::{CliError, CliResult, Context, Outcome};
+use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{json_f64, parse_number, parse_number_list, print_json};
 use crate::tour::format_seconds;
 
@@ -138,7 +138,7 @@ fn split_kernel(spec: &str) -> Result<(&str, &str), CliError> {
 /// Compiles the kernel named by `FILE.py:FUNC`.
 fn load_kernel(spec: &str) -> Result<Function, CliError> {
     let (file, func) = split_kernel(spec)?;
-    let source = std::fs::read_to_string(file).context(format!("cannot read {file}"))?;
+    let source = crate::output::read_text(file, crate::output::MAX_SOURCE_BYTES)?;
     let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
     module.function(func).map_err(|e| CliError::bad_input(e.to_string()))
 }
@@ -208,11 +208,10 @@ fn par_error(err: ParError) -> CliError {
     match err {
         ParError::Io { ref source, .. } => {
             let message = err.to_string();
-            match source.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                    CliError::bad_input(message)
-                }
-                _ => CliError::internal(message),
+            if crate::error::is_bad_path(source) {
+                CliError::bad_input(message)
+            } else {
+                CliError::internal(message)
             }
         }
         ParError::ThreadPool { .. } => CliError::internal(err.to_string()),
@@ -251,8 +250,17 @@ fn print_report(report: &SweepReport, threads: usize, out: &Path, json: bool) {
 
 /// Runs `fastsci sweep`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    if args.jobs == Some(0) {
-        return Err(CliError::bad_input("--jobs must be at least 1"));
+    // Checked before anything else: starting 100,000 threads takes seconds before failing.
+    match args.jobs {
+        Some(0) => return Err(CliError::bad_input("--jobs must be at least 1")),
+        Some(n) if n > fastsci_par::MAX_THREADS => {
+            return Err(CliError::bad_input(format!(
+                "--jobs {n}: at most {} worker threads (this machine has {} cores)",
+                fastsci_par::MAX_THREADS,
+                std::thread::available_parallelism().map_or(1, |c| c.get())
+            )));
+        }
+        _ => {}
     }
     let mut given: Vec<Param> = args.grid.iter().map(|g| parse_grid(g)).collect::<Result<_, _>>()?;
     for s in &args.set {

@@ -45,6 +45,18 @@ fn a_divergent_integral_is_not_reported_as_a_success() {
 }
 
 #[test]
+fn an_odd_non_integrable_singularity_inside_the_range_is_not_a_converged_zero() {
+    // ∫_{-1}^{1} dx/x does not exist. SciPy's QAGS evaluates the centre node and returns inf;
+    // QAGP with the point 0 lets both sides cancel into 0 with ier = 0. Split at the infinite
+    // node, each side is QAGS on 1/x over [0, 1]: ier = 1 (SciPy: "maximum number of
+    // subdivisions", value 41.68 +- 9.35), so the whole is not reported as converged.
+    let r = quad(|x: f64| 1.0 / x, -1.0, 1.0, &QuadOptions::default()).unwrap();
+    assert!(!r.success(), "{r:?}");
+    let half = quad(|x: f64| 1.0 / x, 0.0, 1.0, &QuadOptions::default()).unwrap();
+    assert_eq!(half.status, r.status, "{r:?} vs {half:?}");
+}
+
+#[test]
 fn infinite_ranges_with_a_bad_point_are_split() {
     // exp(-x^2)/|x|^0.5 over the real line: infinite at 0 where QAGI's (-inf, inf) map folds.
     let r = quad(

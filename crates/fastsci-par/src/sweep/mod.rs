@@ -11,6 +11,10 @@
 //!   written atomically, row `i` for task `i`, `NaN` in the outputs of tasks that failed. The
 //!   journal is removed once every task has succeeded.
 //!
+//! - `JOURNAL.lock` (`RESULTS.csv.lock`, `RESULTS.npy.journal.lock`): the process id of the run
+//!   writing the journal, so that two runs of one sweep never write it at once; removed at the
+//!   end, and taken over when its process no longer runs.
+//!
 //! Lines are handed to the operating system as they arrive, so they survive the process being
 //! killed, and `fsync`ed at least every second (or 10,000 lines), so they survive a crash of
 //! the machine up to the last batch. A resumed sweep reads the journal, cuts off a torn last
@@ -27,7 +31,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub use params::{Axis, ParamSets, linspace};
+pub use params::{Axis, MAX_TASKS, ParamSets, linspace};
 
 use crate::error::ParError;
 use crate::executor::Executor;
@@ -55,6 +59,55 @@ impl Format {
 fn sidecar(out: &Path) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     out.with_file_name(format!("{name}.journal"))
+}
+
+/// The lock of a journal, `JOURNAL.lock` holding the owner's process id: two runs of the same
+/// sweep at once (two resumes) would both run the missing tasks and interleave their lines.
+/// A lock left by a process that no longer runs (killed with `kill -9`) is taken over.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn acquire(journal: &Path) -> Result<Lock, ParError> {
+        use std::io::Write as _;
+        let name = journal.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = journal.with_file_name(format!("{name}.lock"));
+        for _ in 0..3 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    writeln!(file, "{}", std::process::id()).map_err(|e| ParError::io(&path, e))?;
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner =
+                        std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    match owner {
+                        Some(pid) if Path::new("/proc").join(pid.to_string()).exists() => {
+                            return Err(ParError::output(
+                                journal,
+                                format!(
+                                    "is being written by another sweep (process {pid}, see {}); wait for it \
+                                     to finish or stop it",
+                                    path.display()
+                                ),
+                            ));
+                        }
+                        // The owner is gone (or wrote nothing yet and died): take the lock over.
+                        _ => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(ParError::io(&path, e)),
+            }
+        }
+        Err(ParError::output(journal, format!("cannot take the lock {}", path.display())))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// The output column names used when none are given: `result`, or `result0`, `result1`, ...
@@ -217,6 +270,16 @@ impl Sweep {
             Format::Csv => out.to_path_buf(),
             Format::Npy => sidecar(out),
         };
+        // A FIFO would block the resume's read and a device would be renamed over at the end.
+        for path in [out, journal_path.as_path()] {
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+                return Err(ParError::output(
+                    path,
+                    "is not a regular file; a sweep reads and writes only those",
+                ));
+            }
+        }
+        let _lock = Lock::acquire(&journal_path)?;
         let exists_message =
             "exists; resume the sweep (--resume) to run only its missing tasks, or remove it";
         let mut store: Vec<Option<Vec<f64>>> = vec![None; n];
@@ -240,14 +303,14 @@ impl Sweep {
             for (index, values) in existing.rows {
                 store[index] = Some(values);
             }
-            JournalWriter::open(&journal_path, Some(existing.good_len))?
+            JournalWriter::open(&journal_path, Some(existing.good_len), existing.checked)?
         } else if format == Format::Npy && out.exists() {
             if !self.resume {
                 return Err(ParError::output(out, exists_message));
             }
             return self.check_finished_npy(out, start);
         } else {
-            JournalWriter::open(&journal_path, None)?
+            JournalWriter::open(&journal_path, None, true)?
         };
         if let (false, Some(names)) = (header_written, &outputs) {
             writer.header(params.names(), names)?;
@@ -343,10 +406,10 @@ impl Sweep {
         let params = &self.params;
         match format {
             Format::Csv if changed => npy::write_atomically(out, |w| {
-                journal::write_header(w, params.names(), outputs)?;
+                journal::write_header(w, params.names(), outputs, false)?;
                 for (index, values) in store.iter().enumerate() {
                     if let Some(values) = values {
-                        journal::write_row(w, index, params.get(index), values)?;
+                        journal::write_row(w, index, params.get(index), values, false)?;
                     }
                 }
                 Ok(())
@@ -408,4 +471,85 @@ impl Sweep {
 
 fn failure(params: &ParamSets, index: usize, message: String) -> SweepFailure {
     SweepFailure { index, params: params.get(index).to_vec(), message }
+}
+
+#[cfg(test)]
+mod reliability {
+    use super::*;
+
+    fn square(_: Task, v: &[f64]) -> Result<Vec<f64>, String> {
+        Ok(vec![v[0] * v[0]])
+    }
+
+    fn grid(n: usize) -> ParamSets {
+        ParamSets::grid([Axis::linspace("a", 0.0, 1.0, n)]).unwrap()
+    }
+
+    #[test]
+    fn a_journal_value_edited_by_hand_is_refused_on_resume() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.npy");
+        let journal = sidecar(&out);
+        let exec = Executor::with_threads(1).unwrap().progress(crate::Progress::Never);
+        let token = crate::CancelToken::new();
+        let exec = exec.cancel_token(token.clone());
+        // Stop after a few tasks so the journal stays (a finished npy sweep removes it).
+        Sweep::new(grid(50))
+            .run_tasks(&exec, &out, |t, v| {
+                if t.index() == 5 {
+                    token.cancel();
+                }
+                square(t, v)
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(&journal).unwrap();
+        assert!(text.lines().next().unwrap().ends_with(",#check"), "{text}");
+        let line = text.lines().nth(2).unwrap().to_string();
+        let fields: Vec<&str> = line.split(',').collect();
+        let tampered = format!("{},{},{},{}", fields[0], fields[1], "12345.0", fields[3]);
+        std::fs::write(&journal, text.replacen(&line, &tampered, 1)).unwrap();
+        let exec = Executor::with_threads(1).unwrap().progress(crate::Progress::Never);
+        let err = Sweep::new(grid(50)).resume(true).run_tasks(&exec, &out, square).unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
+    }
+
+    #[test]
+    fn a_second_run_of_the_same_sweep_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.csv");
+        let held = Lock::acquire(&out).unwrap();
+        let exec = Executor::with_threads(1).unwrap().progress(crate::Progress::Never);
+        let err = Sweep::new(grid(4)).resume(true).run_tasks(&exec, &out, square).unwrap_err();
+        assert!(err.to_string().contains("another sweep"), "{err}");
+        drop(held);
+        // A lock left by a process that no longer runs is taken over.
+        std::fs::write(dir.path().join("r.csv.lock"), "4194305\n").unwrap();
+        let report = Sweep::new(grid(4)).run_tasks(&exec, &out, square).unwrap();
+        assert_eq!(report.done(), 4);
+        assert!(!dir.path().join("r.csv.lock").exists());
+    }
+
+    #[test]
+    fn an_output_that_is_not_a_regular_file_is_refused_before_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("r.csv");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let exec = Executor::with_threads(1).unwrap().progress(crate::Progress::Never);
+        let err = Sweep::new(grid(4)).resume(true).run_tasks(&exec, &fifo, square).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        std::fs::create_dir(dir.path().join("d.npy")).unwrap();
+        let err = Sweep::new(grid(4)).run_tasks(&exec, &dir.path().join("d.npy"), square).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn grids_and_thread_counts_beyond_the_limits_are_refused_at_once() {
+        let axes = (0..3).map(|k| Axis::new(format!("p{k}"), vec![0.0; 100_000]));
+        let err = ParamSets::grid(axes).unwrap_err();
+        assert!(err.to_string().contains(&MAX_TASKS.to_string()), "{err}");
+        let start = Instant::now();
+        let err = Executor::with_threads(100_000).unwrap_err();
+        assert!(err.to_string().contains("limit is 1024"), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
 }

@@ -27,6 +27,11 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     }
 }
 
+/// The most tasks (grid points) a sweep accepts: 2^30, about 10^9. The grid's values are held
+/// in memory (8 bytes per parameter per task) and the journal grows by a line per task, so a
+/// larger sweep is better split into several.
+pub const MAX_TASKS: usize = 1 << 30;
+
 /// One named parameter and the values it takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
@@ -115,7 +120,8 @@ impl ParamSets {
     /// # Errors
     ///
     /// [`ParError::BadParams`] when an axis has no values, a name is not an identifier or
-    /// repeats, or the grid has more points than memory can index.
+    /// repeats, or the grid has more than [`MAX_TASKS`] points (the product is computed without
+    /// overflow), or its values do not fit in memory.
     pub fn grid(axes: impl IntoIterator<Item = Axis>) -> Result<ParamSets, ParError> {
         let axes: Vec<Axis> = axes.into_iter().collect();
         let names: Vec<String> = axes.iter().map(|a| a.name.clone()).collect();
@@ -125,13 +131,21 @@ impl ParamSets {
             if axis.values.is_empty() {
                 return Err(ParError::BadParams(format!("parameter '{}' has no values", axis.name)));
             }
-            len = len
-                .checked_mul(axis.values.len())
-                .filter(|&n| n.checked_mul(axes.len().max(1)).is_some())
-                .ok_or_else(|| ParError::BadParams("the grid has too many points".into()))?;
+            len = len.checked_mul(axis.values.len()).filter(|&n| n <= MAX_TASKS).ok_or_else(|| {
+                let sizes: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+                ParError::BadParams(format!(
+                    "the grid of {} points has more than the {MAX_TASKS} tasks a sweep accepts",
+                    sizes.join(" x ")
+                ))
+            })?;
         }
         let width = axes.len();
-        let mut values = Vec::with_capacity(len * width);
+        let mut values = Vec::new();
+        values.try_reserve_exact(len * width).map_err(|_| {
+            ParError::BadParams(format!(
+                "not enough memory for the {len} x {width} parameter values of the grid"
+            ))
+        })?;
         let mut digits = vec![0usize; width];
         for _ in 0..len {
             values.extend(axes.iter().zip(&digits).map(|(axis, &d)| axis.values[d]));

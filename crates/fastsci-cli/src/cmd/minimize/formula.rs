@@ -1,11 +1,12 @@
 //! Objectives given on the command line: a formula in `x[0]`, `x[1]`, ... compiled by
 //! fastsci-jit (with exact partial derivatives where it offers them), or `FILE.py:FUNC`.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use fastsci_jit::{Expression, Module, VarKind};
+use fastsci_jit::{ArrayValue, Expression, Module, Value, VarKind};
 
-use crate::error::{CliError, Context};
+use crate::error::CliError;
 
 /// A function of a vector.
 pub type VectorFn = Box<dyn Fn(&[f64]) -> f64>;
@@ -16,16 +17,43 @@ pub struct Objective {
     pub fun: VectorFn,
     /// ∂f/∂x_i for each i, when every partial derivative compiled.
     pub grad: Option<Vec<Expression>>,
+    /// The first error a kernel objective raised (`ZeroDivisionError` with its line), which
+    /// `fun` can only return as NaN.
+    pub raised: Rc<RefCell<Option<String>>>,
+}
+
+impl Objective {
+    /// The error the kernel raised, as bad input, if it raised one.
+    pub fn check_raised(&self) -> Result<(), CliError> {
+        match self.raised.borrow().as_ref() {
+            Some(message) => Err(CliError::bad_input(message.clone())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Compiles `spec` (a formula or `FILE.py:FUNC`) as a function of a vector of length `n`.
 pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
     if let Some((file, func)) = kernel_reference(spec) {
-        let source = std::fs::read_to_string(file).context(file)?;
+        let source = crate::output::read_text(file, crate::output::MAX_SOURCE_BYTES)?;
         let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
         let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
         let f = function.to_fn_slice().map_err(|e| CliError::bad_input(e.to_string()))?;
-        return Ok(Objective { fun: Box::new(f), grad: None });
+        let raised = Rc::new(RefCell::new(None));
+        let seen = Rc::clone(&raised);
+        let fun = move |xs: &[f64]| {
+            let v = f(xs);
+            if v.is_nan() && seen.borrow().is_none() {
+                // The fast path returns NaN for a raised error too: run the kernel once more
+                // through `call` to learn whether it raised, and what.
+                let arg = Value::Array(ArrayValue::F64(ndarray::Array1::from(xs.to_vec()).into_dyn()));
+                if let Err(e) = function.call(&[arg]) {
+                    *seen.borrow_mut() = Some(e.to_string());
+                }
+            }
+            v
+        };
+        return Ok(Objective { fun: Box::new(fun), grad: None, raised });
     }
     formula(spec, n, "the objective")
 }
@@ -45,7 +73,7 @@ fn formula(spec: &str, n: usize, what: &str) -> Result<Objective, CliError> {
     }
     let grad: Option<Vec<Expression>> = (0..n).map(|i| expr.derivative("x", Some(i)).ok()).collect();
     let f = expr.to_fn_slice();
-    Ok(Objective { fun: Box::new(f), grad })
+    Ok(Objective { fun: Box::new(f), grad, raised: Rc::default() })
 }
 
 /// The gradient of a compiled formula as one function writing every partial derivative.
@@ -100,10 +128,13 @@ pub fn constraint(spec: &str, n: usize) -> Result<ConstraintFormula, CliError> {
     Ok(ConstraintFormula { equality: bytes[i] == b'=', fun })
 }
 
-/// `FILE.py:FUNC` → (file, func), when the spec names an existing Python file.
+/// `FILE.py:FUNC` → (file, func), when the spec has that form (a formula never does), so that
+/// a missing file is reported as one rather than as a formula's syntax error.
 pub fn kernel_reference(spec: &str) -> Option<(&str, &str)> {
     let (file, func) = spec.rsplit_once(':')?;
-    (file.ends_with(".py") && Path::new(file).is_file() && !func.is_empty()).then_some((file, func))
+    let identifier = func.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && func.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (file.ends_with(".py") && identifier).then_some((file, func))
 }
 
 /// Parses `LO:HI,LO:HI,...` (empty ends are unbounded; numbers as `parse_number`).

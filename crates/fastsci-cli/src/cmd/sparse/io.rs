@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use fastsci_sparse::{CsrMatrix, SparseError};
+use fastsci_sparse::{CooMatrix, CsrMatrix, SparseError};
 use ndarray::Array1;
-use ndarray_npy::{ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 
 use crate::error::CliError;
 use crate::output::write_atomically;
@@ -19,14 +19,26 @@ pub fn sparse_error(e: SparseError) -> CliError {
     }
 }
 
-/// Reads a Matrix Market file into CSR; errors name the file and line.
-pub fn read_matrix(path: &Path) -> Result<CsrMatrix, CliError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
+/// Reads a Matrix Market file as triplets; errors name the file and line. The memory is that
+/// of the entries read (about 24 bytes each), whatever dimensions the size line declares.
+pub fn read_coo(path: &Path) -> Result<CooMatrix, CliError> {
+    // A regular file only: /dev/zero or a FIFO would grow or block.
+    let file = fastsci_array::input::open(path).map_err(CliError::from)?;
     let (_, coo) = fastsci_sparse::mm::read(std::io::BufReader::new(file)).map_err(|e| CliError {
         message: format!("{}: {}", path.display(), sparse_error_text(&e)),
         ..sparse_error(e)
     })?;
+    Ok(coo)
+}
+
+/// Reads a Matrix Market file into CSR, after `check` has seen its triplets: CSR takes memory
+/// for every declared row, so whatever can be refused from the entries is refused first.
+pub fn read_matrix(
+    path: &Path,
+    check: impl FnOnce(&CooMatrix) -> Result<(), CliError>,
+) -> Result<CsrMatrix, CliError> {
+    let coo = read_coo(path)?;
+    check(&coo)?;
     coo.to_csr().map_err(sparse_error)
 }
 
@@ -39,11 +51,15 @@ fn sparse_error_text(e: &SparseError) -> String {
 
 /// Reads a 1-D `.npy` vector of f64.
 pub fn read_vector(path: &Path) -> Result<Vec<f64>, CliError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
-    let v = Array1::<f64>::read_npy(std::io::BufReader::new(file))
-        .map_err(|e| CliError::bad_input(format!("{}: not a 1-D float64 .npy array: {e}", path.display())))?;
-    Ok(v.to_vec())
+    let v = crate::output::read_npy_f64(path, "a 1-D float64 .npy array")?;
+    if v.ndim() != 1 {
+        return Err(CliError::bad_input(format!(
+            "{}: expected a 1-D float64 .npy array, got shape {:?}",
+            path.display(),
+            v.shape()
+        )));
+    }
+    Ok(v.into_iter().collect())
 }
 
 /// Writes a vector as a 1-D `.npy` file, atomically.
