@@ -218,7 +218,7 @@ impl<'a> LsqProblem<'a> {
     ///
     /// # Errors
     /// Empty `x0`, bounds of the wrong length or inverted, LM with bounds or a robust loss,
-    /// x_scale not positive, or residuals not finite at `x0`.
+    /// x_scale not positive, `x0` outside the bounds, or residuals not finite at `x0`.
     pub fn solve(&mut self, x0: &[f64], o: &LsqOptions) -> Result<LsqResult> {
         let n = x0.len();
         if n == 0 {
@@ -232,6 +232,14 @@ impl<'a> LsqProblem<'a> {
                 for (i, &(lo, hi)) in b.iter().enumerate() {
                     if lo.is_nan() || hi.is_nan() || lo >= hi {
                         return Err(OptimizeError::InvalidBounds { index: i, lower: lo, upper: hi });
+                    }
+                    // As SciPy: a start outside the box is the caller's mistake, not something
+                    // to move inside silently (the fit would start from a point nobody chose).
+                    if !(lo..=hi).contains(&x0[i]) {
+                        return Err(OptimizeError::InvalidArgument(format!(
+                            "initial guess is outside of provided bounds: x0[{i}] = {} not in [{lo}, {hi}]",
+                            x0[i]
+                        )));
                     }
                 }
                 b.iter().copied().unzip()
@@ -1102,7 +1110,8 @@ fn next_toward(a: f64, b: f64) -> f64 {
 pub struct CurveFit {
     /// Fitted parameters.
     pub popt: Vec<f64>,
-    /// Their covariance (n x n, row-major); infinite where it cannot be estimated.
+    /// Their covariance (n x n, row-major); infinite everywhere where it cannot be estimated
+    /// (no more points than parameters, or, without bounds, a rank-deficient Jacobian, as SciPy).
     pub pcov: Matrix,
     /// Standard errors, the square roots of the diagonal of `pcov`.
     pub perr: Vec<f64>,
@@ -1205,7 +1214,12 @@ pub fn curve_fit(
             }
         }
     }
-    let bad = pcov.data.iter().any(|v| v.is_nan());
+    // Without bounds SciPy takes leastsq's covariance, inv(R) inv(R)ᵀ from the pivoted QR of J,
+    // which fails (and SciPy returns inf everywhere) when J is rank-deficient, as when the model
+    // ignores a parameter; the pseudo-inverse above would instead report a finite, meaningless
+    // variance for it. With bounds SciPy keeps the pseudo-inverse, and so does this.
+    let rank_deficient = lm && (sv.s.len() < n || sv.s.iter().any(|&s| s <= threshold));
+    let bad = rank_deficient || pcov.data.iter().any(|v| v.is_nan());
     if bad || (!o.absolute_sigma && m <= n) {
         pcov.data.fill(f64::INFINITY);
     } else if !o.absolute_sigma {

@@ -324,7 +324,7 @@ impl<'a> Problem<'a> {
         let bounds = self.bounds.as_deref();
         let default_gtol = if matches!(method, Method::TrustNcg | Method::TrustExact) { 1e-4 } else { 1e-5 };
         let gtol = opts.gtol.or(opts.tol).unwrap_or(default_gtol);
-        match method {
+        let res = match method {
             Method::NelderMead => {
                 let o = NmOptions {
                     xatol: opts.xatol.or(opts.tol).unwrap_or(1e-4),
@@ -409,8 +409,22 @@ impl<'a> Problem<'a> {
                     }
                 })
             }
-        }
+        }?;
+        Ok(nan_is_never_success(res))
     }
+}
+
+/// A method that ends "successfully" on a NaN objective or gradient has compared NaN and
+/// found nothing to do (a gradient norm that is not ≥ gtol, a simplex spread that is not
+/// > fatol): that is a failure, whatever the method's own test said.
+fn nan_is_never_success(mut r: OptimizeResult) -> OptimizeResult {
+    let nan_jac = r.jac.as_ref().is_some_and(|j| j.iter().any(|v| v.is_nan()));
+    if r.success && (r.fun.is_nan() || nan_jac) {
+        r.success = false;
+        r.status = 3;
+        r.message = crate::result::messages::NAN.into();
+    }
+    r
 }
 
 impl Problem<'_> {

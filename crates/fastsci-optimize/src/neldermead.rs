@@ -98,7 +98,12 @@ pub(crate) fn minimize_neldermead(
                 xdiff = xdiff.max((a - b).abs());
             }
         }
-        let fdiff = fsim[1..].iter().map(|f| (fsim[0] - f).abs()).fold(0.0, f64::max);
+        // np.max propagates NaN, so a NaN vertex never passes the test below and SciPy runs
+        // on to maxiter (status 2); f64::max would drop the NaN and report convergence.
+        let fdiff = fsim[1..]
+            .iter()
+            .map(|f| (fsim[0] - f).abs())
+            .fold(0.0, |m: f64, d| if m.is_nan() || d.is_nan() { f64::NAN } else { m.max(d) });
         if xdiff <= o.xatol && fdiff <= o.fatol {
             break;
         }

@@ -681,7 +681,9 @@ fn bisect(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, i
         xm = xa + dm;
         let fm = f(xm);
         calls += 1;
-        if fm * fa >= 0.0 {
+        // Signs compared, not multiplied: the product of two small values underflows to 0 and
+        // would read as "same sign", walking the bracket to one end (1e-200·x on [-0.5, 0.4]).
+        if same_sign(fm, fa) {
             xa = xm;
         }
         if fm == 0.0 || dm.abs() < xtol + rtol * xm.abs() {
@@ -689,6 +691,11 @@ fn bisect(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, i
         }
     }
     not_converged(xm, iter, calls)
+}
+
+/// Whether two function values have the same sign bit (a product would underflow).
+fn same_sign(a: f64, b: f64) -> bool {
+    a.is_sign_negative() == b.is_sign_negative()
 }
 
 /// SciPy's `ridder` from a checked bracket (f already evaluated at both ends, neither zero).
@@ -702,16 +709,23 @@ fn ridder(f: &mut dyn FnMut(f64) -> f64, a: End, b: End, xtol: f64, rtol: f64, i
         let dm = 0.5 * (xb - xa);
         let xm = xa + dm;
         let fm = f(xm);
-        let dn = (fb - fa).signum() * dm * fm / (fm * fm - fa * fb).sqrt();
+        // Ridder's step dm·fm/sqrt(fm² − fa·fb), with the three values scaled by the largest
+        // so that neither the squares nor the product underflow (x¹⁹ near its root) or
+        // overflow; the step is unchanged by the scale.
+        let scale = fa.abs().max(fb.abs()).max(fm.abs());
+        let (sa, sb, sm) = (fa / scale, fb / scale, fm / scale);
+        let dn = (fb - fa).signum() * dm * sm / (sm * sm - sa * sb).sqrt();
+        // A NaN step (0/0) falls back to bisection, as the C code's MIN does.
+        let dn = if dn.is_nan() { dm } else { dn };
         xn = xm - dn.signum() * dn.abs().min(dm.abs() - 0.5 * tol);
         let fnv = f(xn);
         calls += 2;
-        if fnv * fm < 0.0 {
+        if !same_sign(fnv, fm) {
             xa = xn;
             fa = fnv;
             xb = xm;
             fb = fm;
-        } else if fnv * fa < 0.0 {
+        } else if !same_sign(fnv, fa) {
             xb = xn;
             fb = fnv;
         } else {

@@ -3,14 +3,43 @@
 
 use fastsci_optimize::{Method, OptimizeError, Options, Problem};
 
+/// A NaN objective is never success, whatever the method (SciPy: Nelder–Mead runs to its
+/// iteration limit with status 2, the gradient methods stop on abnormal termination); nor is a
+/// NaN gradient beside a finite objective, for the methods that use the gradient, nor a gradient
+/// by finite differences of a NaN objective.
 #[test]
-fn nan_objective_returns_a_failed_result_for_every_method() {
+fn nan_objective_or_gradient_is_never_success_in_any_method() {
+    type Obj = fn(&[f64]) -> f64;
+    type Grad = fn(&[f64], &mut [f64]);
+    let nan: Obj = |_| f64::NAN;
+    let quad: Obj = |x| (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2);
+    let nan_grad: Grad = |_, g| g.fill(f64::NAN);
+    let mut wrong = Vec::new();
     for m in Method::ALL {
-        let mut p =
-            Problem::new(|_x: &[f64]| f64::NAN).with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(f64::NAN));
-        let r = p.minimize(&[1.0, 2.0], m, &Options::default()).expect("runs");
-        assert!(!r.success || r.fun.is_nan(), "{m:?}: {r:?}");
+        let derivative_free = matches!(m, Method::NelderMead | Method::Powell);
+        let needs_gradient = matches!(m, Method::NewtonCg | Method::TrustNcg | Method::TrustExact);
+        // (what, objective, gradient: None for finite differences, as the CLI runs these)
+        let mut cases = vec![("NaN objective", nan, Some(nan_grad))];
+        if !derivative_free {
+            cases.push(("NaN gradient", quad, Some(nan_grad)));
+        }
+        if !derivative_free && !needs_gradient {
+            cases.push(("NaN objective, finite differences", nan, None));
+        }
+        for (what, f, g) in cases {
+            let mut p = Problem::new(f).with_hessian(|_x: &[f64], h: &mut [f64]| {
+                h.copy_from_slice(&[2.0, 0.0, 0.0, 2.0]);
+            });
+            if let Some(g) = g {
+                p = p.with_gradient(g);
+            }
+            let r = p.minimize(&[1.0, 2.0], m, &Options::default()).expect("runs");
+            if r.success || r.message.is_empty() {
+                wrong.push(format!("{what}, {m:?}: {r:?}"));
+            }
+        }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]

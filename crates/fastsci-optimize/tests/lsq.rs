@@ -199,3 +199,56 @@ mod systems {
         check(RootSystemMethod::Lm);
     }
 }
+
+fn numbers(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
+}
+
+/// A model that ignores a parameter has a rank-deficient Jacobian: SciPy (defects.json) returns
+/// inf for the whole covariance, not a finite variance for the parameter nobody can estimate.
+#[test]
+fn curve_fit_with_an_unused_parameter_has_infinite_covariance_as_scipy() {
+    let fx = fixture("defects.json");
+    let case = &fx["unused_parameter"];
+    let (x, y, p0) = (numbers(&case["x"]), numbers(&case["y"]), numbers(&case["p0"]));
+    let r =
+        curve_fit(|x, p| p[0] * (-p[1] * x).exp(), &x, &y, &p0, &CurveFitOptions::default()).expect("fits");
+    for (a, b) in r.popt.iter().zip(numbers(&case["popt"])) {
+        assert!((a - b).abs() <= 1e-7 * b.abs().max(1.0), "{:?}", r.popt);
+    }
+    let all_inf = case["pcov"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|r| r.as_array().expect("row"))
+        .all(|v| v == "inf");
+    assert!(all_inf, "the fixture is SciPy's all-inf matrix");
+    assert!(r.pcov.data.iter().all(|v| *v == f64::INFINITY), "{:?}", r.pcov);
+}
+
+/// A start outside the bounds is rejected, as SciPy ("Initial guess is outside of provided
+/// bounds"), by curve_fit and least_squares alike, instead of being moved inside silently.
+#[test]
+fn a_start_outside_the_bounds_is_an_error_as_in_scipy() {
+    let fx = fixture("defects.json");
+    let case = &fx["outside_bounds"];
+    assert_eq!(case["error"], "Initial guess is outside of provided bounds");
+    let p0 = numbers(&case["p0"]);
+    let bounds: Vec<(f64, f64)> = case["bounds"]
+        .as_array()
+        .expect("bounds")
+        .iter()
+        .map(|b| {
+            let b = numbers(b);
+            (b[0], b[1])
+        })
+        .collect();
+    let x: Vec<f64> = (0..25).map(|i| i as f64 / 6.0).collect();
+    let y: Vec<f64> = x.iter().map(|x| 2.5 * (-1.3 * x).exp()).collect();
+    let opts = CurveFitOptions { bounds: Some(&bounds), ..CurveFitOptions::default() };
+    let err = curve_fit(|x, p| p[0] * (-p[1] * x).exp(), &x, &y, &p0, &opts).expect_err("rejected");
+    assert!(err.to_string().contains("outside of provided bounds"), "{err}");
+    let mut p = LsqProblem::new(1, |x: &[f64], r: &mut [f64]| r[0] = x[0] - 1.0).with_bounds(&[(0.0, 2.0)]);
+    assert!(p.solve(&[2.5], &LsqOptions::default()).is_err());
+    assert!(p.solve(&[2.0], &LsqOptions::default()).is_ok(), "a start on the bound is inside");
+}

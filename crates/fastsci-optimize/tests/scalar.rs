@@ -82,3 +82,25 @@ fn minimize_scalar_matches_scipy() {
         assert_eq!(r.nfev as u64, case["nfev"].as_u64().expect("nfev"), "{name} {method:?}");
     }
 }
+
+/// Bracketing finders decide which half keeps the sign change by the signs of f, not by the
+/// product of two values, which underflows to 0: on 1e-200·x over [-0.5, 0.4] a product-based
+/// bisection walked to 0.39999999999, and Ridder's sqrt(fm² − fa·fb) underflowed on x¹⁹. The
+/// root of both is exactly 0 (closed form); every finder must land within its xtol (2e-12).
+#[test]
+fn bracketing_finders_survive_underflowing_products() {
+    let cases: [(&str, F, (f64, f64)); 6] = [
+        ("1e-200 x", |x| 1e-200 * x, (-0.5, 0.4)),
+        ("1e-200 x", |x| 1e-200 * x, (-3.0, 1.0)),
+        ("x^19", |x| x.powi(19), (-0.5, 0.4)),
+        ("x^19", |x| x.powi(19), (-1.0, 2.0)),
+        ("x^19", |x| x.powi(19), (-3.0, 0.7)),
+        ("1e-300 x", |x| 1e-300 * x, (-2.0, 1.5)),
+    ];
+    for (name, f, (a, b)) in cases {
+        for m in [RootMethod::Bisect, RootMethod::Ridder, RootMethod::Brentq] {
+            let r = root_scalar(RootProblem::new(f).bracket(a, b), m, &RootOptions::default()).expect("runs");
+            assert!(r.converged && r.root.abs() <= 2e-12, "{name} on [{a}, {b}] by {m:?}: {r:?}");
+        }
+    }
+}
