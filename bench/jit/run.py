@@ -8,8 +8,8 @@ which times its own calls, so neither side counts process start or loading input
 side: a first call (compile + run), then REPS calls on fresh copies of the inputs (kernels
 may write into them), median kept. Both sides single-threaded. Numba's compile time is its
 first call minus the median call (after a warm-up compile of another function, so Numba's
-one-time initialization is not counted); fastsci-jit's is parse + type inference + code
-generation for the signature, measured alone. Bounds checks off on both sides (Numba's
+one-time initialization is not counted); fastsci-jit's is parse of the whole file + type
+inference + code generation for the signature, the median of 5 compilations from source. Bounds checks off on both sides (Numba's
 default). Writes bench/jit/results.json.
 """
 
