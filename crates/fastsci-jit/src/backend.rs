@@ -123,6 +123,7 @@ pub(crate) fn compile(funcs: &[Func], entries: &[usize], python_errors: bool) ->
 
     let mut ctx = module.make_context();
     let mut fctx = FunctionBuilderContext::new();
+    let dump = std::env::var_os("FASTSCI_JIT_DUMP").is_some();
     for (i, f) in funcs.iter().enumerate() {
         ctx.func.signature = sigs[i].clone();
         ctx.func.name = UserFuncName::user(0, ids[i].as_u32());
@@ -132,6 +133,10 @@ pub(crate) fn compile(funcs: &[Func], entries: &[usize], python_errors: bool) ->
             let mut g = Gen::new(b, &mut module, f, &ids, &rt_ids, python_errors);
             g.function()?;
             g.b.finalize(cfg);
+        }
+        if dump {
+            // A diagnostic for tuning the generated code: the Cranelift IR of each function.
+            eprintln!("{}", ctx.func.display());
         }
         module.define_function(ids[i], &mut ctx).map_err(|e| internal(format!("{e:?}")))?;
         module.clear_context(&mut ctx);
@@ -209,6 +214,10 @@ struct Gen<'a, 'b> {
     rng: Option<[Variable; 4]>,
     /// The address of the caller's cancel flag, loaded once at entry in functions with loops.
     cancel: Option<Value>,
+    /// Locals that never hold a negative value (counters of `for i in range(c, n, k)` with
+    /// constants `c >= 0`, `k > 0`, assigned nowhere else): as indices they need no
+    /// wrap-around from the end.
+    nonneg: Vec<bool>,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -237,6 +246,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             propagate: None,
             rng: None,
             cancel: None,
+            nonneg: nonneg_locals(f),
         }
     }
 
@@ -518,8 +528,14 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.b.switch_to_block(latch);
                 self.check_cancel(*pos);
                 let c = self.b.use_var(cvar);
-                let s = self.b.use_var(stepv);
-                let n = self.b.ins().iadd(c, s);
+                // A constant step stays an immediate (not a loop-carried variable).
+                let n = match const_step {
+                    Some(k) => self.b.ins().iadd_imm_s(c, k),
+                    None => {
+                        let s = self.b.use_var(stepv);
+                        self.b.ins().iadd(c, s)
+                    }
+                };
                 self.b.def_var(cvar, n);
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(exit);
@@ -910,6 +926,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             } else {
                 match ie.kind {
                     TK::Int(c) if c >= 0 => i,
+                    TK::Local(l) if self.nonneg.get(l).copied().unwrap_or(false) => i,
                     _ => {
                         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
                         let wrapped = self.b.ins().iadd(i, dim);
@@ -1102,6 +1119,39 @@ impl<'a, 'b> Gen<'a, 'b> {
 }
 
 /// Whether a statement draws random numbers inline (then the state lives in variables).
+/// The locals of `f` that are never negative (see `Gen::nonneg`).
+fn nonneg_locals(f: &Func) -> Vec<bool> {
+    fn scan(s: &[TStmt], ok: &mut [bool], bad: &mut [bool]) {
+        for st in s {
+            match st {
+                TStmt::Assign(l, _) => bad[*l] = true,
+                TStmt::ForRange { var, start, step, body, .. } => {
+                    let counts_up = matches!(start.kind, TK::Int(c) if c >= 0)
+                        && matches!(step.kind, TK::Int(k) if k > 0);
+                    if counts_up {
+                        ok[*var] = true;
+                    } else {
+                        bad[*var] = true;
+                    }
+                    scan(body, ok, bad);
+                }
+                TStmt::If(_, a, b) => {
+                    scan(a, ok, bad);
+                    scan(b, ok, bad);
+                }
+                TStmt::While(_, b) => scan(b, ok, bad),
+                _ => {}
+            }
+        }
+    }
+    let n = f.locals.len();
+    let (mut ok, mut bad) = (vec![false; n], vec![false; n]);
+    // Parameters come from the caller: any value.
+    bad.iter_mut().take(f.params).for_each(|b| *b = true);
+    scan(&f.body, &mut ok, &mut bad);
+    ok.iter().zip(&bad).map(|(&o, &b)| o && !b).collect()
+}
+
 /// Whether `s` is or contains a loop (then the function reads the cancel flag).
 fn stmt_loops(s: &TStmt) -> bool {
     match s {

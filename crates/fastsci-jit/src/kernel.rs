@@ -199,9 +199,10 @@ impl Module {
             }
         }
         inner.consts = globals.to_vec();
-        // Each snippet alone first, so a syntax error is reported in the snippet that has it.
+        // Each snippet alone first, so a syntax error is reported in the snippet that has it
+        // (one snippet: the parse below reports it there already).
         let mut base = 0;
-        for p in parts {
+        for p in parts.iter().filter(|_| parts.len() > 1) {
             if let Err((offset, kind, msg)) = crate::frontend::check_syntax(p.text) {
                 // "Unexpected end of input" points past the snippet: keep it on its last line.
                 let offset = offset.min(p.text.trim_end().len());

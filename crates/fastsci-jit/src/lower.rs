@@ -186,6 +186,35 @@ fn constant(v: &Value, pos: usize) -> Option<TExpr> {
     })
 }
 
+/// Whether evaluating `e` costs a few instructions and can neither fail, nor read memory,
+/// nor change anything (so computing it when its value is not used is harmless).
+fn cheap_and_total(e: &TExpr) -> bool {
+    let own = match &e.kind {
+        TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_) => true,
+        TK::Neg(_) | TK::Not(_) | TK::Invert(_) | TK::Cast(_) | TK::PowConst(..) | TK::Cmp(..) => true,
+        TK::IsNan(_) | TK::IsInf(_) | TK::IsFinite(_) | TK::Select(..) => true,
+        TK::Bin(op, ..) => {
+            matches!(
+                op,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Mul
+                    | BinOp::Max
+                    | BinOp::Min
+                    | BinOp::BitAnd
+                    | BinOp::BitOr
+                    | BinOp::BitXor
+            )
+        }
+        TK::Math(m, _) => matches!(
+            m,
+            MathFn::Sqrt | MathFn::Fabs | MathFn::Floor | MathFn::Ceil | MathFn::Trunc | MathFn::Copysign
+        ),
+        _ => false,
+    };
+    own && e.children().into_iter().all(cheap_and_total)
+}
+
 /// Joins two types, if they can be joined.
 fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
     if a == b {
@@ -594,6 +623,11 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 let a = self.expr(body)?;
                 let b = self.expr(orelse)?;
                 let (a, b, ty) = self.join_pair(a, b, span)?;
+                // Both arms cheap and unable to fail: compute both and select (no branch to
+                // mispredict on data-dependent conditions); else branch, as Python does.
+                if ty.is_numeric() && cheap_and_total(&a) && cheap_and_total(&b) {
+                    return Ok(TExpr::new(ty, TK::Select(Box::new(t), Box::new(a), Box::new(b)), pos));
+                }
                 Ok(TExpr::new(ty, TK::IfElse(Box::new(t), Box::new(a), Box::new(b)), pos))
             }
             ExprKind::Call { func, func_span, args } => self.call(func, *func_span, args, span),
