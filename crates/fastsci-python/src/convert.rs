@@ -34,10 +34,16 @@ pub fn to_raw_args<'py>(
 ) -> PyResult<Vec<RawArg>> {
     let mut out = Vec::with_capacity(args.len());
     for a in args.iter() {
-        if let Ok(arr) = a.cast::<PyUntypedArray>()
-            && arr.ndim() > 0
-        {
-            out.push(RawArg::Array(raw_array(arr, keep)?));
+        // Numbers first: a failed cast builds an error object, too slow for a call path.
+        if a.is_exact_instance_of::<PyFloat>() {
+            out.push(RawArg::Value(Value::Float(a.extract()?)));
+        } else if a.is_instance_of::<PyUntypedArray>() {
+            let arr = a.cast::<PyUntypedArray>()?;
+            if arr.ndim() > 0 {
+                out.push(RawArg::Array(raw_array(arr, keep)?));
+            } else {
+                out.push(RawArg::Value(to_value(&a)?));
+            }
         } else {
             out.push(RawArg::Value(to_value(&a)?));
         }
@@ -108,7 +114,8 @@ fn to_value(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
     if let Ok(t) = ob.cast::<PyTuple>() {
         return Ok(Value::Tuple(t.iter().map(|x| to_value(&x)).collect::<PyResult<_>>()?));
     }
-    if let Ok(a) = ob.cast::<PyUntypedArray>() {
+    if ob.is_instance_of::<PyUntypedArray>() {
+        let a = ob.cast::<PyUntypedArray>()?;
         if a.ndim() == 0 {
             // 0-d arrays: pass the number, as Numba does.
             return to_value(&a.call_method0("item")?);

@@ -28,7 +28,7 @@ pub fn jit_error(py: Python<'_>, e: &JitError) -> PyErr {
             CompileError::new_err(text)
         }
         ErrorKind::Argument => PyTypeError::new_err(text),
-        ErrorKind::Runtime => runtime_error(&text, e.message()),
+        // Runtime errors, Ctrl-C (`Interrupted`) and internal failures.
         _ => runtime_error(&text, e.message()),
     };
     if e.line() > 0 {

@@ -134,3 +134,11 @@ def fails_on_odd(k):
 @fastsci.jit
 def model(a, b):
     return math.sin(a) * b, a + b
+
+
+@fastsci.jit(boundscheck=False, nogil=True)
+def unchecked_sum(x):
+    s = 0
+    for i in range(x.shape[0]):
+        s += x[i]
+    return s

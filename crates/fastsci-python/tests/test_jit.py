@@ -114,6 +114,12 @@ def test_frozen_globals_and_calls_between_kernels():
         k.SCALE = 3.0
 
 
+def test_decorator_with_options_in_a_file():
+    x = np.arange(100, dtype=np.int64)
+    assert k.unchecked_sum.boundscheck is False
+    assert k.unchecked_sum(x) == k.unchecked_sum.py_func(x) == 4950
+
+
 def test_boundscheck_option_and_numba_options():
     def f(x):
         return x[0] * 2

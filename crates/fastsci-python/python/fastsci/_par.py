@@ -96,7 +96,8 @@ def map(  # noqa: A001 - the name users know
 
     With a ``@fastsci.jit`` kernel the items run as machine code on fastsci-par's threads with
     the GIL released: no processes, no pickling, microseconds per item. Any other callable falls
-    back to a ``concurrent.futures.ProcessPoolExecutor`` (so it must be picklable).
+    back to a ``concurrent.futures.ProcessPoolExecutor`` (so it must be picklable). Array items
+    are given to a kernel as copies: writes a kernel makes into an item are not seen.
 
     Parameters
     ----------
