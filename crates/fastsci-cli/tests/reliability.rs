@@ -462,3 +462,20 @@ fn an_input_truncated_while_mapped_never_kills_the_process_with_a_signal() {
         }
     }
 }
+
+#[test]
+fn a_formula_whose_integer_arithmetic_fails_at_run_time_is_nan_not_a_segfault() {
+    use std::os::unix::process::ExitStatusExt;
+    // Found by the `formulas` fuzz target: `0**~0` (an int to the power -1) wrote its error
+    // into a null context.
+    let s = Scene::new();
+    for args in [
+        &["quad", "0**~0/8 + x", "0", "1"][..],
+        &["diff", "2**~0 * x", "1"],
+        &["root", "x - 1 + 0**~0", "--bracket", "0,2"],
+    ] {
+        let out = s.run(args);
+        assert_eq!(out.status.signal(), None, "{args:?}: {}", stderr_of(&out));
+        assert!(matches!(out.status.code(), Some(2 | 3)), "{args:?}: {}", stderr_of(&out));
+    }
+}

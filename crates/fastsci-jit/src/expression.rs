@@ -21,6 +21,27 @@ pub enum VarKind {
 
 type RawFn = unsafe extern "C" fn(*mut u8, *const f64, *const *const f64) -> f64;
 
+/// Calls compiled formula code with a context of its own. The code stores a run-time error in
+/// it (an integer raised to a negative power, an integer division by zero), and a formula gives
+/// NaN for those, as outside a function's domain; with a null context, `0**~0` wrote to
+/// address 0 (found by fastsci-array's `formulas` fuzz target).
+///
+/// # Safety
+/// As calling `fptr` directly: `scalars` and `vectors` must hold what the formula reads.
+unsafe fn call(fptr: RawFn, scalars: *const f64, vectors: *const *const f64) -> f64 {
+    let mut arena = crate::runtime::Arena::default();
+    let mut ctx = crate::runtime::Ctx {
+        err: 0,
+        err_pos: 0,
+        rng: [0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB, 1],
+        depth: 0,
+        arena: &mut arena,
+    };
+    // SAFETY: the caller's guarantee; the context outlives the call.
+    let r = unsafe { fptr(&mut ctx as *mut crate::runtime::Ctx as *mut u8, scalars, vectors) };
+    if ctx.err != 0 { f64::NAN } else { r }
+}
+
 struct Inner {
     /// Keeps the machine code alive.
     _code: Code,
@@ -152,7 +173,7 @@ impl Expression {
         }
         let ptrs: Vec<*const f64> = vectors.iter().map(|v| v.as_ptr()).collect();
         // SAFETY: counts and lengths are checked above; the code only reads those elements.
-        unsafe { (inner.fptr)(std::ptr::null_mut(), scalars.as_ptr(), ptrs.as_ptr()) }
+        unsafe { call(inner.fptr, scalars.as_ptr(), ptrs.as_ptr()) }
     }
 
     /// Highest constant index used on the `Vector` variable `name` (`x[0]`, `x[2]` give
@@ -176,7 +197,7 @@ impl Expression {
         );
         move |x: f64| {
             // SAFETY: one scalar variable, read from `&x`; no vectors.
-            unsafe { (inner.fptr)(std::ptr::null_mut(), &x, std::ptr::null()) }
+            unsafe { call(inner.fptr, &x, std::ptr::null()) }
         }
     }
 
@@ -200,7 +221,7 @@ impl Expression {
             }
             let p = x.as_ptr();
             // SAFETY: the length is checked above.
-            unsafe { (inner.fptr)(std::ptr::null_mut(), std::ptr::null(), &p) }
+            unsafe { call(inner.fptr, std::ptr::null(), &p) }
         }
     }
 

@@ -156,9 +156,9 @@ fn parse_header(text: &str, line: usize) -> Result<MmHeader> {
 /// [`SparseError::MatrixMarket`] with the line number for malformed input;
 /// [`SparseError::Io`] when reading fails.
 pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
-    let mut lines = reader.lines().enumerate().map(|(k, l)| (k + 1, l));
+    let mut lines = BoundedLines { reader, number: 0 };
     let (first_no, first) = match lines.next() {
-        Some((n, l)) => (n, l?),
+        Some((n, l)) => (n, l.map_err(|e| err(n, format!("cannot read the header: {e}")))?),
         None => return Err(err(1, "the file is empty (expected a %%MatrixMarket header)")),
     };
     let header = parse_header(&first, first_no)?;
@@ -325,14 +325,65 @@ pub fn read(reader: impl BufRead) -> Result<(MmHeader, CooMatrix)> {
     }
 }
 
+/// The longest line the reader accepts (1 MiB): a Matrix Market line holds a few numbers, and
+/// a file without newlines must not make one line as large as the file.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Numbered lines of at most [`MAX_LINE_BYTES`], without their line ending.
+struct BoundedLines<R> {
+    reader: R,
+    number: usize,
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = (usize, std::io::Result<String>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::Read;
+        self.number += 1;
+        let mut bytes = Vec::new();
+        let limit = MAX_LINE_BYTES as u64 + 1;
+        match (&mut self.reader).take(limit).read_until(b'\n', &mut bytes) {
+            Ok(0) => None,
+            Ok(_) if bytes.len() > MAX_LINE_BYTES => Some((
+                self.number,
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("the line is longer than {MAX_LINE_BYTES} bytes"),
+                )),
+            )),
+            Ok(_) => {
+                if bytes.last() == Some(&b'\n') {
+                    bytes.pop();
+                    if bytes.last() == Some(&b'\r') {
+                        bytes.pop();
+                    }
+                }
+                Some((
+                    self.number,
+                    String::from_utf8(bytes)
+                        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")),
+                ))
+            }
+            Err(e) => Some((self.number, Err(e))),
+        }
+    }
+}
+
 /// Reads a Matrix Market file into CSR.
 ///
 /// # Errors
-/// As [`read`]; I/O errors name the path.
+/// As [`read`]; I/O errors name the path; a path that is not a regular file (a directory, FIFO
+/// or device such as `/dev/zero`) is an `InvalidInput` I/O error, found before opening.
 pub fn read_path(path: impl AsRef<Path>) -> Result<CsrMatrix> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path)
-        .map_err(|e| SparseError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))?;
+    let named = |e: std::io::Error| {
+        SparseError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    };
+    if !std::fs::metadata(path).map_err(named)?.is_file() {
+        return Err(named(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
+    }
+    let file = std::fs::File::open(path).map_err(named)?;
     let (_, coo) = read(std::io::BufReader::new(file))?;
     coo.to_csr()
 }
@@ -447,4 +498,27 @@ pub fn write_path(path: impl AsRef<Path>, a: &CsrMatrix) -> Result<()> {
     let header =
         MmHeader { format: MmFormat::Coordinate, field: MmField::Real, symmetry: MmSymmetry::General };
     write(std::io::BufWriter::new(file), a, header)
+}
+
+#[cfg(test)]
+mod bounded {
+    use super::*;
+
+    #[test]
+    fn a_line_without_end_is_refused_at_the_limit_not_read_whole() {
+        let mut text = b"%%MatrixMarket matrix coordinate real general\n".to_vec();
+        text.extend(std::iter::repeat_n(b'1', 3 * MAX_LINE_BYTES));
+        let e = read(&text[..]).unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("longer than 1048576 bytes"), "{e}");
+        let e = read(&vec![b'%'; 2 * MAX_LINE_BYTES][..]).unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn read_path_refuses_devices_and_directories() {
+        for path in ["/dev/zero", "/"] {
+            let e = read_path(path).unwrap_err().to_string();
+            assert!(e.contains("not a regular file"), "{e}");
+        }
+    }
 }
