@@ -16,6 +16,7 @@ import math
 import os
 import statistics
 import sys
+import threading
 import time
 
 import numba
@@ -109,6 +110,29 @@ def _numba_task(v, spins):
     return _nb_task(v, spins)
 
 
+def two_threads():
+    """Two calls of a jitted kernel in two Python threads against the same two calls in a row:
+    with the GIL released the threads run at once (about 0.5x on 2 idle cores)."""
+    n = 2_000_000 if QUICK else 20_000_000
+    busy = fastsci.jit(kernels.busy)
+    expected = busy(n)
+
+    def in_threads(count):
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(busy(n))) for _ in range(count)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == [expected] * count
+        return time.perf_counter() - t0
+
+    serial = min(in_threads(1) + in_threads(1) for _ in range(3))
+    parallel = min(in_threads(2) for _ in range(3))
+    row("2 kernel calls in 2 threads vs in a row", parallel, serial, "serial", "ms", "(GIL released; target < 0.8x on 2 idle cores)")
+
+
 def parallel_map():
     spins = 20_000 if QUICK else 200_000  # about 1 and 10 ms of work per task
     values = [0.01 * i for i in range(100)]
@@ -132,4 +156,5 @@ if __name__ == "__main__":
     call_overhead()
     compile_time()
     evaluate()
+    two_threads()
     parallel_map()

@@ -23,3 +23,11 @@ def task(v, spins):
     for i in range(spins):
         s += math.sin(s + i) * 1e-300
     return math.sqrt(math.exp(math.sin(v))) + s * 0.0
+
+
+def busy(n):
+    """A loop of ``n`` sines: work long enough to see two threads overlap."""
+    s = 0.0
+    for i in range(n):
+        s += math.sin(i * 1e-3) * 1e-3
+    return s

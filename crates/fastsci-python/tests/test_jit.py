@@ -212,21 +212,9 @@ def test_kernel_calls_in_two_threads_overlap():
     _, results, spans = _in_threads(20_000_000, 2)
     assert results[0] == results[1] == k.busy(20_000_000)
     (a0, a1), (b0, b1) = spans
-    # With the GIL held, one call could not start before the other ended.
+    # With the GIL held, one call could not start before the other ended. (How much faster
+    # two threads are than one is a timing, measured in bench/python/compare.py, not here.)
     assert max(a0, b0) < min(a1, b1)
-
-
-def test_two_threads_are_faster_than_one():
-    k.busy(1000)
-    n = 20_000_000
-    ratios = []
-    for _ in range(3):  # best of three: a burst of load elsewhere hits one round, not all
-        one, _, _ = _in_threads(n, 1)
-        one2, _, _ = _in_threads(n, 1)
-        two, _, _ = _in_threads(n, 2)
-        ratios.append(two / (one + one2))
-    # Serially, two calls take (one + one2); in parallel on 2 cores about half that.
-    assert min(ratios) < 0.8, ratios
 
 
 def test_pickled_kernel_runs_in_another_process(run_python, tmp_path):
