@@ -61,8 +61,13 @@ CHECKS = {
                    "nit": ("eq", 0), "success": ("eq", 0)},
     "rosen-bfgs-numba": {"x": ("close", 1e-10), "fun": ("close", 1e-12), "nfev": ("eq", 0), "njev": ("eq", 0),
                          "nit": ("eq", 0), "success": ("eq", 0)},
-    "rosen1000-lbfgsb": {"x": ("close", 1e-6), "fun": ("close", 1e-9), "nfev": ("eq", 0), "success": ("eq", 0)},
-    "rosen1000-lbfgsb-numba": {"x": ("close", 1e-6), "fun": ("close", 1e-9), "nfev": ("eq", 0),
+    # 5,776 evaluations in 1000 dimensions: rounding differences between the two codes (and
+    # between NumPy's vectorized rosen and a Numba loop) move the stopping point by a few
+    # evaluations (5776 vs 5778 and 5758 in the first checked run), and the stopping test
+    # (relative reduction of f below 1e7 eps at f ~ 1e-10) pins x only to about 1e-5, so:
+    # x to 1e-4, f to 1e-9, evaluations to 1%
+    "rosen1000-lbfgsb": {"x": ("close", 1e-4), "fun": ("close", 1e-9), "nfev": ("rel", 1e-2), "success": ("eq", 0)},
+    "rosen1000-lbfgsb-numba": {"x": ("close", 1e-4), "fun": ("close", 1e-9), "nfev": ("rel", 1e-2),
                                "success": ("eq", 0)},
     # two implementations of the heat model (fastsci's and the job's SciPy one) fitted by LM
     # to the same data: the same minimum to the fit's tolerance
