@@ -46,3 +46,12 @@ def normal_array(data_dir, name, n, seed):
         np.save(tmp, rng.standard_normal(n))
         os.replace(tmp, path)
     return path
+
+
+def vector_answer(v):
+    """A long vector's answer as bench/compare checks it: the entries at the positions
+    crates/fastsci-bench's vector_answer picks, the sum of squares and the length."""
+    v = np.asarray(v, dtype=np.float64)
+    n = len(v)
+    samples = [float(v[k * (n - 1) // 8]) for k in range(9)] if n else []
+    return {"samples": samples, "sumsq": float(np.dot(v, v)), "len": n}

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from common import median_seconds, normal_array
+from common import median_seconds, normal_array, vector_answer
 from exact import exact_mean
 
 ROWS_800MB = 10_000
@@ -21,14 +21,16 @@ def prepare_mul(data):
 def run_mul(data):
     a = np.load(f"{data}/normal_a_10m.npy")
     b = np.load(f"{data}/normal_b_10m.npy")
-    return {"seconds": median_seconds(lambda: a * b), "tool": "NumPy " + np.__version__}
+    return {"seconds": median_seconds(lambda: a * b), "tool": "NumPy " + np.__version__,
+            "answer": vector_answer(a * b), "threads": 1}
 
 
 def run_mul_into(data):
     a = np.load(f"{data}/normal_a_10m.npy")
     b = np.load(f"{data}/normal_b_10m.npy")
     out = np.empty_like(a)
-    return {"seconds": median_seconds(lambda: np.multiply(a, b, out=out)), "tool": "NumPy " + np.__version__}
+    seconds = median_seconds(lambda: np.multiply(a, b, out=out))
+    return {"seconds": seconds, "tool": "NumPy " + np.__version__, "answer": vector_answer(out), "threads": 1}
 
 
 def prepare_compound(data):
@@ -47,7 +49,9 @@ def run_compound(data):
     c = np.load(f"{data}/normal_c_10m.npy")
     names = {"a": a, "b": b, "c": c}
     seconds = median_seconds(lambda: ne.evaluate("a*b + c*2 - sin(a)", local_dict=names))
-    return {"seconds": seconds, "tool": f"numexpr {ne.__version__} ({os.cpu_count()} thr)"}
+    answer = vector_answer(ne.evaluate("a*b + c*2 - sin(a)", local_dict=names))
+    return {"seconds": seconds, "tool": f"numexpr {ne.__version__}", "answer": answer,
+            "threads": ne.get_num_threads()}
 
 
 def write_workload3_file(path, seed):
@@ -80,8 +84,9 @@ def prepare_mmap_mean(data):
 
 def run_mmap_mean(data):
     path = os.path.join(data, "mmap_800mb.npy")
+    mean = float(np.load(path, mmap_mode="r").mean())
     return {"seconds": median_seconds(lambda: np.load(path, mmap_mode="r").mean(), warmup=1, reps=7),
-            "tool": "NumPy " + np.__version__}
+            "tool": "NumPy " + np.__version__, "answer": {"mean": mean}, "threads": 1}
 
 
 ROWS = {

@@ -55,7 +55,7 @@ def run_workload4(data):
     serial_s = statistics.median(serial_runs)
     seconds = statistics.median(pool_runs)
     return {"seconds": seconds, "tool": tool(), "serial_seconds": serial_s, "speedup": serial_s / seconds,
-            "cores": cores, "cold_pool_seconds": cold_s}
+            "threads": cores, "cold_pool_seconds": cold_s, "answer": {"sum": math.fsum(result), "tasks": TASKS}}
 
 
 def run_overhead(data):
@@ -67,14 +67,14 @@ def run_overhead(data):
         chunk = max(1, TINY_TASKS // (4 * cores))
         runs = []
         for _ in range(3):
-            _, s = timed(lambda: list(pool.map(trivial, range(TINY_TASKS), chunksize=chunk)))
+            out, s = timed(lambda: list(pool.map(trivial, range(TINY_TASKS), chunksize=chunk)))
             runs.append(s)
         chunked = statistics.median(runs) / TINY_TASKS
         few = 20_000
         _, s = timed(lambda: list(pool.map(trivial, range(few))))
         default = s / few
     return {"seconds": chunked, "tool": tool(), "chunksize": chunk, "default_chunksize_seconds": default,
-            "cores": cores}
+            "threads": cores, "answer": {"sum": math.fsum(out), "tasks": TINY_TASKS}}
 
 
 ROWS = {

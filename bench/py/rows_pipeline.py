@@ -19,7 +19,15 @@ def prepare(data):
 
 
 def run(data):
-    return pipeline_job.run(os.path.join(data, DATASET), 2000, os.cpu_count())
+    """Warmed and timed as the fastsci side: one untimed run (page cache, imports), then the
+    run with the median total of three."""
+    path = os.path.join(data, DATASET)
+    pipeline_job.run(path, 2000, os.cpu_count())
+    runs = sorted((pipeline_job.run(path, 2000, os.cpu_count()) for _ in range(3)), key=lambda r: r["seconds"])
+    out = runs[1]
+    out["threads"] = os.cpu_count()
+    out["answer"] = {"params": out["params"], "stderr": out["stderr"]}
+    return out
 
 
 ROWS = {"pipeline": {"prepare": prepare, "run": run}}

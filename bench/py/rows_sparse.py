@@ -11,7 +11,7 @@ import scipy
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from common import median_seconds
+from common import median_seconds, vector_answer
 
 
 def laplacian_2d(n):
@@ -57,7 +57,8 @@ def prepare_spmv(data):
 def run_spmv(data):
     a = _load_laplacian(data, 1000)
     x = np.load(os.path.join(data, "spmv_x_1m.npy"))
-    return {"seconds": median_seconds(lambda: a @ x, warmup=3, reps=25), "tool": "scipy.sparse " + scipy.__version__}
+    return {"seconds": median_seconds(lambda: a @ x, warmup=3, reps=25), "tool": "scipy.sparse " + scipy.__version__,
+            "answer": vector_answer(a @ x), "threads": 1}
 
 
 def prepare_solve(data):
@@ -67,21 +68,69 @@ def prepare_solve(data):
 def run_cg(data):
     a = _load_laplacian(data, 300)
     b = np.ones(a.shape[0])
-    x, info = spla.cg(a, b, rtol=1e-8, maxiter=10 * a.shape[0])
+    iterations = [0]
+
+    def count(_xk):
+        iterations[0] += 1
+    x, info = spla.cg(a, b, rtol=1e-8, maxiter=10 * a.shape[0], callback=count)
     assert info == 0
     seconds = median_seconds(lambda: spla.cg(a, b, rtol=1e-8, maxiter=10 * a.shape[0]), warmup=1, reps=5)
-    return {"seconds": seconds, "tool": "scipy cg " + scipy.__version__}
+    relres = float(np.linalg.norm(b - a @ x) / np.linalg.norm(b))
+    return {"seconds": seconds, "tool": "scipy cg " + scipy.__version__, "threads": 1,
+            "answer": {"x": vector_answer(x), "iterations": iterations[0], "relres": relres}}
 
 
 def run_spsolve(data):
     a = _load_laplacian(data, 300).tocsc()
     b = np.ones(a.shape[0])
     seconds = median_seconds(lambda: spla.spsolve(a, b), warmup=1, reps=5)
-    return {"seconds": seconds, "tool": "scipy spsolve " + scipy.__version__}
+    return {"seconds": seconds, "tool": "scipy spsolve " + scipy.__version__ + " (SuperLU)", "threads": 1,
+            "answer": {"x": vector_answer(spla.spsolve(a, b))}}
+
+
+def run_pardiso(data):
+    """MKL PARDISO through pypardiso, analysis + factorization + solve every time (the stored
+    factorization is dropped first, as fastsci's side factors every time too); the matrix as
+    real symmetric positive definite (mtype 2, upper triangle), PARDISO's strongest setting
+    for this matrix."""
+    import importlib.metadata
+    import pypardiso
+    a = sp.csr_matrix(sp.triu(_load_laplacian(data, 300), format="csr"))
+    a.sort_indices()
+    b = np.ones(a.shape[0])
+    solver = pypardiso.PyPardisoSolver(mtype=2)
+
+    def once():
+        solver.remove_stored_factorization()
+        return solver.solve(a, b)
+    seconds = median_seconds(once, warmup=1, reps=5)
+    return {"seconds": seconds, "tool": "pypardiso " + importlib.metadata.version("pypardiso") + " (MKL, SPD)",
+            "threads": int(os.environ.get("MKL_NUM_THREADS", os.cpu_count())),
+            "answer": {"x": vector_answer(once())}}
+
+
+def run_cholespy(data):
+    """cholespy's supernodal Cholesky (CHOLMOD's algorithm), analysis + factorization + solve."""
+    import importlib.metadata
+    from cholespy import CholeskySolverD, MatrixType
+    a = _load_laplacian(data, 300)
+    n = a.shape[0]
+    indptr, indices = a.indptr.astype(np.int32), a.indices.astype(np.int32)
+    b = np.ones(n)
+
+    def once():
+        x = np.zeros(n)
+        CholeskySolverD(n, indptr, indices, a.data, MatrixType.CSR).solve(b, x)
+        return x
+    seconds = median_seconds(once, warmup=1, reps=5)
+    return {"seconds": seconds, "tool": "cholespy " + importlib.metadata.version("cholespy"), "threads": 1,
+            "answer": {"x": vector_answer(once())}}
 
 
 ROWS = {
     "spmv-lap2d": {"prepare": prepare_spmv, "run": run_spmv},
     "cg-lap2d": {"prepare": prepare_solve, "run": run_cg},
     "spsolve-lap2d": {"prepare": prepare_solve, "run": run_spsolve},
+    "spsolve-pardiso": {"prepare": prepare_solve, "run": run_pardiso},
+    "spsolve-cholesky": {"prepare": prepare_solve, "run": run_cholespy},
 }

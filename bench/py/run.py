@@ -13,6 +13,11 @@ import json
 import os
 import sys
 
+# NumPy's BLAS on one thread, as the rows state (the anchors that are multi-threaded, numexpr,
+# MKL PARDISO and the process pools, set their own counts): OpenBLAS threads spinning beside
+# a busy machine made SciPy's cg 40x slower than one thread does.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def all_rows():
     here = os.path.dirname(os.path.abspath(__file__))

@@ -47,6 +47,21 @@ impl Measurement {
         self.extra.insert(key.to_string(), value.into());
         self
     }
+
+    /// Adds what this side computed (`bench/compare` checks it against the anchor's answer
+    /// under the row's stated tolerance) and how many threads computed it.
+    pub fn answer(self, answer: serde_json::Value, threads: usize) -> Measurement {
+        self.with("answer", answer).with("threads", threads)
+    }
+}
+
+/// A long vector's answer as `bench/compare` checks it: entries at fixed spread positions and
+/// the sum of squares (well conditioned, so summation order barely matters); the Python side's
+/// `common.vector_answer` picks the same positions.
+pub fn vector_answer(v: &[f64]) -> serde_json::Value {
+    let n = v.len();
+    let samples: Vec<f64> = if n == 0 { Vec::new() } else { (0..=8).map(|k| v[k * (n - 1) / 8]).collect() };
+    json!({"samples": samples, "sumsq": v.iter().map(|x| x * x).sum::<f64>(), "len": n})
 }
 
 fn run_cli() -> anyhow::Result<()> {

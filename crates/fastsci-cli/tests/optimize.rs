@@ -90,34 +90,64 @@ fn minimize_bad_input_exits_2() {
     }
 }
 
+/// `fastsci fit` against SciPy's `curve_fit` on the same CSV (tests/fixtures/exp_decay.csv),
+/// plain and with `--sigma`, `--absolute-sigma` and `--bounds`: popt and pcov as stored by
+/// tests/fixtures/make_fit.py.
 #[test]
 fn fit_exponential_matches_scipy_from_csv_and_npy() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("data.csv");
-    // y = 2.5 exp(-1.3 x) + 0.5 with a fixed, known perturbation.
-    let mut text = String::from("x,y,s\n");
-    for i in 0..30 {
-        let x = i as f64 / 5.0;
-        let noise = 0.02 * ((i * 7919 % 13) as f64 / 6.0 - 1.0);
-        text.push_str(&format!("{x},{},0.02\n", 2.5 * (-1.3 * x).exp() + 0.5 + noise));
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let csv = fixtures.join("exp_decay.csv");
+    let scipy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("fit_scipy.json")).unwrap()).unwrap();
+    let model = scipy["model"].as_str().unwrap();
+    let floats = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|x| match x.as_array() {
+                Some(row) => row.iter().map(|y| y.as_f64().unwrap()).collect(),
+                None => vec![x.as_f64().unwrap()],
+            })
+            .collect()
+    };
+    let close = |a: &[f64], b: &[f64], rtol: f64| {
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| (a - b).abs() <= rtol * b.abs().max(1e-12))
+    };
+    let cases = scipy["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 5);
+    let mut plain = None;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let mut args = vec!["fit", model, csv.to_str().unwrap()];
+        args.extend(case["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()));
+        args.push("--json");
+        let out = fastsci(&args);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let v = json_of(&out);
+        for key in ["popt", "perr", "pcov", "cost", "nfev", "success", "message"] {
+            assert!(v.get(key).is_some(), "{name}: missing {key}");
+        }
+        let (popt, pcov) = (floats(&v["popt"]), floats(&v["pcov"]));
+        // Both stop on a relative step of 1.49e-8; they agree far closer than that here.
+        assert!(
+            close(&popt, &floats(&case["popt"]), 1e-8),
+            "{name}: popt {popt:?} vs SciPy {}",
+            case["popt"]
+        );
+        assert!(
+            close(&pcov, &floats(&case["pcov"]), 1e-5),
+            "{name}: pcov {pcov:?} vs SciPy {}",
+            case["pcov"]
+        );
+        let perr = floats(&v["perr"]);
+        assert!(perr.iter().enumerate().all(|(i, e)| (e * e - pcov[4 * i]).abs() <= 1e-12 * pcov[4 * i]));
+        if name == "plain" {
+            plain = Some(v);
+        }
     }
-    std::fs::write(&csv, text).unwrap();
-    let out = fastsci(&["fit", "p[0]*exp(-p[1]*x) + p[2]", csv.to_str().unwrap(), "--p0", "1,1,0", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let v = json_of(&out);
-    for key in ["popt", "perr", "pcov", "cost", "nfev", "success", "message"] {
-        assert!(v.get(key).is_some(), "missing {key}");
-    }
-    let popt: Vec<f64> = v["popt"].as_array().unwrap().iter().map(|p| p.as_f64().unwrap()).collect();
-    assert!(
-        (popt[0] - 2.5).abs() < 0.05 && (popt[1] - 1.3).abs() < 0.05 && (popt[2] - 0.5).abs() < 0.02,
-        "{popt:?}"
-    );
-    let perr = v["perr"][0].as_f64().unwrap();
-    let pcov00 = v["pcov"][0][0].as_f64().unwrap();
-    assert!((perr * perr - pcov00).abs() < 1e-12 * pcov00.max(1.0));
 
     // The same data as a two-column .npy gives the same fit.
+    let dir = tempfile::tempdir().unwrap();
     let npy = dir.path().join("data.npy");
     let rows: Vec<f64> = std::fs::read_to_string(&csv)
         .unwrap()
@@ -127,33 +157,8 @@ fn fit_exponential_matches_scipy_from_csv_and_npy() {
         .collect();
     let arr = ndarray::Array2::from_shape_vec((30, 2), rows).unwrap();
     ndarray_npy::write_npy(&npy, &arr).unwrap();
-    let w = json_of(&fastsci(&[
-        "fit",
-        "p[0]*exp(-p[1]*x) + p[2]",
-        npy.to_str().unwrap(),
-        "--p0",
-        "1,1,0",
-        "--json",
-    ]));
-    assert_eq!(w["popt"], v["popt"]);
-
-    // With sigma and bounds.
-    let b = fastsci(&[
-        "fit",
-        "p[0]*exp(-p[1]*x) + p[2]",
-        csv.to_str().unwrap(),
-        "--p0",
-        "1,1,0",
-        "--sigma",
-        "s",
-        "--absolute-sigma",
-        "--bounds",
-        "0:2,0:5,-1:1",
-        "--json",
-    ]);
-    assert_eq!(b.status.code(), Some(0));
-    let bv = json_of(&b);
-    assert!(bv["popt"][0].as_f64().unwrap() <= 2.0);
+    let w = json_of(&fastsci(&["fit", model, npy.to_str().unwrap(), "--p0", "1,1,0", "--json"]));
+    assert_eq!(w["popt"], plain.expect("the plain case")["popt"]);
 }
 
 #[test]

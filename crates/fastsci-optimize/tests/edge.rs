@@ -42,6 +42,22 @@ fn nan_objective_or_gradient_is_never_success_in_any_method() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Nelder–Mead on an objective NaN everywhere runs as SciPy's does (defects.json): the simplex
+/// never passes the convergence test, and the run stops on the evaluation limit.
+#[test]
+fn nelder_mead_on_a_nan_objective_stops_where_scipy_does() {
+    let fx = crate::common::fixture("defects.json");
+    let want = &fx["nan_nelder_mead"];
+    let r = Problem::new(|_x: &[f64]| f64::NAN)
+        .minimize(&[1.0, 2.0], Method::NelderMead, &Options::default())
+        .expect("runs");
+    assert_eq!(r.success, want["success"].as_bool().expect("success"));
+    assert_eq!(i64::from(r.status), want["status"].as_i64().expect("status"));
+    assert_eq!(r.nfev as u64, want["nfev"].as_u64().expect("nfev"));
+    assert_eq!(r.nit as u64, want["nit"].as_u64().expect("nit"));
+    assert_eq!(r.message, want["message"].as_str().expect("message"));
+}
+
 #[test]
 fn fixed_variable_by_equal_bounds_stays_fixed() {
     for m in [Method::LBfgsB, Method::NelderMead, Method::Powell] {

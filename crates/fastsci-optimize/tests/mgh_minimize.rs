@@ -146,12 +146,21 @@ fn newton_cg_matches_scipy_minima() {
     check(Method::NewtonCg, None, &["powell_badly_scaled"]);
 }
 
-/// trust-ncg with exact Hessian-vector products reaches the minimum SciPy's BFGS finds.
+/// The problems on which trust-ncg with its default gtol 1e-4 stops short of the minimum
+/// SciPy's BFGS (gtol 1e-5) reaches, each with why.
+const TRUST_NCG_EXCUSED: [(&str, &str); 4] = [
+    ("biggs_exp6", "a flat valley: ‖g‖ < 1e-4 at f 5.68e-3, above the local minimum 5.66e-3"),
+    ("powell_badly_scaled", "variables of scale 1e-5 and 10: ‖g‖ < 1e-4 at f 3.4e-5, far from f = 0"),
+    ("brown_badly_scaled", "variables of scale 1e6 and 2e-6: maxiter reached with the radius capped at 1000"),
+    ("gulf", "a plateau: ‖g‖ < 1e-4 at f 2.7e-5, before the valley to f = 0"),
+];
+
+/// trust-ncg with exact Hessian-vector products reaches the minimum SciPy's BFGS finds, except
+/// on the problems named in TRUST_NCG_EXCUSED, which must be exactly those it misses.
 #[test]
 fn trust_ncg_reaches_bfgs_minima() {
     let fx = fixture("mgh_minimize.json");
     let mut bad = vec![];
-    let mut solved = 0;
     for p in fx["problems"].as_array().expect("problems") {
         let name = p["name"].as_str().expect("name");
         let sp = &p["methods"]["BFGS"];
@@ -164,14 +173,12 @@ fn trust_ncg_reaches_bfgs_minima() {
             "{name:<22} trust-ncg fun {:e} (BFGS in SciPy {target:e}) nfev {} nhev {} {}",
             r.fun, r.nfev, r.nhev, r.message
         );
-        if same_min(r.fun, target) || r.fun < target {
-            solved += 1;
-        } else {
+        if !(same_min(r.fun, target) || r.fun < target) {
             bad.push(name);
         }
     }
-    eprintln!("not reached: {bad:?}");
-    assert!(solved >= 18, "trust-ncg reached {solved} of 22 minima; missed {bad:?}");
+    let excused: Vec<&str> = TRUST_NCG_EXCUSED.iter().map(|(name, _)| *name).collect();
+    assert_eq!(bad, excused, "trust-ncg missed these minima; the excused list names {TRUST_NCG_EXCUSED:?}");
 }
 
 /// Nelder–Mead with `adaptive=True` (Gao & Han's coefficients): the same evaluation counts as

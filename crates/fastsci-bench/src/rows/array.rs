@@ -11,7 +11,7 @@ use fastsci::array::{NpyMmap, RawData, read_npy_as, reduce, zeroed_vec};
 
 use super::machine;
 use crate::timing::median_seconds;
-use crate::{Measurement, Row};
+use crate::{Measurement, Row, vector_answer};
 
 /// This area's rows.
 pub fn rows() -> Vec<Row> {
@@ -75,6 +75,8 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
     let p = Program::compile(&(var("a") * var("b")))?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?)];
     let mut reference = vec![0.0; a.len()];
+    let answer = vector_answer(p.eval(&inputs)?.as_slice().context("a contiguous result")?);
+    let threads = rayon::current_num_threads();
     let mut stream = || machine::stream_multiply(&a, &b, &mut reference);
     let bytes = (3 * a.len() * std::mem::size_of::<f64>()) as f64;
     let gb_per_s = |seconds: f64| bytes / seconds / 1e9;
@@ -89,7 +91,8 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
         ]);
         Ok(Measurement::seconds(seconds)
             .with("bytes", bytes)
-            .with("reference_gb_per_s", gb_per_s(stream_seconds)))
+            .with("reference_gb_per_s", gb_per_s(stream_seconds))
+            .answer(answer, threads))
     } else {
         let [seconds, stream_seconds, fresh_seconds] = crate::timing::interleaved_medians([
             &mut || {
@@ -105,7 +108,8 @@ fn multiply_beside_stream(data: &Path, into: bool) -> anyhow::Result<Measurement
         Ok(Measurement::seconds(seconds)
             .with("bytes", bytes)
             .with("reference_gb_per_s", gb_per_s(stream_seconds))
-            .with("fresh_reference_gb_per_s", gb_per_s(fresh_seconds)))
+            .with("fresh_reference_gb_per_s", gb_per_s(fresh_seconds))
+            .answer(answer, threads))
     }
 }
 
@@ -115,10 +119,11 @@ fn compound(data: &Path) -> anyhow::Result<Measurement> {
     let c = load(data, "normal_c_10m.npy")?;
     let p = Program::compile(&fastsci::array::parse::parse("a*b + c*2 - sin(a)")?)?;
     let inputs = [("a", input(&a)?), ("b", input(&b)?), ("c", input(&c)?)];
+    let answer = vector_answer(p.eval(&inputs)?.as_slice().context("a contiguous result")?);
     let seconds = median_seconds(2, 15, || {
         black_box(p.eval(&inputs).expect("inputs are bound"));
     });
-    Ok(Measurement::seconds(seconds).with("threads", rayon::current_num_threads()))
+    Ok(Measurement::seconds(seconds).answer(answer, rayon::current_num_threads()))
 }
 
 fn mapped_mean(data: &Path) -> anyhow::Result<Measurement> {
@@ -130,7 +135,9 @@ fn mapped_mean(data: &Path) -> anyhow::Result<Measurement> {
         mean = reduce::mean_raw(&map.raw());
         black_box(mean);
     });
-    let mut m = Measurement::seconds(seconds).with("mean", mean);
+    let mut m = Measurement::seconds(seconds)
+        .with("mean", mean)
+        .answer(serde_json::json!({ "mean": mean }), rayon::current_num_threads());
     if let Ok(text) = std::fs::read_to_string(&exact_path) {
         let v: serde_json::Value = serde_json::from_str(&text)?;
         let exact: f64 = v["exact_mean"].as_str().unwrap_or("nan").parse()?;

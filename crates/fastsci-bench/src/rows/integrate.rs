@@ -20,6 +20,13 @@ pub fn rows() -> Vec<Row> {
             run: reference_integral,
         },
         Row {
+            name: "quad-lowlevel",
+            what: "the same integral",
+            anchor: "quad + LowLevelCallable(numba.cfunc)",
+            target: "the fastest SciPy path",
+            run: reference_integral,
+        },
+        Row {
             name: "quad-cli",
             what: "`fastsci quad` path in-process: compile the formula, then integrate",
             anchor: "Python eval of the formula + scipy quad",
@@ -43,11 +50,8 @@ fn reference_integral(_data: &Path) -> anyhow::Result<Measurement> {
     let seconds = median_seconds_per_call(7, 0.2, || {
         black_box(quad(|x| integrand(black_box(x)), black_box(0.0), black_box(5.0), &options).ok());
     });
-    Ok(Measurement::seconds(seconds)
-        .with("value", r.value)
-        .with("abserr", r.abserr)
-        .with("neval", r.neval as u64)
-        .with("note", format!("{} evaluations (SciPy: the same)", r.neval)))
+    let answer = serde_json::json!({"value": r.value, "abserr": r.abserr, "neval": r.neval});
+    Ok(Measurement::seconds(seconds).with("note", format!("{} evaluations", r.neval)).answer(answer, 1))
 }
 
 /// What `fastsci quad FORMULA 0 5` does in-process: JIT-compile the formula, integrate it.
@@ -65,7 +69,7 @@ fn compile_and_integrate(_data: &Path) -> anyhow::Result<Measurement> {
         black_box(Expression::compile(black_box(FORMULA), &[("x", VarKind::Scalar)]).ok());
     });
     Ok(Measurement::seconds(seconds)
-        .with("value", value)
+        .answer(serde_json::json!({ "value": value }), 1)
         .with("compile_seconds", compile)
         .with("note", format!("compile alone {:.0} us (timed separately)", compile * 1e6)))
 }

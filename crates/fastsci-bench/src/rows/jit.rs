@@ -55,6 +55,13 @@ pub fn rows() -> Vec<Row> {
             run: pi_1e8,
         },
         Row {
+            name: "jit_pi_xoshiro",
+            what: "the same pi run (fastsci draws from xoshiro256++)",
+            anchor: "Numba, xoshiro256++ in Numba",
+            target: "same generator kind",
+            run: pi_1e8,
+        },
+        Row {
             name: "jit_stencil_1e7",
             what: "1-D three-point stencil over 10,000,000 f64 (new array), no bounds checks",
             anchor: "Numba",
@@ -81,14 +88,20 @@ fn compile_pi(_data: &Path) -> anyhow::Result<Measurement> {
     let f = m.function("monte_carlo_pi").map_err(jit)?;
     f.compile_for(&[Value::Int(1)]).map_err(jit)?;
     let cold = start.elapsed().as_secs_f64();
+    let estimate = f.call(&[Value::Int(PI_CHECK_SAMPLES)]).map_err(jit)?.as_f64().context("a float")?;
     let warm = median_seconds(1, 9, || {
         let m = Module::compile(KERNELS, "kernels.py").expect("compiled once already");
         let f = m.function("monte_carlo_pi").expect("defined");
         f.compile_for(&[Value::Int(1)]).expect("compiled once already");
         black_box(f);
     });
-    Ok(Measurement::seconds(cold).with("warm_seconds", warm))
+    Ok(Measurement::seconds(cold)
+        .with("warm_seconds", warm)
+        .answer(serde_json::json!({ "pi": estimate, "samples": PI_CHECK_SAMPLES }), 1))
 }
+
+/// Samples of the compiled kernel's check run in the compile row (untimed).
+const PI_CHECK_SAMPLES: i64 = 1_000_000;
 
 fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
     let m = Module::compile(KERNELS, "kernels.py").map_err(jit)?;
@@ -98,29 +111,39 @@ fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
     let seconds = median_seconds(1, 5, || {
         estimate = f.call(&[Value::Int(100_000_000)]).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
     });
-    Ok(Measurement::seconds(seconds).with("estimate", estimate))
+    Ok(Measurement::seconds(seconds)
+        .with("note", "xoshiro256++ draws (the Numba anchor: NumPy's Mersenne Twister)")
+        .answer(serde_json::json!({ "pi": estimate, "samples": 100_000_000 }), 1))
 }
 
-fn stencil_seconds(data: &Path, boundscheck: bool) -> anyhow::Result<f64> {
+fn stencil_seconds(data: &Path, boundscheck: bool) -> anyhow::Result<(f64, serde_json::Value)> {
     let path = data.join("normal_a_10m.npy");
     let a: ArrayD<f64> = read_npy(&path).with_context(|| format!("reading {}", path.display()))?;
     let m = Module::compile_with(KERNELS, "kernels.py", CompileOptions { boundscheck }).map_err(jit)?;
     let f = m.function("stencil").map_err(jit)?;
     let args = [Value::Array(ArrayValue::F64(a))];
     f.compile_for(&args).map_err(jit)?;
-    Ok(median_seconds(2, 11, || {
+    let out = match f.call(&args).map_err(jit)? {
+        Value::Array(ArrayValue::F64(out)) => out,
+        _ => anyhow::bail!("the stencil returned something other than an f64 array"),
+    };
+    let answer = crate::vector_answer(out.as_slice().context("a contiguous result")?);
+    let seconds = median_seconds(2, 11, || {
         black_box(f.call(&args).expect("the stencil runs"));
-    }))
+    });
+    Ok((seconds, answer))
 }
 
 fn stencil_unchecked(data: &Path) -> anyhow::Result<Measurement> {
-    Ok(Measurement::seconds(stencil_seconds(data, false)?))
+    let (seconds, answer) = stencil_seconds(data, false)?;
+    Ok(Measurement::seconds(seconds).answer(answer, 1))
 }
 
 fn stencil_checked(data: &Path) -> anyhow::Result<Measurement> {
-    let checked = stencil_seconds(data, true)?;
-    let unchecked = stencil_seconds(data, false)?;
+    let (checked, answer) = stencil_seconds(data, true)?;
+    let (unchecked, _) = stencil_seconds(data, false)?;
     Ok(Measurement::seconds(checked)
+        .answer(answer, 1)
         .with("unchecked_seconds", unchecked)
         .with("check_cost", checked / unchecked - 1.0))
 }

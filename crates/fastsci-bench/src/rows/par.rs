@@ -50,6 +50,7 @@ fn workload4(_data: &Path) -> anyhow::Result<Measurement> {
     let cores = exec.threads();
     // Serial and parallel runs interleaved, so both see the same machine load; medians of 3.
     let (mut serial_times, mut parallel_times) = (Vec::new(), Vec::new());
+    let mut sum = 0.0;
     for _ in 0..3 {
         let start = Instant::now();
         let serial: Vec<f64> = inputs.iter().map(workload4_task).collect();
@@ -58,6 +59,7 @@ fn workload4(_data: &Path) -> anyhow::Result<Measurement> {
         let parallel = exec.map(&inputs, workload4_task).into_values()?;
         parallel_times.push(start.elapsed().as_secs_f64());
         ensure!(parallel == serial, "parallel results differ from the serial ones");
+        sum = parallel.iter().sum();
     }
     let (serial_seconds, seconds) = (median(serial_times), median(parallel_times));
     let speedup = serial_seconds / seconds;
@@ -66,8 +68,8 @@ fn workload4(_data: &Path) -> anyhow::Result<Measurement> {
     Ok(Measurement::seconds(seconds)
         .with("serial_seconds", serial_seconds)
         .with("speedup", speedup)
-        .with("cores", cores as f64)
-        .with("note", format!("fastsci speedup {speedup:.2}x on {cores} cores (best possible {best:.2}x)")))
+        .with("note", format!("fastsci speedup {speedup:.2}x on {cores} cores (best possible {best:.2}x)"))
+        .answer(serde_json::json!({ "sum": sum, "tasks": TASKS }), cores))
 }
 
 fn median(mut times: Vec<f64>) -> f64 {
@@ -93,6 +95,6 @@ fn overhead(_data: &Path) -> anyhow::Result<Measurement> {
     Ok(Measurement::seconds(per_task)
         .with("map_seconds", seconds)
         .with("serial_loop_seconds_per_task", serial)
-        .with("cores", exec.threads() as f64)
-        .with("note", format!("{:.1} ns per task", per_task * 1e9)))
+        .with("note", format!("{:.1} ns per task", per_task * 1e9))
+        .answer(serde_json::json!({ "sum": sum, "tasks": TINY_TASKS }), exec.threads()))
 }

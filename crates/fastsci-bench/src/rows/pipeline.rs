@@ -38,10 +38,13 @@ fn whole_job(data: &Path) -> anyhow::Result<Measurement> {
     let median = &runs[runs.len() / 2];
     let stages: serde_json::Map<_, _> =
         STAGE_KEYS.iter().zip(&median.stages).map(|(k, s)| (k.to_string(), s.seconds.into())).collect();
-    Ok(Measurement::seconds(total(median))
-        .with("stages", serde_json::Value::Object(stages))
-        .with("params", vec![median.fit.params.diffusivity, median.fit.params.loss])
-        .with("stderr", vec![median.fit.stderr.diffusivity, median.fit.stderr.loss]))
+    Ok(Measurement::seconds(total(median)).with("stages", serde_json::Value::Object(stages)).answer(
+        serde_json::json!({
+            "params": [median.fit.params.diffusivity, median.fit.params.loss],
+            "stderr": [median.fit.stderr.diffusivity, median.fit.stderr.loss],
+        }),
+        rayon::current_num_threads(),
+    ))
 }
 
 fn total(report: &fastsci::pipeline::JobReport) -> f64 {

@@ -137,6 +137,16 @@ fn cancelling_from_another_thread_returns_what_finished() {
         exec.map(&inputs, |&x| {
             started.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(2));
+            // Tasks start in index order, so the first ten start before any of these, and
+            // these wait for the cancel: on a machine however loaded, the map cannot finish
+            // before the cancel arrives (a condition, not a race against the clock; the
+            // deadline only keeps a broken cancel from hanging the test).
+            if x >= 100 {
+                let deadline = std::time::Instant::now() + Duration::from_secs(60);
+                while !token.is_cancelled() && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
             x * 10
         })
     });
