@@ -36,6 +36,7 @@ unsafe fn call(fptr: RawFn, scalars: *const f64, vectors: *const *const f64) -> 
         rng: [0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB, 1],
         depth: 0,
         arena: &mut arena,
+        cancel: (&crate::runtime::NEVER_CANCELLED as *const std::sync::atomic::AtomicBool).cast::<u8>(),
     };
     // SAFETY: the caller's guarantee; the context outlives the call.
     let r = unsafe { fptr(&mut ctx as *mut crate::runtime::Ctx as *mut u8, scalars, vectors) };
