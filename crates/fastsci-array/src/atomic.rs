@@ -7,8 +7,7 @@
 //! handler ([`remove_temporaries`]) or, after `kill -9`, by the next run for the same target.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use crate::error::{ArrayError, Result, io_err};
 
@@ -56,9 +55,9 @@ pub fn replace_atomically<E: From<ArrayError>>(
         }
         _ => {}
     }
-    remove_stale_partials(target);
-    let temporary = temporary_beside(target);
-    let registered = Registered::new(temporary.clone());
+    fastsci_par::partial::remove_stale_partials(target);
+    let temporary = fastsci_par::partial::temporary_beside(target);
+    let registered = fastsci_par::partial::InProgress::new(temporary.clone());
     let result = match create(&temporary) {
         Ok(()) => std::fs::rename(&temporary, target).map_err(|source| {
             let _ = std::fs::remove_file(&temporary);
@@ -73,77 +72,13 @@ pub fn replace_atomically<E: From<ArrayError>>(
     result
 }
 
-/// Temporary files being written right now, for [`remove_temporaries`].
-static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// Keeps a temporary path in [`IN_PROGRESS`] while it lives.
-struct Registered(PathBuf);
-
-impl Registered {
-    fn new(path: PathBuf) -> Registered {
-        IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner()).push(path.clone());
-        Registered(path)
-    }
-}
-
-impl Drop for Registered {
-    fn drop(&mut self) {
-        let mut list = IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = list.iter().position(|p| *p == self.0) {
-            list.swap_remove(at);
-        }
-    }
-}
-
-/// Removes the temporary files of every [`replace_atomically`] still in progress. A program
-/// calls it from its Ctrl-C/SIGTERM handler just before exiting, so an interrupted run leaves
-/// neither a half-written file in place of the old one nor a `.partial` beside it.
+/// Removes the temporary files of every [`replace_atomically`] still in progress (and of the
+/// sweep's writers): a program calls it from its Ctrl-C/SIGTERM handler just before exiting.
 ///
 /// ```
 /// fastsci_array::atomic::remove_temporaries(); // nothing in progress: does nothing
 /// ```
-pub fn remove_temporaries() {
-    let list = IN_PROGRESS.lock().unwrap_or_else(|p| p.into_inner());
-    for path in list.iter() {
-        let _ = std::fs::remove_file(path);
-    }
-}
-
-/// Removes `.NAME.PID.partial` files beside `target` left by processes that no longer run
-/// (killed with `kill -9`, or by a power cut). A partial of a live process is left alone: it may
-/// be another run writing the same target right now.
-fn remove_stale_partials(target: &Path) {
-    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let prefix = format!(".{name}.");
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
-            .and_then(|rest| rest.strip_suffix(".partial"))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if pid != std::process::id() && !process_exists(pid) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Whether a process with this id runs on this machine (Linux: it has a `/proc` entry).
-fn process_exists(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
-}
+pub use fastsci_par::partial::remove_temporaries;
 
 /// [`replace_atomically`] for a file written through one [`File`], which is `fsync`ed before
 /// the rename.
@@ -153,9 +88,4 @@ pub(crate) fn write_atomically(target: &Path, write: impl FnOnce(&mut File) -> R
         write(&mut file)?;
         file.sync_all().map_err(io_err(target))
     })
-}
-
-fn temporary_beside(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }

@@ -77,6 +77,7 @@ fn install_handler() {
             if !watching || second {
                 // Nobody to hand the interrupt to, or the user insists: behave like SIGINT,
                 // after the program's own clean-up (temporary files).
+                crate::partial::remove_temporaries();
                 if let Some(hook) = EXIT_HOOK.get() {
                     hook();
                 }

@@ -51,6 +51,7 @@
 mod cancel;
 mod error;
 pub mod executor;
+pub mod partial;
 mod seed;
 pub mod sweep;
 

@@ -25,13 +25,15 @@ fn header(rows: usize, cols: usize) -> Vec<u8> {
 }
 
 /// Writes `path` through a temporary file beside it, `fsync`ed and renamed into place, so an
-/// interrupted write never leaves a half-written file where a good one was.
+/// interrupted write never leaves a half-written file where a good one was; the temporary is
+/// removed on Ctrl-C/SIGTERM, and a killed run's is removed by the next write of `path`.
 pub(crate) fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ParError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    crate::partial::remove_stale_partials(path);
+    let temporary = crate::partial::temporary_beside(path);
+    let _registered = crate::partial::InProgress::new(temporary.clone());
     let result = (|| {
         let mut w = BufWriter::new(File::create(&temporary)?);
         write(&mut w)?;

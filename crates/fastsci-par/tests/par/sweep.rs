@@ -492,3 +492,20 @@ fn a_malformed_last_line_is_cut_but_a_malformed_middle_line_is_an_error() {
     let err = sweep.run(&executor(1), &out, |p| Ok::<_, String>(vec![p[0]])).unwrap_err();
     assert!(err.to_string().contains("line 2: 'ten' is not a number"), "{err}");
 }
+
+#[test]
+fn npy_output_removes_the_partial_a_killed_run_left() {
+    let dir = scratch();
+    let out = dir.path().join("r.npy");
+    // The pid of a process that has ended: its partial is what `kill -9` mid-write leaves.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = dir.path().join(format!(".r.npy.{dead}.partial"));
+    std::fs::write(&stale, vec![0u8; 4096]).unwrap();
+    let live = dir.path().join(format!(".r.npy.{}.partial", std::process::id()));
+    Sweep::new(grid()).run(&executor(1), &out, |p| Ok::<_, String>(model(p))).unwrap();
+    assert!(out.exists());
+    assert!(!stale.exists(), "a dead process's partial is removed by the next write");
+    assert!(!live.exists(), "this run's own temporary was renamed into place");
+}
