@@ -128,14 +128,51 @@ impl fmt::Display for JitError {
         }
         write!(f, "{}:{}: {}", self.line, self.column, self.message)?;
         if !self.source_line.is_empty() {
-            let pad: String = self
-                .source_line
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(f, "\n  {}\n  {}^", self.source_line, pad)?;
+            let (shown, caret_at) = excerpt(&self.source_line, self.column.saturating_sub(1));
+            let pad: String =
+                shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            write!(f, "\n  {shown}\n  {pad}^")?;
         }
         Ok(())
+    }
+}
+
+/// At most this many characters of a source line are echoed under an error: a generated
+/// formula can be one line of megabytes, and the message must stay one screen.
+const EXCERPT_CHARS: usize = 120;
+
+/// The part of `line` shown under an error pointing at character `at`: the whole line when it
+/// is short, else a window around `at` with `...` where it was cut; and the caret's position
+/// in what is shown.
+fn excerpt(line: &str, at: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= EXCERPT_CHARS {
+        return (line.to_string(), at);
+    }
+    let start = at.saturating_sub(EXCERPT_CHARS / 2).min(len - EXCERPT_CHARS);
+    let window: String = line.chars().skip(start).take(EXCERPT_CHARS).collect();
+    let head = if start > 0 { "..." } else { "" };
+    let tail = if start + EXCERPT_CHARS < len { "..." } else { "" };
+    (format!("{head}{window}{tail}"), head.len() + at - start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn long_lines_are_echoed_as_a_window_around_the_caret() {
+        assert_eq!(excerpt("x = 1", 4), ("x = 1".to_string(), 4));
+        let line = format!("{}x{}", "-".repeat(1000), "+".repeat(1000));
+        let (shown, caret) = excerpt(&line, 1000);
+        assert_eq!(shown.chars().count(), 120 + 6);
+        assert!(shown.starts_with("...") && shown.ends_with("..."));
+        assert_eq!(shown.chars().nth(caret), Some('x'));
+        let (start, caret) = excerpt(&line, 3);
+        assert!(!start.starts_with("...") && start.ends_with("..."));
+        assert_eq!(caret, 3);
+        let (end, caret) = excerpt(&line, 2000);
+        assert!(end.starts_with("...") && !end.ends_with("..."));
+        assert_eq!(end.chars().nth(caret), Some('+'));
     }
 }
