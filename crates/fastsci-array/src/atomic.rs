@@ -48,12 +48,8 @@ pub fn replace_atomically<E: From<ArrayError>>(
 ) -> std::result::Result<(), E> {
     // A rename would replace a device, FIFO or directory entry with a regular file (as root,
     // `--out /dev/null` would replace /dev/null): refuse anything but a regular file or nothing.
-    match std::fs::metadata(target) {
-        Ok(m) if !m.is_file() => {
-            let kind = if m.is_dir() { "a directory" } else { "a device, FIFO or socket" };
-            return Err(E::from(ArrayError::NotRegular { path: target.to_path_buf(), kind }));
-        }
-        _ => {}
+    if let Ok(metadata) = std::fs::metadata(target) {
+        crate::input::check_regular(target, &metadata)?;
     }
     fastsci_par::partial::remove_stale_partials(target);
     let temporary = fastsci_par::partial::temporary_beside(target);

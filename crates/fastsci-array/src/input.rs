@@ -35,8 +35,8 @@ fn kind_name(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Checks that `metadata` describes a regular file.
-fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<()> {
+/// Checks that `metadata` describes a regular file (inputs, and existing output targets).
+pub(crate) fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<()> {
     if metadata.is_file() {
         Ok(())
     } else {
