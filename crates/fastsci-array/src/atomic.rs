@@ -51,21 +51,9 @@ pub fn replace_atomically<E: From<ArrayError>>(
     if let Ok(metadata) = std::fs::metadata(target) {
         crate::input::check_regular(target, &metadata)?;
     }
-    fastsci_par::partial::remove_stale_partials(target);
-    let temporary = fastsci_par::partial::temporary_beside(target);
-    let registered = fastsci_par::partial::InProgress::new(temporary.clone());
-    let result = match create(&temporary) {
-        Ok(()) => std::fs::rename(&temporary, target).map_err(|source| {
-            let _ = std::fs::remove_file(&temporary);
-            E::from(ArrayError::Io { path: target.to_path_buf(), source })
-        }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
-            Err(e)
-        }
-    };
-    drop(registered);
-    result
+    fastsci_par::partial::replace_through_temporary(target, create, |source| {
+        E::from(ArrayError::Io { path: target.to_path_buf(), source })
+    })
 }
 
 /// Removes the temporary files of every [`replace_atomically`] still in progress (and of the

@@ -23,6 +23,47 @@ pub fn temporary_beside(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
+/// Creates `target` through `create`, which must write the complete file at the temporary
+/// path it is given ([`temporary_beside`]); on success the temporary is renamed over `target`,
+/// on failure removed, and `target` is left as it was. Partials of dead processes beside
+/// `target` are removed first, and this one is registered for [`remove_temporaries`] while it
+/// is written. `rename_error` turns a failed rename into the caller's error type. The caller
+/// decides which targets may be replaced (fastsci-array refuses anything but regular files).
+///
+/// ```
+/// use fastsci_par::partial::replace_through_temporary;
+/// let dir = std::env::temp_dir().join(format!("replace-par-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let target = dir.join("out.txt");
+/// replace_through_temporary(&target, |temporary| std::fs::write(temporary, "whole"), |e| e)?;
+/// let failed = replace_through_temporary(&target, |temporary| {
+///     std::fs::write(temporary, "half")?;
+///     Err(std::io::Error::other("interrupted"))
+/// }, |e| e);
+/// assert!(failed.is_err());
+/// assert_eq!(std::fs::read_to_string(&target)?, "whole");
+/// assert_eq!(std::fs::read_dir(&dir)?.count(), 1);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+/// What `create` returns, or `rename_error` of the failed rename.
+pub fn replace_through_temporary<E>(
+    target: &Path,
+    create: impl FnOnce(&Path) -> Result<(), E>,
+    rename_error: impl FnOnce(std::io::Error) -> E,
+) -> Result<(), E> {
+    remove_stale_partials(target);
+    let temporary = temporary_beside(target);
+    let _registered = InProgress::new(temporary.clone());
+    let result = create(&temporary).and_then(|()| std::fs::rename(&temporary, target).map_err(rename_error));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
 /// Temporary files being written right now, for [`remove_temporaries`].
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 

@@ -31,20 +31,16 @@ pub(crate) fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ParError> {
-    crate::partial::remove_stale_partials(path);
-    let temporary = crate::partial::temporary_beside(path);
-    let _registered = crate::partial::InProgress::new(temporary.clone());
-    let result = (|| {
-        let mut w = BufWriter::new(File::create(&temporary)?);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(ParError::io(path, e));
-    }
+    crate::partial::replace_through_temporary(
+        path,
+        |temporary| {
+            let mut w = BufWriter::new(File::create(temporary)?);
+            write(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        },
+        |e| e,
+    )
+    .map_err(|e| ParError::io(path, e))?;
     if let Some(dir) =
         path.parent().and_then(|d| File::open(if d.as_os_str().is_empty() { Path::new(".") } else { d }).ok())
     {
