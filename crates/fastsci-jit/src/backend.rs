@@ -13,6 +13,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 
+use crate::calling_convention::slot_count;
 use crate::error::{ErrorKind, JitError};
 use crate::expr::CmpOp;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};
@@ -59,12 +60,6 @@ pub(crate) fn flat(ty: &Ty, out: &mut Vec<Type>) {
         Ty::Tuple(ts) => ts.iter().for_each(|t| flat(t, out)),
         Ty::None => {}
     }
-}
-
-pub(crate) fn flat_len(ty: &Ty) -> usize {
-    let mut v = Vec::new();
-    flat(ty, &mut v);
-    v.len()
 }
 
 /// Compiles `funcs` (calls between them by index) and a trampoline
@@ -816,8 +811,8 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let Ty::Tuple(ts) = &t.ty else {
                     return Err(internal("tuple get on non-tuple"));
                 };
-                let start: usize = ts[..*k].iter().map(flat_len).sum();
-                let len = flat_len(&ts[*k]);
+                let start: usize = ts[..*k].iter().map(slot_count).sum();
+                let len = slot_count(&ts[*k]);
                 Ok(vals[start..start + len].to_vec())
             }
             TK::BroadcastDim { a, b, into } => {

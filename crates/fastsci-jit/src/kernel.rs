@@ -1,19 +1,21 @@
 //! Kernels: a module of `def`s, functions specialized per argument signature on first call.
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
-use ndarray::{ArrayD, IxDyn};
-
+use crate::analysis::{runs_briefly, writes_non_fresh};
 use crate::ast::{FuncDef, Global};
-use crate::backend::{self, Code, flat_len};
+use crate::backend::{self, Code};
+use crate::calling_convention::{
+    Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
+    to_standard, type_of, unflatten, value_has_type,
+};
 use crate::error::{ErrorKind, JitError};
 use crate::interp::{self, Stop};
-use crate::ir::{Func, RtError, TExpr, TK, TStmt, Ty};
+use crate::ir::{Func, RtError, Ty};
 use crate::lower::{LErr, Options, Program};
-use crate::runtime::{self, Arena, Buffer, Ctx};
-use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
+use crate::runtime::{self, Arena, Ctx};
+use crate::value::{DType, RawArg, Value};
 
 /// Options for compiling kernels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +244,7 @@ impl Module {
             def_error: def.error.clone().map(|e| self.inner.locate(e)),
             name: name.to_string(),
             params: def.params.iter().map(|p| p.0.clone()).collect(),
-            cache: Arc::new(Mutex::new(HashMap::new())),
+            cache: Arc::default(),
         })
     }
 }
@@ -256,8 +258,25 @@ struct Compiled {
     funcs: Vec<Func>,
     entry: usize,
     ret: Ty,
+    /// How many slots the result takes.
+    ret_slots: usize,
     /// Whether the code may write into arrays it did not create (then `call` copies inputs).
     writes_inputs: bool,
+    /// Whether it runs without loops, calls or new arrays ([`runs_briefly`]).
+    brief: bool,
+}
+
+/// The compiled specializations of one function with their argument types, most recent
+/// first. A call finds its own by comparing its arguments' types in place, under a read
+/// lock, without allocating or hashing (kernels have few signatures).
+#[derive(Default)]
+struct Specializations(RwLock<Vec<(Vec<Ty>, Arc<Compiled>)>>);
+
+impl Specializations {
+    fn find(&self, matches: impl Fn(&[Ty]) -> bool) -> Option<Arc<Compiled>> {
+        let list = self.0.read().unwrap_or_else(|p| p.into_inner());
+        list.iter().find(|(tys, _)| matches(tys)).map(|(_, c)| c.clone())
+    }
 }
 
 /// A kernel function; cheap to clone, `Send + Sync`. Each distinct signature of argument
@@ -269,32 +288,13 @@ pub struct Function {
     def_error: Option<JitError>,
     name: String,
     params: Vec<String>,
-    cache: Arc<Mutex<HashMap<Vec<Ty>, Arc<Compiled>>>>,
+    cache: Arc<Specializations>,
 }
 
 impl std::fmt::Debug for Function {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Function").field("name", &self.name).field("params", &self.params).finish()
     }
-}
-
-fn type_of(v: &Value) -> Result<Ty, JitError> {
-    Ok(match v {
-        Value::Int(_) => Ty::Int,
-        Value::Float(_) => Ty::Float,
-        Value::Bool(_) => Ty::Bool,
-        Value::Array(a) => {
-            if a.ndim() == 0 {
-                return Err(JitError::plain(
-                    ErrorKind::Argument,
-                    "0-d arrays are not supported; pass a number",
-                ));
-            }
-            Ty::Array { dtype: a.dtype(), ndim: a.ndim() }
-        }
-        Value::Tuple(items) => Ty::Tuple(items.iter().map(type_of).collect::<Result<_, _>>()?),
-        Value::None => return Err(JitError::plain(ErrorKind::Argument, "None cannot be passed to a kernel")),
-    })
 }
 
 thread_local! {
@@ -323,8 +323,13 @@ impl Function {
     }
 
     fn compiled(&self, tys: Vec<Ty>) -> Result<Arc<Compiled>, JitError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = cache.get(&tys) {
+        if let Some(c) = self.cache.find(|t| t == tys) {
+            return Ok(c);
+        }
+        // Compiling under the write lock: two threads that call with a new signature at once
+        // compile it once.
+        let mut cache = self.cache.0.write().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, c)) = cache.iter().find(|(t, _)| *t == tys) {
             return Ok(c.clone());
         }
         let m = &*self.module;
@@ -340,9 +345,11 @@ impl Function {
         let funcs = prog.into_funcs()?;
         let ret = funcs[id].ret.clone();
         let writes_inputs = funcs.iter().any(writes_non_fresh);
+        let brief = runs_briefly(&funcs[id]);
         let code = backend::compile(&funcs, &[id], true)?;
-        let c = Arc::new(Compiled { code, funcs, entry: id, ret, writes_inputs });
-        cache.insert(tys, c.clone());
+        let ret_slots = slot_count(&ret);
+        let c = Arc::new(Compiled { code, funcs, entry: id, ret, ret_slots, writes_inputs, brief });
+        cache.insert(0, (tys, c.clone()));
         Ok(c)
     }
 
@@ -353,13 +360,22 @@ impl Function {
     ///
     /// Type errors in the kernel, wrong number of arguments.
     pub fn compile_for(&self, args: &[Value]) -> Result<(), JitError> {
-        let tys = self.arg_types(args)?;
-        self.compiled(tys).map(|_| ())
+        self.specialization(args).map(|_| ())
     }
 
-    fn arg_types(&self, args: &[Value]) -> Result<Vec<Ty>, JitError> {
+    /// The compiled specialization for these arguments, compiling it on first use.
+    fn specialization(&self, args: &[Value]) -> Result<Arc<Compiled>, JitError> {
         self.check_count(args.len())?;
-        args.iter().map(type_of).collect()
+        let cached = self.cache.find(|tys| tys.iter().zip(args).all(|(t, a)| value_has_type(a, t)));
+        match cached {
+            Some(c) => Ok(c),
+            None => self.compiled(args.iter().map(type_of).collect::<Result<_, _>>()?),
+        }
+    }
+
+    /// The compiled specialization for these raw arguments, if there is one already.
+    fn cached_raw(&self, args: &[RawArg]) -> Option<Arc<Compiled>> {
+        self.cache.find(|tys| tys.iter().zip(args).all(|(t, a)| raw_arg_has_type(a, t)))
     }
 
     fn check_count(&self, n: usize) -> Result<(), JitError> {
@@ -390,18 +406,17 @@ impl Function {
     /// Compile errors for this signature, and runtime errors (`IndexError`,
     /// `ZeroDivisionError`, ...) with the source line.
     pub fn call(&self, args: &[Value]) -> Result<Value, JitError> {
-        let tys = self.arg_types(args)?;
-        let c = self.compiled(tys)?;
+        let c = self.specialization(args)?;
         if c.writes_inputs && args.iter().any(|a| matches!(a, Value::Array(_) | Value::Tuple(_))) {
             let mut owned: Vec<Value> = args.iter().map(to_standard).collect();
             return self.run(&c, &mut owned);
         }
         // SAFETY of the const-to-mut cast inside `run`: the code does not write to inputs.
-        let mut slots = Vec::new();
+        let mut slots = Slots::new();
         for a in args {
             flatten_value(a, &mut slots);
         }
-        self.run_slots(&c, &slots, None)
+        self.run_slots(&c, slots.as_slice(), None)
     }
 
     /// Calls the function on borrowed arrays: the kernel reads and writes the caller's
@@ -439,28 +454,58 @@ impl Function {
     /// [`ErrorKind::Interrupted`] when cancelled.
     pub unsafe fn call_raw(&self, args: &[RawArg], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
         self.check_count(args.len())?;
-        let mut tys = Vec::with_capacity(args.len());
-        let mut slots = Vec::new();
-        for a in args {
-            match a {
-                RawArg::Value(v) => {
-                    tys.push(type_of(v)?);
-                    flatten_value(v, &mut slots);
-                }
-                RawArg::Array(a) => {
-                    tys.push(raw_type(a)?);
-                    flatten_raw(a, &mut slots)?;
-                }
+        let c = match self.cached_raw(args) {
+            Some(c) => c,
+            None => {
+                let tys = args.iter().map(raw_arg_type).collect::<Result<_, _>>()?;
+                self.compiled(tys)?
             }
+        };
+        self.run_slots(&c, raw_slots(args)?.as_slice(), cancel)
+    }
+
+    /// Calls the function as [`Function::call_raw`] does, but only if the specialization
+    /// for these arguments is compiled already and runs briefly: no loops, no calls to other
+    /// kernels, no arrays created. Otherwise returns `None` and does nothing, and the caller
+    /// makes the call with [`Function::call_raw`].
+    ///
+    /// Such a call takes about as long as a function call: a binding that releases a lock
+    /// (Python's GIL) around long calls can call these with the lock held, as releasing it
+    /// would cost more than the call.
+    ///
+    /// # Safety
+    ///
+    /// As [`Function::call_raw`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, RawArg, Value};
+    /// let m = Module::compile("def add(a, b):\n    return a + b\n\ndef total(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n", "k.py")?;
+    /// let add = m.function("add")?;
+    /// let args = [RawArg::Value(Value::Float(1.5)), RawArg::Value(Value::Float(2.0))];
+    /// // SAFETY: no arrays.
+    /// assert!(unsafe { add.call_raw_if_brief(&args) }.is_none(), "not compiled yet");
+    /// assert_eq!(unsafe { add.call_raw(&args, None)? }, Value::Float(3.5));
+    /// assert_eq!(unsafe { add.call_raw_if_brief(&args) }.transpose()?, Some(Value::Float(3.5)));
+    /// let total = m.function("total")?;
+    /// let n = [RawArg::Value(Value::Int(10))];
+    /// assert_eq!(unsafe { total.call_raw(&n, None)? }, Value::Int(45));
+    /// assert!(unsafe { total.call_raw_if_brief(&n) }.is_none(), "it loops");
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub unsafe fn call_raw_if_brief(&self, args: &[RawArg]) -> Option<Result<Value, JitError>> {
+        if args.len() != self.params.len() || self.def_error.is_some() {
+            return None;
         }
-        let c = self.compiled(tys)?;
-        self.run_slots(&c, &slots, cancel)
+        let c = self.cached_raw(args).filter(|c| c.brief)?;
+        Some(raw_slots(args).and_then(|slots| self.run_slots(&c, slots.as_slice(), None)))
     }
 
     /// The argument signatures compiled so far, as Numba prints them, with the return
     /// type: `(array(float64, 1d), int64) -> float64`. Sorted.
     pub fn signatures(&self) -> Vec<String> {
-        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = self.cache.0.read().unwrap_or_else(|p| p.into_inner());
         let mut out: Vec<String> = cache.iter().map(|(tys, c)| signature_text(tys, &c.ret)).collect();
         out.sort();
         out
@@ -481,7 +526,7 @@ impl Function {
     /// # Ok::<(), fastsci_jit::JitError>(())
     /// ```
     pub fn inspect_types(&self) -> String {
-        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = self.cache.0.read().unwrap_or_else(|p| p.into_inner());
         let mut entries: Vec<(String, &Compiled)> =
             cache.iter().map(|(tys, c)| (signature_text(tys, &c.ret), &**c)).collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -502,17 +547,16 @@ impl Function {
     ///
     /// As [`Function::call`].
     pub fn call_mut(&self, args: &mut [Value]) -> Result<Value, JitError> {
-        let tys = self.arg_types(args)?;
-        let c = self.compiled(tys)?;
+        let c = self.specialization(args)?;
         self.run(&c, args)
     }
 
     fn run(&self, c: &Compiled, args: &mut [Value]) -> Result<Value, JitError> {
-        let mut slots = Vec::new();
+        let mut slots = Slots::new();
         for a in args.iter_mut() {
             flatten_value_mut(a, &mut slots);
         }
-        self.run_slots(c, &slots, None)
+        self.run_slots(c, slots.as_slice(), None)
     }
 
     fn run_slots(&self, c: &Compiled, slots: &[u64], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
@@ -527,18 +571,18 @@ impl Function {
             // An AtomicBool is one byte with bool's layout; the code reads that byte.
             cancel: flag.cast::<u8>(),
         };
-        let mut rets = vec![0u64; flat_len(&c.ret).max(1)];
+        let mut rets = Slots::zeroed(c.ret_slots.max(1));
         // SAFETY: the entry trampoline reads exactly the flattened argument slots of this
         // signature and writes the flattened results; array pointers come from live arrays.
         unsafe {
             let f: Entry = std::mem::transmute::<*const u8, Entry>(c.code.entries[0]);
-            f(&mut ctx, slots.as_ptr(), rets.as_mut_ptr());
+            f(&mut ctx, slots.as_ptr(), rets.as_mut_slice().as_mut_ptr());
         }
         RNG.with(|r| r.set(ctx.rng));
         if ctx.err != 0 {
             return Err(self.runtime_error(RtError::from_code(ctx.err), ctx.err_pos as usize));
         }
-        let mut it = rets.into_iter();
+        let mut it = rets.as_slice().iter().copied();
         Ok(unflatten(&c.ret, &mut it, &mut arena))
     }
 
@@ -576,8 +620,7 @@ impl Function {
     ///
     /// As [`Function::call`].
     pub fn call_interpreted(&self, args: &[Value]) -> Result<Value, JitError> {
-        let tys = self.arg_types(args)?;
-        let c = self.compiled(tys)?;
+        let c = self.specialization(args)?;
         let (result, rng) = interp::run(&c.funcs, c.entry, args, RNG.with(|r| r.get()));
         RNG.with(|r| r.set(rng));
         result.map_err(|stop| match stop {
@@ -651,187 +694,14 @@ fn is_constant(v: &Value) -> bool {
     }
 }
 
-fn raw_type(a: &RawArray) -> Result<Ty, JitError> {
-    if a.shape.is_empty() {
-        return Err(JitError::plain(ErrorKind::Argument, "0-d arrays are not supported; pass a number"));
-    }
-    if a.shape.len() != a.strides.len() {
-        return Err(JitError::plain(
-            ErrorKind::Argument,
-            format!("array with {} dimensions but {} strides", a.shape.len(), a.strides.len()),
-        ));
-    }
-    Ok(Ty::Array { dtype: a.dtype, ndim: a.shape.len() })
-}
-
-/// The (pointer, shape, element strides) slots of a borrowed array.
-fn flatten_raw(a: &RawArray, out: &mut Vec<u64>) -> Result<(), JitError> {
-    let size = a.dtype.size() as isize;
-    out.push(a.data as u64);
-    out.extend(a.shape.iter().map(|&d| d as u64));
-    for &s in &a.strides {
-        if s % size != 0 {
-            return Err(JitError::plain(
-                ErrorKind::Argument,
-                format!(
-                    "byte stride {s} is not a multiple of the {}-byte {} element; pass a copy",
-                    size,
-                    a.dtype.name()
-                ),
-            ));
-        }
-        out.push((s / size) as i64 as u64);
-    }
-    Ok(())
-}
-
-/// A copy with standard (C-contiguous) layout, for kernels that may write to inputs.
-fn to_standard(v: &Value) -> Value {
-    match v {
-        Value::Array(a) => Value::Array(each_array!(a, x => x.as_standard_layout().into_owned().into())),
-        Value::Tuple(items) => Value::Tuple(items.iter().map(to_standard).collect()),
-        other => other.clone(),
-    }
-}
-
-fn push_array<T>(a: &ArrayD<T>, ptr: *const T, out: &mut Vec<u64>) {
-    out.push(ptr as u64);
-    out.extend(a.shape().iter().map(|&d| d as u64));
-    out.extend(a.strides().iter().map(|&s| s as i64 as u64));
-}
-
-fn flatten_value(v: &Value, out: &mut Vec<u64>) {
-    match v {
-        Value::Int(i) => out.push(*i as u64),
-        Value::Float(f) => out.push(f.to_bits()),
-        Value::Bool(b) => out.push(u64::from(*b)),
-        Value::Array(a) => each_array!(a, x => push_array(x, x.as_ptr(), out)),
-        Value::Tuple(items) => items.iter().for_each(|x| flatten_value(x, out)),
-        Value::None => {}
-    }
-}
-
-fn flatten_value_mut(v: &mut Value, out: &mut Vec<u64>) {
-    match v {
-        Value::Array(a) => each_array!(a, x => { let p = x.as_mut_ptr(); push_array(x, p, out) }),
-        Value::Tuple(items) => items.iter_mut().for_each(|x| flatten_value_mut(x, out)),
-        other => flatten_value(other, out),
-    }
-}
-
-fn unflatten(ty: &Ty, it: &mut impl Iterator<Item = u64>, arena: &mut Arena) -> Value {
-    let mut next = || it.next().unwrap_or(0);
-    match ty {
-        Ty::Int => Value::Int(next() as i64),
-        Ty::Float => Value::Float(f64::from_bits(next())),
-        Ty::Bool => Value::Bool(next() & 0xff != 0),
-        Ty::None => Value::None,
-        Ty::Tuple(ts) => Value::Tuple(ts.iter().map(|t| unflatten(t, it, arena)).collect()),
-        Ty::Array { dtype, ndim } => {
-            let ptr = next() as *mut u8;
-            let shape: Vec<usize> = (0..*ndim).map(|_| next() as usize).collect();
-            let strides: Vec<isize> = (0..*ndim).map(|_| next() as i64 as isize).collect();
-            Value::Array(array_from_raw(*dtype, ptr, &shape, &strides, arena))
+/// The slots of a raw call's arguments.
+fn raw_slots(args: &[RawArg]) -> Result<Slots, JitError> {
+    let mut slots = Slots::new();
+    for a in args {
+        match a {
+            RawArg::Value(v) => flatten_value(v, &mut slots),
+            RawArg::Array(a) => flatten_raw(a, &mut slots)?,
         }
     }
-}
-
-/// Builds an owned array from the kernel's result: moves an arena buffer out when the
-/// result is exactly that buffer in C order, else copies the elements.
-fn array_from_raw(
-    dtype: DType,
-    ptr: *mut u8,
-    shape: &[usize],
-    strides: &[isize],
-    arena: &mut Arena,
-) -> ArrayValue {
-    let n: usize = shape.iter().product();
-    let mut c_strides = vec![0isize; shape.len()];
-    let mut acc = 1isize;
-    for k in (0..shape.len()).rev() {
-        c_strides[k] = acc;
-        acc *= shape[k] as isize;
-    }
-    let c_order =
-        n == 0 || shape.iter().zip(strides.iter().zip(&c_strides)).all(|(&d, (s, c))| d <= 1 || s == c);
-    if c_order && n > 0 {
-        for b in arena.buffers.iter_mut() {
-            if b.ptr() == ptr && b.len() == n {
-                let taken = std::mem::replace(b, Buffer::U8(Vec::new()));
-                let sh = IxDyn(shape);
-                let moved = match taken {
-                    Buffer::F64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F64),
-                    Buffer::F32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F32),
-                    Buffer::I64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I64),
-                    Buffer::I32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I32),
-                    Buffer::U8(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::U8),
-                    Buffer::Bool(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::Bool),
-                };
-                if let Ok(a) = moved {
-                    return a;
-                }
-                break;
-            }
-        }
-    }
-    fn copy<T: Clone>(ptr: *mut u8, shape: &[usize], strides: &[isize]) -> ArrayD<T> {
-        let n: usize = shape.iter().product();
-        let mut out = Vec::with_capacity(n);
-        let mut idx = vec![0usize; shape.len()];
-        for _ in 0..n {
-            let off: isize = idx.iter().zip(strides).map(|(&i, &s)| i as isize * s).sum();
-            // SAFETY: `ptr`, `shape` and `strides` (in elements, possibly negative, as views
-            // have them) describe an array that the kernel read or created, alive until the
-            // arena is dropped after this copy; `idx` stays inside `shape`.
-            out.push(unsafe { (*(ptr as *const T).offset(off)).clone() });
-            for k in (0..idx.len()).rev() {
-                idx[k] += 1;
-                if idx[k] < shape[k] {
-                    break;
-                }
-                idx[k] = 0;
-            }
-        }
-        ArrayD::from_shape_vec(IxDyn(shape), out).unwrap_or_else(|_| unreachable!("n elements for the shape"))
-    }
-    match dtype {
-        DType::F64 => ArrayValue::F64(copy(ptr, shape, strides)),
-        DType::F32 => ArrayValue::F32(copy(ptr, shape, strides)),
-        DType::I64 => ArrayValue::I64(copy(ptr, shape, strides)),
-        DType::I32 => ArrayValue::I32(copy(ptr, shape, strides)),
-        DType::U8 => ArrayValue::U8(copy(ptr, shape, strides)),
-        DType::Bool => ArrayValue::Bool(copy(ptr, shape, strides)),
-    }
-}
-
-/// Whether `f` may store into an array it did not create with `np.empty/zeros/ones`.
-fn writes_non_fresh(f: &Func) -> bool {
-    // Locals assigned only from new arrays are fresh.
-    let mut fresh = vec![true; f.locals.len()];
-    fresh.iter_mut().take(f.params).for_each(|v| *v = false);
-    fn scan_assign(s: &[TStmt], fresh: &mut [bool]) {
-        for st in s {
-            match st {
-                TStmt::Assign(l, e) if !matches!(e.kind, TK::NewArray { .. }) => {
-                    fresh[*l] = false;
-                }
-                TStmt::If(_, a, b) => {
-                    scan_assign(a, fresh);
-                    scan_assign(b, fresh);
-                }
-                TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => scan_assign(b, fresh),
-                _ => {}
-            }
-        }
-    }
-    scan_assign(&f.body, &mut fresh);
-    fn stores_bad(s: &[TStmt], fresh: &[bool]) -> bool {
-        s.iter().any(|st| match st {
-            TStmt::Store { arr, .. } => !matches!(arr, TExpr { kind: TK::Local(l), .. } if fresh[*l]),
-            TStmt::If(_, a, b) => stores_bad(a, fresh) || stores_bad(b, fresh),
-            TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => stores_bad(b, fresh),
-            _ => false,
-        })
-    }
-    stores_bad(&f.body, &fresh)
+    Ok(slots)
 }

@@ -25,8 +25,10 @@
 
 #![deny(missing_docs)]
 
+mod analysis;
 mod ast;
 mod backend;
+mod calling_convention;
 mod derive;
 mod error;
 pub mod expr;

@@ -99,7 +99,14 @@ impl Kernel {
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let f = self.function(py)?;
         let mut keep = Vec::new();
-        let raw = AssertSend(to_raw_args(args, &mut keep)?);
+        let raw = to_raw_args(args, &mut keep)?;
+        // A kernel without loops, calls or new arrays is over sooner than the GIL could be
+        // released and taken back: call it with the GIL held (as Numba's default does).
+        // SAFETY: as below.
+        if let Some(result) = unsafe { f.call_raw_if_brief(&raw) } {
+            return result.map_err(|e| jit_error(py, &e)).and_then(|v| to_python(py, v));
+        }
+        let raw = AssertSend(raw);
         let running = interrupt::Running::start();
         let flag = running.flag();
         let result = py.detach(move || {

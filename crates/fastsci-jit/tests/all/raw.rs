@@ -215,3 +215,49 @@ fn globals_are_frozen_and_shadowed_by_locals() {
     let e = Module::compile_parts(&parts, &bad, CompileOptions::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Argument);
 }
+
+#[test]
+fn a_call_with_more_slots_than_the_stack_buffer_holds_passes_every_argument() {
+    // Ten 2-d arrays take 50 slots (pointer, 2 dims, 2 strides each): past the inline buffer.
+    let params: Vec<String> = (0..10).map(|k| format!("a{k}")).collect();
+    let body: Vec<String> = (0..10).map(|k| format!("a{k}[1, 0] * {}", k + 1)).collect();
+    let src = format!("def f({}):\n    return {}\n", params.join(", "), body.join(" + "));
+    let f = function(&src, "f");
+    let mut data: Vec<[f64; 4]> = (0..10).map(|k| [0.0, 0.0, f64::from(k), 0.0]).collect();
+    let args: Vec<RawArg> = data.iter_mut().map(|d| raw(d, DType::F64, &[2, 2], &[16, 8])).collect();
+    let want: f64 = (0..10).map(|k| f64::from(k) * f64::from(k + 1)).sum();
+    // SAFETY: ten live 2x2 f64 arrays in C order.
+    assert_eq!(unsafe { f.call_raw(&args, None) }.unwrap(), Value::Float(want));
+    assert_eq!(unsafe { f.call_raw_if_brief(&args) }.unwrap().unwrap(), Value::Float(want));
+}
+
+#[test]
+fn a_brief_call_reports_runtime_errors_and_declines_what_it_cannot_run() {
+    let f = function("def div(a, b):\n    return a // b\n", "div");
+    let ints = |a, b| [RawArg::Value(Value::Int(a)), RawArg::Value(Value::Int(b))];
+    // SAFETY: no arrays in any call below.
+    unsafe {
+        assert!(f.call_raw_if_brief(&ints(7, 2)).is_none(), "nothing compiled yet");
+        assert_eq!(f.call_raw(&ints(7, 2), None).unwrap(), Value::Int(3));
+        assert_eq!(f.call_raw_if_brief(&ints(-7, 2)).unwrap().unwrap(), Value::Int(-4));
+        let e = f.call_raw_if_brief(&ints(1, 0)).unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Runtime);
+        assert!(e.to_string().contains("ZeroDivisionError") && e.line() == 2, "{e}");
+        let floats = [RawArg::Value(Value::Float(7.0)), RawArg::Value(Value::Float(2.0))];
+        assert!(f.call_raw_if_brief(&floats).is_none(), "another signature, not compiled");
+        assert!(f.call_raw_if_brief(&ints(1, 2)[..1]).is_none(), "wrong argument count");
+    }
+    let calls = function("def g(n):\n    return h(n) + 1\n\ndef h(n):\n    return n * 2\n", "g");
+    let n = [RawArg::Value(Value::Int(4))];
+    // SAFETY: no arrays.
+    unsafe {
+        assert_eq!(calls.call_raw(&n, None).unwrap(), Value::Int(9));
+        assert!(calls.call_raw_if_brief(&n).is_none(), "a call to another kernel may loop");
+    }
+    let alloc = function("def z(n):\n    return np.zeros(n)\n", "z");
+    // SAFETY: no arrays.
+    unsafe {
+        alloc.call_raw(&n, None).unwrap();
+        assert!(alloc.call_raw_if_brief(&n).is_none(), "a new array is filled element by element");
+    }
+}
