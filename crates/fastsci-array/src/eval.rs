@@ -17,6 +17,7 @@
 
 use std::path::Path;
 
+use fastsci_expr::functions;
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
@@ -117,12 +118,6 @@ fn un_scalar(op: Unary, x: f64) -> f64 {
 }
 
 #[inline(always)]
-fn py_mod(a: f64, b: f64) -> f64 {
-    let r = a % b;
-    if r != 0.0 && ((r < 0.0) != (b < 0.0)) { r + b } else { r }
-}
-
-#[inline(always)]
 fn bin_scalar(op: Binary, a: f64, b: f64) -> f64 {
     let t = |c: bool| f64::from(u8::from(c));
     match op {
@@ -131,7 +126,7 @@ fn bin_scalar(op: Binary, a: f64, b: f64) -> f64 {
         Binary::Mul => a * b,
         Binary::Div => a / b,
         Binary::Pow => vmath::pow(a, b),
-        Binary::Mod => py_mod(a, b),
+        Binary::Mod => functions::python_mod(a, b),
         Binary::Min => {
             if a.is_nan() || b.is_nan() {
                 f64::NAN
@@ -150,6 +145,9 @@ fn bin_scalar(op: Binary, a: f64, b: f64) -> f64 {
                 a
             }
         }
+        Binary::Fmod => functions::fmod(a, b),
+        Binary::Fmin => functions::fmin(a, b),
+        Binary::Fmax => functions::fmax(a, b),
         Binary::Atan2 => a.atan2(b),
         Binary::Hypot => a.hypot(b),
         Binary::Copysign => a.copysign(b),

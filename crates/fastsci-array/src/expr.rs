@@ -2,10 +2,19 @@
 //! binary operators, comparisons, logical operators and `where`.
 //!
 //! Build one with [`var`], [`num`] and Rust's operators, or from text with
-//! [`crate::parse::parse`] (which lowers the tree of `fastsci_jit::expr`).
+//! [`crate::parse::parse`] (which lowers the tree of `fastsci_expr::ast`).
 
 use std::fmt;
 use std::ops;
+
+use fastsci_expr::functions::canonical_function;
+
+/// What a named function becomes.
+enum Op {
+    Unary(Unary),
+    Binary(Binary),
+    Where,
+}
 
 /// A one-argument operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,12 +92,18 @@ pub enum Binary {
     Div,
     /// `a ** b`
     Pow,
-    /// `a % b` with the sign of `b` (Python's modulo)
+    /// `a % b` with the sign of `b` (Python's modulo, `np.remainder`)
     Mod,
+    /// `fmod(a, b)` with the sign of `a` (C's and NumPy's `fmod`)
+    Fmod,
     /// `minimum(a, b)` (NaN if either is NaN)
     Min,
     /// `maximum(a, b)` (NaN if either is NaN)
     Max,
+    /// `fmin(a, b)` (ignores a NaN operand: NaN only if both are)
+    Fmin,
+    /// `fmax(a, b)` (ignores a NaN operand: NaN only if both are)
+    Fmax,
     /// `arctan2(a, b)`
     Atan2,
     /// `hypot(a, b)`
@@ -192,7 +207,19 @@ impl Expr {
     }
 
     /// Applies the function called `name` (as written in NumPy or Python's `math`, with or
-    /// without an `np.`/`math.` prefix) to `args`.
+    /// without an `np.`/`math.` prefix; aliases and arities from the shared table,
+    /// [`fastsci_expr::functions`]) to `args`. Beyond that table, NumPy's `mod`/`remainder`
+    /// (Python's `%`), `negative`, `logical_not`, `logical_and` and `logical_or`.
+    ///
+    /// # Examples
+    /// ```
+    /// use fastsci_array::expr::{num, var, Binary, Expr};
+    /// let e = Expr::call("np.fmod", vec![var("a"), num(3.0)])?;
+    /// assert_eq!(e, var("a").binary(Binary::Fmod, num(3.0)));
+    /// assert!(Expr::call("arcsin", vec![var("a")]).is_ok());
+    /// assert!(Expr::call("sin", vec![]).unwrap_err().contains("takes 1 argument"));
+    /// # Ok::<(), String>(())
+    /// ```
     ///
     /// # Errors
     /// A message naming the unknown function or the wrong number of arguments.
@@ -202,64 +229,60 @@ impl Expr {
             .or_else(|| name.strip_prefix("numpy."))
             .or_else(|| name.strip_prefix("math."))
             .unwrap_or(name);
-        let unary = match bare {
-            "exp" => Some(Unary::Exp),
-            "log" => Some(Unary::Log),
-            "log10" => Some(Unary::Log10),
-            "sin" => Some(Unary::Sin),
-            "cos" => Some(Unary::Cos),
-            "tan" => Some(Unary::Tan),
-            "tanh" => Some(Unary::Tanh),
-            "sqrt" => Some(Unary::Sqrt),
-            "erf" => Some(Unary::Erf),
-            "abs" | "fabs" | "absolute" => Some(Unary::Abs),
-            "floor" => Some(Unary::Floor),
-            "ceil" => Some(Unary::Ceil),
-            "isnan" => Some(Unary::IsNan),
-            "isinf" => Some(Unary::IsInf),
-            "isfinite" => Some(Unary::IsFinite),
-            "trunc" => Some(Unary::Trunc),
-            "expm1" => Some(Unary::Expm1),
-            "log1p" => Some(Unary::Log1p),
-            "log2" => Some(Unary::Log2),
-            "asin" | "arcsin" => Some(Unary::Asin),
-            "acos" | "arccos" => Some(Unary::Acos),
-            "atan" | "arctan" => Some(Unary::Atan),
-            "sinh" => Some(Unary::Sinh),
-            "cosh" => Some(Unary::Cosh),
-            "asinh" | "arcsinh" => Some(Unary::Asinh),
-            "acosh" | "arccosh" => Some(Unary::Acosh),
-            "atanh" | "arctanh" => Some(Unary::Atanh),
-            "logical_not" => Some(Unary::Not),
-            "negative" => Some(Unary::Neg),
-            _ => None,
+        let op = match canonical_function(bare) {
+            "exp" => Op::Unary(Unary::Exp),
+            "log" => Op::Unary(Unary::Log),
+            "log10" => Op::Unary(Unary::Log10),
+            "sin" => Op::Unary(Unary::Sin),
+            "cos" => Op::Unary(Unary::Cos),
+            "tan" => Op::Unary(Unary::Tan),
+            "tanh" => Op::Unary(Unary::Tanh),
+            "sqrt" => Op::Unary(Unary::Sqrt),
+            "erf" => Op::Unary(Unary::Erf),
+            "abs" | "fabs" => Op::Unary(Unary::Abs),
+            "floor" => Op::Unary(Unary::Floor),
+            "ceil" => Op::Unary(Unary::Ceil),
+            "isnan" => Op::Unary(Unary::IsNan),
+            "isinf" => Op::Unary(Unary::IsInf),
+            "isfinite" => Op::Unary(Unary::IsFinite),
+            "trunc" => Op::Unary(Unary::Trunc),
+            "expm1" => Op::Unary(Unary::Expm1),
+            "log1p" => Op::Unary(Unary::Log1p),
+            "log2" => Op::Unary(Unary::Log2),
+            "asin" => Op::Unary(Unary::Asin),
+            "acos" => Op::Unary(Unary::Acos),
+            "atan" => Op::Unary(Unary::Atan),
+            "sinh" => Op::Unary(Unary::Sinh),
+            "cosh" => Op::Unary(Unary::Cosh),
+            "asinh" => Op::Unary(Unary::Asinh),
+            "acosh" => Op::Unary(Unary::Acosh),
+            "atanh" => Op::Unary(Unary::Atanh),
+            "logical_not" => Op::Unary(Unary::Not),
+            "negative" => Op::Unary(Unary::Neg),
+            "pow" => Op::Binary(Binary::Pow),
+            "min" => Op::Binary(Binary::Min),
+            "max" => Op::Binary(Binary::Max),
+            "fmin" => Op::Binary(Binary::Fmin),
+            "fmax" => Op::Binary(Binary::Fmax),
+            "atan2" => Op::Binary(Binary::Atan2),
+            "hypot" => Op::Binary(Binary::Hypot),
+            "copysign" => Op::Binary(Binary::Copysign),
+            "fmod" => Op::Binary(Binary::Fmod),
+            "mod" | "remainder" => Op::Binary(Binary::Mod),
+            "logical_and" => Op::Binary(Binary::And),
+            "logical_or" => Op::Binary(Binary::Or),
+            "where" => Op::Where,
+            _ => {
+                return Err(format!(
+                    "unknown function '{name}' in an array expression (known: exp, log, log10, log2, log1p, expm1, sin, cos, tan, tanh, sinh, cosh, arcsin, arccos, arctan, arcsinh, arccosh, arctanh, sqrt, erf, abs, floor, ceil, trunc, isnan, isinf, isfinite, pow, minimum, maximum, fmin, fmax, arctan2, hypot, copysign, fmod, mod, where)"
+                ));
+            }
         };
-        let binary = match bare {
-            "pow" | "power" => Some(Binary::Pow),
-            "minimum" | "fmin" | "min" => Some(Binary::Min),
-            "maximum" | "fmax" | "max" => Some(Binary::Max),
-            "arctan2" | "atan2" => Some(Binary::Atan2),
-            "hypot" => Some(Binary::Hypot),
-            "copysign" => Some(Binary::Copysign),
-            "mod" | "fmod" | "remainder" => Some(Binary::Mod),
-            "logical_and" => Some(Binary::And),
-            "logical_or" => Some(Binary::Or),
-            _ => None,
+        let want = match op {
+            Op::Unary(_) => 1,
+            Op::Binary(_) => 2,
+            Op::Where => 3,
         };
-        let want = if unary.is_some() {
-            1
-        } else if binary.is_some() {
-            2
-        } else if bare == "where" {
-            3
-        } else {
-            0
-        };
-        if want == 0 {
-            return Err(format!(
-                "unknown function '{name}' in an array expression (known: exp, log, log10, log2, log1p, expm1, sin, cos, tan, tanh, sinh, cosh, arcsin, arccos, arctan, arcsinh, arccosh, arctanh, sqrt, erf, abs, floor, ceil, trunc, isnan, isinf, isfinite, pow, minimum, maximum, arctan2, hypot, copysign, mod, where)"
-            ));
-        }
         if args.len() != want {
             return Err(format!(
                 "{name}() takes {want} argument{} but {} were given",
@@ -267,16 +290,18 @@ impl Expr {
                 args.len()
             ));
         }
-        if let Some(op) = unary {
-            return Ok(args.remove(0).unary(op));
-        }
-        if let Some(op) = binary {
-            let b = args.remove(1);
-            return Ok(args.remove(0).binary(op, b));
-        }
-        let b = args.remove(2);
-        let a = args.remove(1);
-        Ok(Expr::select(args.remove(0), a, b))
+        Ok(match op {
+            Op::Unary(u) => args.remove(0).unary(u),
+            Op::Binary(b) => {
+                let y = args.remove(1);
+                args.remove(0).binary(b, y)
+            }
+            Op::Where => {
+                let b = args.remove(2);
+                let a = args.remove(1);
+                Expr::select(args.remove(0), a, b)
+            }
+        })
     }
 
     /// The names of the arrays the expression reads, sorted and without repeats.
@@ -332,6 +357,9 @@ impl fmt::Display for Expr {
                     Binary::Or => "or",
                     Binary::Min => return write!(f, "minimum({a}, {b})"),
                     Binary::Max => return write!(f, "maximum({a}, {b})"),
+                    Binary::Fmin => return write!(f, "fmin({a}, {b})"),
+                    Binary::Fmax => return write!(f, "fmax({a}, {b})"),
+                    Binary::Fmod => return write!(f, "fmod({a}, {b})"),
                     Binary::Atan2 => return write!(f, "arctan2({a}, {b})"),
                     Binary::Hypot => return write!(f, "hypot({a}, {b})"),
                     Binary::Copysign => return write!(f, "copysign({a}, {b})"),

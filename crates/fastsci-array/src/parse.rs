@@ -1,7 +1,7 @@
-//! Array expressions from text: parsed by `fastsci_jit::expr::parse_expression` (Python
+//! Array expressions from text: parsed by `fastsci_expr::formula::parse_expression` (Python
 //! syntax) and lowered to this crate's [`Expr`].
 
-use fastsci_jit::expr::{BinOp, BoolOp, CmpOp, Expr as JExpr, ExprKind, UnaryOp};
+use fastsci_expr::ast::{BinOp, BoolOp, CmpOp, Expr as JExpr, ExprKind, UnaryOp};
 
 use crate::error::{ArrayError, Result};
 use crate::expr::{Binary, Expr, Unary};
@@ -23,7 +23,8 @@ use crate::expr::{Binary, Expr, Unary};
 /// [`ArrayError::Parse`] with `LINE:COL: message`, the source line and a caret, for syntax
 /// errors, indexing, and functions array expressions do not have.
 pub fn parse(source: &str) -> Result<Expr> {
-    let tree = fastsci_jit::expr::parse_expression(source).map_err(|e| ArrayError::Parse(e.to_string()))?;
+    let tree =
+        fastsci_expr::formula::parse_expression(source).map_err(|e| ArrayError::Parse(e.to_string()))?;
     lower(&tree, source, 0)
 }
 
@@ -146,9 +147,8 @@ fn lower(e: &JExpr, src: &str, depth: usize) -> Result<Expr> {
         ExprKind::Call { func, func_span, args } => {
             let args: Vec<Expr> = args.iter().map(|a| lower(a, src, depth + 1)).collect::<Result<_>>()?;
             // min/max of two or more values fold pairwise.
-            if matches!(func.as_str(), "min" | "max" | "minimum" | "maximum" | "fmin" | "fmax")
-                && args.len() > 2
-            {
+            // (The parser gives canonical names: `minimum` is `min`.)
+            if matches!(func.as_str(), "min" | "max") && args.len() > 2 {
                 if let Some(e) = too_deep(args.len()) {
                     return Err(e);
                 }

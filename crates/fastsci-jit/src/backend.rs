@@ -14,11 +14,11 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 
 use crate::calling_convention::slot_count;
-use crate::error::{ErrorKind, JitError};
-use crate::expr::CmpOp;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::runtime::{self, CTX_CANCEL, CTX_DEPTH, CTX_ERR, CTX_ERR_POS, CTX_RNG, MAX_DEPTH};
 use crate::value::DType;
+use crate::{ErrorKind, JitError};
+use fastsci_expr::ast::CmpOp;
 
 /// Machine code that stays alive as long as this handle.
 pub(crate) struct Code {
@@ -1095,7 +1095,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.b.ins().fpromote(types::F64, x)
             }
             MathFn::Copysign => self.b.ins().fcopysign(v[0], v[1]),
-            MathFn::FMod | MathFn::FFloorDiv => {
+            MathFn::PyMod | MathFn::FFloorDiv => {
                 if self.python_errors {
                     let z = self.b.ins().f64const(0.0);
                     let is0 = self.b.ins().fcmp(FloatCC::Equal, v[1], z);

@@ -6,14 +6,14 @@
 
 use ndarray::{ArrayD, IxDyn};
 
-use crate::error::{ErrorKind, JitError};
 use crate::ir::Ty;
 use crate::runtime::{Arena, Buffer};
 use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
+use crate::{ErrorKind, JitError};
 
-/// Slots held on the stack; a call with more spills to the heap. Two 3-d arrays and a few
+/// Slots held on the stack; a call with more spills to the heap. Two 3-d arrays and two
 /// scalars fit.
-const INLINE_SLOTS: usize = 24;
+const INLINE_SLOTS: usize = 16;
 
 /// The flattened slots of a call's arguments or results: on the stack for the usual few, so
 /// that a call allocates nothing.
@@ -25,11 +25,13 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
+    #[inline]
     pub fn new() -> Slots {
         Slots { inline: [0; INLINE_SLOTS], len: 0, spilled: Vec::new() }
     }
 
     /// `n` zero slots, for a kernel to write its results into.
+    #[inline]
     pub fn zeroed(n: usize) -> Slots {
         let mut s = Slots::new();
         if n > INLINE_SLOTS {

@@ -5,10 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::backend::{self, Code};
-use crate::derive::{self, Target};
-use crate::error::{ErrorKind, JitError};
-use crate::expr::{Expr, ExprKind, parse_expression};
 use crate::lower::{FormulaVar, lower_formula};
+use crate::{ErrorKind, JitError};
+use fastsci_expr::ast::{Expr, ExprKind};
+use fastsci_expr::derivative::{self as derive, Target};
+use fastsci_expr::formula::parse_expression;
 
 /// Whether a formula variable is a number or a vector indexed with constants (`x[0]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +91,7 @@ impl Expression {
     /// Compiles a Python expression in the named variables.
     ///
     /// Formulas are Python: `**` for powers, `math.`/`np.` prefixes optional, the constants
-    /// `pi`, `e`, `inf`, `nan`, and the functions of [`crate::expr::MATH_FUNCTIONS`].
+    /// `pi`, `e`, `inf`, `nan`, and the functions of [`fastsci_expr::functions::MATH_FUNCTIONS`].
     /// Division by zero gives IEEE results (`inf`, `nan`), not errors, and math functions give
     /// NaN outside their domain (as NumPy does).
     ///

@@ -13,11 +13,11 @@ use std::rc::Rc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use crate::error::{ErrorKind, JitError};
-use crate::expr::CmpOp;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::runtime::{self, Buffer, MAX_DEPTH, MathImpl};
 use crate::value::{ArrayValue, DType, Value};
+use crate::{ErrorKind, JitError};
+use fastsci_expr::ast::CmpOp;
 
 /// Why interpretation stopped early.
 #[derive(Debug)]
@@ -682,7 +682,7 @@ fn math(m: MathFn, x: &[f64], pos: usize) -> Result<f64, Stop> {
         MathFn::RoundEven => arg(0)?.round_ties_even(),
         MathFn::RoundF32 => f64::from(arg(0)? as f32),
         MathFn::Copysign => arg(0)?.copysign(arg(1)?),
-        MathFn::FMod | MathFn::FFloorDiv if arg(1)? == 0.0 => {
+        MathFn::PyMod | MathFn::FFloorDiv if arg(1)? == 0.0 => {
             return Err(Stop::Raise(RtError::ZeroDivision, pos));
         }
         other => match runtime::math_call(other) {

@@ -2,8 +2,9 @@
 //! statements, produced by [`crate::lower`] for one signature of one function and turned into
 //! machine code by [`crate::backend`] (or run by [`crate::interp`]).
 
-use crate::expr::CmpOp;
 use crate::value::DType;
+use fastsci_expr::ast::CmpOp;
+use fastsci_expr::functions::{self, Arity, MathFunction};
 
 /// A static type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -92,13 +93,19 @@ pub(crate) enum MathFn {
     Trunc,
     Fabs,
     Copysign,
+    /// C's `fmod` (`math.fmod`, `np.fmod`): the sign of the dividend.
+    Fmod,
+    /// `np.fmin`: ignores a NaN operand.
+    Fmin,
+    /// `np.fmax`: ignores a NaN operand.
+    Fmax,
     Erf,
     Erfc,
     Gamma,
     Lgamma,
     Digamma,
-    /// Python float `%`.
-    FMod,
+    /// Python float `%`: the sign of the divisor.
+    PyMod,
     /// Python float `//`.
     FFloorDiv,
     /// Round half to even.
@@ -107,55 +114,67 @@ pub(crate) enum MathFn {
     RoundF32,
 }
 
+/// The operation of each function of the shared table ([`fastsci_expr::functions`]) that
+/// compiles to one math operation, by its canonical name. (`abs`, `min`, `max`, `isnan`,
+/// ... have their own lowering.)
+const NAMED_MATH: [(&str, MathFn); 35] = {
+    use MathFn::*;
+    [
+        ("sqrt", Sqrt),
+        ("exp", Exp),
+        ("expm1", Expm1),
+        ("log", Log),
+        ("log1p", Log1p),
+        ("log2", Log2),
+        ("log10", Log10),
+        ("pow", Pow),
+        ("sin", Sin),
+        ("cos", Cos),
+        ("tan", Tan),
+        ("asin", Asin),
+        ("acos", Acos),
+        ("atan", Atan),
+        ("atan2", Atan2),
+        ("sinh", Sinh),
+        ("cosh", Cosh),
+        ("tanh", Tanh),
+        ("asinh", Asinh),
+        ("acosh", Acosh),
+        ("atanh", Atanh),
+        ("hypot", Hypot),
+        ("floor", Floor),
+        ("ceil", Ceil),
+        ("trunc", Trunc),
+        ("fabs", Fabs),
+        ("copysign", Copysign),
+        ("fmod", Fmod),
+        ("fmin", Fmin),
+        ("fmax", Fmax),
+        ("erf", Erf),
+        ("erfc", Erfc),
+        ("gamma", Gamma),
+        ("lgamma", Lgamma),
+        ("digamma", Digamma),
+    ]
+};
+
 impl MathFn {
     pub fn from_name(name: &str) -> Option<MathFn> {
-        use MathFn::*;
-        Some(match name {
-            "sqrt" => Sqrt,
-            "exp" => Exp,
-            "expm1" => Expm1,
-            "log" => Log,
-            "log1p" => Log1p,
-            "log2" => Log2,
-            "log10" => Log10,
-            "pow" => Pow,
-            "sin" => Sin,
-            "cos" => Cos,
-            "tan" => Tan,
-            "asin" => Asin,
-            "acos" => Acos,
-            "atan" => Atan,
-            "atan2" => Atan2,
-            "sinh" => Sinh,
-            "cosh" => Cosh,
-            "tanh" => Tanh,
-            "asinh" => Asinh,
-            "acosh" => Acosh,
-            "atanh" => Atanh,
-            "hypot" => Hypot,
-            "floor" => Floor,
-            "ceil" => Ceil,
-            "trunc" => Trunc,
-            "fabs" => Fabs,
-            "copysign" => Copysign,
-            "erf" => Erf,
-            "erfc" => Erfc,
-            "gamma" => Gamma,
-            "lgamma" => Lgamma,
-            "digamma" => Digamma,
-            _ => return None,
-        })
+        NAMED_MATH.iter().find(|(n, _)| *n == name).map(|&(_, m)| m)
+    }
+
+    /// The function's entry in the shared table, for those a user names.
+    pub fn table_entry(self) -> Option<&'static MathFunction> {
+        NAMED_MATH.iter().find(|(_, m)| *m == self).and_then(|(n, _)| functions::lookup(n))
     }
 
     pub fn arity(self) -> usize {
-        match self {
-            MathFn::Pow
-            | MathFn::Atan2
-            | MathFn::Hypot
-            | MathFn::Copysign
-            | MathFn::FMod
-            | MathFn::FFloorDiv => 2,
-            _ => 1,
+        match self.table_entry().map(|f| f.arity) {
+            Some(Arity::Exactly(k) | Arity::AtLeast(k)) => k,
+            None => match self {
+                MathFn::PyMod | MathFn::FFloorDiv => 2,
+                _ => 1,
+            },
         }
     }
 }

@@ -1,21 +1,21 @@
 //! Kernels: a module of `def`s, functions specialized per argument signature on first call.
 
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::analysis::{runs_briefly, writes_non_fresh};
-use crate::ast::{FuncDef, Global};
 use crate::backend::{self, Code};
 use crate::calling_convention::{
     Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
     to_standard, type_of, unflatten, value_has_type,
 };
-use crate::error::{ErrorKind, JitError};
 use crate::interp::{self, Stop};
 use crate::ir::{Func, RtError, Ty};
 use crate::lower::{LErr, Options, Program};
 use crate::runtime::{self, Arena, Ctx};
 use crate::value::{DType, RawArg, Value};
+use crate::{ErrorKind, JitError};
+use fastsci_expr::ast::{FuncDef, Global};
 
 /// Options for compiling kernels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,14 +205,14 @@ impl Module {
         // (one snippet: the parse below reports it there already).
         let mut base = 0;
         for p in parts.iter().filter(|_| parts.len() > 1) {
-            if let Err((offset, kind, msg)) = crate::frontend::check_syntax(p.text) {
+            if let Err((offset, kind, msg)) = fastsci_expr::parser::check_syntax(p.text) {
                 // "Unexpected end of input" points past the snippet: keep it on its last line.
                 let offset = offset.min(p.text.trim_end().len());
                 return Err(inner.locate(JitError::at(kind, &inner.source, base + offset, msg)));
             }
             base += p.text.len() + usize::from(!p.text.ends_with('\n'));
         }
-        let ast = crate::frontend::parse_module(&inner.source).map_err(|e| inner.locate(e))?;
+        let ast = fastsci_expr::parser::parse_module(&inner.source).map_err(|e| inner.locate(e))?;
         inner.defs = ast.defs;
         inner.globals = ast.globals;
         Ok(Module { inner: Arc::new(inner) })
@@ -266,16 +266,61 @@ struct Compiled {
     brief: bool,
 }
 
-/// The compiled specializations of one function with their argument types, most recent
-/// first. A call finds its own by comparing its arguments' types in place, under a read
-/// lock, without allocating or hashing (kernels have few signatures).
+/// Signatures a call finds without taking a lock.
+const LOCK_FREE_SIGNATURES: usize = 8;
+
+/// One compiled signature: the argument types and the code.
+type Specialization = (Vec<Ty>, Arc<Compiled>);
+
+/// The compiled specializations of one function with their argument types. A call finds its
+/// own by comparing its arguments' types in place, without allocating or hashing (kernels
+/// have few signatures): the first few are set once and read without a lock, the rest sit
+/// behind a read-write lock, whose write side also makes compiling one signature at a time.
 #[derive(Default)]
-struct Specializations(RwLock<Vec<(Vec<Ty>, Arc<Compiled>)>>);
+struct Specializations {
+    first: [OnceLock<Specialization>; LOCK_FREE_SIGNATURES],
+    rest: RwLock<Vec<Specialization>>,
+}
 
 impl Specializations {
     fn find(&self, matches: impl Fn(&[Ty]) -> bool) -> Option<Arc<Compiled>> {
-        let list = self.0.read().unwrap_or_else(|p| p.into_inner());
-        list.iter().find(|(tys, _)| matches(tys)).map(|(_, c)| c.clone())
+        self.with_found(matches, |c| c.clone())
+    }
+
+    /// Runs `then` on the specialization `matches` picks (under the read lock if it is one of
+    /// the rest, so `then` must be short).
+    fn with_found<R>(
+        &self,
+        matches: impl Fn(&[Ty]) -> bool,
+        then: impl FnOnce(&Arc<Compiled>) -> R,
+    ) -> Option<R> {
+        for slot in &self.first {
+            // Slots fill in order: an empty one means there are no more signatures (one being
+            // added now is found again under the write lock by the caller that misses it).
+            let (tys, c) = slot.get()?;
+            if matches(tys) {
+                return Some(then(c));
+            }
+        }
+        let rest = self.rest.read().unwrap_or_else(|p| p.into_inner());
+        rest.iter().find(|(tys, _)| matches(tys)).map(|(_, c)| then(c))
+    }
+
+    /// Adds a signature; the caller holds `rest`'s write lock (`rest` is that guard's list).
+    fn add(&self, rest: &mut Vec<Specialization>, entry: Specialization) {
+        match self.first.iter().find(|slot| slot.get().is_none()) {
+            Some(slot) => {
+                let _ = slot.set(entry);
+            }
+            None => rest.push(entry),
+        }
+    }
+
+    /// Every signature with its code, for listing (the rest under the read lock).
+    fn for_each(&self, mut each: impl FnMut(&[Ty], &Compiled)) {
+        self.first.iter().filter_map(OnceLock::get).for_each(|(tys, c)| each(tys, c));
+        let rest = self.rest.read().unwrap_or_else(|p| p.into_inner());
+        rest.iter().for_each(|(tys, c)| each(tys, c));
     }
 }
 
@@ -328,8 +373,9 @@ impl Function {
         }
         // Compiling under the write lock: two threads that call with a new signature at once
         // compile it once.
-        let mut cache = self.cache.0.write().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, c)) = cache.iter().find(|(t, _)| *t == tys) {
+        let mut rest = self.cache.rest.write().unwrap_or_else(|p| p.into_inner());
+        let known = self.cache.first.iter().filter_map(OnceLock::get).chain(rest.iter());
+        if let Some((_, c)) = known.into_iter().find(|(t, _)| *t == tys) {
             return Ok(c.clone());
         }
         let m = &*self.module;
@@ -349,7 +395,7 @@ impl Function {
         let code = backend::compile(&funcs, &[id], true)?;
         let ret_slots = slot_count(&ret);
         let c = Arc::new(Compiled { code, funcs, entry: id, ret, ret_slots, writes_inputs, brief });
-        cache.insert(0, (tys, c.clone()));
+        self.cache.add(&mut rest, (tys, c.clone()));
         Ok(c)
     }
 
@@ -375,7 +421,7 @@ impl Function {
 
     /// The compiled specialization for these raw arguments, if there is one already.
     fn cached_raw(&self, args: &[RawArg]) -> Option<Arc<Compiled>> {
-        self.cache.find(|tys| tys.iter().zip(args).all(|(t, a)| raw_arg_has_type(a, t)))
+        self.cache.find(|tys| raw_args_match(tys, args))
     }
 
     fn check_count(&self, n: usize) -> Result<(), JitError> {
@@ -461,7 +507,9 @@ impl Function {
                 self.compiled(tys)?
             }
         };
-        self.run_slots(&c, raw_slots(args)?.as_slice(), cancel)
+        let mut slots = Slots::new();
+        raw_slots(args, &mut slots)?;
+        self.run_slots(&c, slots.as_slice(), cancel)
     }
 
     /// Calls the function as [`Function::call_raw`] does, but only if the specialization
@@ -498,15 +546,25 @@ impl Function {
         if args.len() != self.params.len() || self.def_error.is_some() {
             return None;
         }
-        let c = self.cached_raw(args).filter(|c| c.brief)?;
-        Some(raw_slots(args).and_then(|slots| self.run_slots(&c, slots.as_slice(), None)))
+        let mut slots = Slots::new();
+        self.cache
+            .with_found(
+                |tys| raw_args_match(tys, args),
+                |c| {
+                    c.brief.then(|| {
+                        raw_slots(args, &mut slots)?;
+                        self.run_slots(c, slots.as_slice(), None)
+                    })
+                },
+            )
+            .flatten()
     }
 
     /// The argument signatures compiled so far, as Numba prints them, with the return
     /// type: `(array(float64, 1d), int64) -> float64`. Sorted.
     pub fn signatures(&self) -> Vec<String> {
-        let cache = self.cache.0.read().unwrap_or_else(|p| p.into_inner());
-        let mut out: Vec<String> = cache.iter().map(|(tys, c)| signature_text(tys, &c.ret)).collect();
+        let mut out = Vec::new();
+        self.cache.for_each(|tys, c| out.push(signature_text(tys, &c.ret)));
         out.sort();
         out
     }
@@ -526,16 +584,19 @@ impl Function {
     /// # Ok::<(), fastsci_jit::JitError>(())
     /// ```
     pub fn inspect_types(&self) -> String {
-        let cache = self.cache.0.read().unwrap_or_else(|p| p.into_inner());
-        let mut entries: Vec<(String, &Compiled)> =
-            cache.iter().map(|(tys, c)| (signature_text(tys, &c.ret), &**c)).collect();
+        let mut entries = Vec::new();
+        self.cache.for_each(|tys, c| {
+            let f = &c.funcs[c.entry];
+            let locals: Vec<(String, String)> =
+                f.names.iter().map(|(name, l)| (name.clone(), f.locals[*l].numba_name())).collect();
+            entries.push((signature_text(tys, &c.ret), locals));
+        });
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::new();
-        for (sig, c) in entries {
+        for (sig, locals) in entries {
             out.push_str(&format!("{} {sig}\n", self.name));
-            let f = &c.funcs[c.entry];
-            for (name, l) in &f.names {
-                out.push_str(&format!("    {name}: {}\n", f.locals[*l].numba_name()));
+            for (name, ty) in locals {
+                out.push_str(&format!("    {name}: {ty}\n"));
             }
         }
         out
@@ -695,13 +756,17 @@ fn is_constant(v: &Value) -> bool {
 }
 
 /// The slots of a raw call's arguments.
-fn raw_slots(args: &[RawArg]) -> Result<Slots, JitError> {
-    let mut slots = Slots::new();
+fn raw_slots(args: &[RawArg], slots: &mut Slots) -> Result<(), JitError> {
     for a in args {
         match a {
-            RawArg::Value(v) => flatten_value(v, &mut slots),
-            RawArg::Array(a) => flatten_raw(a, &mut slots)?,
+            RawArg::Value(v) => flatten_value(v, slots),
+            RawArg::Array(a) => flatten_raw(a, slots)?,
         }
     }
-    Ok(slots)
+    Ok(())
+}
+
+/// Whether raw arguments have the types `tys`, one by one.
+fn raw_args_match(tys: &[Ty], args: &[RawArg]) -> bool {
+    tys.iter().zip(args).all(|(t, a)| raw_arg_has_type(a, t))
 }

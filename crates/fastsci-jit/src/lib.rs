@@ -26,23 +26,30 @@
 #![deny(missing_docs)]
 
 mod analysis;
-mod ast;
 mod backend;
 mod calling_convention;
-mod derive;
-mod error;
-pub mod expr;
 mod expression;
-mod frontend;
 mod interp;
 mod ir;
 mod kernel;
 mod lower;
-pub mod memory;
 mod runtime;
 mod value;
 
-pub use error::{ErrorKind, JitError};
 pub use expression::{Expression, VarKind};
+pub use fastsci_expr::{ErrorKind, SourceError as JitError};
 pub use kernel::{CompileOptions, Function, Module, Source, seed};
 pub use value::{ArrayValue, DType, RawArg, RawArray, Value};
+
+/// The formula tree and its parser, from [`fastsci_expr`] (kept at this path for the crates
+/// that used it here).
+pub mod expr {
+    pub use fastsci_expr::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
+    pub use fastsci_expr::formula::parse_expression;
+    pub use fastsci_expr::functions::MATH_FUNCTIONS;
+}
+
+/// Large zeroed arrays backed by huge pages, from [`fastsci_expr::memory`].
+pub mod memory {
+    pub use fastsci_expr::memory::*;
+}

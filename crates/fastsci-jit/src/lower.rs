@@ -12,11 +12,13 @@ mod views;
 use array_expr::is_array;
 use views::is_view_index;
 
-use crate::ast::{FuncDef, Global, Stmt, StmtKind};
-use crate::error::{ErrorKind, JitError};
-use crate::expr::{self, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
 use crate::ir::{BinOp, Fill, Func, MathFn, RandomFn, TExpr, TK, TStmt, Ty};
 use crate::value::{DType, ScalarType, Value, scalar_type};
+use crate::{ErrorKind, JitError};
+use fastsci_expr::ast::{self as expr, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
+use fastsci_expr::ast::{FuncDef, Global, Stmt, StmtKind};
+use fastsci_expr::formula::check_call_arity;
+use fastsci_expr::functions::named_constant;
 
 /// Lowering failure: a real error, or (during inference) a type not known yet.
 pub(crate) enum LErr {
@@ -714,7 +716,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
                     span,
                     format!("`{n}` is a vector; use its components, as in {n}[0]"),
                 )),
-                None => match expr::named_constant(n) {
+                None => match named_constant(n) {
                     Some(v) => Ok(TExpr::new(Ty::Float, TK::Float(v), pos)),
                     None => {
                         let known: Vec<&str> = vars.keys().map(String::as_str).collect();
@@ -753,7 +755,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
         if let Some(t) = self.module_global(n, span)? {
             return Ok(t);
         }
-        if let Some(v) = expr::named_constant(n) {
+        if let Some(v) = named_constant(n) {
             return Ok(TExpr::new(Ty::Float, TK::Float(v), pos));
         }
         if self.funcs_names.iter().any(|f| f == n) {
@@ -884,7 +886,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 if arith == Ty::Int {
                     bin(if op == B::Mod { BinOp::Mod } else { BinOp::FloorDiv }, l, r, Ty::Int)
                 } else {
-                    let f = if op == B::Mod { MathFn::FMod } else { MathFn::FFloorDiv };
+                    let f = if op == B::Mod { MathFn::PyMod } else { MathFn::FFloorDiv };
                     TExpr::new(Ty::Float, TK::Math(f, vec![l, r]), pos)
                 }
             }
@@ -1105,7 +1107,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
                 Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(a), Box::new(b)), pos))
             }
             _ if self.formula.is_some() => {
-                expr::check_call_arity(func, fspan, args.len(), self.src)?;
+                check_call_arity(func, fspan, args.len(), self.src)?;
                 Err(self.err(ErrorKind::Name, fspan, format!("unknown function `{func}`")))
             }
             _ if scalar_type(func).is_some() => {

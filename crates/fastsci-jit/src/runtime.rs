@@ -236,8 +236,8 @@ pub(crate) fn alloc_buffer(dt: DType, fill: Fill, shape: &[i64]) -> Result<Buffe
 
 /// `n` zeros from fresh zeroed pages (`np.zeros`, and `np.empty`, which NumPy leaves
 /// uninitialized but may as well cost nothing more), then set to `value` where one is given.
-fn filled<T: crate::memory::ZeroBits>(n: usize, value: Option<T>) -> Option<Vec<T>> {
-    let mut v = crate::memory::try_zeroed_vec(n)?;
+fn filled<T: fastsci_expr::memory::ZeroBits>(n: usize, value: Option<T>) -> Option<Vec<T>> {
+    let mut v = fastsci_expr::memory::try_zeroed_vec(n)?;
     if let Some(value) = value {
         v.fill(value);
     }
@@ -282,18 +282,7 @@ pub(crate) extern "C" fn rt_ipow(mut a: i64, mut b: i64) -> i64 {
 
 /// Python's float `%`: the result has the sign of `b`.
 pub(crate) extern "C" fn py_fmod(a: f64, b: f64) -> f64 {
-    if b == 0.0 {
-        return f64::NAN;
-    }
-    let mut m = a % b;
-    if m != 0.0 {
-        if (b < 0.0) != (m < 0.0) {
-            m += b;
-        }
-    } else {
-        m = 0.0f64.copysign(b);
-    }
-    m
+    fastsci_expr::functions::python_mod(a, b)
 }
 
 /// Python's float `//` (CPython's `float_floor_div` algorithm).
@@ -382,6 +371,15 @@ pub(crate) extern "C" fn m_atan2(a: f64, b: f64) -> f64 {
 pub(crate) extern "C" fn m_hypot(a: f64, b: f64) -> f64 {
     a.hypot(b)
 }
+pub(crate) extern "C" fn m_fmod(a: f64, b: f64) -> f64 {
+    fastsci_expr::functions::fmod(a, b)
+}
+pub(crate) extern "C" fn m_fmin(a: f64, b: f64) -> f64 {
+    fastsci_expr::functions::fmin(a, b)
+}
+pub(crate) extern "C" fn m_fmax(a: f64, b: f64) -> f64 {
+    fastsci_expr::functions::fmax(a, b)
+}
 
 /// How a math function that is not a single machine instruction is computed.
 #[derive(Clone, Copy)]
@@ -392,45 +390,61 @@ pub(crate) enum MathImpl {
 
 /// The math functions computed by calls into this module: one table for the code
 /// generator (by symbol) and the interpreter (by function), so both compute the same bits.
-const MATH_CALLS: [(MathFn, &str, MathImpl); 28] = {
+/// The symbols of the functions a user names are the shared table's
+/// ([`fastsci_expr::functions::MathFunction::runtime_symbol`]).
+const MATH_CALLS: [(MathFn, MathImpl); 31] = {
     use MathFn::*;
     use MathImpl::{Binary, Unary};
     [
-        (Exp, "fs_exp", Unary(m_exp)),
-        (Expm1, "fs_expm1", Unary(m_expm1)),
-        (Log, "fs_log", Unary(m_log)),
-        (Log1p, "fs_log1p", Unary(m_log1p)),
-        (Log2, "fs_log2", Unary(m_log2)),
-        (Log10, "fs_log10", Unary(m_log10)),
-        (Sin, "fs_sin", Unary(m_sin)),
-        (Cos, "fs_cos", Unary(m_cos)),
-        (Tan, "fs_tan", Unary(m_tan)),
-        (Asin, "fs_asin", Unary(m_asin)),
-        (Acos, "fs_acos", Unary(m_acos)),
-        (Atan, "fs_atan", Unary(m_atan)),
-        (Sinh, "fs_sinh", Unary(m_sinh)),
-        (Cosh, "fs_cosh", Unary(m_cosh)),
-        (Tanh, "fs_tanh", Unary(m_tanh)),
-        (Asinh, "fs_asinh", Unary(m_asinh)),
-        (Acosh, "fs_acosh", Unary(m_acosh)),
-        (Atanh, "fs_atanh", Unary(m_atanh)),
-        (Erf, "fs_erf", Unary(m_erf)),
-        (Erfc, "fs_erfc", Unary(m_erfc)),
-        (Gamma, "fs_gamma", Unary(m_gamma)),
-        (Lgamma, "fs_lgamma", Unary(m_lgamma)),
-        (Digamma, "fs_digamma", Unary(digamma)),
-        (Pow, "fs_pow", Binary(m_pow)),
-        (Atan2, "fs_atan2", Binary(m_atan2)),
-        (Hypot, "fs_hypot", Binary(m_hypot)),
-        (FMod, "fs_fmod", Binary(py_fmod)),
-        (FFloorDiv, "fs_floordiv", Binary(py_floordiv)),
+        (Exp, Unary(m_exp)),
+        (Expm1, Unary(m_expm1)),
+        (Log, Unary(m_log)),
+        (Log1p, Unary(m_log1p)),
+        (Log2, Unary(m_log2)),
+        (Log10, Unary(m_log10)),
+        (Sin, Unary(m_sin)),
+        (Cos, Unary(m_cos)),
+        (Tan, Unary(m_tan)),
+        (Asin, Unary(m_asin)),
+        (Acos, Unary(m_acos)),
+        (Atan, Unary(m_atan)),
+        (Sinh, Unary(m_sinh)),
+        (Cosh, Unary(m_cosh)),
+        (Tanh, Unary(m_tanh)),
+        (Asinh, Unary(m_asinh)),
+        (Acosh, Unary(m_acosh)),
+        (Atanh, Unary(m_atanh)),
+        (Erf, Unary(m_erf)),
+        (Erfc, Unary(m_erfc)),
+        (Gamma, Unary(m_gamma)),
+        (Lgamma, Unary(m_lgamma)),
+        (Digamma, Unary(digamma)),
+        (Pow, Binary(m_pow)),
+        (Atan2, Binary(m_atan2)),
+        (Hypot, Binary(m_hypot)),
+        (Fmod, Binary(m_fmod)),
+        (Fmin, Binary(m_fmin)),
+        (Fmax, Binary(m_fmax)),
+        (PyMod, Binary(py_fmod)),
+        (FFloorDiv, Binary(py_floordiv)),
     ]
 };
+
+/// The runtime symbol of `m`: the shared table's for the functions a user names, ours for
+/// the operators.
+fn math_symbol(m: MathFn) -> Option<&'static str> {
+    match m {
+        MathFn::PyMod => Some("fs_pymod"),
+        MathFn::FFloorDiv => Some("fs_floordiv"),
+        other => other.table_entry().and_then(|f| f.runtime_symbol),
+    }
+}
 
 /// The runtime symbol and function computing `m`, or `None` for the math functions that
 /// compile to one instruction (sqrt, fabs, floor, ceil, trunc, round, copysign).
 pub(crate) fn math_call(m: MathFn) -> Option<(&'static str, MathImpl)> {
-    MATH_CALLS.iter().find(|(f, _, _)| *f == m).map(|&(_, name, imp)| (name, imp))
+    let imp = MATH_CALLS.iter().find(|(f, _)| *f == m).map(|&(_, imp)| imp)?;
+    Some((math_symbol(m)?, imp))
 }
 
 /// A runtime function the code generator can call: symbol, address, parameter and return
@@ -446,7 +460,8 @@ pub(crate) struct RtFn {
 pub(crate) fn runtime_functions() -> Vec<RtFn> {
     let mut fns: Vec<RtFn> = MATH_CALLS
         .iter()
-        .map(|&(_, name, imp)| match imp {
+        .filter_map(|&(m, _)| math_call(m))
+        .map(|(name, imp)| match imp {
             MathImpl::Unary(f) => RtFn { name, addr: f as *const u8, params: "f", ret: "f" },
             MathImpl::Binary(f) => RtFn { name, addr: f as *const u8, params: "ff", ret: "f" },
         })

@@ -56,38 +56,7 @@ impl DType {
     }
 }
 
-/// A NumPy scalar type used as a conversion function (`np.float32(x)`, `np.int8(x)`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ScalarType {
-    F64,
-    /// Rounded to float32, computed on as a float (NumPy would keep float32 arithmetic).
-    F32,
-    /// An integer of `bits` bits, wrapped into range, held as int64.
-    Int {
-        bits: u32,
-        signed: bool,
-    },
-    Bool,
-}
-
-/// The NumPy scalar type `name` (module prefix already removed).
-pub(crate) fn scalar_type(name: &str) -> Option<ScalarType> {
-    let int = |bits, signed| ScalarType::Int { bits, signed };
-    Some(match name {
-        "float64" | "double" | "float_" => ScalarType::F64,
-        "float32" | "single" => ScalarType::F32,
-        "int64" | "int_" | "intp" | "longlong" => int(64, true),
-        "int32" | "intc" => int(32, true),
-        "int16" | "short" => int(16, true),
-        "int8" | "byte" => int(8, true),
-        "uint64" | "uintp" | "ulonglong" => int(64, false),
-        "uint32" | "uintc" => int(32, false),
-        "uint16" | "ushort" => int(16, false),
-        "uint8" | "ubyte" => int(8, false),
-        "bool_" => ScalarType::Bool,
-        _ => return None,
-    })
-}
+pub(crate) use fastsci_expr::functions::{ScalarType, scalar_type};
 
 /// An owned n-d array of one of the supported element types (C, Fortran or any strides).
 #[derive(Debug, Clone, PartialEq)]

@@ -147,3 +147,40 @@ fn evaluation_into_an_npy_file_reads_mapped_inputs_of_other_dtypes() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file is left");
 }
+
+/// `(a, b, numpy(a, b))` columns for the NumPy function `name`, stored by
+/// `crates/fastsci-expr/tests/fixtures/make_function_fixtures.py`.
+fn numpy_values(name: &str) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fastsci-expr/tests/fixtures/functions.json");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let column = |k: &str| -> Vec<f64> {
+        json[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().parse().unwrap()).collect()
+    };
+    (column("a"), column("b"), column(name))
+}
+
+#[test]
+fn fmod_remainder_and_the_four_min_max_agree_with_numpy() {
+    // A tie of zeros may come out with either sign (NumPy's scalar and vector loops differ).
+    for (formula, numpy, any_zero) in [
+        ("fmod(a, b)", "fmod", false),
+        ("a % b", "remainder", false),
+        ("np.fmin(a, b)", "fmin", true),
+        ("np.fmax(a, b)", "fmax", true),
+        ("np.minimum(a, b)", "minimum", true),
+        ("np.maximum(a, b)", "maximum", true),
+    ] {
+        let (a, b, want) = numpy_values(numpy);
+        let arr = |v: &Vec<f64>| ArrayD::from_shape_vec(IxDyn(&[v.len()]), v.clone()).unwrap();
+        let (aa, bb) = (arr(&a), arr(&b));
+        let e = fastsci_array::parse::parse(formula).unwrap();
+        let out = evaluate(&e, &[("a", aa.view()), ("b", bb.view())]).unwrap();
+        for i in 0..a.len() {
+            let (got, w) = (out[i], want[i]);
+            let ok = got.to_bits() == w.to_bits()
+                || (got.is_nan() && w.is_nan())
+                || (any_zero && got == 0.0 && w == 0.0);
+            assert!(ok, "{formula} at a={:?}, b={:?}: {got:?}, NumPy {w:?}", a[i], b[i]);
+        }
+    }
+}

@@ -3,6 +3,7 @@
 mod corpus;
 mod errors;
 mod expression;
+mod functions;
 mod interp;
 mod kernels;
 mod nesting;

@@ -261,3 +261,25 @@ fn a_brief_call_reports_runtime_errors_and_declines_what_it_cannot_run() {
         assert!(alloc.call_raw_if_brief(&n).is_none(), "a new array is filled element by element");
     }
 }
+
+#[test]
+fn every_one_of_many_signatures_is_kept_and_found_again() {
+    // More signatures than the lock-free slots hold: tuples of 1 to 12 ints.
+    let f = function("def n(t):\n    return len(t)\n", "n");
+    let tuple = |k: usize| Value::Tuple((0..k as i64).map(Value::Int).collect());
+    for round in 0..2 {
+        for k in 1..=12 {
+            assert_eq!(f.call(&[tuple(k)]).unwrap(), Value::Int(k as i64), "round {round}");
+            // SAFETY: no arrays.
+            let brief = unsafe { f.call_raw_if_brief(&[RawArg::Value(tuple(k))]) };
+            assert_eq!(brief.unwrap().unwrap(), Value::Int(k as i64));
+        }
+    }
+    assert_eq!(f.signatures().len(), 12);
+    assert!(
+        f.signatures().contains(
+            &"(Tuple(int64, int64, int64, int64, int64, int64, int64, int64, int64, int64, int64)) -> int64"
+                .to_string()
+        )
+    );
+}

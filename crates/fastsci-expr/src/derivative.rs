@@ -1,11 +1,14 @@
 //! Exact symbolic differentiation of formula trees.
 
-use crate::error::{ErrorKind, JitError};
-use crate::expr::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
+use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
+use crate::error::{ErrorKind, SourceError};
 
 /// What to differentiate with respect to.
-pub(crate) enum Target<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// A scalar variable, by name.
     Scalar(&'a str),
+    /// One component `x[k]` of a vector variable.
     Component(&'a str, usize),
 }
 
@@ -93,8 +96,26 @@ fn ifelse(test: Expr, body: Expr, orelse: Expr, s: Span) -> Expr {
     mk(ExprKind::IfElse { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) }, s)
 }
 
-/// Derivative of `e` with respect to `t`.
-pub(crate) fn diff(e: &Expr, t: &Target<'_>, src: &str) -> Result<Expr, JitError> {
+/// The derivative of `e` (a formula parsed from `src`) with respect to `t`, as a new tree,
+/// simplified where a factor is 0 or 1. Every function marked `derivative` in
+/// [`crate::functions::MATH_FUNCTIONS`] has a rule here.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_expr::derivative::{diff, Target};
+/// use fastsci_expr::formula::parse_expression;
+/// let src = "sin(x) * y";
+/// let d = diff(&parse_expression(src)?, &Target::Scalar("x"), src)?;
+/// assert_eq!(d.to_string(), "cos(x) * y");
+/// # Ok::<(), fastsci_expr::SourceError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ErrorKind::Unsupported`] for a function without a derivative rule (`digamma`), and for
+/// attributes and tuples, which formulas do not have; positioned in `src`.
+pub fn diff(e: &Expr, t: &Target<'_>, src: &str) -> Result<Expr, SourceError> {
     let s = e.span;
     let d = |x: &Expr| diff(x, t, src);
     Ok(match &e.kind {
@@ -225,6 +246,22 @@ pub(crate) fn diff(e: &Expr, t: &Target<'_>, src: &str) -> Result<Expr, JitError
                     }
                     dacc
                 }
+                "fmod" => {
+                    // fmod(u, v) = u - trunc(u / v) * v, and trunc is piecewise constant.
+                    let v = args[1].clone();
+                    let dv = d(&args[1])?;
+                    sub(du, mul(c("trunc", div(u, v, s)), dv, s), s)
+                }
+                "fmin" | "fmax" => {
+                    // The other operand where it is chosen: strictly beyond, or `u` is NaN.
+                    let v = args[1].clone();
+                    let dv = d(&args[1])?;
+                    let cmp = if func == "fmin" { CmpOp::Lt } else { CmpOp::Gt };
+                    let beyond = mk(ExprKind::Compare { left: Box::new(v), rest: vec![(cmp, u.clone())] }, s);
+                    let test =
+                        mk(ExprKind::BoolOp { op: BoolOp::Or, values: vec![beyond, c("isnan", u)] }, s);
+                    ifelse(test, dv, du, s)
+                }
                 "where" => {
                     let da = d(&args[1])?;
                     let db = d(&args[2])?;
@@ -235,7 +272,7 @@ pub(crate) fn diff(e: &Expr, t: &Target<'_>, src: &str) -> Result<Expr, JitError
                     }
                 }
                 other => {
-                    return Err(JitError::at(
+                    return Err(SourceError::at(
                         ErrorKind::Unsupported,
                         src,
                         func_span.start,
@@ -245,7 +282,7 @@ pub(crate) fn diff(e: &Expr, t: &Target<'_>, src: &str) -> Result<Expr, JitError
             }
         }
         ExprKind::Attribute { .. } | ExprKind::Tuple(_) => {
-            return Err(JitError::at(
+            return Err(SourceError::at(
                 ErrorKind::Unsupported,
                 src,
                 s.start,

@@ -3,9 +3,10 @@
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
+use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
 use crate::ast::{FuncDef, Global, ModuleAst, Stmt, StmtKind};
-use crate::error::{ErrorKind, JitError};
-use crate::expr::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp, canonical_function, named_constant};
+use crate::error::{ErrorKind, SourceError};
+use crate::functions::{canonical_function, lookup, named_constant, scalar_type};
 
 fn span_of<T: Ranged>(node: &T) -> Span {
     let r = node.range();
@@ -38,15 +39,15 @@ struct Lower<'s> {
 }
 
 impl Lower<'_> {
-    fn err(&self, kind: ErrorKind, span: Span, msg: impl Into<String>) -> JitError {
-        JitError::at(kind, self.src, span.start, msg)
+    fn err(&self, kind: ErrorKind, span: Span, msg: impl Into<String>) -> SourceError {
+        SourceError::at(kind, self.src, span.start, msg)
     }
 
-    fn unsupported(&self, span: Span, msg: impl Into<String>) -> JitError {
+    fn unsupported(&self, span: Span, msg: impl Into<String>) -> SourceError {
         self.err(ErrorKind::Unsupported, span, msg)
     }
 
-    fn expr(&self, e: &py::Expr) -> Result<Expr, JitError> {
+    fn expr(&self, e: &py::Expr) -> Result<Expr, SourceError> {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             return Err(self.unsupported(span_of(e), too_deep()));
@@ -57,7 +58,7 @@ impl Lower<'_> {
         r
     }
 
-    fn expr_inner(&self, e: &py::Expr) -> Result<Expr, JitError> {
+    fn expr_inner(&self, e: &py::Expr) -> Result<Expr, SourceError> {
         let span = span_of(e);
         let kind = match e {
             py::Expr::NumberLiteral(n) => match &n.value {
@@ -269,7 +270,7 @@ impl Lower<'_> {
     /// One index of a subscript. In kernels a slice `start:stop:step` becomes the call
     /// `slice(start, stop, step)` (what Python makes of it too) with the name `None` for a
     /// missing part, and `...` the name `...`: neither name can be written in source.
-    fn index(&self, e: &py::Expr) -> Result<Expr, JitError> {
+    fn index(&self, e: &py::Expr) -> Result<Expr, SourceError> {
         let span = span_of(e);
         match e {
             py::Expr::Slice(_) | py::Expr::EllipsisLiteral(_) if self.formula => {
@@ -288,7 +289,7 @@ impl Lower<'_> {
         }
     }
 
-    fn block(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {
+    fn block(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, SourceError> {
         let depth = self.depth.get();
         if depth >= MAX_DEPTH {
             let span = body.first().map_or(Span::default(), span_of);
@@ -300,7 +301,7 @@ impl Lower<'_> {
         r
     }
 
-    fn block_inner(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, JitError> {
+    fn block_inner(&self, body: &[py::Stmt]) -> Result<Vec<Stmt>, SourceError> {
         let mut out = Vec::new();
         for s in body {
             if let Some(st) = self.stmt(s)? {
@@ -310,7 +311,7 @@ impl Lower<'_> {
         Ok(out)
     }
 
-    fn stmt(&self, s: &py::Stmt) -> Result<Option<Stmt>, JitError> {
+    fn stmt(&self, s: &py::Stmt) -> Result<Option<Stmt>, SourceError> {
         let span = span_of(s);
         let kind = match s {
             py::Stmt::Assign(a) => StmtKind::Assign {
@@ -442,8 +443,13 @@ fn strip_module(dotted: &str) -> &str {
     dotted
 }
 
-fn syntax_error(src: &str, e: &ruff_python_parser::ParseError) -> JitError {
-    JitError::at(ErrorKind::Syntax, src, e.location.start().to_usize(), format!("syntax error: {}", e.error))
+fn syntax_error(src: &str, e: &ruff_python_parser::ParseError) -> SourceError {
+    SourceError::at(
+        ErrorKind::Syntax,
+        src,
+        e.location.start().to_usize(),
+        format!("syntax error: {}", e.error),
+    )
 }
 
 /// An upper bound of how deeply the parser would nest (and recurse on) the expressions of
@@ -455,9 +461,9 @@ fn syntax_error(src: &str, e: &ruff_python_parser::ParseError) -> JitError {
 /// starts a new item of the level and an opening bracket a new level. The sum over the open
 /// levels bounds the tree's depth (it over-counts flat operator chains, at most by the number
 /// of operators per term).
-pub(crate) fn prescan(src: &str) -> Result<(), JitError> {
+pub(crate) fn prescan(src: &str) -> Result<(), SourceError> {
     match too_deep_at(src) {
-        Some(at) => Err(JitError::at(ErrorKind::Unsupported, src, at, too_deep())),
+        Some(at) => Err(SourceError::at(ErrorKind::Unsupported, src, at, too_deep())),
         None => Ok(()),
     }
 }
@@ -604,9 +610,9 @@ fn on_parse_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Parses a formula (one expression, constants folded).
-pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
+pub(crate) fn parse_formula(src: &str) -> Result<Expr, SourceError> {
     if src.trim().is_empty() {
-        return Err(JitError::at(ErrorKind::Syntax, src, 0, "empty expression"));
+        return Err(SourceError::at(ErrorKind::Syntax, src, 0, "empty expression"));
     }
     prescan(src)?;
     on_parse_stack(|| {
@@ -618,7 +624,7 @@ pub(crate) fn parse_formula(src: &str) -> Result<Expr, JitError> {
 
 /// Checks that `src` alone is valid Python and not nested too deeply: the byte offset, kind
 /// and message of the first error otherwise (so that an error in one snippet of a module is not reported in the next).
-pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, ErrorKind, String)> {
+pub fn check_syntax(src: &str) -> Result<(), (usize, ErrorKind, String)> {
     if let Some(at) = too_deep_at(src) {
         return Err((at, ErrorKind::Unsupported, too_deep()));
     }
@@ -635,12 +641,12 @@ pub(crate) fn check_syntax(src: &str) -> Result<(), (usize, ErrorKind, String)> 
 /// kernel file is often also a script; a `def` outside the subset is kept with its error,
 /// reported when it is called, so the file's other functions still compile. Only a syntax
 /// error fails the whole module (as it stops CPython).
-pub(crate) fn parse_module(src: &str) -> Result<ModuleAst, JitError> {
+pub fn parse_module(src: &str) -> Result<ModuleAst, SourceError> {
     prescan(src)?;
     on_parse_stack(|| parse_module_inner(src))
 }
 
-fn parse_module_inner(src: &str) -> Result<ModuleAst, JitError> {
+fn parse_module_inner(src: &str) -> Result<ModuleAst, SourceError> {
     let parsed = ruff_python_parser::parse_module(src).map_err(|e| syntax_error(src, &e))?;
     let lower = Lower { src, depth: Default::default(), formula: false };
     let mut out = ModuleAst::default();
@@ -695,7 +701,7 @@ impl Lower<'_> {
         &self,
         f: &py::StmtFunctionDef,
         params: &mut Vec<(String, Span)>,
-    ) -> Result<Vec<Stmt>, JitError> {
+    ) -> Result<Vec<Stmt>, SourceError> {
         if f.is_async {
             return Err(self.unsupported(span_of(f), "async functions are not supported"));
         }
@@ -763,9 +769,9 @@ fn is_constant_expr(e: &Expr) -> bool {
         }
         ExprKind::Index { value, indices } => is_constant_expr(value) && indices.iter().all(is_constant_expr),
         ExprKind::Call { func, args, .. } => {
-            let scalar = crate::ir::MathFn::from_name(func).is_some()
-                || matches!(func.as_str(), "abs" | "min" | "max" | "int" | "float" | "bool" | "round")
-                || crate::value::scalar_type(func).is_some();
+            let scalar = lookup(func).is_some()
+                || matches!(func.as_str(), "int" | "float" | "bool" | "round")
+                || scalar_type(func).is_some();
             scalar && args.iter().all(is_constant_expr)
         }
         ExprKind::Attribute { .. } => false,

@@ -26,13 +26,14 @@ pub enum ErrorKind {
     Internal,
 }
 
-/// An error from compiling or running a kernel.
+/// An error in source text: from parsing or checking a formula or kernel, or (through
+/// fastsci-jit, as `JitError`) from compiling or running one.
 ///
 /// `Display` gives `[FILE:]LINE:COL: message`, then the source line and a caret under the
 /// column, so users see exactly where the problem is.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub struct JitError {
+pub struct SourceError {
     kind: ErrorKind,
     filename: Option<String>,
     line: usize,
@@ -41,9 +42,9 @@ pub struct JitError {
     source_line: String,
 }
 
-impl JitError {
+impl SourceError {
     /// An error at byte offset `offset` of `source`.
-    pub(crate) fn at(kind: ErrorKind, source: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn at(kind: ErrorKind, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let offset = offset.min(source.len());
         let mut start = offset;
         while start > 0 && !source.is_char_boundary(start) {
@@ -53,7 +54,7 @@ impl JitError {
         let line_end = source[line_start..].find('\n').map_or(source.len(), |p| line_start + p);
         let line = source[..line_start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
-        JitError {
+        SourceError {
             kind,
             filename: None,
             line,
@@ -64,8 +65,8 @@ impl JitError {
     }
 
     /// An error that has no position (wrong arguments from Rust, internal failures).
-    pub(crate) fn plain(kind: ErrorKind, message: impl Into<String>) -> Self {
-        JitError {
+    pub fn plain(kind: ErrorKind, message: impl Into<String>) -> Self {
+        SourceError {
             kind,
             filename: None,
             line: 0,
@@ -75,7 +76,8 @@ impl JitError {
         }
     }
 
-    pub(crate) fn with_filename(mut self, filename: &str) -> Self {
+    /// The same error, naming `filename` (an empty name leaves it unnamed).
+    pub fn with_filename(mut self, filename: &str) -> Self {
         if !filename.is_empty() {
             self.filename = Some(filename.to_string());
         }
@@ -84,7 +86,7 @@ impl JitError {
 
     /// Moves the error to `line` of `filename` (errors in one snippet of a module made of
     /// several, see `Module::compile_parts`).
-    pub(crate) fn relocated(mut self, filename: &str, line: usize) -> Self {
+    pub fn relocated(mut self, filename: &str, line: usize) -> Self {
         self.line = line;
         self.with_filename(filename)
     }
@@ -115,7 +117,7 @@ impl JitError {
     }
 }
 
-impl fmt::Display for JitError {
+impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
             if let Some(name) = &self.filename {

@@ -13,7 +13,7 @@ use std::alloc::{Layout, alloc_zeroed};
 /// reusing a buffer avoids that.
 ///
 /// ```
-/// let v: Vec<f64> = fastsci_jit::memory::zeroed_vec(1 << 20);
+/// let v: Vec<f64> = fastsci_expr::memory::zeroed_vec(1 << 20);
 /// assert_eq!(v.len(), 1 << 20);
 /// assert!(v.iter().all(|&x| x == 0.0));
 /// ```
@@ -29,7 +29,7 @@ pub fn zeroed_vec<T: Default + Clone>(len: usize) -> Vec<T> {
 ///
 /// # Safety
 /// Implement only for types where every byte being zero is a valid value.
-pub(crate) unsafe trait ZeroBits: Copy {}
+pub unsafe trait ZeroBits: Copy {}
 // SAFETY: zero bytes are 0, 0.0 and false.
 unsafe impl ZeroBits for f64 {}
 // SAFETY: as above.
@@ -45,7 +45,7 @@ unsafe impl ZeroBits for bool {}
 
 /// [`zeroed_vec`] that reports a failed allocation as `None` instead of aborting, for sizes
 /// that come from the user's kernel.
-pub(crate) fn try_zeroed_vec<T: ZeroBits>(len: usize) -> Option<Vec<T>> {
+pub fn try_zeroed_vec<T: ZeroBits>(len: usize) -> Option<Vec<T>> {
     let layout = Layout::array::<T>(len).ok()?;
     if layout.size() == 0 {
         return Some(Vec::new());
@@ -75,7 +75,7 @@ const MADV_HUGEPAGE: i32 = 14;
 ///
 /// ```
 /// let mut v = vec![0u8; 64 << 20];
-/// fastsci_jit::memory::advise_huge_pages(&mut v);
+/// fastsci_expr::memory::advise_huge_pages(&mut v);
 /// assert_eq!(v[0], 0);
 /// ```
 pub fn advise_huge_pages<T>(buffer: &mut [T]) {

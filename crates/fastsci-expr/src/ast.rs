@@ -1,28 +1,8 @@
-//! The public expression tree: what a formula such as `exp(-x**2)*log(1+x**2)` parses into.
-//!
-//! Other crates (fastsci-array's SIMD block evaluator, for one) lower this tree into their own
-//! evaluators. [`parse_expression`] returns a tree that has passed the *formula* checks:
-//!
-//! - numbers are [`ExprKind::Int`] / [`ExprKind::Float`] / [`ExprKind::Bool`]; the constants
-//!   `pi`, `e`, `inf`, `nan` (bare or as `math.pi`, `np.pi`, ...) are already [`ExprKind::Float`];
-//! - [`ExprKind::Name`] is a variable; [`ExprKind::Index`] is always `name[k]` with a single
-//!   non-negative constant [`ExprKind::Int`] index;
-//! - [`ExprKind::Call`] names one of [`MATH_FUNCTIONS`] (with `math.`/`np.`/`numpy.` stripped)
-//!   with an allowed number of arguments;
-//! - [`ExprKind::Attribute`] and [`ExprKind::Tuple`] never occur (they appear only in kernels).
-//!
-//! Every node carries its [`Span`] (byte offsets into the source) for error messages.
-//!
-//! # Examples
-//!
-//! ```
-//! use fastsci_jit::expr::{parse_expression, BinOp, ExprKind};
-//! let e = parse_expression("100*(x[1]-x[0]**2)**2")?;
-//! assert!(matches!(e.kind, ExprKind::Binary { op: BinOp::Mul, .. }));
-//! # Ok::<(), fastsci_jit::JitError>(())
-//! ```
-
-use crate::error::{ErrorKind, JitError};
+//! Our syntax tree: expressions (the tree a formula such as `exp(-x**2)*log(1+x**2)` parses
+//! into, also the expressions of kernels) and the statements and definitions of a kernel
+//! module. Built by [`crate::parser`] from the Python parser's tree, whose types never leave
+//! that module. Every node carries its [`Span`] (byte offsets into the source) for error
+//! messages.
 
 /// Byte offsets `start..end` of a node in its source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -189,184 +169,105 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
 }
 
-/// Math functions a formula may call, with their number of arguments (`0` means two or more).
-/// `where(c, a, b)` is `a if c else b` with both sides evaluated; `digamma` is the derivative
-/// of `lgamma` (an extension beyond Python's `math`).
-pub const MATH_FUNCTIONS: &[(&str, usize)] = &[
-    ("sqrt", 1),
-    ("exp", 1),
-    ("expm1", 1),
-    ("log", 1),
-    ("log1p", 1),
-    ("log2", 1),
-    ("log10", 1),
-    ("pow", 2),
-    ("sin", 1),
-    ("cos", 1),
-    ("tan", 1),
-    ("asin", 1),
-    ("acos", 1),
-    ("atan", 1),
-    ("atan2", 2),
-    ("sinh", 1),
-    ("cosh", 1),
-    ("tanh", 1),
-    ("asinh", 1),
-    ("acosh", 1),
-    ("atanh", 1),
-    ("hypot", 2),
-    ("floor", 1),
-    ("ceil", 1),
-    ("trunc", 1),
-    ("fabs", 1),
-    ("copysign", 2),
-    ("erf", 1),
-    ("erfc", 1),
-    ("gamma", 1),
-    ("lgamma", 1),
-    ("digamma", 1),
-    ("abs", 1),
-    ("min", 0),
-    ("max", 0),
-    ("isnan", 1),
-    ("isinf", 1),
-    ("isfinite", 1),
-    ("where", 3),
-];
-
-/// Canonical spelling of NumPy aliases (`arcsin` -> `asin`, `absolute` -> `abs`, ...).
-pub(crate) fn canonical_function(name: &str) -> &str {
-    match name {
-        "arcsin" => "asin",
-        "arccos" => "acos",
-        "arctan" => "atan",
-        "arctan2" => "atan2",
-        "arcsinh" => "asinh",
-        "arccosh" => "acosh",
-        "arctanh" => "atanh",
-        "absolute" => "abs",
-        "power" => "pow",
-        "minimum" => "min",
-        "maximum" => "max",
-        other => other,
-    }
+/// One `def`.
+#[derive(Debug, Clone)]
+pub struct FuncDef {
+    /// The function's name.
+    pub name: String,
+    /// Where the `def` is.
+    pub span: Span,
+    /// Parameter names with their positions.
+    pub params: Vec<(String, Span)>,
+    /// The statements of the body.
+    pub body: Vec<Stmt>,
+    /// Why the function cannot be compiled (construct outside the subset): reported when it
+    /// is called, so that one such function does not stop the others in its file.
+    pub error: Option<crate::error::SourceError>,
 }
 
-/// The value of a named constant (`pi`, `e`, `inf`, `nan`, `tau`).
-pub(crate) fn named_constant(name: &str) -> Option<f64> {
-    match name {
-        "pi" => Some(std::f64::consts::PI),
-        "e" => Some(std::f64::consts::E),
-        "tau" => Some(std::f64::consts::TAU),
-        "inf" => Some(f64::INFINITY),
-        "nan" => Some(f64::NAN),
-        _ => None,
-    }
+/// A module-level name assignment `NAME = value`, in source order (later ones win).
+#[derive(Debug, Clone)]
+pub struct Global {
+    /// The assigned name.
+    pub name: String,
+    /// The value, when it is a compile-time constant expression (numbers, bools, tuples,
+    /// arithmetic, math functions and scalar conversions of those, earlier constants);
+    /// `None` when it is something else (a kernel that reads it gets an error).
+    pub value: Option<Expr>,
 }
 
-/// Number of arguments of math function `name` (`Some(0)`: two or more), `None` if unknown.
-pub fn math_arity(name: &str) -> Option<usize> {
-    MATH_FUNCTIONS.iter().find(|(n, _)| *n == name).map(|&(_, a)| a)
+/// What the front end gives for a module.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleAst {
+    /// The `def`s, in source order.
+    pub defs: Vec<FuncDef>,
+    /// The module-level assignments, in source order.
+    pub globals: Vec<Global>,
 }
 
-/// Parses a formula (a single Python expression) and checks it against the formula subset
-/// described in the [module docs](self).
-///
-/// # Errors
-///
-/// Syntax errors and anything outside the formula subset, with line:column and a caret.
-///
-/// # Examples
-///
-/// ```
-/// use fastsci_jit::expr::{parse_expression, ExprKind};
-/// let e = parse_expression("np.sqrt(pi)")?;
-/// let ExprKind::Call { func, args, .. } = e.kind else { panic!() };
-/// assert_eq!(func, "sqrt");
-/// assert_eq!(args[0].kind, ExprKind::Float(std::f64::consts::PI));
-/// assert!(parse_expression("x +").is_err());
-/// # Ok::<(), fastsci_jit::JitError>(())
-/// ```
-pub fn parse_expression(source: &str) -> Result<Expr, JitError> {
-    let e = crate::frontend::parse_formula(source)?;
-    check_formula(&e, source)?;
-    Ok(e)
+/// A statement with its position.
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    /// What the statement is.
+    pub kind: StmtKind,
+    /// Where it is.
+    pub span: Span,
 }
 
-fn check_formula(e: &Expr, src: &str) -> Result<(), JitError> {
-    let err = |span: Span, msg: String| Err(JitError::at(ErrorKind::Unsupported, src, span.start, msg));
-    match &e.kind {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Name(_) => Ok(()),
-        ExprKind::Index { value, indices } => {
-            if !matches!(value.kind, ExprKind::Name(_)) {
-                return err(value.span, "only a variable can be indexed in a formula, as in x[0]".into());
-            }
-            if indices.len() != 1 {
-                return err(e.span, "a formula indexes vectors with one constant index, as in x[0]".into());
-            }
-            match indices[0].kind {
-                ExprKind::Int(i) if i >= 0 => Ok(()),
-                _ => err(
-                    indices[0].span,
-                    "the index must be a non-negative integer constant, as in x[0]".into(),
-                ),
-            }
-        }
-        ExprKind::Attribute { attr, .. } => err(
-            e.span,
-            format!(
-                "attribute `.{attr}` is not supported in a formula; use math functions by name, as in sqrt(x)"
-            ),
-        ),
-        ExprKind::Tuple(_) => err(e.span, "a tuple is not a number; a formula computes one value".into()),
-        ExprKind::Unary { operand, .. } => check_formula(operand, src),
-        ExprKind::Binary { left, right, .. } => {
-            check_formula(left, src)?;
-            check_formula(right, src)
-        }
-        ExprKind::Compare { left, rest } => {
-            check_formula(left, src)?;
-            rest.iter().try_for_each(|(_, x)| check_formula(x, src))
-        }
-        ExprKind::BoolOp { values, .. } => values.iter().try_for_each(|x| check_formula(x, src)),
-        ExprKind::IfElse { test, body, orelse } => {
-            check_formula(test, src)?;
-            check_formula(body, src)?;
-            check_formula(orelse, src)
-        }
-        ExprKind::Call { func, func_span, args } => {
-            check_call_arity(func, *func_span, args.len(), src)?;
-            args.iter().try_for_each(|x| check_formula(x, src))
-        }
-    }
-}
-
-/// Checks that `func` is a known math function taking `n` arguments.
-pub(crate) fn check_call_arity(func: &str, span: Span, n: usize, src: &str) -> Result<(), JitError> {
-    match math_arity(func) {
-        None => Err(JitError::at(
-            ErrorKind::Name,
-            src,
-            span.start,
-            format!(
-                "unknown function `{func}`; supported: {}",
-                MATH_FUNCTIONS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
-            ),
-        )),
-        Some(0) if n < 2 => Err(JitError::at(
-            ErrorKind::Type,
-            src,
-            span.start,
-            format!("`{func}` takes two or more arguments, got {n}"),
-        )),
-        Some(a) if a != 0 && a != n => Err(JitError::at(
-            ErrorKind::Type,
-            src,
-            span.start,
-            format!("`{func}` takes {a} argument{}, got {n}", if a == 1 { "" } else { "s" }),
-        )),
-        _ => Ok(()),
-    }
+/// The kinds of statement a kernel may contain.
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    /// `t1 = t2 = value`; each target a name, an index or a tuple of those.
+    Assign {
+        /// The targets, left to right.
+        targets: Vec<Expr>,
+        /// The assigned value.
+        value: Expr,
+    },
+    /// `target op= value`.
+    AugAssign {
+        /// A name or an index.
+        target: Expr,
+        /// The operator.
+        op: BinOp,
+        /// The right-hand side.
+        value: Expr,
+    },
+    /// `if test: body else: orelse` (`elif` nests in `orelse`).
+    If {
+        /// The condition.
+        test: Expr,
+        /// Run when true.
+        body: Vec<Stmt>,
+        /// Run when false (empty without `else`).
+        orelse: Vec<Stmt>,
+    },
+    /// `while test: body`.
+    While {
+        /// The condition.
+        test: Expr,
+        /// The loop body.
+        body: Vec<Stmt>,
+    },
+    /// `for target in iter: body`.
+    For {
+        /// The loop variable (a name or a tuple of names).
+        target: Expr,
+        /// What is iterated (`range(...)`, an array, ...).
+        iter: Expr,
+        /// The loop body.
+        body: Vec<Stmt>,
+    },
+    /// `break`
+    Break,
+    /// `continue`
+    Continue,
+    /// `pass`
+    Pass,
+    /// `return` or `return value`.
+    Return(Option<Expr>),
+    /// An expression evaluated for its effect (a call).
+    Expr(Expr),
 }
 
 impl std::fmt::Display for Expr {
