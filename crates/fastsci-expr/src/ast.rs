@@ -270,6 +270,47 @@ pub enum StmtKind {
     Expr(Expr),
 }
 
+impl Expr {
+    /// Calls `f` on this node and every node below it, parents first.
+    ///
+    /// ```
+    /// let e = fastsci_expr::formula::parse_expression("sin(x) + x * y")?;
+    /// let mut names = Vec::new();
+    /// e.walk(&mut |n| if let fastsci_expr::ast::ExprKind::Name(v) = &n.kind { names.push(v.clone()) });
+    /// assert_eq!(names, ["x", "x", "y"]);
+    /// # Ok::<(), fastsci_expr::SourceError>(())
+    /// ```
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Index { value, indices } => {
+                value.walk(f);
+                indices.iter().for_each(|i| i.walk(f));
+            }
+            ExprKind::Attribute { value, .. } => value.walk(f),
+            ExprKind::Unary { operand, .. } => operand.walk(f),
+            ExprKind::Binary { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            ExprKind::Compare { left, rest } => {
+                left.walk(f);
+                rest.iter().for_each(|(_, x)| x.walk(f));
+            }
+            ExprKind::BoolOp { values, .. } | ExprKind::Tuple(values) => {
+                values.iter().for_each(|x| x.walk(f))
+            }
+            ExprKind::IfElse { test, body, orelse } => {
+                test.walk(f);
+                body.walk(f);
+                orelse.walk(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|x| x.walk(f)),
+            _ => {}
+        }
+    }
+}
+
 impl std::fmt::Display for Expr {
     /// Writes the expression as Python source, parenthesizing every compound operand.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

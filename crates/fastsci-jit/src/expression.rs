@@ -269,7 +269,7 @@ impl Expression {
 
 fn max_index_of(e: &Expr, name: &str) -> Option<usize> {
     let mut best: Option<usize> = None;
-    walk(e, &mut |x| {
+    e.walk(&mut |x| {
         if let ExprKind::Index { value, indices } = &x.kind
             && let (ExprKind::Name(n), [Expr { kind: ExprKind::Int(k), .. }]) =
                 (&value.kind, indices.as_slice())
@@ -280,33 +280,4 @@ fn max_index_of(e: &Expr, name: &str) -> Option<usize> {
         }
     });
     best
-}
-
-/// Calls `f` on every node of `e`.
-pub(crate) fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Index { value, indices } => {
-            walk(value, f);
-            indices.iter().for_each(|i| walk(i, f));
-        }
-        ExprKind::Attribute { value, .. } => walk(value, f),
-        ExprKind::Unary { operand, .. } => walk(operand, f),
-        ExprKind::Binary { left, right, .. } => {
-            walk(left, f);
-            walk(right, f);
-        }
-        ExprKind::Compare { left, rest } => {
-            walk(left, f);
-            rest.iter().for_each(|(_, x)| walk(x, f));
-        }
-        ExprKind::BoolOp { values, .. } | ExprKind::Tuple(values) => values.iter().for_each(|x| walk(x, f)),
-        ExprKind::IfElse { test, body, orelse } => {
-            walk(test, f);
-            walk(body, f);
-            walk(orelse, f);
-        }
-        ExprKind::Call { args, .. } => args.iter().for_each(|x| walk(x, f)),
-        _ => {}
-    }
 }

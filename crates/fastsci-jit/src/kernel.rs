@@ -475,7 +475,7 @@ impl Function {
     ///
     /// # Safety
     ///
-    /// Each [`RawArray`] must describe memory that is valid for reads and writes of its
+    /// Each [`RawArray`](crate::RawArray) must describe memory that is valid for reads and writes of its
     /// `dtype` at every index its `shape` and byte `strides` reach from `data`, for the whole
     /// call, and that nothing else accesses during the call (arrays given twice, or views
     /// of one another, may alias: the kernel sees the writes, as in NumPy).

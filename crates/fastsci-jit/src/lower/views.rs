@@ -29,7 +29,7 @@ fn root_name(e: &Expr) -> Option<&str> {
 /// Whether `e` reads the variable `name`.
 fn mentions(e: &Expr, name: &str) -> bool {
     let mut found = false;
-    crate::expression::walk(e, &mut |x| {
+    e.walk(&mut |x| {
         if matches!(&x.kind, ExprKind::Name(n) if n == name) {
             found = true;
         }
