@@ -20,6 +20,43 @@ pub(crate) struct AssertSend<T>(pub T);
 // SAFETY: see the type's comment.
 unsafe impl<T> Send for AssertSend<T> {}
 
+/// Arguments held without a heap allocation.
+const INLINE_ARGS: usize = 4;
+
+/// A call's arguments: the first few in place, so that a call allocates nothing for them.
+pub(crate) struct RawArgs {
+    inline: [RawArg; INLINE_ARGS],
+    len: usize,
+    /// All the arguments, when there are more than [`INLINE_ARGS`].
+    spilled: Vec<RawArg>,
+}
+
+impl RawArgs {
+    fn with_len(n: usize) -> RawArgs {
+        RawArgs {
+            inline: std::array::from_fn(|_| RawArg::Value(Value::None)),
+            len: 0,
+            spilled: Vec::with_capacity(if n > INLINE_ARGS { n } else { 0 }),
+        }
+    }
+
+    fn push(&mut self, a: RawArg) {
+        if self.spilled.capacity() > 0 {
+            self.spilled.push(a);
+        } else {
+            self.inline[self.len] = a;
+        }
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for RawArgs {
+    type Target = [RawArg];
+    fn deref(&self) -> &[RawArg] {
+        if self.spilled.capacity() > 0 { &self.spilled } else { &self.inline[..self.len] }
+    }
+}
+
 /// The call's arguments for [`fastsci_jit::Function::call_raw`]: numbers and tuples by value,
 /// arrays borrowed in place (zero copy: the kernel's writes land in the caller's array).
 /// Read-only arrays (memory maps opened `"r"`, broadcast views) are copied into `keep`
@@ -28,11 +65,11 @@ unsafe impl<T> Send for AssertSend<T> {}
 /// # Errors
 /// `TypeError` for an object that is not a number, tuple or array of a supported dtype,
 /// `OverflowError` for an int outside 64 bits.
-pub fn to_raw_args<'py>(
+pub(crate) fn to_raw_args<'py>(
     args: &Bound<'py, PyTuple>,
     keep: &mut Vec<Bound<'py, PyAny>>,
-) -> PyResult<Vec<RawArg>> {
-    let mut out = Vec::with_capacity(args.len());
+) -> PyResult<RawArgs> {
+    let mut out = RawArgs::with_len(args.len());
     for a in args.iter() {
         // Numbers first: a failed cast builds an error object, too slow for a call path.
         if a.is_exact_instance_of::<PyFloat>() {
