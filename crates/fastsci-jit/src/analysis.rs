@@ -1,8 +1,8 @@
-//! Analyses of the typed IR that decide how a specialization is called: whether it may
-//! write into arrays it was given, and whether it runs briefly enough to call without
-//! releasing the caller's locks.
+//! Analyses of the typed IR: how a specialization is called (may it write into arrays it was
+//! given; does it run briefly enough to call without releasing the caller's locks) and what
+//! its code needs (a cancel flag check, the random generator's state).
 
-use crate::ir::{Func, TExpr, TK, TStmt};
+use crate::ir::{Func, RandomFn, TExpr, TK, TStmt};
 
 /// Whether `f` may store into an array it did not create with `np.empty/zeros/ones`.
 pub(crate) fn writes_non_fresh(f: &Func) -> bool {
@@ -41,20 +41,41 @@ pub(crate) fn writes_non_fresh(f: &Func) -> bool {
 /// of a function call, so a caller (the Python binding) gains nothing by releasing the GIL
 /// around it, and a cancel flag would never be read.
 pub(crate) fn runs_briefly(f: &Func) -> bool {
-    fn expr_brief(e: &TExpr) -> bool {
-        !matches!(e.kind, TK::Call(..) | TK::NewArray { .. } | TK::ArrayMap { .. })
-            && e.children().into_iter().all(expr_brief)
+    !has_loop(&f.body)
+        && !any_expr(&f.body, &|e| matches!(e.kind, TK::Call(..) | TK::NewArray { .. } | TK::ArrayMap { .. }))
+}
+
+/// Whether `body` has a loop (then the code reads the cancel flag at its back-edges).
+pub(crate) fn has_loop(body: &[TStmt]) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::While(..) | TStmt::ForRange { .. } => true,
+        TStmt::If(_, a, b) => has_loop(a) || has_loop(b),
+        _ => false,
+    })
+}
+
+/// Whether `body` draws inline random numbers (then the code keeps the generator's state in
+/// variables, loaded from the context once and stored back before calls and returns).
+pub(crate) fn draws_random(body: &[TStmt]) -> bool {
+    any_expr(body, &|e| matches!(e.kind, TK::Random(RandomFn::Random, _)))
+}
+
+/// Whether some node of some expression of `body` (conditions, loop bounds, stored values,
+/// at any depth) satisfies `p`.
+fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
+    fn in_expr(e: &TExpr, p: &dyn Fn(&TExpr) -> bool) -> bool {
+        p(e) || e.children().into_iter().any(|c| in_expr(c, p))
     }
-    fn stmts_brief(s: &[TStmt]) -> bool {
-        s.iter().all(|st| match st {
-            TStmt::While(..) | TStmt::ForRange { .. } => false,
-            TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr_brief(e),
-            TStmt::Store { arr, idx, value, .. } => {
-                expr_brief(arr) && expr_brief(value) && idx.iter().all(expr_brief)
-            }
-            TStmt::If(test, a, b) => expr_brief(test) && stmts_brief(a) && stmts_brief(b),
-            TStmt::Break | TStmt::Continue => true,
-        })
-    }
-    stmts_brief(&f.body)
+    body.iter().any(|s| match s {
+        TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => in_expr(e, p),
+        TStmt::Store { arr, idx, value, .. } => {
+            in_expr(arr, p) || in_expr(value, p) || idx.iter().any(|i| in_expr(i, p))
+        }
+        TStmt::If(c, a, b) => in_expr(c, p) || any_expr(a, p) || any_expr(b, p),
+        TStmt::While(c, b) => in_expr(c, p) || any_expr(b, p),
+        TStmt::ForRange { start, stop, step, body, .. } => {
+            in_expr(start, p) || in_expr(stop, p) || in_expr(step, p) || any_expr(body, p)
+        }
+        TStmt::Break | TStmt::Continue => false,
+    })
 }

@@ -13,6 +13,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 
+use crate::analysis::{draws_random, has_loop};
 use crate::calling_convention::slot_count;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::runtime::{self, CTX_CANCEL, CTX_DEPTH, CTX_ERR, CTX_ERR_POS, CTX_RNG, MAX_DEPTH};
@@ -270,11 +271,11 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             self.vars.push(vs);
         }
-        if self.f.body.iter().any(stmt_loops) {
+        if has_loop(&self.f.body) {
             let p = self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_CANCEL);
             self.cancel = Some(p);
         }
-        if self.f.body.iter().any(stmt_draws) {
+        if draws_random(&self.f.body) {
             let vars = [0; 4].map(|_| self.b.declare_var(types::I64));
             self.rng = Some(vars);
             self.rng_load();
@@ -1145,32 +1146,4 @@ fn nonneg_locals(f: &Func) -> Vec<bool> {
     bad.iter_mut().take(f.params).for_each(|b| *b = true);
     scan(&f.body, &mut ok, &mut bad);
     ok.iter().zip(&bad).map(|(&o, &b)| o && !b).collect()
-}
-
-/// Whether `s` is or contains a loop (then the function reads the cancel flag).
-fn stmt_loops(s: &TStmt) -> bool {
-    match s {
-        TStmt::While(..) | TStmt::ForRange { .. } => true,
-        TStmt::If(_, a, b) => a.iter().any(stmt_loops) || b.iter().any(stmt_loops),
-        _ => false,
-    }
-}
-
-fn stmt_draws(s: &TStmt) -> bool {
-    match s {
-        TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr_draws(e),
-        TStmt::Store { arr, idx, value, .. } => {
-            expr_draws(arr) || expr_draws(value) || idx.iter().any(expr_draws)
-        }
-        TStmt::If(c, a, b) => expr_draws(c) || a.iter().any(stmt_draws) || b.iter().any(stmt_draws),
-        TStmt::While(c, b) => expr_draws(c) || b.iter().any(stmt_draws),
-        TStmt::ForRange { start, stop, step, body, .. } => {
-            expr_draws(start) || expr_draws(stop) || expr_draws(step) || body.iter().any(stmt_draws)
-        }
-        TStmt::Break | TStmt::Continue => false,
-    }
-}
-
-fn expr_draws(e: &TExpr) -> bool {
-    matches!(e.kind, TK::Random(RandomFn::Random, _)) || e.children().into_iter().any(expr_draws)
 }
