@@ -99,6 +99,16 @@ impl Expression {
     ///
     /// Unknown names, unsupported syntax, indexing a scalar, a vector used without index,
     /// duplicate variable names: a [`JitError`] with line:column and a caret.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Expression, VarKind};
+    /// let e = Expression::compile("hypot(x[0], x[1]) * k", &[("x", VarKind::Vector), ("k", VarKind::Scalar)])?;
+    /// assert_eq!(e.eval(&[2.0], &[&[3.0, 4.0]]), 10.0);
+    /// assert!(Expression::compile("y + 1", &[("x", VarKind::Scalar)]).is_err());
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn compile(source: &str, vars: &[(&str, VarKind)]) -> Result<Expression, JitError> {
         let tree = parse_expression(source)?;
         let vars: Vec<(String, VarKind)> = vars.iter().map(|(n, k)| (n.to_string(), *k)).collect();
@@ -191,6 +201,15 @@ impl Expression {
     /// # Panics
     ///
     /// When the formula was not declared with exactly one `Scalar` variable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Expression, VarKind};
+    /// let f = Expression::compile("exp(-x**2)", &[("x", VarKind::Scalar)])?.to_fn1();
+    /// assert_eq!(f(0.0), 1.0);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn to_fn1(&self) -> impl Fn(f64) -> f64 + Send + Sync + Clone + 'static + use<> {
         let inner = self.inner.clone();
         assert!(
@@ -209,6 +228,15 @@ impl Expression {
     /// # Panics
     ///
     /// When the formula was not declared with exactly one `Vector` variable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Expression, VarKind};
+    /// let r = Expression::compile("100*(x[1]-x[0]**2)**2 + (1-x[0])**2", &[("x", VarKind::Vector)])?.to_fn_slice();
+    /// assert_eq!(r(&[1.0, 1.0]), 0.0);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn to_fn_slice(&self) -> impl Fn(&[f64]) -> f64 + Send + Sync + Clone + 'static + use<> {
         let inner = self.inner.clone();
         assert!(
@@ -235,6 +263,17 @@ impl Expression {
     ///
     /// Unknown variable, a kind that does not match `index`, or a function whose derivative
     /// is not available (`digamma`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Expression, VarKind};
+    /// let r = Expression::compile("100*(x[1]-x[0]**2)**2 + (1-x[0])**2", &[("x", VarKind::Vector)])?;
+    /// let d0 = r.derivative("x", Some(0))?.to_fn_slice();
+    /// assert_eq!(d0(&[1.0, 1.0]), 0.0);
+    /// assert_eq!(d0(&[0.0, 0.0]), -2.0);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn derivative(&self, var: &str, index: Option<usize>) -> Result<Expression, JitError> {
         let inner = &*self.inner;
         let kind = inner.vars.iter().find(|v| v.0 == var).map(|v| v.1).ok_or_else(|| {

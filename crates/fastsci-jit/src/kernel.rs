@@ -114,6 +114,16 @@ impl Module {
     ///
     /// Syntax errors, with `file:line:column`. A function outside the subset fails when
     /// called (see [`Function::call`]), so the others can still be used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let m = Module::compile("def sq(x):\n    return x * x\n", "sq.py")?;
+    /// assert_eq!(m.function("sq")?.call(&[Value::Int(7)])?, Value::Int(49));
+    /// assert!(Module::compile("def f(:\n", "bad.py").is_err());
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn compile(source: &str, filename: &str) -> Result<Module, JitError> {
         Self::compile_with(source, filename, CompileOptions::default())
     }
@@ -123,6 +133,17 @@ impl Module {
     /// # Errors
     ///
     /// As [`Module::compile`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{CompileOptions, Module, Value};
+    /// let opts = CompileOptions { boundscheck: false };
+    /// let m = Module::compile_with("def first(a):\n    return a[0]\n", "f.py", opts)?;
+    /// let a = Value::Array(ndarray::arr1(&[2.5, 1.0]).into_dyn().into());
+    /// assert_eq!(m.function("first")?.call(&[a])?, Value::Float(2.5));
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn compile_with(source: &str, filename: &str, options: CompileOptions) -> Result<Module, JitError> {
         Self::compile_parts(&[Source { text: source, filename, first_line: 1 }], &[], options)
     }
@@ -228,6 +249,17 @@ impl Module {
     /// # Errors
     ///
     /// When no function has that name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::Module;
+    /// let m = Module::compile("def a(x):\n    return x\n\ndef b(x):\n    return a(x) + 1\n", "m.py")?;
+    /// assert_eq!(m.function_names(), ["a", "b"]);
+    /// assert_eq!(m.function("b")?.param_names(), ["x"]);
+    /// assert!(m.function("c").is_err());
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn function(&self, name: &str) -> Result<Function, JitError> {
         let def = self.inner.defs.iter().find(|d| d.name == name).ok_or_else(|| {
             JitError::plain(
@@ -352,6 +384,18 @@ thread_local! {
 }
 
 /// Seeds this thread's kernel random generator (as `np.random.seed(seed)` inside a kernel).
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_jit::{Module, seed};
+/// let f = Module::compile("import numpy as np\ndef r():\n    return np.random.random()\n", "r.py")?.function("r")?;
+/// seed(42);
+/// let x = f.call(&[])?;
+/// seed(42);
+/// assert_eq!(f.call(&[])?, x);
+/// # Ok::<(), fastsci_jit::JitError>(())
+/// ```
 pub fn seed(seed: u64) {
     RNG.with(|r| r.set(runtime::seed_state(seed)));
 }
@@ -405,6 +449,16 @@ impl Function {
     /// # Errors
     ///
     /// Type errors in the kernel, wrong number of arguments.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let f = Module::compile("def half(x):\n    return x / 2\n", "h.py")?.function("half")?;
+    /// f.compile_for(&[Value::Int(0)])?;
+    /// assert_eq!(f.signatures(), ["(int64) -> float64"]);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn compile_for(&self, args: &[Value]) -> Result<(), JitError> {
         self.specialization(args).map(|_| ())
     }
@@ -451,6 +505,17 @@ impl Function {
     ///
     /// Compile errors for this signature, and runtime errors (`IndexError`,
     /// `ZeroDivisionError`, ...) with the source line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let src = "def norm2(a):\n    s = 0.0\n    for x in a:\n        s += x * x\n    return s\n";
+    /// let f = Module::compile(src, "n.py")?.function("norm2")?;
+    /// let a = Value::Array(ndarray::arr1(&[3.0, 4.0]).into_dyn().into());
+    /// assert_eq!(f.call(&[a])?, Value::Float(25.0));
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn call(&self, args: &[Value]) -> Result<Value, JitError> {
         let c = self.specialization(args)?;
         if c.writes_inputs && args.iter().any(|a| matches!(a, Value::Array(_) | Value::Tuple(_))) {
@@ -562,6 +627,17 @@ impl Function {
 
     /// The argument signatures compiled so far, as Numba prints them, with the return
     /// type: `(array(float64, 1d), int64) -> float64`. Sorted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let f = Module::compile("def id(x):\n    return x\n", "i.py")?.function("id")?;
+    /// f.call(&[Value::Float(1.0)])?;
+    /// f.call(&[Value::Bool(true)])?;
+    /// assert_eq!(f.signatures(), ["(bool) -> bool", "(float64) -> float64"]);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn signatures(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.cache.for_each(|tys, c| out.push(signature_text(tys, &c.ret)));
@@ -607,6 +683,18 @@ impl Function {
     /// # Errors
     ///
     /// As [`Function::call`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{ArrayValue, Module, Value};
+    /// let f = Module::compile("def fill(a, v):\n    for i in range(a.shape[0]):\n        a[i] = v\n", "f.py")?.function("fill")?;
+    /// let mut args = [Value::Array(ndarray::arr1(&[0.0, 0.0]).into_dyn().into()), Value::Float(3.0)];
+    /// f.call_mut(&mut args)?;
+    /// let Value::Array(ArrayValue::F64(a)) = &args[0] else { unreachable!() };
+    /// assert_eq!(a.as_slice().unwrap(), [3.0, 3.0]);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn call_mut(&self, args: &mut [Value]) -> Result<Value, JitError> {
         let c = self.specialization(args)?;
         self.run(&c, args)
@@ -696,6 +784,15 @@ impl Function {
     /// # Errors
     ///
     /// Compile errors, or a function that does not take one argument or return a number.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::Module;
+    /// let f = Module::compile("def g(x):\n    return x * x + 1.0\n", "g.py")?.function("g")?.to_fn1()?;
+    /// assert_eq!(f(3.0), 10.0);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn to_fn1(&self) -> Result<impl Fn(f64) -> f64 + Send + Sync + Clone + 'static + use<>, JitError> {
         let f = self.clone();
         let c = f.compiled(vec![Ty::Float])?;
@@ -714,6 +811,16 @@ impl Function {
     /// # Errors
     ///
     /// As [`Function::to_fn1`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::Module;
+    /// let src = "def total(v):\n    s = 0.0\n    for x in v:\n        s += x\n    return s\n";
+    /// let f = Module::compile(src, "t.py")?.function("total")?.to_fn_slice()?;
+    /// assert_eq!(f(&[1.0, 2.0, 3.5]), 6.5);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
     pub fn to_fn_slice(
         &self,
     ) -> Result<impl Fn(&[f64]) -> f64 + Send + Sync + Clone + 'static + use<>, JitError> {
