@@ -272,3 +272,13 @@ def test_a_kernel_rebuilt_from_a_pickle_pickles_again_before_and_after_compiling
     again = pickle.loads(pickle.dumps(rebuilt))
     assert again(1.5) == k.calls_helper.py_func(1.5)
     assert pickle.loads(pickle.dumps(again))(0.25) == k.calls_helper.py_func(0.25)
+
+
+def test_a_map_over_unaligned_arrays_does_not_panic():
+    # Dask hands arrays over in network buffers, where a float64 may start at any byte.
+    buf = bytearray(8 * 31)
+    unaligned = np.frombuffer(buf, dtype=np.float64, count=30, offset=1)
+    unaligned_2d = np.frombuffer(bytearray(8 * 13), dtype=np.float64, count=12, offset=3).reshape(3, 4)
+    assert not unaligned.flags.aligned and not unaligned_2d.flags.aligned
+    assert fastsci.map(k.total, [unaligned]) == [0.0]
+    assert fastsci.map(k.total2d, [unaligned_2d]) == [k.total2d.py_func(unaligned_2d)]

@@ -150,21 +150,33 @@ def _kernel(blob: bytes) -> Any:
 
 
 def _task_threads() -> int:
-    """Threads a task may use: the worker's cores shared by the tasks it runs at once."""
+    """Threads a task may use: the cores this worker process may run on (its CPU affinity, as
+    a batch scheduler or ``taskset`` sets it) shared by the tasks it runs at once."""
     try:
         from distributed import get_worker
 
         nthreads = get_worker().state.nthreads
     except (ImportError, ValueError, AttributeError):
         nthreads = 1
-    return max(1, (os.cpu_count() or 1) // max(1, nthreads))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // max(1, nthreads))
+
+
+def _aligned(x: Any) -> Any:
+    """``x`` with its NumPy arrays aligned: Dask hands arrays over in the network's buffers,
+    where an 8-byte value may start at any byte, and kernels read whole aligned values."""
+    if isinstance(x, np.ndarray) and not x.flags.aligned:
+        return np.require(x, requirements="A")
+    if isinstance(x, tuple):
+        return tuple(_aligned(v) for v in x)
+    return x
 
 
 def _map_task(blob: bytes, items: list, star: bool) -> tuple[list, list[int]]:
     """Runs a group of map items on this worker; returns the results and the failed positions."""
     fn = _kernel(blob)
     if isinstance(fn, Dispatcher):
-        args = [tuple(x) if star else (x,) for x in items]
+        args = [_aligned(tuple(x) if star else (x,)) for x in items]
         values, failed, interrupted = _fastsci.map_kernel(fn, args, _task_threads(), False)
         if interrupted:
             raise KeyboardInterrupt("fastsci.map task interrupted on the worker")
@@ -308,7 +320,7 @@ class _EvaluateBlocks:
         from ._arrays import evaluate
 
         local = dict(self.scalars)
-        local.update(zip(self.names, blocks))
+        local.update(zip(self.names, map(_aligned, blocks)))
         return evaluate(self.ex, local, {})
 
 
@@ -350,7 +362,7 @@ def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
 
 
 def _block_parts(block: np.ndarray, axis: int | None) -> list:
-    block = np.asarray(block)
+    block = _aligned(np.asarray(block))
     if not (block.flags.c_contiguous or block.flags.f_contiguous):
         block = np.ascontiguousarray(block)
     return _fastsci.summary_parts(block, axis)
