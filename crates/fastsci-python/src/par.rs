@@ -51,10 +51,18 @@ fn run_watched<T: Send>(py: Python<'_>, token: &CancelToken, job: impl FnOnce() 
     let generation = interrupt::generation();
     let result = py.detach(|| {
         std::thread::scope(|s| {
-            let handle = s.spawn(job);
+            // The job says when it is done, so a short map returns at once rather than at the
+            // next 20 ms check (a panic drops the sender, which ends the wait too).
+            let (done, finished) = std::sync::mpsc::channel::<()>();
+            let handle = s.spawn(move || {
+                let v = job();
+                let _ = done.send(());
+                v
+            });
             let mut interrupted = false;
-            while !handle.is_finished() {
-                std::thread::sleep(Duration::from_millis(20));
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(Duration::from_millis(20))
+            {
                 if !interrupted && interrupt::generation() != generation {
                     interrupted = true;
                     token.cancel();

@@ -282,3 +282,11 @@ def test_a_map_over_unaligned_arrays_does_not_panic():
     assert not unaligned.flags.aligned and not unaligned_2d.flags.aligned
     assert fastsci.map(k.total, [unaligned]) == [0.0]
     assert fastsci.map(k.total2d, [unaligned_2d]) == [k.total2d.py_func(unaligned_2d)]
+
+
+def test_a_kernel_that_does_not_compile_fails_on_the_client_before_any_task(client, tmp_path):
+    with pytest.raises(fastsci.CompileError, match="kernels.py:"):
+        fastsci.map(k.unsupported, [1.0, 2.0], client=client)
+    with pytest.raises(fastsci.CompileError, match="kernels.py:"):
+        fastsci.sweep(k.unsupported, {"x": [1.0, 2.0]}, tmp_path / "u.csv", client=client)
+    assert not os.path.exists(tmp_path / "u.csv")

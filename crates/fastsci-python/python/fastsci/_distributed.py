@@ -227,6 +227,9 @@ def cluster_map(
     blob = pickle.dumps(fn) if isinstance(fn, Dispatcher) else _picklable(fn, "the function")
     if not items:
         return [], [], False
+    if isinstance(fn, Dispatcher):
+        # Type errors here, in milliseconds, not from every task on the workers.
+        fn.compile_for(*(items[0] if star else (items[0],)))
     groups = _chunks(range(len(items)), client, chunksize)
     item_groups = [[items[i] for i in g] for g in groups]
     futures = _submit(client, _map_task, blob, item_groups, (star,), retries)
@@ -236,7 +239,7 @@ def cluster_map(
     show = progress and sys.stderr.isatty()
     done = 0
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             k = position[future.key]
             got, bad = future.result()
             start = groups[k][0]
@@ -254,10 +257,10 @@ def cluster_map(
 class _Feed:
     """Hands the sweep engine the next finished group of points (``None`` once all are in)."""
 
-    def __init__(self, futures: list, total: int, progress: bool):
+    def __init__(self, client: Any, futures: list, total: int, progress: bool):
         from distributed import as_completed
 
-        self._pending = as_completed(futures)
+        self._pending = as_completed(futures, loop=client.loop)
         self._futures = futures
         self._total, self._done = total, 0
         self._show = progress and sys.stderr.isatty()
@@ -289,6 +292,8 @@ def cluster_sweep(
     """``fastsci.sweep`` on a cluster: the points the output file lacks are computed by the
     workers in groups; the journal, its lock and the final file stay with the caller."""
     missing = _fastsci.sweep_missing(axes, out, resume)
+    if missing:
+        kernel.compile_for(*(int(v[0]) if is_int else v[0] for _, v, is_int in axes))
     total = int(np.prod([len(a[1]) for a in axes]))
     logger.info(
         "sweep %s: %d of %d points done, %d to run on the cluster", out, total - len(missing), total, len(missing)
@@ -298,7 +303,7 @@ def cluster_sweep(
         blob = pickle.dumps(kernel)
         groups = _chunks(missing, client, chunksize)
         futures = _submit(client, _sweep_task, blob, groups, (axes, seed), retries)
-    feed = _Feed(futures, len(missing), progress)
+    feed = _Feed(client, futures, len(missing), progress)
     try:
         return _fastsci.sweep_record(axes, out, feed, resume, outputs)
     finally:
