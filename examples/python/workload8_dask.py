@@ -225,7 +225,9 @@ def run(args, client, cluster):
         misfit(*items[0])  # compile here too, for the local timing
         killer = kill_one_worker_soon(client, 0.3) if args.kill_a_worker and cluster else None
         t0 = time.perf_counter()
-        remote = fastsci.starmap(misfit, items, client=client)
+        # The model's inputs go to each worker once, not with every task.
+        src_there, cleaned_there = client.scatter([src, cleaned], broadcast=True)
+        remote = fastsci.starmap(misfit, [(d, h, src_there, cleaned_there) for d, h in grid], client=client)
         t_sweep_cluster = time.perf_counter() - t0
         if killer:
             killer.join()

@@ -290,3 +290,11 @@ def test_a_kernel_that_does_not_compile_fails_on_the_client_before_any_task(clie
     with pytest.raises(fastsci.CompileError, match="kernels.py:"):
         fastsci.sweep(k.unsupported, {"x": [1.0, 2.0]}, tmp_path / "u.csv", client=client)
     assert not os.path.exists(tmp_path / "u.csv")
+
+
+def test_items_may_hold_data_scattered_to_the_workers_once(client):
+    arrays = [np.arange(n, dtype=np.float64) for n in (5, 50, 500)]
+    there = client.scatter(arrays, broadcast=True)
+    got = fastsci.starmap(k.model, [(float(i), 2.0) for i in range(3)], client=client)
+    assert got == [k.model.py_func(float(i), 2.0) for i in range(3)]
+    assert fastsci.map(k.total, there * 4, client=client, chunksize=5) == [float(a.sum()) for a in arrays] * 4

@@ -204,10 +204,17 @@ def _sweep_task(blob: bytes, indices: list[int], axes: list, seed: int) -> list:
 def _submit(client: Any, fn: Callable[..., Any], blob: bytes, groups: list, rest: tuple, retries: int) -> list:
     """One task ``fn(blob, group, *rest)`` per group, with retries on another worker."""
     run = uuid.uuid4().hex[:12]
-    return [
-        client.submit(fn, blob, g, *rest, key=f"{fn.__name__}-{run}-{i}", retries=retries, pure=False)
-        for i, g in enumerate(groups)
-    ]
+    n = len(groups)
+    # One client.map call: the whole batch reaches the scheduler in one message.
+    return client.map(
+        fn,
+        [blob] * n,
+        groups,
+        *([r] * n for r in rest),
+        key=[f"{fn.__name__}-{run}-{i}" for i in range(n)],
+        retries=retries,
+        pure=False,
+    )
 
 
 def cluster_map(
@@ -220,6 +227,7 @@ def cluster_map(
     retries: int,
 ) -> tuple[list, list[int], bool]:
     """``fastsci.map`` on a cluster: returns ``(values, failed, interrupted)`` as the local map."""
+    import distributed
     from distributed import as_completed
 
     from ._par import _bar
@@ -227,9 +235,11 @@ def cluster_map(
     blob = pickle.dumps(fn) if isinstance(fn, Dispatcher) else _picklable(fn, "the function")
     if not items:
         return [], [], False
-    if isinstance(fn, Dispatcher):
-        # Type errors here, in milliseconds, not from every task on the workers.
-        fn.compile_for(*(items[0] if star else (items[0],)))
+    first = items[0] if star else (items[0],)
+    if isinstance(fn, Dispatcher) and not any(isinstance(v, distributed.Future) for v in first):
+        # Type errors here, in milliseconds, not from every task on the workers. (Futures, data
+        # scattered to the workers once, are resolved there; their types are known only there.)
+        fn.compile_for(*first)
     groups = _chunks(range(len(items)), client, chunksize)
     item_groups = [[items[i] for i in g] for g in groups]
     futures = _submit(client, _map_task, blob, item_groups, (star,), retries)

@@ -126,6 +126,9 @@ def map(  # noqa: A001 - the name users know
         Run on this Dask cluster: items go to the workers in groups, each group runs there on
         all the worker's cores (kernels without the GIL); a worker lost mid-task loses nothing,
         Dask runs the group again elsewhere. Plain callables must pickle (cloudpickle).
+        Items may hold ``distributed.Future`` s of data scattered once
+        (``client.scatter(a, broadcast=True)``): each worker then fetches that data once
+        instead of every task carrying it.
     scheduler : str, optional
         A scheduler address (``"tcp://host:8786"``) to connect to instead of ``client``;
         ``ConnectionError`` when none answers within 10 s.
