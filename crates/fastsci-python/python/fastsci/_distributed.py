@@ -249,9 +249,13 @@ def cluster_map(
     show = progress and sys.stderr.isatty()
     done = 0
     try:
-        for future in as_completed(futures, loop=client.loop):
+        if show:
+            finished = ((f, f.result()) for f in as_completed(futures, loop=client.loop))
+        else:
+            # Without a progress bar, one gather fetches every group in one exchange.
+            finished = zip(futures, client.gather(futures))
+        for future, (got, bad) in finished:
             k = position[future.key]
-            got, bad = future.result()
             start = groups[k][0]
             values[start : start + len(got)] = got
             failed.extend(start + i for i in bad)
