@@ -118,7 +118,7 @@ def map(  # noqa: A001 - the name users know
     chunksize : int, optional
         Items per process-pool or Dask task (local kernel maps chunk adaptively and ignore it).
         On a cluster the default follows the task grouping rule of :mod:`fastsci._distributed`:
-        ``4 x`` the cluster's worker threads tasks, so Dask's ~1 ms per task stays under 5%
+        ``4 x`` the cluster's worker threads tasks, so Dask's ~2 ms per task stays under 5%
         of the work.
     return_exceptions : bool
         Return a failed item's exception in its place instead of raising it.
