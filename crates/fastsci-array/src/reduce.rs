@@ -182,6 +182,16 @@ pub struct Summary {
     first_nan: u64,
 }
 
+/// A [`Summary`] as plain numbers (see [`Summary::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SummaryParts {
+    /// `count, nan_count, non-NaN count, argmin, argmax, first_nan`.
+    pub counts: [u64; 6],
+    /// `sum.hi, sum.lo, m2, min, max`: the double-double sum, the sum of squared deviations
+    /// from the mean, the extremes.
+    pub values: [f64; 5],
+}
+
 const NONE: u64 = u64::MAX;
 
 impl Default for Summary {
@@ -284,6 +294,33 @@ impl Summary {
             argmax,
             first_nan: NONE,
         }
+    }
+
+    /// The summary as plain numbers, to carry it to another process or machine and merge it
+    /// there: nothing is rounded away, so a tree of merges across machines gives the sum (and
+    /// mean) a single machine gives. Indices (`argmin`, `argmax`, `first_nan`) are relative to
+    /// the values the summary was made from; `u64::MAX` means none.
+    ///
+    /// # Examples
+    /// ```
+    /// use fastsci_array::{RawData, reduce::{Summary, describe}};
+    /// let (a, b) = ([1e16, 1.0], [-1e16, 3.0]);
+    /// let mut total = Summary::from_parts(describe(&RawData::from_slice(&a)).parts());
+    /// total.merge(&Summary::from_parts(describe(&RawData::from_slice(&b)).parts()));
+    /// assert_eq!((total.sum(), total.mean(), total.len()), (4.0, 1.0, 4));
+    /// ```
+    pub fn parts(&self) -> SummaryParts {
+        SummaryParts {
+            counts: [self.count, self.nan_count, self.n, self.argmin, self.argmax, self.first_nan],
+            values: [self.sum.hi, self.sum.lo, self.m2, self.min, self.max],
+        }
+    }
+
+    /// The summary [`parts`](Summary::parts) describe.
+    pub fn from_parts(parts: SummaryParts) -> Summary {
+        let [count, nan_count, n, argmin, argmax, first_nan] = parts.counts;
+        let [hi, lo, m2, min, max] = parts.values;
+        Summary { count, nan_count, n, sum: Dd { hi, lo }, m2, min, max, argmin, argmax, first_nan }
     }
 
     /// Merges the summary of the values that follow (higher indices) into this one.

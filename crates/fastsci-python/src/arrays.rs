@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use fastsci_array::eval::{ArrayInput, Program};
-use fastsci_array::reduce::{Summary, describe, describe_axis, mean_raw, sum_dd};
+use fastsci_array::reduce::{Summary, SummaryParts, describe, describe_axis, mean_raw, sum_dd};
 use fastsci_array::{ArrayError, ByteOrder, DType, NpyMmap, RawData, replace_atomically};
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -387,6 +387,47 @@ fn stats<'py>(
     Ok(d)
 }
 
+/// A [`Summary`] as it crosses processes: `(counts, values)` of [`SummaryParts`].
+type Parts = ([u64; 6], [f64; 5]);
+
+fn to_parts(s: &Summary) -> Parts {
+    let p = s.parts();
+    (p.counts, p.values)
+}
+
+fn from_parts((counts, values): Parts) -> Summary {
+    Summary::from_parts(SummaryParts { counts, values })
+}
+
+/// The partial of one block for a reduction spread over processes or machines (a Dask tree
+/// reduction): the block's summary as plain numbers, one for the whole block (`axis=None`) or
+/// one per row/column of a 2-D block. Merged with `summary_merge`, read with `summary_stat`;
+/// the double-double sum is carried whole, so the result is the single-machine one.
+#[pyfunction]
+#[pyo3(signature = (source, axis = None))]
+fn summary_parts(py: Python<'_>, source: &Bound<'_, PyAny>, axis: Option<i64>) -> PyResult<Vec<Parts>> {
+    let src = Source::of(source)?;
+    Ok(summaries(py, &src, axis)?.iter().map(to_parts).collect())
+}
+
+/// Merges partials in order (each one's values follow the previous one's).
+#[pyfunction]
+fn summary_merge(parts: Vec<Parts>) -> Parts {
+    let mut total = Summary::EMPTY;
+    for p in parts {
+        total.merge(&from_parts(p));
+    }
+    to_parts(&total)
+}
+
+/// One statistic (`sum`, `mean`, `var`, `std`, `min`, `max`, `nan*`) of merged partials.
+#[pyfunction]
+#[pyo3(signature = (parts, what, ddof = 0.0))]
+fn summary_stat(parts: Parts, what: &str, ddof: f64) -> PyResult<f64> {
+    check_ddof(ddof)?;
+    stat(&from_parts(parts), what, ddof)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(expression_names, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
@@ -394,5 +435,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(save, m)?)?;
     m.add_function(wrap_pyfunction!(reduce, m)?)?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(summary_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(summary_merge, m)?)?;
+    m.add_function(wrap_pyfunction!(summary_stat, m)?)?;
     Ok(())
 }

@@ -178,6 +178,13 @@ fn copy_in<T: Element + Clone>(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayD
 
 /// A copy of a NumPy array as a kernel array (for arrays inside tuples, and signatures).
 fn array_value(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayValue> {
+    // SAFETY: a valid array object; flags are a plain field.
+    let flags = unsafe { (*a.as_array_ptr()).fields.flags };
+    if flags & numpy::npyffi::NPY_ARRAY_ALIGNED == 0 {
+        // Elements at any byte address (np.frombuffer, Dask's network buffers): ndarray's views
+        // need aligned ones, and a NumPy copy is aligned.
+        return array_value(a.call_method0("copy")?.cast::<PyUntypedArray>()?);
+    }
     Ok(match jit_dtype(a)? {
         DType::F64 => ArrayValue::F64(copy_in(a)?),
         DType::F32 => ArrayValue::F32(copy_in(a)?),

@@ -51,10 +51,18 @@ fn run_watched<T: Send>(py: Python<'_>, token: &CancelToken, job: impl FnOnce() 
     let generation = interrupt::generation();
     let result = py.detach(|| {
         std::thread::scope(|s| {
-            let handle = s.spawn(job);
+            // The job says when it is done, so a short map returns at once rather than at the
+            // next 20 ms check (a panic drops the sender, which ends the wait too).
+            let (done, finished) = std::sync::mpsc::channel::<()>();
+            let handle = s.spawn(move || {
+                let v = job();
+                let _ = done.send(());
+                v
+            });
             let mut interrupted = false;
-            while !handle.is_finished() {
-                std::thread::sleep(Duration::from_millis(20));
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(Duration::from_millis(20))
+            {
                 if !interrupted && interrupt::generation() != generation {
                     interrupted = true;
                     token.cancel();
@@ -162,17 +170,9 @@ fn sweep(
     seed: u64,
 ) -> PyResult<(usize, usize, usize, Vec<(usize, String)>, bool)> {
     let f = kernel.get().function(py)?.clone();
-    let is_int: Vec<bool> = axes.iter().map(|a| a.2).collect();
-    let grid = ParamSets::grid(axes.into_iter().map(|(n, v, _)| Axis::new(n, v))).map_err(par_error)?;
-    let args = |values: &[f64]| -> Vec<Value> {
-        values
-            .iter()
-            .zip(&is_int)
-            .map(|(&v, &int)| if int { Value::Int(v as i64) } else { Value::Float(v) })
-            .collect()
-    };
-    if !grid.is_empty() {
-        py.detach(|| f.compile_for(&args(grid.get(0)))).map_err(|e| jit_error(py, &e))?;
+    let grid = Grid::new(axes)?;
+    if !grid.sets.is_empty() {
+        py.detach(|| f.compile_for(&grid.args(0))).map_err(|e| jit_error(py, &e))?;
     }
     let token = CancelToken::new();
     let exec = executor(workers)?
@@ -180,14 +180,15 @@ fn sweep(
         .label("sweep")
         .seed(seed)
         .cancel_token(token.clone());
-    let mut sw = Sweep::new(grid).resume(resume);
+    let Grid { sets, is_int } = grid;
+    let mut sw = Sweep::new(sets).resume(resume);
     if let Some(names) = outputs {
         sw = sw.outputs(names);
     }
     let (report, _) = run_watched(py, &token, || {
         sw.run_tasks(&exec, &out, |task, values| {
             fastsci_jit::seed(task.seed());
-            numbers(f.call(&args(values)).map_err(|e| e.to_string())?)
+            numbers(f.call(&point_args(values, &is_int)).map_err(|e| e.to_string())?)
         })
     });
     let report = report.map_err(par_error)?;
@@ -198,8 +199,178 @@ fn sweep(
     Ok((report.tasks, report.already_done, report.ran, failures, report.cancelled))
 }
 
+/// The grid of `(name, values, is_int)` axes and the kernel arguments of one of its points.
+struct Grid {
+    sets: ParamSets,
+    is_int: Vec<bool>,
+}
+
+impl Grid {
+    fn new(axes: Vec<(String, Vec<f64>, bool)>) -> PyResult<Grid> {
+        let is_int = axes.iter().map(|a| a.2).collect();
+        let sets = ParamSets::grid(axes.into_iter().map(|(n, v, _)| Axis::new(n, v))).map_err(par_error)?;
+        Ok(Grid { sets, is_int })
+    }
+
+    fn args(&self, index: usize) -> Vec<Value> {
+        point_args(self.sets.get(index), &self.is_int)
+    }
+}
+
+/// The kernel arguments of a point: its values, as ints on integer axes.
+fn point_args(values: &[f64], is_int: &[bool]) -> Vec<Value> {
+    values
+        .iter()
+        .zip(is_int)
+        .map(|(&v, &int)| if int { Value::Int(v as i64) } else { Value::Float(v) })
+        .collect()
+}
+
+/// Runs the points `indices` of a sweep grid here, on `workers` threads without the GIL, each
+/// with the random stream of its index in the whole sweep (so any process, on any machine,
+/// gives the numbers a single-machine sweep gives). Returns one entry per index, in order: the
+/// list of numbers the kernel returned, or the error message as a string. For a Dask task.
+#[pyfunction]
+#[pyo3(signature = (kernel, axes, indices, seed = 0, workers = 0))]
+fn sweep_points<'py>(
+    py: Python<'py>,
+    kernel: &Bound<'py, Kernel>,
+    axes: Vec<(String, Vec<f64>, bool)>,
+    indices: Vec<usize>,
+    seed: u64,
+    workers: usize,
+) -> PyResult<Bound<'py, PyList>> {
+    let f = kernel.get().function(py)?.clone();
+    let grid = Grid::new(axes)?;
+    if let Some(&bad) = indices.iter().find(|&&i| i >= grid.sets.len()) {
+        return Err(PyValueError::new_err(format!(
+            "point {bad} is outside the grid of {} points",
+            grid.sets.len()
+        )));
+    }
+    if let Some(&first) = indices.first() {
+        py.detach(|| f.compile_for(&grid.args(first))).map_err(|e| jit_error(py, &e))?;
+    }
+    let token = CancelToken::new();
+    let exec = executor(workers)?.progress(Progress::Never).cancel_token(token.clone());
+    let (results, interrupted) = run_watched(py, &token, || {
+        exec.try_map(&indices, |&index: &usize| {
+            fastsci_jit::seed(fastsci_par::task_seed(seed, index));
+            numbers(f.call(&grid.args(index)).map_err(|e| e.to_string())?)
+        })
+        .into_results()
+    });
+    if interrupted {
+        return Err(PyKeyboardInterrupt::new_err("sweep points interrupted"));
+    }
+    let out = PyList::empty(py);
+    for r in results {
+        match r {
+            Ok(values) => out.append(values)?,
+            Err(TaskError::Failed(message)) => out.append(message)?,
+            Err(TaskError::Panicked(m)) => out.append(format!("task panicked: {m}"))?,
+            Err(TaskError::Cancelled) => out.append("not run: cancelled")?,
+        }
+    }
+    Ok(out)
+}
+
+/// The points of a sweep its output file does not hold yet (all for a new file; none for a
+/// finished `.npy`): what a cluster still has to compute.
+#[pyfunction]
+#[pyo3(signature = (axes, out, resume = true))]
+fn sweep_missing(axes: Vec<(String, Vec<f64>, bool)>, out: PathBuf, resume: bool) -> PyResult<Vec<usize>> {
+    let grid = Grid::new(axes)?;
+    Sweep::new(grid.sets).resume(resume).missing(&out).map_err(par_error)
+}
+
+/// A batch of results from `fetch`: `(index, numbers or error message)`, `None` at the end.
+type Batch = Option<Vec<(usize, Py<PyAny>)>>;
+
+/// Results computed elsewhere, as `fetch` hands them over: each call blocks until the next
+/// batch of `(index, numbers or error message)` is in, or returns `None` when no more will come.
+struct Feed<'a> {
+    fetch: &'a Py<PyAny>,
+    ready: HashMap<usize, Result<Vec<f64>, String>>,
+    exhausted: bool,
+    error: Option<PyErr>,
+}
+
+impl Feed<'_> {
+    fn take(&mut self, index: usize, token: &CancelToken) -> Result<Vec<f64>, String> {
+        loop {
+            if let Some(r) = self.ready.remove(&index) {
+                return r;
+            }
+            if self.exhausted {
+                return Err("not run: the cluster returned no result for this point".into());
+            }
+            let batch = Python::attach(|py| -> PyResult<Batch> { self.fetch.call0(py)?.extract(py) });
+            match batch {
+                Ok(Some(batch)) => Python::attach(|py| {
+                    for (i, r) in batch {
+                        let r = r.bind(py);
+                        let value = match r.extract::<Vec<f64>>() {
+                            Ok(values) => Ok(values),
+                            Err(_) => Err(r.str().map_or_else(|_| "failed".to_string(), |s| s.to_string())),
+                        };
+                        self.ready.insert(i, value);
+                    }
+                }),
+                Ok(None) => self.exhausted = true,
+                Err(e) => {
+                    self.error = Some(e);
+                    self.exhausted = true;
+                    token.cancel();
+                }
+            }
+        }
+    }
+}
+
+/// Records a sweep whose points are computed elsewhere (a Dask cluster) with the sweep engine
+/// of this process: the journal, its lock, resume and the final file stay with the caller, each
+/// result is journaled as its batch arrives. `fetch()` returns the next batch of
+/// `[(index, numbers or message)]`, or `None` at the end; an exception it raises stops the
+/// run (what arrived is kept) and is raised here. Returns as `sweep`.
+#[pyfunction]
+#[pyo3(signature = (axes, out, fetch, resume = true, outputs = None))]
+#[allow(clippy::type_complexity, reason = "a plain tuple for the Python layer")]
+fn sweep_record(
+    py: Python<'_>,
+    axes: Vec<(String, Vec<f64>, bool)>,
+    out: PathBuf,
+    fetch: Py<PyAny>,
+    resume: bool,
+    outputs: Option<Vec<String>>,
+) -> PyResult<(usize, usize, usize, Vec<(usize, String)>, bool)> {
+    let grid = Grid::new(axes)?;
+    let token = CancelToken::new();
+    // One thread: the tasks only wait for results that arrive in batches.
+    let exec = executor(1)?.progress(Progress::Never).label("sweep").cancel_token(token.clone());
+    let mut sw = Sweep::new(grid.sets).resume(resume);
+    if let Some(names) = outputs {
+        sw = sw.outputs(names);
+    }
+    let feed = Mutex::new(Feed { fetch: &fetch, ready: HashMap::new(), exhausted: false, error: None });
+    let (report, _) = run_watched(py, &token, || {
+        sw.run_tasks(&exec, &out, |task, _| {
+            feed.lock().unwrap_or_else(|p| p.into_inner()).take(task.index(), &token)
+        })
+    });
+    if let Some(e) = feed.into_inner().unwrap_or_else(|p| p.into_inner()).error {
+        return Err(e);
+    }
+    let report = report.map_err(par_error)?;
+    let failures = report.failures.iter().map(|fl| (fl.index, fl.message.clone())).collect();
+    Ok((report.tasks, report.already_done, report.ran, failures, report.cancelled))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(map_kernel, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_points, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_missing, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_record, m)?)?;
     Ok(())
 }

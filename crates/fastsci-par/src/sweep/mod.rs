@@ -225,6 +225,59 @@ impl Sweep {
         &self.params
     }
 
+    /// The indices of the tasks a run with `out` would still have to run: every task for a new
+    /// output, the ones its journal lacks when resuming, none for a finished `.npy`. A caller
+    /// that computes elsewhere (a cluster) sends only these, then records them with
+    /// [`run_tasks`](Sweep::run_tasks), which runs the same missing tasks.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Sweep::run): a wrong extension, an existing output without resume, a journal or
+    /// `.npy` of a different sweep, an unreadable file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_par::sweep::{Axis, ParamSets, Sweep};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("fastsci-missing-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let out = dir.join("r.csv");
+    /// let sweep = Sweep::new(ParamSets::grid([Axis::linspace("a", 0.0, 1.0, 4)])?).resume(true);
+    /// assert_eq!(sweep.missing(&out)?, vec![0, 1, 2, 3]);
+    /// std::fs::write(&out, "index,a,result\n0,0.0,0.0\n2,0.6666666666666666,1.0\n")?;
+    /// assert_eq!(sweep.missing(&out)?, vec![1, 3]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn missing(&self, out: &Path) -> Result<Vec<usize>, ParError> {
+        let format = Format::of(out)?;
+        let journal_path = match format {
+            Format::Csv => out.to_path_buf(),
+            Format::Npy => sidecar(out),
+        };
+        let exists = journal_path.exists() || (format == Format::Npy && out.exists());
+        if exists && !self.resume {
+            return Err(ParError::output(
+                if journal_path.exists() { &journal_path } else { out },
+                "exists; resume the sweep (--resume) to run only its missing tasks, or remove it",
+            ));
+        }
+        let n = self.params.len();
+        if journal_path.exists() {
+            let mut done = vec![false; n];
+            for (index, _) in journal::read(&journal_path, &self.params)?.rows {
+                done[index] = true;
+            }
+            return Ok((0..n).filter(|&i| !done[i]).collect());
+        }
+        if format == Format::Npy && out.exists() {
+            self.check_finished_npy(out, Instant::now())?;
+            return Ok(Vec::new());
+        }
+        Ok((0..n).collect())
+    }
+
     /// Runs `f` on every parameter set (in the order of [`ParamSets::names`]) on `exec`,
     /// writing results to `out` (`.csv` or `.npy`) as they finish.
     ///

@@ -12,13 +12,16 @@ Change one import line::
 - :func:`load` / :func:`save`: ``.npy`` files memory-mapped / written atomically;
   :func:`mean`, :func:`sum`, :func:`std`, :func:`var`, :func:`min`, :func:`max`,
   :func:`stats` over arrays or files of any size, exactly rounded sums.
-- :func:`map` / :func:`starmap` / :func:`sweep`: ordered parallel maps and resumable sweeps.
+- :func:`map` / :func:`starmap` / :func:`sweep`: ordered parallel maps and resumable sweeps,
+  on all cores or (``client=``) on a Dask cluster; :func:`load_files`: many ``.npy`` files as
+  one ``dask.array``, which :func:`evaluate` and the reductions take too.
 """
 
 from ._fastsci import CompileError, __version__
 from ._jit import Dispatcher, jit, njit
 from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
 from ._par import map, starmap, sweep
+from ._distributed import load_files
 
 __all__ = [
     "CompileError",
@@ -27,6 +30,7 @@ __all__ = [
     "evaluate",
     "jit",
     "load",
+    "load_files",
     "map",
     "max",
     "mean",

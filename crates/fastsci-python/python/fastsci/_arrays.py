@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import _fastsci
+from . import _distributed, _fastsci
 
 PathLike = str | os.PathLike
 
@@ -49,8 +49,10 @@ def evaluate(
 
     Returns
     -------
-    ndarray
-        float64, the broadcast shape of the operands (scalars broadcast).
+    ndarray or dask.array.Array
+        float64, the broadcast shape of the operands (scalars broadcast). When an operand is a
+        ``dask.array``, a lazy ``dask.array`` whose blocks are each evaluated (fused) from the
+        aligned operand blocks, wherever the blocks live.
 
     Raises
     ------
@@ -71,15 +73,19 @@ def evaluate(
                 global_dict = frame.f_globals
         finally:
             del frame
-    arrays = {}
+    values = {}
     for name in names:
         if name in local_dict:
-            value = local_dict[name]
+            values[name] = local_dict[name]
         elif name in global_dict:
-            value = global_dict[name]
+            values[name] = global_dict[name]
         else:
             raise KeyError(f"'{name}' of the expression {ex!r} is not defined")
-        arrays[name] = _operand(repr(name), value)
+    if any(_distributed.is_dask_array(v) for v in values.values()):
+        if out is not None:
+            raise ValueError("out= cannot be given with dask.array operands: the result is a lazy dask.array")
+        return _distributed.evaluate_dask(ex, values)
+    arrays = {name: _operand(repr(name), value) for name, value in values.items()}
     return _fastsci.evaluate(ex, arrays, out)
 
 
@@ -129,6 +135,8 @@ def _source(a: Any) -> Any:
 
 
 def _reduce(what: str, a: Any, axis: int | None, ddof: float = 0.0) -> Any:
+    if _distributed.is_dask_array(a):
+        return _distributed.reduce_dask(what, a, axis, float(ddof))
     src = _source(a)
     r = _fastsci.reduce(src, what, float(ddof), axis)
     if what in ("min", "max") and not isinstance(src, str) and src.dtype.kind in "biu":
@@ -140,7 +148,11 @@ def _reduce(what: str, a: Any, axis: int | None, ddof: float = 0.0) -> Any:
 def mean(a: Any, axis: int | None = None) -> Any:
     """The mean of an array or of a ``.npy`` file (memory-mapped, read chunk by chunk),
     compensated: correctly rounded in practice, where NumPy's error grows with ``log2(n)``.
-    ``axis`` is ``None`` or 0/1 of a 2-D array. NaN if any value is NaN, as NumPy."""
+    ``axis`` is ``None`` or 0/1 of a 2-D array. NaN if any value is NaN, as NumPy.
+
+    For a ``dask.array`` (here and in :func:`sum`, :func:`var`, :func:`std`, :func:`min`,
+    :func:`max`): a lazy tree reduction whose partials carry the double-double sums, so the
+    result equals the single-machine one; ``.compute()`` it."""
     return _reduce("mean", a, axis)
 
 

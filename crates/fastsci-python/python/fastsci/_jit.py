@@ -45,6 +45,9 @@ class Dispatcher(_fastsci.Kernel):
             collect = lambda: (parts, globals_)  # noqa: E731
         self = super().__new__(cls, name, collect, boundscheck)
         self.py_func = py_func
+        # A kernel rebuilt from a pickle pickles again from what it was rebuilt from (a Dask
+        # worker re-serializes the tasks it holds), before or after it compiled.
+        self._rebuilt_from = None if py_func is not None else (_frozen[1], _frozen[2])
         if py_func is not None:
             functools.update_wrapper(self, py_func)
         else:
@@ -63,7 +66,7 @@ class Dispatcher(_fastsci.Kernel):
     def __reduce__(self):
         frozen = self._frozen()
         if frozen is None:
-            frozen = _collect(self.py_func)
+            frozen = self._rebuilt_from or _collect(self.py_func)
         parts, globals_ = frozen
         return (_rebuild, (self.name, list(parts), list(globals_), self.boundscheck))
 
