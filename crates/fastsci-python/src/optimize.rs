@@ -339,9 +339,7 @@ impl Derivative {
         match self {
             Derivative::None => None,
             Derivative::User(f) => Some(Box::new(|x| f.call(x))),
-            Derivative::Formula(e) => {
-                Some(Box::new(e.to_fn1()))
-            }
+            Derivative::Formula(e) => Some(Box::new(e.to_fn1())),
         }
     }
 }

@@ -13,18 +13,22 @@ Change one import line::
   :func:`mean`, :func:`sum`, :func:`std`, :func:`var`, :func:`min`, :func:`max`,
   :func:`stats` over arrays or files of any size, exactly rounded sums.
 - :func:`map` / :func:`starmap` / :func:`sweep`: ordered parallel maps and resumable sweeps.
+- :mod:`fastsci.integrate`, :mod:`fastsci.optimize`, :mod:`fastsci.sparse`: SciPy's names,
+  arguments and results, with jitted kernels and formulas run without the GIL.
 """
 
 from ._fastsci import CompileError, __version__
 from ._jit import Dispatcher, jit, njit
 from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
 from ._par import map, starmap, sweep
+from . import integrate, optimize, sparse
 
 __all__ = [
     "CompileError",
     "Dispatcher",
     "__version__",
     "evaluate",
+    "integrate",
     "jit",
     "load",
     "map",
@@ -32,7 +36,9 @@ __all__ = [
     "mean",
     "min",
     "njit",
+    "optimize",
     "save",
+    "sparse",
     "starmap",
     "stats",
     "std",
