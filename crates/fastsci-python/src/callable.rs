@@ -12,8 +12,9 @@
 //! binding raises the kept error once the Rust routine returns: the exception reaches the user
 //! unchanged, with its traceback.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use fastsci_jit::{ArrayValue, Expression, Function, JitError, Value, VarKind};
 use numpy::{PyArray1, PyArrayMethods};
@@ -195,7 +196,46 @@ fn formula(
             "a formula string takes no args=(...): write the values into the formula",
         ));
     }
-    Expression::compile(text, vars).map_err(|e| jit_error(py, &e))
+    compiled(py, text, vars, None)
+}
+
+/// The formula `text` in `vars` (or its derivative by `var[index]`), compiled once per process:
+/// a solve called in a loop with the same formula string pays the compile once, as a
+/// `@fastsci.jit` kernel does.
+///
+/// # Errors
+/// The formula's compile error, or a function without a derivative.
+pub fn compiled(
+    py: Python<'_>,
+    text: &str,
+    vars: &[(&str, VarKind)],
+    derivative: Option<(&str, Option<usize>)>,
+) -> PyResult<Expression> {
+    type Key = (String, Vec<(String, bool)>, Option<(String, Option<usize>)>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Expression>>> = OnceLock::new();
+    // A program uses few formulas; the bound only keeps one that generates formulas from
+    // growing memory without end.
+    const MAX_CACHED: usize = 1024;
+    let key: Key = (
+        text.to_string(),
+        vars.iter().map(|(n, k)| (n.to_string(), *k == VarKind::Vector)).collect(),
+        derivative.map(|(v, i)| (v.to_string(), i)),
+    );
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(e) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(e.clone());
+    }
+    let base = Expression::compile(text, vars).map_err(|e| jit_error(py, &e))?;
+    let e = match derivative {
+        None => base,
+        Some((var, index)) => base.derivative(var, index).map_err(|e| jit_error(py, &e))?,
+    };
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() >= MAX_CACHED {
+        map.clear();
+    }
+    map.insert(key, e.clone());
+    Ok(e)
 }
 
 fn not_callable(fun: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -437,10 +477,9 @@ impl ManyFn {
         n: usize,
         failure: &Arc<Failure>,
     ) -> PyResult<ManyFn> {
-        let e = Expression::compile(text, &[(var, VarKind::Vector)]).map_err(|e| jit_error(py, &e))?;
         let mut parts: Vec<FastN> = Vec::with_capacity(n);
         for i in 0..n {
-            let d = e.derivative(var, Some(i)).map_err(|e| jit_error(py, &e))?;
+            let d = compiled(py, text, &[(var, VarKind::Vector)], Some((var, Some(i))))?;
             parts.push(Arc::new(d.to_fn_slice()));
         }
         Ok(ManyFn { imp: ManyImp::Formulas(parts), failure: failure.clone(), kind: Kind::Formula })

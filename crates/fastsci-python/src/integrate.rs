@@ -74,15 +74,21 @@ fn quad(
     epsabs: f64,
     epsrel: f64,
     limit: usize,
-    points: Vec<f64>,
+    points: Option<Vec<f64>>,
     weight_name: Option<String>,
     wvar: Option<&Bound<'_, PyAny>>,
     limlst: usize,
 ) -> PyResult<QuadTuple> {
     let failure = Failure::new();
     let f = ScalarFn::new(fun, args, "x", &failure)?;
-    let options =
-        QuadOptions { epsabs, epsrel, limit, points, weight: weight(weight_name.as_deref(), wvar)?, limlst };
+    let options = QuadOptions {
+        epsabs,
+        epsrel,
+        limit,
+        points: points.unwrap_or_default(),
+        weight: weight(weight_name.as_deref(), wvar)?,
+        limlst,
+    };
     let native = f.kind() != Kind::Python;
     let r = run(py, native, || fastsci_integrate::quad(|x| f.call(x), a, b, &options));
     failure.check(py)?;

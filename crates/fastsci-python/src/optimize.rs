@@ -16,7 +16,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::callable::{Failure, Kind, ManyFn, ScalarFn, VectorFn, kind_of, run};
+use crate::callable::{Failure, Kind, ManyFn, ScalarFn, VectorFn, compiled, kind_of, run};
 use crate::errors::jit_error;
 
 fn optimize_error(e: OptimizeError) -> PyErr {
@@ -280,9 +280,8 @@ fn root_scalar(
         if kind_of(f) != Kind::Formula {
             return Ok(None);
         }
-        let mut e = Expression::compile(&f.extract::<String>()?, &[("x", VarKind::Scalar)])
-            .map_err(|e| jit_error(py, &e))?;
-        for _ in 0..order {
+        let mut e = compiled(py, &f.extract::<String>()?, &[("x", VarKind::Scalar)], Some(("x", None)))?;
+        if order == 2 {
             e = e.derivative("x", None).map_err(|e| jit_error(py, &e))?;
         }
         Ok(Some(e))
@@ -506,11 +505,8 @@ fn curve_fit<'py>(
     let failure = Failure::new();
     let o = CurveFitOptions { sigma, absolute_sigma, bounds: bounds.as_deref() };
     let (kind, r) = if kind_of(model) == Kind::Formula {
-        let e = Expression::compile(
-            &model.extract::<String>()?,
-            &[("x", VarKind::Scalar), ("p", VarKind::Vector)],
-        )
-        .map_err(|e| jit_error(py, &e))?;
+        let vars = [("x", VarKind::Scalar), ("p", VarKind::Vector)];
+        let e = compiled(py, &model.extract::<String>()?, &vars, None)?;
         let r = py.detach(|| fastsci_optimize::lsq::curve_fit(|x, p| e.eval(&[x], &[p]), xs, ys, &p0, &o));
         (Kind::Formula, r)
     } else {

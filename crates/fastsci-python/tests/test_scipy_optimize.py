@@ -374,3 +374,21 @@ def test_curve_fit_bounds_and_kinds():
     free = so.curve_fit(model, x, y)[0]
     assert_allclose(optimize.curve_fit("p[0]*exp(-p[1]*x)+p[2]", x, y, p0=[1, 1, 1])[0], free, rtol=1e-6)
     assert_allclose(optimize.curve_fit(kernels.exp_model, x, y)[0], free, rtol=1e-6)
+
+
+@pytest.mark.xfail(
+    raises=NotImplementedError,
+    strict=True,
+    reason="fastsci-optimize's solvers have no per-iteration hook, so SciPy's callback "
+    "(intermediate_result, StopIteration) cannot be honoured; minimize refuses it clearly",
+)
+def test_callback_intermediate_result_and_stopiteration():
+    seen = []
+
+    def callback(intermediate_result):
+        seen.append(intermediate_result.fun)
+        if len(seen) == 3:
+            raise StopIteration
+
+    res = optimize.minimize(so.rosen, [-1.2, 1.0], method="BFGS", callback=callback)
+    assert len(seen) == 3 and res.nit == 3

@@ -121,7 +121,8 @@ def quad(
     >>> round(y, 12)
     0.293309373287
     """
-    args = _args(args)
+    if type(args) is not tuple:
+        args = (args,)
     if complex_func:
         re = quad(lambda x, *a: np.real(func(x, *a)), a, b, args, full_output, epsabs, epsrel, limit, points, weight, wvar)
         im = quad(lambda x, *a: np.imag(func(x, *a)), a, b, args, full_output, epsabs, epsrel, limit, points, weight, wvar)
@@ -138,16 +139,15 @@ def quad(
         return (-out[0],) + tuple(out[1:])
     pts = [] if points is None else [float(p) for p in points]
     value, abserr, neval, last, ier, message, kind = _core.quad(
-        func, float(a), float(b), args, float(epsabs), float(epsrel), int(limit), pts, weight, wvar, int(limlst)
+        func, a, b, args, epsabs, epsrel, limit, pts, weight, wvar, limlst
     )
-    infodict = {"neval": neval, "last": last, "callable": kind}
     if ier != 0:
         text = _IER_WARNINGS.get(ier, message)
         if full_output:
-            return value, abserr, infodict, text
+            return value, abserr, {"neval": neval, "last": last, "callable": kind}, text
         warnings.warn(text, IntegrationWarning, stacklevel=2)
     if full_output:
-        return value, abserr, infodict
+        return value, abserr, {"neval": neval, "last": last, "callable": kind}
     return value, abserr
 
 

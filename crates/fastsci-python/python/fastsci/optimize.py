@@ -14,9 +14,8 @@ module's classes of the same names.
 
 Methods: Nelder-Mead, Powell, CG, BFGS, L-BFGS-B, Newton-CG, trust-ncg, trust-exact, SLSQP;
 evaluation counts equal SciPy's for Nelder–Mead, BFGS, L-BFGS-B, trust-exact and most SLSQP
-runs. Differences: ``callback`` is called once at the end with the final
-``intermediate_result`` (fastsci-optimize has no per-iteration hook yet), ``hessp`` is
-accepted for Newton-CG/trust-ncg only as ``hess``-free products through Python.
+runs. Differences: ``callback`` raises ``NotImplementedError`` (fastsci-optimize has no
+per-iteration hook yet); ``hessp`` is turned into a dense Hessian from ``n`` products.
 """
 
 from __future__ import annotations
@@ -266,22 +265,6 @@ class _MemoizeJac:
         return self.grad
 
 
-def _call_callback(callback, res):
-    if callback is None:
-        return
-    try:
-        params = inspect.signature(callback).parameters
-    except (TypeError, ValueError):
-        params = {}
-    try:
-        if set(params) == {"intermediate_result"}:
-            callback(intermediate_result=OptimizeResult(x=res.x, fun=res.fun))
-        else:
-            callback(np.copy(res.x))
-    except StopIteration:
-        pass
-
-
 def minimize(
     fun,
     x0,
@@ -330,6 +313,11 @@ def minimize(
     >>> res.success, res.nfev
     (True, 39)
     """
+    if callback is not None:
+        raise NotImplementedError(
+            "fastsci.optimize.minimize: callback is not supported yet (fastsci-optimize's solvers "
+            "have no per-iteration hook); run without it"
+        )
     x0 = np.atleast_1d(np.asarray(x0, dtype=float)).ravel()
     args = _args(args)
     specs = _constraint_specs(constraints, x0) if constraints not in ((), [], None) else []
@@ -360,9 +348,7 @@ def minimize(
     if isinstance(hess, str):
         hess = None
     res = _core.minimize(fun, x0, args, name, jac, hess, _bounds_list(bounds, x0.size), specs, opts)
-    result = OptimizeResult(res)
-    _call_callback(callback, result)
-    return result
+    return OptimizeResult(res)
 
 
 def minimize_scalar(fun, bracket=None, bounds=None, args=(), method=None, tol=None, options=None):
