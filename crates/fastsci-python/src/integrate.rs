@@ -323,7 +323,7 @@ fn derivative<'py>(
         let r = r.map_err(integrate_error)?;
         out.0.push(r.value);
         out.1.push(r.error);
-        out.2.push(r.success);
+        out.2.push(r.success());
         out.3.push(r.status.code());
         out.4.push(r.nfev);
         out.5.push(r.nit);

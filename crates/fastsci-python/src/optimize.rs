@@ -8,8 +8,8 @@ use fastsci_jit::{Expression, VarKind};
 use fastsci_optimize::lsq::{CurveFitOptions, Loss, LsqMethod, LsqOptions, LsqProblem, XScale};
 use fastsci_optimize::roots::RootSystemMethod;
 use fastsci_optimize::{
-    Constraint, FiniteDiff, Method, OptimizeError, Options, Problem, RootMethod, RootOptions, RootProblem,
-    ScalarMethod,
+    Constraint, FiniteDiff, Method, MinimizeOptions, OptimizeError, Problem, RootMethod, RootOptions,
+    RootProblem, ScalarMethod,
 };
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -145,6 +145,7 @@ fn minimize<'py>(
     });
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
+    let success = r.success();
     let d = PyDict::new(py);
     d.set_item("x", PyArray1::from_vec(py, r.x))?;
     d.set_item("fun", r.fun)?;
@@ -161,8 +162,8 @@ fn minimize<'py>(
         d.set_item("nhev", r.nhev)?;
     }
     d.set_item("nit", r.nit)?;
-    d.set_item("status", r.status)?;
-    d.set_item("success", r.success)?;
+    d.set_item("status", r.code)?;
+    d.set_item("success", success)?;
     d.set_item("message", r.message)?;
     if let Some(m) = r.multipliers {
         d.set_item("multipliers", PyArray1::from_vec(py, m))?;
@@ -171,8 +172,8 @@ fn minimize<'py>(
     Ok(d)
 }
 
-fn options_of(o: &Bound<'_, PyDict>) -> PyResult<Options> {
-    let mut opts = Options::default();
+fn options_of(o: &Bound<'_, PyDict>) -> PyResult<MinimizeOptions> {
+    let mut opts = MinimizeOptions::default();
     for (k, v) in o.iter() {
         let k: String = k.extract()?;
         if v.is_none() {
@@ -239,7 +240,7 @@ fn minimize_scalar(
     let r = run(py, native, || fastsci_optimize::minimize_scalar(|x| f.call(x), m));
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
-    Ok((r.x, r.fun, r.nit, r.nfev, r.success, r.message, f.kind().name()))
+    Ok((r.x, r.fun, r.nit, r.nfev, r.success(), r.message, f.kind().name()))
 }
 
 /// `root_scalar`: `(root, iterations, function_calls, converged, flag, kind)`.
@@ -320,7 +321,7 @@ fn root_scalar(
     });
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
-    Ok((r.root, r.iterations, r.function_calls, r.converged, r.flag, func.kind().name()))
+    Ok((r.root, r.iterations, r.function_calls, r.success(), r.status.flag().to_string(), func.kind().name()))
 }
 
 enum Derivative {
@@ -366,11 +367,12 @@ fn root<'py>(
     });
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
+    let success = r.success();
     let d = PyDict::new(py);
     d.set_item("x", PyArray1::from_vec(py, r.x))?;
     d.set_item("fun", PyArray1::from_vec(py, r.fun))?;
-    d.set_item("success", r.success)?;
-    d.set_item("status", r.status)?;
+    d.set_item("success", success)?;
+    d.set_item("status", r.code)?;
     d.set_item("message", r.message)?;
     d.set_item("nfev", r.nfev)?;
     d.set_item("callable", f.kind().name())?;
@@ -433,6 +435,7 @@ fn least_squares<'py>(
     });
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
+    let success = r.success();
     let d = PyDict::new(py);
     d.set_item("x", PyArray1::from_vec(py, r.x))?;
     d.set_item("cost", r.cost)?;
@@ -444,8 +447,8 @@ fn least_squares<'py>(
     d.set_item("active_mask", PyArray1::from_vec(py, r.active_mask.iter().map(|&v| v as i64).collect()))?;
     d.set_item("nfev", r.nfev)?;
     d.set_item("njev", r.njev)?;
-    d.set_item("status", r.status)?;
-    d.set_item("success", r.success)?;
+    d.set_item("status", r.status.code())?;
+    d.set_item("success", success)?;
     d.set_item("message", r.message)?;
     d.set_item("callable", f.kind().name())?;
     Ok(d)
@@ -518,8 +521,9 @@ fn curve_fit<'py>(
     };
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
+    let success = r.success();
     let pcov = PyArray1::from_vec(py, r.pcov.data).reshape([n, n])?;
-    Ok((PyArray1::from_vec(py, r.popt), pcov, r.nfev, r.cost, r.success, r.message, kind.name()))
+    Ok((PyArray1::from_vec(py, r.popt), pcov, r.nfev, r.cost, success, r.message, kind.name()))
 }
 
 /// Adds the `_optimize` submodule to the extension module.
