@@ -366,3 +366,47 @@ def test_derivative_fields():
     assert set(res) >= {"df", "error", "success", "status", "nfev", "nit"}
     s = integrate.derivative("sin(x)", 1.0)
     assert_allclose(s.df, math.cos(1.0), rtol=1e-12) and s.callable == "formula"
+
+
+def _progress_of_other_thread_during(call):
+    """How far a pure-Python counting thread gets while ``call()`` runs in this thread."""
+    import threading
+
+    state = {"count": 0, "done": False}
+
+    def count():
+        while not state["done"]:
+            state["count"] += 1
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        while state["count"] == 0:
+            pass
+        before = state["count"]
+        out = call()
+        during = state["count"] - before
+    finally:
+        state["done"] = True
+        t.join()
+    return out, during
+
+
+def test_native_solve_releases_the_gil():
+    import sys
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        f = "sin(x[0]*x[1]*x[2] + x[0])*exp(x[1])"
+        (value, err), during = _progress_of_other_thread_during(
+            lambda: nquad(f, [[0, 1], [0, 1], [0, 2]], opts={"epsrel": 1e-11, "epsabs": 0})
+        )
+    finally:
+        sys.setswitchinterval(old)
+    ref = scipy_integrate.nquad(
+        lambda a, b, c: math.sin(a * b * c + a) * math.exp(b), [[0, 1], [0, 1], [0, 2]], opts={"epsrel": 1e-11, "epsabs": 0}
+    )
+    assert_allclose(value, ref[0], rtol=1e-10)
+    # With the GIL held for the whole integral the other thread could not count at all.
+    assert during > 1000
