@@ -163,6 +163,11 @@ enum ManyImp {
         f: Function,
         args: Vec<Value>,
     },
+    /// `f(xdata, *x)`: a curve_fit model, the parameters spread as numbers.
+    KernelModel {
+        f: Function,
+        xdata: Value,
+    },
     Python {
         f: Py<PyAny>,
         args: Py<PyTuple>,
@@ -465,6 +470,20 @@ impl ManyFn {
         Ok(ManyFn { imp, failure: failure.clone(), kind })
     }
 
+    /// A `@fastsci.jit` model `fun(xdata, p0, p1, ...)` of `curve_fit`, called with the
+    /// whole `xdata` array and the parameters as numbers, returning one value per point.
+    ///
+    /// # Errors
+    /// `fun` is not a kernel.
+    pub fn kernel_model(fun: &Bound<'_, PyAny>, xdata: &[f64], failure: &Arc<Failure>) -> PyResult<ManyFn> {
+        let f = kernel_function(fun)?;
+        Ok(ManyFn {
+            imp: ManyImp::KernelModel { f, xdata: array_value(xdata) },
+            failure: failure.clone(),
+            kind: Kind::Kernel,
+        })
+    }
+
     /// The exact gradient of a formula in the vector `var` of length `n`: one symbolic
     /// derivative per component.
     ///
@@ -522,6 +541,19 @@ impl ManyFn {
                     Input::Scalar(x) => Value::Float(x),
                 });
                 all.extend(args.iter().cloned());
+                match f.call(&all) {
+                    Ok(v) => self.store(value_floats(&v), out),
+                    Err(e) => {
+                        self.failure.set(Stored::Jit(e));
+                        false
+                    }
+                }
+            }
+            ManyImp::KernelModel { f, xdata } => {
+                let Input::Vector(p) = x else { unreachable!("models take the parameter vector") };
+                let mut all = Vec::with_capacity(p.len() + 1);
+                all.push(xdata.clone());
+                all.extend(p.iter().map(|&v| Value::Float(v)));
                 match f.call(&all) {
                     Ok(v) => self.store(value_floats(&v), out),
                     Err(e) => {

@@ -486,7 +486,8 @@ impl VectorizedModel<'_> {
 }
 
 /// `curve_fit`: `(popt, pcov, nfev, cost, success, message, kind)`. `model` is a formula in
-/// `x` and `p[i]`, or (kernel or Python) the Python layer's `lambda p: f(xdata, *p)`.
+/// `x` and `p[i]`, a `@fastsci.jit` kernel `f(xdata, *p)`, or the Python layer's
+/// `lambda p: f(xdata, *p)`.
 #[pyfunction]
 #[pyo3(signature = (model, xdata, ydata, p0, sigma, absolute_sigma, bounds))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
@@ -513,10 +514,15 @@ fn curve_fit<'py>(
         let r = py.detach(|| fastsci_optimize::lsq::curve_fit(|x, p| e.eval(&[x], &[p]), xs, ys, &p0, &o));
         (Kind::Formula, r)
     } else {
-        let empty = PyTuple::empty(py);
-        let f = ManyFn::new(model, &empty, &failure)?;
-        let vm = VectorizedModel { f: &f, xdata: xs, cache: RefCell::new((Vec::new(), Vec::new(), 0)) };
-        let r = fastsci_optimize::lsq::curve_fit(|x, p| vm.at(x, p), xs, ys, &p0, &o);
+        let f = if kind_of(model) == Kind::Kernel {
+            ManyFn::kernel_model(model, xs, &failure)?
+        } else {
+            ManyFn::new(model, &PyTuple::empty(py), &failure)?
+        };
+        let r = run(py, f.kind() != Kind::Python, || {
+            let vm = VectorizedModel { f: &f, xdata: xs, cache: RefCell::new((Vec::new(), Vec::new(), 0)) };
+            fastsci_optimize::lsq::curve_fit(|x, p| vm.at(x, p), xs, ys, &p0, &o)
+        });
         (f.kind(), r)
     };
     failure.check(py)?;

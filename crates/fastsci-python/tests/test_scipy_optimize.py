@@ -373,7 +373,9 @@ def test_curve_fit_bounds_and_kinds():
     assert_allclose(optimize.curve_fit(model, x, y, bounds=(0, [3.0, 1.0, 0.5]))[0], ref, rtol=1e-5)
     free = so.curve_fit(model, x, y)[0]
     assert_allclose(optimize.curve_fit("p[0]*exp(-p[1]*x)+p[2]", x, y, p0=[1, 1, 1])[0], free, rtol=1e-6)
-    assert_allclose(optimize.curve_fit(kernels.exp_model, x, y)[0], free, rtol=1e-6)
+    popt, _, info, _, _ = optimize.curve_fit(kernels.exp_model, x, y, full_output=True)
+    assert_allclose(popt, free, rtol=1e-6)
+    assert info["callable"] == "jit"
 
 
 @pytest.mark.xfail(

@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._fastsci import _optimize as _core
+from ._jit import Dispatcher
 
 __all__ = [
     "Bounds",
@@ -600,7 +601,8 @@ def curve_fit(
                 p0 = _feasible_start(lb, ub)
     if method == "lm" and b is not None:
         raise ValueError("Method 'lm' only works for unconstrained problems. Use 'trf' or 'dogbox' instead.")
-    model = f if isinstance(f, str) else (lambda p: np.asarray(f(xdata, *p), dtype=float))
+    native = isinstance(f, (str, Dispatcher))
+    model = f if native else (lambda p: np.asarray(f(xdata, *p), dtype=float))
     popt, pcov, nfev, cost, ok, message, kind = _core.curve_fit(model, xdata, ydata, list(p0), sigma, bool(absolute_sigma), b)
     if not ok:
         raise RuntimeError("Optimal parameters not found: " + message)
