@@ -110,33 +110,58 @@ impl Matrix<'_> {
     }
 }
 
+/// A SciPy index (`int32` or `int64`) as a position; a negative one becomes a position no
+/// array has, which the bounds checks below then refuse.
+trait Position: Copy + Send + Sync {
+    fn at(self) -> usize;
+}
+
+impl Position for i32 {
+    fn at(self) -> usize {
+        if self < 0 { usize::MAX } else { self as usize }
+    }
+}
+
+impl Position for i64 {
+    fn at(self) -> usize {
+        usize::try_from(self).unwrap_or(usize::MAX)
+    }
+}
+
 /// `y = A x` on CSR arrays read in place: one row per output entry, rows split over threads.
-fn spmv_borrowed<I: Copy + Send + Sync + TryInto<usize>>(
+/// Every index is checked as it is used (SciPy's arrays may hold anything); one outside the
+/// matrix makes the whole product an error.
+fn spmv_borrowed<I: Position>(
     indptr: &[I],
     indices: &[I],
     data: &[f64],
     x: &[f64],
     y: &mut [f64],
 ) -> PyResult<()> {
-    let at = |v: I| v.try_into().ok().unwrap_or(usize::MAX);
     let n = y.len();
-    if indptr.len() != n + 1 || at(indptr[n]) > data.len() || indices.len() < at(indptr[n]) {
-        return Err(PyValueError::new_err("the CSR arrays do not match the shape"));
+    if indptr.len() != n + 1 {
+        return Err(PyValueError::new_err("the CSR index pointer does not match the shape"));
     }
-    // Checked once up front so the loop below cannot index outside `x` or the entries.
-    if indptr.windows(2).any(|w| at(w[0]) > at(w[1]))
-        || indices[..at(indptr[n])].iter().any(|&c| at(c) >= x.len())
-    {
-        return Err(PyValueError::new_err("the CSR arrays hold an index outside the matrix"));
-    }
-    let row = |r: usize| -> f64 {
-        let (s, e) = (at(indptr[r]), at(indptr[r + 1]));
-        indices[s..e].iter().zip(&data[s..e]).map(|(&c, &v)| v * x[at(c)]).sum()
+    let entries = indices.len().min(data.len());
+    // One row's sum, or None for an index outside the matrix or the entries.
+    let row = |r: usize| -> Option<f64> {
+        let (s, e) = (indptr[r].at(), indptr[r + 1].at());
+        if s > e || e > entries {
+            return None;
+        }
+        let mut sum = 0.0;
+        for (&c, &v) in indices[s..e].iter().zip(&data[s..e]) {
+            sum += v * *x.get(c.at())?;
+        }
+        Some(sum)
     };
-    if data.len() < 40_000 {
-        y.iter_mut().enumerate().for_each(|(r, out)| *out = row(r));
+    let ok = if data.len() < 40_000 {
+        y.iter_mut().enumerate().all(|(r, out)| row(r).map(|v| *out = v).is_some())
     } else {
-        y.par_iter_mut().with_min_len(1024).enumerate().for_each(|(r, out)| *out = row(r));
+        y.par_iter_mut().with_min_len(1024).enumerate().all(|(r, out)| row(r).map(|v| *out = v).is_some())
+    };
+    if !ok {
+        return Err(PyValueError::new_err("the CSR arrays hold an index outside the matrix"));
     }
     Ok(())
 }

@@ -134,6 +134,15 @@ def test_matvec_shape_errors():
         fs.matvec(poisson1d(10), np.ones(11))
 
 
+@pytest.mark.parametrize("bad", [10, -1])
+def test_matvec_refuses_indices_outside_the_matrix(bad):
+    A = poisson1d(10)
+    A.indices = A.indices.copy()
+    A.indices[3] = bad
+    with pytest.raises(ValueError, match="outside the matrix"):
+        fs.matvec(A, np.ones(10))
+
+
 def test_spsolve_matrix_rhs_and_factors():
     A = poisson2d(12)
     B = np.random.default_rng(0).random((A.shape[0], 3))
