@@ -6,7 +6,7 @@
 //! `cargo run --release -p fastsci --example workload7_optimization`
 
 use fastsci::optimize::float::{Float, Objective};
-use fastsci::optimize::{Method, OptimizeResult, Options, Problem};
+use fastsci::optimize::{Method, MinimizeOptions, OptimizeResult, Problem};
 
 struct Rosenbrock;
 
@@ -21,13 +21,21 @@ impl Objective for Rosenbrock {
 fn show(name: &str, r: &OptimizeResult) {
     println!(
         "{name:<24} x = [{:.8}, {:.8}]  fun = {:.3e}  success = {}  nfev = {}  njev = {}  nit = {}\n{:<24} {}",
-        r.x[0], r.x[1], r.fun, r.success, r.nfev, r.njev, r.nit, "", r.message
+        r.x[0],
+        r.x[1],
+        r.fun,
+        r.success(),
+        r.nfev,
+        r.njev,
+        r.nit,
+        "",
+        r.message
     );
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let x0 = [-1.2, 1.0];
-    let opts = Options::default();
+    let opts = MinimizeOptions::default();
     let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
     let grad = |x: &[f64], g: &mut [f64]| {
         g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
@@ -36,18 +44,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let nm = Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts)?;
     show("Nelder-Mead", &nm);
-    assert!(nm.success && nm.nfev == 159, "SciPy: 159 evaluations");
+    assert!(nm.success() && nm.nfev == 159, "SciPy: 159 evaluations");
 
     let bfgs = Problem::new(rosen).with_gradient(grad).minimize(&x0, Method::Bfgs, &opts)?;
     show("BFGS, analytic gradient", &bfgs);
-    assert!(bfgs.success && bfgs.nfev == 39, "SciPy: 39 evaluations");
+    assert!(bfgs.success() && bfgs.nfev == 39, "SciPy: 39 evaluations");
 
     let ad = Problem::from_objective(Rosenbrock).minimize(&x0, Method::Bfgs, &opts)?;
     show("BFGS, dual numbers", &ad);
-    assert!(ad.success && (ad.x[0] - 1.0).abs() < 1e-6);
+    assert!(ad.success() && (ad.x[0] - 1.0).abs() < 1e-6);
 
     let newton = Problem::from_objective(Rosenbrock).minimize(&x0, Method::TrustNcg, &opts)?;
     show("trust-ncg, exact Hv", &newton);
-    assert!(newton.success && (newton.x[0] - 1.0).abs() < 1e-4);
+    assert!(newton.success() && (newton.x[0] - 1.0).abs() < 1e-4);
     Ok(())
 }

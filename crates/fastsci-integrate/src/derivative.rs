@@ -9,6 +9,8 @@
 //! tableau. Iteration stops when the estimate meets `atol + rtol |value|`, when it grows
 //! (rounding has taken over: the previous value is returned), or after `maxiter`.
 
+use ndarray::Array2;
+
 use crate::error::IntegrateError;
 
 /// Options of [`derivative`] and friends, with `scipy.differentiate`'s defaults.
@@ -102,10 +104,15 @@ pub struct DerivativeResult {
     pub nfev: usize,
     /// Number of iterations.
     pub nit: usize,
-    /// True when the tolerance was met.
-    pub success: bool,
     /// How it ended.
     pub status: DerivativeStatus,
+}
+
+impl DerivativeResult {
+    /// True when the tolerance was met.
+    pub fn success(&self) -> bool {
+        self.status == DerivativeStatus::Converged
+    }
 }
 
 /// Richardson iteration on vector-valued central differences. `diff(h, plus, minus)` fills
@@ -199,7 +206,7 @@ fn richardson<D: FnMut(f64, &mut [f64], &mut [f64])>(
 /// ```
 /// use fastsci_integrate::{derivative, DerivativeOptions};
 /// let d = derivative(f64::exp, 1.0, &DerivativeOptions::default())?;
-/// assert!(d.success);
+/// assert!(d.success());
 /// assert!((d.value - 1f64.exp()).abs() <= d.error && d.error < 1e-10);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -226,40 +233,49 @@ pub fn derivative<F: Fn(f64) -> f64>(
         },
         options,
     );
-    Ok(DerivativeResult {
-        value: v[0],
-        error: e[0],
-        nfev,
-        nit,
-        success: s[0] == DerivativeStatus::Converged,
-        status: s[0],
-    })
+    Ok(DerivativeResult { value: v[0], error: e[0], nfev, nit, status: s[0] })
 }
 
-/// The result of [`gradient`]: one derivative per coordinate.
+/// The result of [`richardson_gradient`]: one derivative per coordinate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VectorResult {
+pub struct GradientResult {
     /// The estimates.
     pub value: Vec<f64>,
     /// Their error estimates.
     pub error: Vec<f64>,
     /// Total function evaluations.
     pub nfev: usize,
-    /// True when every component met the tolerance.
-    pub success: bool,
+    /// [`DerivativeStatus::Converged`] when every component met the tolerance, otherwise the
+    /// status of the first that did not.
+    pub status: DerivativeStatus,
 }
 
-/// The result of [`jacobian`] and [`hessian`], rows first (`value[i][j] = ∂f_i/∂x_j`).
+impl GradientResult {
+    /// True when every component met the tolerance.
+    pub fn success(&self) -> bool {
+        self.status == DerivativeStatus::Converged
+    }
+}
+
+/// The result of [`richardson_jacobian`] and [`richardson_hessian`], rows first (`value[[i, j]] = ∂f_i/∂x_j`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct MatrixResult {
+pub struct JacobianResult {
     /// The estimates.
-    pub value: Vec<Vec<f64>>,
+    pub value: Array2<f64>,
     /// Their error estimates.
-    pub error: Vec<Vec<f64>>,
+    pub error: Array2<f64>,
     /// Total function evaluations.
     pub nfev: usize,
+    /// [`DerivativeStatus::Converged`] when every entry met the tolerance, otherwise the
+    /// status of the first that did not.
+    pub status: DerivativeStatus,
+}
+
+impl JacobianResult {
     /// True when every entry met the tolerance.
-    pub success: bool,
+    pub fn success(&self) -> bool {
+        self.status == DerivativeStatus::Converged
+    }
 }
 
 fn check_point(x: &[f64]) -> Result<(), IntegrateError> {
@@ -274,8 +290,8 @@ fn check_point(x: &[f64]) -> Result<(), IntegrateError> {
 /// # Examples
 ///
 /// ```
-/// use fastsci_integrate::{gradient, DerivativeOptions};
-/// let g = gradient(|x: &[f64]| x[0] * x[0] * x[1], &[3.0, 2.0], &DerivativeOptions::default())?;
+/// use fastsci_integrate::{richardson_gradient, DerivativeOptions};
+/// let g = richardson_gradient(|x: &[f64]| x[0] * x[0] * x[1], &[3.0, 2.0], &DerivativeOptions::default())?;
 /// assert!((g.value[0] - 12.0).abs() < 1e-9 && (g.value[1] - 9.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -283,17 +299,17 @@ fn check_point(x: &[f64]) -> Result<(), IntegrateError> {
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point or invalid options.
-pub fn gradient<F: Fn(&[f64]) -> f64>(
+pub fn richardson_gradient<F: Fn(&[f64]) -> f64>(
     f: F,
     x: &[f64],
     options: &DerivativeOptions,
-) -> Result<VectorResult, IntegrateError> {
-    let j = jacobian(|y: &[f64]| vec![f(y)], x, options)?;
-    Ok(VectorResult {
-        value: j.value.into_iter().next().unwrap_or_default(),
-        error: j.error.into_iter().next().unwrap_or_default(),
+) -> Result<GradientResult, IntegrateError> {
+    let j = richardson_jacobian(|y: &[f64]| vec![f(y)], x, options)?;
+    Ok(GradientResult {
+        value: j.value.row(0).to_vec(),
+        error: j.error.row(0).to_vec(),
         nfev: j.nfev,
-        success: j.success,
+        status: j.status,
     })
 }
 
@@ -303,10 +319,10 @@ pub fn gradient<F: Fn(&[f64]) -> f64>(
 /// # Examples
 ///
 /// ```
-/// use fastsci_integrate::{jacobian, DerivativeOptions};
-/// let j = jacobian(|x: &[f64]| vec![x[0] * x[1], x[0].sin()], &[1.0, 2.0], &DerivativeOptions::default())?;
-/// assert!((j.value[0][1] - 1.0).abs() < 1e-9);
-/// assert!((j.value[1][0] - 1f64.cos()).abs() <= j.error[1][0]);
+/// use fastsci_integrate::{richardson_jacobian, DerivativeOptions};
+/// let j = richardson_jacobian(|x: &[f64]| vec![x[0] * x[1], x[0].sin()], &[1.0, 2.0], &DerivativeOptions::default())?;
+/// assert!((j.value[[0, 1]] - 1.0).abs() < 1e-9);
+/// assert!((j.value[[1, 0]] - 1f64.cos()).abs() <= j.error[[1, 0]]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -314,19 +330,19 @@ pub fn gradient<F: Fn(&[f64]) -> f64>(
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point, invalid options, or a
 /// function whose output length changes.
-pub fn jacobian<F: Fn(&[f64]) -> Vec<f64>>(
+pub fn richardson_jacobian<F: Fn(&[f64]) -> Vec<f64>>(
     f: F,
     x: &[f64],
     options: &DerivativeOptions,
-) -> Result<MatrixResult, IntegrateError> {
+) -> Result<JacobianResult, IntegrateError> {
     options.check()?;
     check_point(x)?;
     let m = f(x).len();
     let n = x.len();
     let mut nfev = 1;
-    let mut value = vec![vec![0.0; n]; m];
-    let mut error = vec![vec![0.0; n]; m];
-    let mut success = true;
+    let mut value = Array2::zeros((m, n));
+    let mut error = Array2::zeros((m, n));
+    let mut status = DerivativeStatus::Converged;
     let mut mismatch = false;
     let mut y = x.to_vec();
     for j in 0..n {
@@ -351,9 +367,11 @@ pub fn jacobian<F: Fn(&[f64]) -> Vec<f64>>(
             options,
         );
         for i in 0..m {
-            value[i][j] = v[i];
-            error[i][j] = e[i];
-            success &= s[i] == DerivativeStatus::Converged;
+            value[[i, j]] = v[i];
+            error[[i, j]] = e[i];
+            if status == DerivativeStatus::Converged {
+                status = s[i];
+            }
         }
     }
     if mismatch {
@@ -361,7 +379,7 @@ pub fn jacobian<F: Fn(&[f64]) -> Vec<f64>>(
             "the function's output length changed between evaluations".into(),
         ));
     }
-    Ok(MatrixResult { value, error, nfev, success })
+    Ok(JacobianResult { value, error, nfev, status })
 }
 
 /// The Hessian of a scalar function: the Jacobian of its gradient, symmetrized, with the
@@ -370,29 +388,29 @@ pub fn jacobian<F: Fn(&[f64]) -> Vec<f64>>(
 /// # Examples
 ///
 /// ```
-/// use fastsci_integrate::{hessian, DerivativeOptions};
-/// let h = hessian(|x: &[f64]| x[0] * x[0] * x[1] + x[1].exp(), &[1.0, 0.5], &DerivativeOptions::default())?;
-/// assert!((h.value[0][0] - 1.0).abs() < 1e-7 && (h.value[0][1] - 2.0).abs() < 1e-7);
-/// assert!((h.value[1][1] - 0.5f64.exp()).abs() <= h.error[1][1]);
+/// use fastsci_integrate::{richardson_hessian, DerivativeOptions};
+/// let h = richardson_hessian(|x: &[f64]| x[0] * x[0] * x[1] + x[1].exp(), &[1.0, 0.5], &DerivativeOptions::default())?;
+/// assert!((h.value[[0, 0]] - 1.0).abs() < 1e-7 && (h.value[[0, 1]] - 2.0).abs() < 1e-7);
+/// assert!((h.value[[1, 1]] - 0.5f64.exp()).abs() <= h.error[[1, 1]]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point or invalid options.
-pub fn hessian<F: Fn(&[f64]) -> f64>(
+pub fn richardson_hessian<F: Fn(&[f64]) -> f64>(
     f: F,
     x: &[f64],
     options: &DerivativeOptions,
-) -> Result<MatrixResult, IntegrateError> {
+) -> Result<JacobianResult, IntegrateError> {
     options.check()?;
     check_point(x)?;
     let inner_err = std::cell::Cell::new(0.0f64);
     let inner_nfev = std::cell::Cell::new(0usize);
     let inner_ok = std::cell::Cell::new(true);
     let inner = DerivativeOptions { rtol: options.rtol * 1e-3, ..options.clone() };
-    let outer = jacobian(
-        |y: &[f64]| match gradient(&f, y, &inner) {
+    let outer = richardson_jacobian(
+        |y: &[f64]| match richardson_gradient(&f, y, &inner) {
             Ok(g) => {
                 let worst = g.error.iter().fold(0.0f64, |a, &b| a.max(b));
                 inner_err.set(inner_err.get().max(worst));
@@ -411,10 +429,16 @@ pub fn hessian<F: Fn(&[f64]) -> f64>(
     let extra = inner_err.get();
     for i in 0..n {
         for j in 0..n {
-            value[i][j] = 0.5 * (outer.value[i][j] + outer.value[j][i]);
-            let asym = 0.5 * (outer.value[i][j] - outer.value[j][i]).abs();
-            error[i][j] = outer.error[i][j].max(outer.error[j][i]) + asym + extra;
+            value[[i, j]] = 0.5 * (outer.value[[i, j]] + outer.value[[j, i]]);
+            let asym = 0.5 * (outer.value[[i, j]] - outer.value[[j, i]]).abs();
+            error[[i, j]] = outer.error[[i, j]].max(outer.error[[j, i]]) + asym + extra;
         }
     }
-    Ok(MatrixResult { value, error, nfev: inner_nfev.get(), success: outer.success && inner_ok.get() })
+    // An inner gradient without a finite error estimate met a NaN or infinity.
+    let status = if outer.status == DerivativeStatus::Converged && !inner_ok.get() {
+        DerivativeStatus::NonFinite
+    } else {
+        outer.status
+    };
+    Ok(JacobianResult { value, error, nfev: inner_nfev.get(), status })
 }

@@ -13,7 +13,7 @@
 //! | [`GaussLegendre`], [`fixed_quad`] | Gauss–Legendre rules of any order | `numpy.polynomial.legendre.leggauss`, `fixed_quad` |
 //! | [`dblquad`], [`tplquad`], [`nquad`] | nested adaptive rules over 2, 3, n dimensions | same names |
 //! | [`trapezoid`], [`simpson`], [`cumulative_trapezoid`], [`romb`] | rules for sampled data | same names |
-//! | [`derivative`], [`gradient`], [`jacobian`], [`hessian`] | Richardson-extrapolated differences with error estimates | `scipy.differentiate` |
+//! | [`derivative`], [`richardson_gradient`], [`richardson_jacobian`], [`richardson_hessian`] | Richardson-extrapolated differences with error estimates | `scipy.differentiate` |
 //!
 //! ## Algorithms
 //!
@@ -66,13 +66,13 @@ mod sampled;
 mod tanh_sinh;
 
 pub use derivative::{
-    DerivativeOptions, DerivativeResult, DerivativeStatus, MatrixResult, VectorResult, derivative, gradient,
-    hessian, jacobian,
+    DerivativeOptions, DerivativeResult, DerivativeStatus, GradientResult, JacobianResult, derivative,
+    richardson_gradient, richardson_hessian, richardson_jacobian,
 };
 pub use error::IntegrateError;
 pub use gauss_legendre::{GaussLegendre, fixed_quad};
 pub use multi::{Limit, RangeFn, dblquad, nquad, tplquad};
-pub use quad::{QuadOptions, QuadResult, Status, Weight, quad};
+pub use quad::{QuadOptions, QuadResult, QuadStatus, Weight, quad};
 pub use quad_vec::{Norm, QuadVecOptions, QuadVecResult, quad_vec};
 pub use sampled::{Spacing, cumulative_trapezoid, romb, simpson, trapezoid};
 pub use tanh_sinh::tanh_sinh;

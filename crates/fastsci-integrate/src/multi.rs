@@ -9,7 +9,7 @@
 use std::cell::Cell;
 
 use crate::error::IntegrateError;
-use crate::quad::{QuadOptions, QuadResult, Status, quad};
+use crate::quad::{QuadOptions, QuadResult, QuadStatus, quad};
 
 /// A range computed from the outer variables.
 pub type RangeFn<'a> = Box<dyn Fn(&[f64]) -> (f64, f64) + 'a>;
@@ -34,7 +34,7 @@ impl Limit<'_> {
 struct Tally {
     neval: Cell<usize>,
     worst_inner: Cell<f64>,
-    status: Cell<Status>,
+    status: Cell<QuadStatus>,
 }
 
 fn level<F: Fn(&[f64]) -> f64>(
@@ -58,7 +58,7 @@ fn level<F: Fn(&[f64]) -> f64>(
             match level(f, ranges, k - 1, &args, o, tally) {
                 Ok(r) => {
                     tally.worst_inner.set(tally.worst_inner.get().max(r.abserr));
-                    if r.status != Status::Success && tally.status.get() == Status::Success {
+                    if r.status != QuadStatus::Success && tally.status.get() == QuadStatus::Success {
                         tally.status.set(r.status);
                     }
                     r.value
@@ -106,14 +106,14 @@ pub fn nquad<F: Fn(&[f64]) -> f64>(
         return Err(IntegrateError::InvalidInput("nquad needs at least one range".into()));
     }
     let tally =
-        Tally { neval: Cell::new(0), worst_inner: Cell::new(0.0), status: Cell::new(Status::Success) };
+        Tally { neval: Cell::new(0), worst_inner: Cell::new(0.0), status: Cell::new(QuadStatus::Success) };
     let mut r = level(&f, ranges, ranges.len() - 1, &[], options, &tally)?;
     if ranges.len() > 1 {
         let (lo, hi) = ranges[ranges.len() - 1].at(&[]);
         let width = (hi - lo).abs();
         let inner = tally.worst_inner.get();
         r.abserr += if width.is_finite() { inner * width } else { inner };
-        if r.status == Status::Success && tally.status.get() != Status::Success {
+        if r.status == QuadStatus::Success && tally.status.get() != QuadStatus::Success {
             r.status = tally.status.get();
             r.message = format!("an inner integral: {}", r.status.message(options.limit));
         }

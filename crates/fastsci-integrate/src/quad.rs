@@ -6,10 +6,10 @@ use crate::error::IntegrateError;
 use crate::kronrod::{RuleOut, qk15i, qk21};
 use crate::quadpack::{Epsilon, Raw, invalid_tolerance, qage_plain, qagpe, qagse};
 
-/// How an adaptive integration ended, after QUADPACK's `ier` (see [`Status::code`]).
+/// How an adaptive integration ended, after QUADPACK's `ier` (see [`QuadStatus::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Status {
+pub enum QuadStatus {
     /// The requested accuracy was reached (`ier = 0`).
     Success,
     /// The subdivision limit was reached (`ier = 1`).
@@ -30,63 +30,63 @@ pub enum Status {
     NonFinite,
 }
 
-impl Status {
-    /// QUADPACK's `ier` for this status (8 for [`Status::NonFinite`], which QUADPACK lacks).
+impl QuadStatus {
+    /// QUADPACK's `ier` for this status (8 for [`QuadStatus::NonFinite`], which QUADPACK lacks).
     pub fn code(self) -> i32 {
         match self {
-            Status::Success => 0,
-            Status::MaxSubdivisions => 1,
-            Status::Roundoff => 2,
-            Status::BadIntegrand => 3,
-            Status::ExtrapolationFailed => 4,
-            Status::Divergent => 5,
-            Status::CycleFailure => 7,
-            Status::NonFinite => 8,
+            QuadStatus::Success => 0,
+            QuadStatus::MaxSubdivisions => 1,
+            QuadStatus::Roundoff => 2,
+            QuadStatus::BadIntegrand => 3,
+            QuadStatus::ExtrapolationFailed => 4,
+            QuadStatus::Divergent => 5,
+            QuadStatus::CycleFailure => 7,
+            QuadStatus::NonFinite => 8,
         }
     }
 
-    fn from_ier(ier: i32) -> Status {
+    fn from_ier(ier: i32) -> QuadStatus {
         match ier {
-            0 => Status::Success,
-            1 => Status::MaxSubdivisions,
-            2 => Status::Roundoff,
-            3 => Status::BadIntegrand,
-            4 => Status::ExtrapolationFailed,
-            5 => Status::Divergent,
-            _ => Status::CycleFailure,
+            0 => QuadStatus::Success,
+            1 => QuadStatus::MaxSubdivisions,
+            2 => QuadStatus::Roundoff,
+            3 => QuadStatus::BadIntegrand,
+            4 => QuadStatus::ExtrapolationFailed,
+            5 => QuadStatus::Divergent,
+            _ => QuadStatus::CycleFailure,
         }
     }
 
     /// A message in the manner of SciPy's `quad` warnings.
     pub fn message(self, limit: usize) -> String {
         match self {
-            Status::Success => "The integral is probably accurate to the requested tolerance.".into(),
-            Status::MaxSubdivisions => format!(
+            QuadStatus::Success => "The integral is probably accurate to the requested tolerance.".into(),
+            QuadStatus::MaxSubdivisions => format!(
                 "The maximum number of subdivisions ({limit}) has been reached; increase the limit, or split \
                  the range at difficult points with `points`."
             ),
-            Status::Roundoff => {
+            QuadStatus::Roundoff => {
                 "Roundoff error was detected, which prevents the requested tolerance from being \
                                  achieved; the error may be underestimated."
                     .into()
             }
-            Status::BadIntegrand => {
+            QuadStatus::BadIntegrand => {
                 "Extremely bad integrand behaviour occurs at some points of the integration \
                                      interval."
                     .into()
             }
-            Status::ExtrapolationFailed => {
+            QuadStatus::ExtrapolationFailed => {
                 "The algorithm does not converge; roundoff error in the extrapolation \
                                             table. The error estimate may be too small."
                     .into()
             }
-            Status::Divergent => "The integral is probably divergent, or slowly convergent.".into(),
-            Status::CycleFailure => {
+            QuadStatus::Divergent => "The integral is probably divergent, or slowly convergent.".into(),
+            QuadStatus::CycleFailure => {
                 "The Fourier integral over an infinite range did not converge within the \
                                      cycle limit, or a cycle failed."
                     .into()
             }
-            Status::NonFinite => "The integrand is NaN or infinite at points that cannot be avoided; no \
+            QuadStatus::NonFinite => "The integrand is NaN or infinite at points that cannot be avoided; no \
                                   trustworthy value exists."
                 .into(),
         }
@@ -105,7 +105,7 @@ pub struct QuadResult {
     /// Number of subintervals in the final partition (summed over pieces and restarts).
     pub intervals: usize,
     /// How it ended.
-    pub status: Status,
+    pub status: QuadStatus,
     /// The status for people.
     pub message: String,
 }
@@ -113,7 +113,7 @@ pub struct QuadResult {
 impl QuadResult {
     /// True when the requested accuracy was reached.
     pub fn success(&self) -> bool {
-        self.status == Status::Success
+        self.status == QuadStatus::Success
     }
 }
 
@@ -225,7 +225,7 @@ impl Total {
 }
 
 fn finish(total: Total, sign: f64, limit: usize) -> QuadResult {
-    let status = Status::from_ier(total.ier);
+    let status = QuadStatus::from_ier(total.ier);
     QuadResult {
         value: sign * total.value,
         abserr: total.abserr,
@@ -242,8 +242,8 @@ fn non_finite(x: f64, neval: usize, intervals: usize) -> QuadResult {
         abserr: f64::INFINITY,
         neval,
         intervals,
-        status: Status::NonFinite,
-        message: format!("{} (first at x = {x:e})", Status::NonFinite.message(0)),
+        status: QuadStatus::NonFinite,
+        message: format!("{} (first at x = {x:e})", QuadStatus::NonFinite.message(0)),
     }
 }
 
@@ -519,9 +519,9 @@ fn check_options(a: f64, b: f64, o: &QuadOptions) -> Result<(), IntegrateError> 
 /// [-1, 1], infinite at the rule's centre node), `quad` splits the range at the abscissa where
 /// the integrand was not finite and starts again with it as a break point (QAGP), up to 16
 /// times; the extra evaluations are counted in `neval`. If the value cannot be avoided (NaN on
-/// a whole region, or at a limit of an infinite piece), the status is [`Status::NonFinite`],
+/// a whole region, or at a limit of an infinite piece), the status is [`QuadStatus::NonFinite`],
 /// the value NaN and the error infinite: never a wrong answer with a small error estimate.
-/// Weighted rules report [`Status::NonFinite`] at once.
+/// Weighted rules report [`QuadStatus::NonFinite`] at once.
 ///
 /// Beyond SciPy: Fourier weights on `(-∞, b]` and `(-∞, ∞)` (by reflection and splitting),
 /// and break points together with infinite ranges.
@@ -554,7 +554,7 @@ pub fn quad<F: Fn(f64) -> f64>(
 ) -> Result<QuadResult, IntegrateError> {
     let o = options;
     check_options(a, b, o)?;
-    let zero = |status: Status| QuadResult {
+    let zero = |status: QuadStatus| QuadResult {
         value: 0.0,
         abserr: 0.0,
         neval: 0,
@@ -564,7 +564,7 @@ pub fn quad<F: Fn(f64) -> f64>(
     };
     let Some(weight) = o.weight else {
         if a == b {
-            return Ok(zero(Status::Success));
+            return Ok(zero(QuadStatus::Success));
         }
         let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };
         let mut r = plain(&f, lo, hi, o);
@@ -585,7 +585,7 @@ pub fn quad<F: Fn(f64) -> f64>(
             }
             let kind = if matches!(weight, Weight::Cos(_)) { Trig::Cos } else { Trig::Sin };
             if a == b {
-                return Ok(zero(Status::Success));
+                return Ok(zero(QuadStatus::Success));
             }
             let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };
             if lo.is_finite() && hi.is_finite() {
@@ -637,7 +637,7 @@ pub fn quad<F: Fn(f64) -> f64>(
                 )));
             }
             if a == b {
-                return Ok(zero(Status::Success));
+                return Ok(zero(QuadStatus::Success));
             }
             let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };
             let mut rule = |x: f64, y: f64| qc25c(&f, x, y, c);

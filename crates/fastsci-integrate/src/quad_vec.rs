@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::error::IntegrateError;
 use crate::kronrod::{WG10, WGK21, XGK21};
-use crate::quad::Status;
+use crate::quad::QuadStatus;
 
 /// The norm that turns a vector error into one number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,9 +77,16 @@ pub struct QuadVecResult {
     /// Number of subintervals.
     pub intervals: usize,
     /// How it ended.
-    pub status: Status,
+    pub status: QuadStatus,
     /// The status for people.
     pub message: String,
+}
+
+impl QuadVecResult {
+    /// True when the requested accuracy was reached.
+    pub fn success(&self) -> bool {
+        self.status == QuadStatus::Success
+    }
 }
 
 struct Piece {
@@ -178,8 +185,8 @@ pub fn quad_vec<F: Fn(f64, &mut [f64]) + Sync>(
             abserr: 0.0,
             neval: 0,
             intervals: 0,
-            status: Status::Success,
-            message: Status::Success.message(o.limit),
+            status: QuadStatus::Success,
+            message: QuadStatus::Success.message(o.limit),
         });
     }
     let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };
@@ -250,18 +257,18 @@ fn run<F: Fn(f64, &mut [f64]) + Sync + ?Sized>(
         }
         (v, e, bad)
     };
-    let mut status = Status::Success;
+    let mut status = QuadStatus::Success;
     loop {
         let (value, err, bad) = totals(&heap);
         if bad {
-            status = Status::NonFinite;
+            status = QuadStatus::NonFinite;
             break;
         }
         if err <= o.epsabs.max(o.epsrel * o.norm.of(&value)) {
             break;
         }
         if heap.len() >= o.limit {
-            status = Status::MaxSubdivisions;
+            status = QuadStatus::MaxSubdivisions;
             break;
         }
         let take = batch.min(o.limit - heap.len()).max(1);
@@ -279,7 +286,7 @@ fn run<F: Fn(f64, &mut [f64]) + Sync + ?Sized>(
             pairs.push((m, p.b));
         }
         if tiny && pairs.is_empty() {
-            status = Status::Roundoff;
+            status = QuadStatus::Roundoff;
             break;
         }
         neval += 21 * pairs.len();
@@ -289,7 +296,7 @@ fn run<F: Fn(f64, &mut [f64]) + Sync + ?Sized>(
     }
     let intervals = heap.len();
     let (mut value, mut abserr, _) = totals(&heap);
-    if status == Status::NonFinite {
+    if status == QuadStatus::NonFinite {
         value.iter_mut().for_each(|v| *v = f64::NAN);
         abserr = f64::INFINITY;
     }

@@ -14,7 +14,7 @@
 //! (`x = a + s/(1-s)` on `[0, 1)`, `x = s/(1-s²)` on `(-1, 1)`).
 
 use crate::error::IntegrateError;
-use crate::quad::{QuadOptions, QuadResult, Status};
+use crate::quad::{QuadOptions, QuadResult, QuadStatus};
 
 const FRAC_PI_2: f64 = std::f64::consts::FRAC_PI_2;
 /// Beyond this `t` every abscissa is within an underflow of its end.
@@ -74,7 +74,7 @@ fn finite<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, epsabs: f64, epsrel: f64) ->
     let mut prev = h * step * sum;
     let mut abserr = f64::INFINITY;
     let mut value = prev;
-    let mut status = Status::MaxSubdivisions;
+    let mut status = QuadStatus::MaxSubdivisions;
     let mut levels = 0;
     for level in 1..=MAX_LEVEL {
         levels = level;
@@ -92,7 +92,7 @@ fn finite<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, epsabs: f64, epsrel: f64) ->
         prev = value;
         let tol = epsabs.max(epsrel * value.abs());
         if level >= 3 && abserr <= tol {
-            status = Status::Success;
+            status = QuadStatus::Success;
             break;
         }
     }
@@ -102,12 +102,12 @@ fn finite<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, epsabs: f64, epsrel: f64) ->
             abserr: f64::INFINITY,
             neval,
             intervals: 1,
-            status: Status::NonFinite,
-            message: format!("{} (first at x = {x:e})", Status::NonFinite.message(0)),
+            status: QuadStatus::NonFinite,
+            message: format!("{} (first at x = {x:e})", QuadStatus::NonFinite.message(0)),
         };
     }
     let message = match status {
-        Status::Success => Status::Success.message(0),
+        QuadStatus::Success => QuadStatus::Success.message(0),
         _ => format!(
             "The tanh-sinh rule did not reach the tolerance after {levels} levels (step 2^-{levels})."
         ),
@@ -151,8 +151,8 @@ pub fn tanh_sinh<F: Fn(f64) -> f64>(
             abserr: 0.0,
             neval: 0,
             intervals: 0,
-            status: Status::Success,
-            message: Status::Success.message(0),
+            status: QuadStatus::Success,
+            message: QuadStatus::Success.message(0),
         });
     }
     let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use crate::linesearch::{wolfe1, wolfe2};
-use crate::result::{OptimizeResult, messages};
+use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
 /// Line search along `p` from `x` with SciPy's `_line_search_wolfe12`: Moré–Thuente first,
@@ -161,12 +161,21 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
         warnflag = 3;
         res.message = messages::NAN.into();
     }
-    res.status = warnflag;
-    res.success = warnflag == 0;
+    res.stop(warnflag_status(warnflag), warnflag);
     res.jac = Some(gfk);
     res.hess_inv = Some(hk);
     res.nit = k;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;
     res
+}
+
+/// The meaning of the `warnflag` that BFGS and CG share with SciPy.
+pub(crate) fn warnflag_status(warnflag: i32) -> MinimizeStatus {
+    match warnflag {
+        0 => MinimizeStatus::Converged,
+        1 => MinimizeStatus::MaxIterations,
+        2 => MinimizeStatus::PrecisionLoss,
+        _ => MinimizeStatus::NotFinite,
+    }
 }

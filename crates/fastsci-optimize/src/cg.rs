@@ -1,7 +1,7 @@
 //! Nonlinear conjugate gradients, Polak–Ribière+ with a sufficient-descent check
 //! (`_minimize_cg`).
 
-use crate::bfgs::line_search_wolfe12;
+use crate::bfgs::{line_search_wolfe12, warnflag_status};
 use crate::result::{OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
@@ -84,8 +84,7 @@ pub(crate) fn minimize_cg(
         warnflag = 3;
         res.message = messages::NAN.into();
     }
-    res.status = warnflag;
-    res.success = warnflag == 0;
+    res.stop(warnflag_status(warnflag), warnflag);
     res.jac = Some(gfk);
     res.nit = k;
     res.nfev = sf.nfev;

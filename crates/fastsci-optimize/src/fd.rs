@@ -68,14 +68,14 @@ pub(crate) fn forward_step_of(method: FiniteDiff, xi: f64, lo: f64, hi: f64) -> 
 /// # Examples
 ///
 /// ```
-/// use fastsci_optimize::fd::{approx_gradient, FiniteDiff};
+/// use fastsci_optimize::fd::{finite_difference_gradient, FiniteDiff};
 /// let mut f = |x: &[f64]| x[0] * x[0] + 3.0 * x[1];
 /// let mut g = [0.0; 2];
-/// let n = approx_gradient(&mut f, &[1.0, 2.0], 7.0, FiniteDiff::ThreePoint, None, &mut g);
+/// let n = finite_difference_gradient(&mut f, &[1.0, 2.0], 7.0, FiniteDiff::ThreePoint, None, &mut g);
 /// assert_eq!(n, 4);
 /// assert!((g[0] - 2.0).abs() < 1e-8 && (g[1] - 3.0).abs() < 1e-8);
 /// ```
-pub fn approx_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
+pub fn finite_difference_gradient<F: FnMut(&[f64]) -> f64 + ?Sized>(
     f: &mut F,
     x0: &[f64],
     f0: f64,

@@ -3,13 +3,13 @@
 //!
 //! Write the objective over any [`Float`] by implementing [`Objective`]; evaluate it on `f64`
 //! for values, on [`Dual<f64>`] for one directional derivative, and on `Dual<Dual<f64>>` for
-//! second directional derivatives. [`gradient`] and [`hessian_vector_product`] do the
+//! second directional derivatives. [`dual_gradient`] and [`dual_hessian_vector_product`] do the
 //! bookkeeping.
 //!
 //! # Examples
 //!
 //! ```
-//! use fastsci_optimize::float::{Float, Objective, gradient};
+//! use fastsci_optimize::float::{Float, Objective, dual_gradient};
 //!
 //! struct Rosen;
 //! impl Objective for Rosen {
@@ -20,7 +20,7 @@
 //!     }
 //! }
 //! let mut g = [0.0; 2];
-//! let f = gradient(&Rosen, &[-1.2, 1.0], &mut g);
+//! let f = dual_gradient(&Rosen, &[-1.2, 1.0], &mut g);
 //! assert!((f - 24.2).abs() < 1e-12);
 //! assert!((g[0] + 215.6).abs() < 1e-9 && (g[1] + 88.0).abs() < 1e-9);
 //! ```
@@ -282,8 +282,8 @@ pub trait Objective {
 ///
 /// # Panics
 /// If `grad.len() != x.len()`.
-pub fn gradient<O: Objective + ?Sized>(f: &O, x: &[f64], grad: &mut [f64]) -> f64 {
-    assert_eq!(grad.len(), x.len(), "gradient: length of grad must equal length of x");
+pub fn dual_gradient<O: Objective + ?Sized>(f: &O, x: &[f64], grad: &mut [f64]) -> f64 {
+    assert_eq!(grad.len(), x.len(), "dual_gradient: length of grad must equal length of x");
     let mut xd: Vec<Dual<f64>> = x.iter().map(|&v| Dual::new(v, 0.0)).collect();
     let mut value = f.eval(x);
     for i in 0..x.len() {
@@ -300,9 +300,9 @@ pub fn gradient<O: Objective + ?Sized>(f: &O, x: &[f64], grad: &mut [f64]) -> f6
 ///
 /// # Panics
 /// If `v.len() != x.len()` or `out.len() != x.len()`.
-pub fn hessian_vector_product<O: Objective + ?Sized>(f: &O, x: &[f64], v: &[f64], out: &mut [f64]) {
-    assert_eq!(v.len(), x.len(), "hessian_vector_product: length of v must equal length of x");
-    assert_eq!(out.len(), x.len(), "hessian_vector_product: length of out must equal length of x");
+pub fn dual_hessian_vector_product<O: Objective + ?Sized>(f: &O, x: &[f64], v: &[f64], out: &mut [f64]) {
+    assert_eq!(v.len(), x.len(), "dual_hessian_vector_product: length of v must equal length of x");
+    assert_eq!(out.len(), x.len(), "dual_hessian_vector_product: length of out must equal length of x");
     let mut xd: Vec<Dual<Dual<f64>>> =
         x.iter().zip(v).map(|(&xi, &vi)| Dual::new(Dual::new(xi, vi), Dual::new(0.0, 0.0))).collect();
     for i in 0..x.len() {
@@ -313,14 +313,14 @@ pub fn hessian_vector_product<O: Objective + ?Sized>(f: &O, x: &[f64], v: &[f64]
 }
 
 /// The full Hessian of `f` at `x` (row-major `n x n`), exact, by nested dual numbers.
-pub fn hessian<O: Objective + ?Sized>(f: &O, x: &[f64]) -> Vec<f64> {
+pub fn dual_hessian<O: Objective + ?Sized>(f: &O, x: &[f64]) -> Vec<f64> {
     let n = x.len();
     let mut h = vec![0.0; n * n];
     let mut e = vec![0.0; n];
     let mut col = vec![0.0; n];
     for j in 0..n {
         e[j] = 1.0;
-        hessian_vector_product(f, x, &e, &mut col);
+        dual_hessian_vector_product(f, x, &e, &mut col);
         for i in 0..n {
             h[i * n + j] = col[i];
         }

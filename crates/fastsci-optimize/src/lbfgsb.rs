@@ -5,7 +5,7 @@
 //! (`dcsrch`) with `ftol = 1e-3`, `gtol = 0.9`, `xtol = 0.1`.
 
 use crate::linesearch::{Dcsrch, Task};
-use crate::result::OptimizeResult;
+use crate::result::{MinimizeStatus, OptimizeResult};
 use crate::scalar_fn::{ScalarFunction, dot, dot_lanes};
 
 /// Options of L-BFGS-B (SciPy's defaults in [`crate::Options`]).
@@ -939,13 +939,16 @@ pub(crate) fn minimize_lbfgsb(
         }
         Stop::Limit(msg) => {
             res.message = msg.into();
-            res.status = 1;
-            res.success = false;
+            let limit = if msg == messages::MAXFUN {
+                MinimizeStatus::MaxFunctionEvaluations
+            } else {
+                MinimizeStatus::MaxIterations
+            };
+            res.stop(limit, 1);
         }
         Stop::Abnormal => {
             res.message = messages::ABNORMAL.into();
-            res.status = 2;
-            res.success = false;
+            res.stop(MinimizeStatus::Abnormal, 2);
         }
     }
     res.jac = Some(g);

@@ -56,10 +56,10 @@
 //! # Examples
 //!
 //! ```
-//! use fastsci_optimize::{Method, Options, Problem};
+//! use fastsci_optimize::{Method, MinimizeOptions, Problem};
 //! let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
-//! let res = Problem::new(rosen).minimize(&[-1.2, 1.0], Method::NelderMead, &Options::default())?;
-//! assert!(res.success && (res.x[0] - 1.0).abs() < 1e-3);
+//! let res = Problem::new(rosen).minimize(&[-1.2, 1.0], Method::NelderMead, &MinimizeOptions::default())?;
+//! assert!(res.success() && (res.x[0] - 1.0).abs() < 1e-3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
@@ -87,8 +87,16 @@ mod slsqp;
 mod trust_exact;
 
 pub use error::{OptimizeError, Result};
-pub use fd::FiniteDiff;
-pub use minimize::{Method, Options, Problem, minimize};
-pub use result::OptimizeResult;
-pub use scalar::{RootMethod, RootOptions, RootProblem, ScalarMethod, minimize_scalar, root_scalar};
+pub use fd::{FiniteDiff, finite_difference_gradient};
+pub use float::{Dual, Float, Objective, dual_gradient, dual_hessian, dual_hessian_vector_product};
+pub use lsq::{
+    CurveFitOptions, CurveFitResult, LsqMethod, LsqOptions, LsqProblem, LsqResult, LsqStatus, curve_fit,
+};
+pub use minimize::{Method, MinimizeOptions, Problem, minimize};
+pub use result::{MinimizeStatus, OptimizeResult};
+pub use roots::{RootSystemMethod, RootSystemResult, RootSystemStatus, root};
+pub use scalar::{
+    MinimizeScalarResult, MinimizeScalarStatus, RootMethod, RootOptions, RootProblem, RootResult, RootStatus,
+    ScalarMethod, minimize_scalar, root_scalar,
+};
 pub use slsqp::{Constraint, ConstraintKind};

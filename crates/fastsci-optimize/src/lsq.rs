@@ -151,22 +151,66 @@ pub struct LsqResult {
     pub nfev: usize,
     /// Jacobian evaluations.
     pub njev: usize,
-    /// SciPy's status: 0 max_nfev, 1 gtol, 2 ftol, 3 xtol, 4 ftol and xtol.
-    pub status: i32,
-    /// status > 0.
-    pub success: bool,
+    /// Which test stopped it.
+    pub status: LsqStatus,
     /// SciPy's message for the status.
     pub message: String,
 }
 
-fn termination_message(status: i32) -> &'static str {
-    match status {
-        0 => "The maximum number of function evaluations is exceeded.",
-        1 => "`gtol` termination condition is satisfied.",
-        2 => "`ftol` termination condition is satisfied.",
-        3 => "`xtol` termination condition is satisfied.",
-        4 => "Both `ftol` and `xtol` termination conditions are satisfied.",
-        _ => "Improper input parameters.",
+impl LsqResult {
+    /// True when a tolerance test stopped the solver (not the evaluation limit).
+    pub fn success(&self) -> bool {
+        self.status != LsqStatus::MaxFunctionEvaluations
+    }
+}
+
+/// Which test stopped [`LsqProblem::solve`] (SciPy's `status` of `least_squares`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LsqStatus {
+    /// `max_nfev` evaluations were used up (status 0).
+    MaxFunctionEvaluations,
+    /// The `gtol` test was met (status 1).
+    Gtol,
+    /// The `ftol` test was met (status 2).
+    Ftol,
+    /// The `xtol` test was met (status 3).
+    Xtol,
+    /// Both the `ftol` and `xtol` tests were met (status 4).
+    FtolAndXtol,
+}
+
+impl LsqStatus {
+    /// SciPy's status number.
+    pub fn code(self) -> i32 {
+        match self {
+            LsqStatus::MaxFunctionEvaluations => 0,
+            LsqStatus::Gtol => 1,
+            LsqStatus::Ftol => 2,
+            LsqStatus::Xtol => 3,
+            LsqStatus::FtolAndXtol => 4,
+        }
+    }
+
+    fn from_code(code: i32) -> LsqStatus {
+        match code {
+            0 => LsqStatus::MaxFunctionEvaluations,
+            1 => LsqStatus::Gtol,
+            3 => LsqStatus::Xtol,
+            4 => LsqStatus::FtolAndXtol,
+            _ => LsqStatus::Ftol,
+        }
+    }
+
+    /// SciPy's message for the status.
+    pub fn message(self) -> &'static str {
+        match self {
+            LsqStatus::MaxFunctionEvaluations => "The maximum number of function evaluations is exceeded.",
+            LsqStatus::Gtol => "`gtol` termination condition is satisfied.",
+            LsqStatus::Ftol => "`ftol` termination condition is satisfied.",
+            LsqStatus::Xtol => "`xtol` termination condition is satisfied.",
+            LsqStatus::FtolAndXtol => "Both `ftol` and `xtol` termination conditions are satisfied.",
+        }
     }
 }
 
@@ -188,7 +232,7 @@ type JacobianBox<'a> = Box<dyn FnMut(&[f64], &mut Matrix) + 'a>;
 ///     }
 /// });
 /// let res = p.solve(&[1.0, -1.0], &LsqOptions::default())?;
-/// assert!(res.success && (res.x[0] - 2.0).abs() < 1e-6 && (res.x[1] + 1.3).abs() < 1e-6);
+/// assert!(res.success() && (res.x[0] - 2.0).abs() < 1e-6 && (res.x[1] + 1.3).abs() < 1e-6);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct LsqProblem<'a> {
@@ -527,7 +571,7 @@ impl<'a> LsqProblem<'a> {
                 }
             }
         }
-        let status = status.unwrap_or(0);
+        let status = LsqStatus::from_code(status.unwrap_or(0));
         let active_mask = if bounded { find_active_constraints(&x, lb, ub, o.xtol) } else { vec![0; n] };
         Ok(LsqResult {
             x,
@@ -540,8 +584,7 @@ impl<'a> LsqProblem<'a> {
             nfev,
             njev,
             status,
-            success: status > 0,
-            message: termination_message(status).into(),
+            message: status.message().into(),
         })
     }
 
@@ -701,12 +744,12 @@ impl<'a> LsqProblem<'a> {
         }
         // SciPy maps MINPACK's info to least_squares statuses.
         let status = match info {
-            1 => 2,
-            2 => 3,
-            3 => 4,
-            4 => 1,
-            5 => 0,
-            _ => 2,
+            1 => LsqStatus::Ftol,
+            2 => LsqStatus::Xtol,
+            3 => LsqStatus::FtolAndXtol,
+            4 => LsqStatus::Gtol,
+            5 => LsqStatus::MaxFunctionEvaluations,
+            _ => LsqStatus::Ftol,
         };
         let g = jm.tmatvec(&fvec);
         let optimality = g.iter().fold(0.0f64, |a, v| a.max(v.abs()));
@@ -721,8 +764,7 @@ impl<'a> LsqProblem<'a> {
             nfev,
             njev,
             status,
-            success: status > 0,
-            message: termination_message(status).into(),
+            message: status.message().into(),
         }
     }
 }
@@ -1107,7 +1149,7 @@ fn next_toward(a: f64, b: f64) -> f64 {
 
 /// The result of [`curve_fit`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CurveFit {
+pub struct CurveFitResult {
     /// Fitted parameters.
     pub popt: Vec<f64>,
     /// Their covariance (n x n, row-major); infinite everywhere where it cannot be estimated
@@ -1121,10 +1163,17 @@ pub struct CurveFit {
     /// Model evaluations of the whole data set: with LM (no bounds) all of them, as
     /// `leastsq`; with TRF (bounds) those outside finite differences, as `least_squares`.
     pub nfev: usize,
-    /// Whether the solver converged.
-    pub success: bool,
+    /// Which test stopped the least-squares solver.
+    pub status: LsqStatus,
     /// The solver's message.
     pub message: String,
+}
+
+impl CurveFitResult {
+    /// True when the least-squares solver converged.
+    pub fn success(&self) -> bool {
+        self.status != LsqStatus::MaxFunctionEvaluations
+    }
 }
 
 /// Options of [`curve_fit`].
@@ -1159,7 +1208,7 @@ pub fn curve_fit(
     ydata: &[f64],
     p0: &[f64],
     o: &CurveFitOptions<'_>,
-) -> Result<CurveFit> {
+) -> Result<CurveFitResult> {
     let m = xdata.len();
     let n = p0.len();
     if ydata.len() != m {
@@ -1230,5 +1279,5 @@ pub fn curve_fit(
     }
     let perr = (0..n).map(|i| pcov.get(i, i).sqrt()).collect();
     let nfev = if lm { calls } else { res.nfev };
-    Ok(CurveFit { popt: res.x, pcov, perr, cost, nfev, success: res.success, message: res.message })
+    Ok(CurveFitResult { popt: res.x, pcov, perr, cost, nfev, status: res.status, message: res.message })
 }

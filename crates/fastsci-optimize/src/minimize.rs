@@ -6,10 +6,10 @@ use std::str::FromStr;
 use crate::bfgs::{BfgsOptions, minimize_bfgs};
 use crate::error::{OptimizeError, Result};
 use crate::fd::FiniteDiff;
-use crate::float::{Objective, gradient, hessian_vector_product};
+use crate::float::{Objective, dual_gradient, dual_hessian_vector_product};
 use crate::lbfgsb::{LbfgsbOptions, minimize_lbfgsb};
 use crate::neldermead::{NmOptions, minimize_neldermead};
-use crate::result::OptimizeResult;
+use crate::result::{MinimizeStatus, OptimizeResult};
 use crate::scalar_fn::{FunBox, GradBox, HessBox, HesspBox, ScalarFunction};
 use crate::slsqp::{Constraint, ConstraintSet, SlsqpOptions, minimize_slsqp};
 
@@ -84,9 +84,9 @@ impl FromStr for Method {
     }
 }
 
-/// Options of [`Problem::minimize`]. `Default` gives SciPy's defaults for every method.
+/// MinimizeOptions of [`Problem::minimize`]. `Default` gives SciPy's defaults for every method.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Options {
+pub struct MinimizeOptions {
     /// SciPy's `tol`: sets the method's main tolerance (xatol/fatol, gtol, ftol, xtol).
     pub tol: Option<f64>,
     /// Maximum iterations (default per method as SciPy's; 100 for SLSQP).
@@ -115,9 +115,9 @@ pub struct Options {
     pub finite_diff: Option<FiniteDiff>,
 }
 
-impl Default for Options {
+impl Default for MinimizeOptions {
     fn default() -> Self {
-        Options {
+        MinimizeOptions {
             tol: None,
             maxiter: None,
             maxfev: None,
@@ -138,15 +138,15 @@ impl Default for Options {
 /// # Examples
 ///
 /// ```
-/// use fastsci_optimize::{Method, Options, Problem};
+/// use fastsci_optimize::{Method, MinimizeOptions, Problem};
 ///
 /// let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
 /// let grad = |x: &[f64], g: &mut [f64]| {
 ///     g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
 ///     g[1] = 200.0 * (x[1] - x[0] * x[0]);
 /// };
-/// let res = Problem::new(rosen).with_gradient(grad).minimize(&[-1.2, 1.0], Method::Bfgs, &Options::default())?;
-/// assert!(res.success);
+/// let res = Problem::new(rosen).with_gradient(grad).minimize(&[-1.2, 1.0], Method::Bfgs, &MinimizeOptions::default())?;
+/// assert!(res.success());
 /// assert!((res.x[0] - 1.0).abs() < 1e-5 && (res.x[1] - 1.0).abs() < 1e-5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -172,7 +172,7 @@ impl<'a> Problem<'a> {
     ///
     /// ```
     /// use fastsci_optimize::float::{Float, Objective};
-    /// use fastsci_optimize::{Method, Options, Problem};
+    /// use fastsci_optimize::{Method, MinimizeOptions, Problem};
     ///
     /// struct Quad;
     /// impl Objective for Quad {
@@ -180,7 +180,7 @@ impl<'a> Problem<'a> {
     ///         (x[0] - 3.0) * (x[0] - 3.0) + (x[1] + 1.0).powi(4)
     ///     }
     /// }
-    /// let res = Problem::from_objective(Quad).minimize(&[0.0, 0.0], Method::NewtonCg, &Options::default())?;
+    /// let res = Problem::from_objective(Quad).minimize(&[0.0, 0.0], Method::NewtonCg, &MinimizeOptions::default())?;
     /// assert!((res.x[0] - 3.0).abs() < 1e-4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -190,10 +190,10 @@ impl<'a> Problem<'a> {
         Problem {
             fun: Box::new(move |x: &[f64]| o1.eval(x)),
             grad: Some(Box::new(move |x: &[f64], g: &mut [f64]| {
-                gradient(&*o2, x, g);
+                dual_gradient(&*o2, x, g);
             })),
             hessp: Some(Box::new(move |x: &[f64], v: &[f64], out: &mut [f64]| {
-                hessian_vector_product(&*o3, x, v, out)
+                dual_hessian_vector_product(&*o3, x, v, out)
             })),
             hess: None,
             bounds: None,
@@ -220,7 +220,7 @@ impl<'a> Problem<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Method, Options, Problem};
+    /// use fastsci_optimize::{Method, MinimizeOptions, Problem};
     /// let res = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(4) + x[1] * x[1])
     ///     .with_gradient(|x: &[f64], g: &mut [f64]| {
     ///         g[0] = 4.0 * (x[0] - 1.0).powi(3);
@@ -229,8 +229,8 @@ impl<'a> Problem<'a> {
     ///     .with_hessian(|x: &[f64], h: &mut [f64]| {
     ///         h.copy_from_slice(&[12.0 * (x[0] - 1.0).powi(2), 0.0, 0.0, 2.0]);
     ///     })
-    ///     .minimize(&[3.0, 1.0], Method::TrustExact, &Options::default())?;
-    /// assert!(res.success && (res.x[0] - 1.0).abs() < 0.05 && res.x[1].abs() < 1e-6);
+    ///     .minimize(&[3.0, 1.0], Method::TrustExact, &MinimizeOptions::default())?;
+    /// assert!(res.success() && (res.x[0] - 1.0).abs() < 0.05 && res.x[1].abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_hessian(mut self, hess: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
@@ -250,11 +250,11 @@ impl<'a> Problem<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// // HS 71 is harder; a small one: min (x - 1)² + (y - 2)² on the line x + y = 1.
     /// let res = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(2) + (x[1] - 2.0).powi(2))
     ///     .with_constraint(Constraint::eq(|x: &[f64]| x[0] + x[1] - 1.0))
-    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0]).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
     /// assert_eq!(res.message, "Optimization terminated successfully");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -269,12 +269,12 @@ impl<'a> Problem<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// // The corner of x ≥ 1, y ≥ 1 nearest the origin, with bounds y ≤ 5.
     /// let res = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
     ///     .with_constraints([Constraint::ineq(|x: &[f64]| x[0] - 1.0), Constraint::ineq(|x: &[f64]| x[1] - 1.0)])
     ///     .with_bounds(&[(f64::NEG_INFINITY, f64::INFINITY), (f64::NEG_INFINITY, 5.0)])
-    ///     .minimize(&[3.0, 3.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[3.0, 3.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0] - 1.0).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -291,7 +291,7 @@ impl<'a> Problem<'a> {
     /// that need derivatives not supplied (Newton-CG, trust-ncg and trust-exact need a gradient),
     /// [`OptimizeError::InvalidArgument`] for constraints given to a method other than SLSQP or
     /// a constraint with no components.
-    pub fn minimize(&mut self, x0: &[f64], method: Method, opts: &Options) -> Result<OptimizeResult> {
+    pub fn minimize(&mut self, x0: &[f64], method: Method, opts: &MinimizeOptions) -> Result<OptimizeResult> {
         let n = x0.len();
         if n == 0 {
             return Err(OptimizeError::EmptyStart);
@@ -419,9 +419,8 @@ impl<'a> Problem<'a> {
 /// > fatol): that is a failure, whatever the method's own test said.
 fn nan_is_never_success(mut r: OptimizeResult) -> OptimizeResult {
     let nan_jac = r.jac.as_ref().is_some_and(|j| j.iter().any(|v| v.is_nan()));
-    if r.success && (r.fun.is_nan() || nan_jac) {
-        r.success = false;
-        r.status = 3;
+    if r.success() && (r.fun.is_nan() || nan_jac) {
+        r.stop(MinimizeStatus::NotFinite, 3);
         r.message = crate::result::messages::NAN.into();
     }
     r
@@ -434,7 +433,7 @@ impl Problem<'_> {
         &mut self,
         x0: &[f64],
         method: Method,
-        opts: &Options,
+        opts: &MinimizeOptions,
     ) -> Result<OptimizeResult> {
         let bounds = self.bounds.clone().unwrap_or_default();
         let n = x0.len();
@@ -514,5 +513,5 @@ impl Problem<'_> {
 /// # Errors
 /// As [`Problem::minimize`].
 pub fn minimize(fun: impl FnMut(&[f64]) -> f64, x0: &[f64], method: Method) -> Result<OptimizeResult> {
-    Problem::new(fun).minimize(x0, method, &Options::default())
+    Problem::new(fun).minimize(x0, method, &MinimizeOptions::default())
 }

@@ -1,7 +1,7 @@
 //! Nelder–Mead downhill simplex (`_minimize_neldermead`), with SciPy's initial simplex,
 //! the `adaptive` parameters of Gao & Han (2012) and bounds by clipping.
 
-use crate::result::{OptimizeResult, messages};
+use crate::result::{MinimizeStatus, OptimizeResult, messages};
 
 /// Options of Nelder–Mead.
 pub(crate) struct NmOptions {
@@ -183,13 +183,12 @@ pub(crate) fn minimize_neldermead(
     };
     let mut res = OptimizeResult::new(sim[0].clone(), fval);
     if fcalls >= maxfun {
-        res.status = 1;
+        res.stop(MinimizeStatus::MaxFunctionEvaluations, 1);
         res.message = messages::MAXFEV.into();
     } else if iterations >= maxiter {
-        res.status = 2;
+        res.stop(MinimizeStatus::MaxIterations, 2);
         res.message = messages::MAXITER.into();
     }
-    res.success = res.status == 0;
     res.nit = iterations;
     res.nfev = fcalls;
     res

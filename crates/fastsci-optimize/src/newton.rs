@@ -2,7 +2,7 @@
 //! conjugate-gradient trust-region method of Steihaug (`trust-ncg`).
 
 use crate::bfgs::line_search_wolfe12;
-use crate::result::{OptimizeResult, messages};
+use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{HesspBox, ScalarFunction, dot, norm2};
 
 /// Hessian-vector products: the user's, or forward differences of the gradient.
@@ -57,8 +57,14 @@ pub(crate) fn minimize_newton_cg(
     let finish =
         |status: i32, msg: &str, xk: Vec<f64>, f: f64, gfk: Vec<f64>, k, sf: &ScalarFunction, nhev| {
             let mut r = OptimizeResult::new(xk, f);
-            r.status = status;
-            r.success = status == 0;
+            let meaning = match status {
+                0 => MinimizeStatus::Converged,
+                1 => MinimizeStatus::MaxIterations,
+                2 => MinimizeStatus::PrecisionLoss,
+                _ if msg == messages::NAN => MinimizeStatus::NotFinite,
+                _ => MinimizeStatus::NotPositiveDefinite,
+            };
+            r.stop(meaning, status);
             r.message = msg.into();
             r.jac = Some(gfk);
             r.nit = k;
@@ -236,8 +242,12 @@ pub(crate) fn trust_region(
         }
     }
     let mut res = OptimizeResult::new(x, fx);
-    res.status = warnflag;
-    res.success = warnflag == 0;
+    let status = match warnflag {
+        0 => MinimizeStatus::Converged,
+        1 => MinimizeStatus::MaxIterations,
+        _ => MinimizeStatus::NoPredictedDecrease,
+    };
+    res.stop(status, warnflag);
     res.message = match warnflag {
         0 => messages::SUCCESS,
         1 => messages::MAXITER,

@@ -1,6 +1,6 @@
 //! Powell's conjugate-direction method with Brent line minimizations (`_minimize_powell`).
 
-use crate::result::{OptimizeResult, messages};
+use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar::{best_of, bounded_core, bracket, brent_core};
 
 struct MaxFev;
@@ -197,19 +197,18 @@ pub(crate) fn minimize_powell(
     let mut res = OptimizeResult::new(x, fval);
     let out = bref.is_some_and(|(lb, ub)| res.x.iter().enumerate().any(|(i, &v)| v < lb[i] || v > ub[i]));
     if out {
-        res.status = 4;
+        res.stop(MinimizeStatus::OutOfBounds, 4);
         res.message = "The result is outside of the provided bounds.".into();
     } else if cf.n >= maxfun || cf.hit {
-        res.status = 1;
+        res.stop(MinimizeStatus::MaxFunctionEvaluations, 1);
         res.message = messages::MAXFEV.into();
     } else if iter >= maxiter {
-        res.status = 2;
+        res.stop(MinimizeStatus::MaxIterations, 2);
         res.message = messages::MAXITER.into();
     } else if fval.is_nan() || res.x.iter().any(|v| v.is_nan()) {
-        res.status = 3;
+        res.stop(MinimizeStatus::NotFinite, 3);
         res.message = messages::NAN.into();
     }
-    res.success = res.status == 0;
     res.nit = iter;
     res.nfev = cf.n;
     res

@@ -23,14 +23,36 @@ pub struct RootSystemResult {
     pub x: Vec<f64>,
     /// F at x.
     pub fun: Vec<f64>,
-    /// Whether the method converged.
-    pub success: bool,
-    /// MINPACK-style status (1 converged).
-    pub status: i32,
+    /// Why it stopped.
+    pub status: RootSystemStatus,
+    /// SciPy's number for the status: MINPACK's `info` for `hybr`, `least_squares`' status
+    /// for `lm`.
+    pub code: i32,
     /// Why it stopped.
     pub message: String,
     /// Evaluations of F (finite differences included, as MINPACK counts).
     pub nfev: usize,
+}
+
+impl RootSystemResult {
+    /// True when the method converged.
+    pub fn success(&self) -> bool {
+        self.status == RootSystemStatus::Converged
+    }
+}
+
+/// Why [`root`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RootSystemStatus {
+    /// The solution met the tolerance.
+    Converged,
+    /// The limit on evaluations of F was reached.
+    MaxFunctionEvaluations,
+    /// `xtol` is too small: no further improvement is possible.
+    XtolTooSmall,
+    /// The iteration stopped making progress.
+    NoProgress,
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -48,7 +70,7 @@ fn norm(v: &[f64]) -> f64 {
 ///     f[0] = x[0] * x[0] + x[1] * x[1] - 4.0;
 ///     f[1] = x[0] - x[1];
 /// }, &[1.0, 0.5], RootSystemMethod::Hybr)?;
-/// assert!(r.success && (r.x[0] - 2f64.sqrt()).abs() < 1e-10);
+/// assert!(r.success() && (r.x[0] - 2f64.sqrt()).abs() < 1e-10);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -80,11 +102,16 @@ pub fn root(
                 };
                 p.solve(x0, &opts)?
             };
+            let status = if res.success() {
+                RootSystemStatus::Converged
+            } else {
+                RootSystemStatus::MaxFunctionEvaluations
+            };
             Ok(RootSystemResult {
                 x: res.x,
                 fun: res.fun,
-                success: res.success,
-                status: res.status,
+                status,
+                code: res.status.code(),
                 message: res.message,
                 nfev: calls,
             })
@@ -295,5 +322,11 @@ fn hybrid(fun: &mut dyn FnMut(&[f64], &mut [f64]), x0: &[f64], xtol: f64, maxfev
         4 => "The iteration is not making good progress, as measured by the improvement from the last five Jacobian evaluations.".to_string(),
         _ => "The iteration is not making good progress, as measured by the improvement from the last ten iterations.".to_string(),
     };
-    RootSystemResult { x, fun: f, success: info == 1, status: info, message, nfev }
+    let status = match info {
+        1 => RootSystemStatus::Converged,
+        2 => RootSystemStatus::MaxFunctionEvaluations,
+        3 => RootSystemStatus::XtolTooSmall,
+        _ => RootSystemStatus::NoProgress,
+    };
+    RootSystemResult { x, fun: f, status, code: info, message, nfev }
 }

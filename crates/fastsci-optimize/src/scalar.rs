@@ -5,7 +5,7 @@ use crate::error::{OptimizeError, Result};
 
 /// The result of a one-dimensional minimization.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScalarResult {
+pub struct MinimizeScalarResult {
     /// The minimizer.
     pub x: f64,
     /// f at `x`.
@@ -14,10 +14,33 @@ pub struct ScalarResult {
     pub nit: usize,
     /// Function evaluations.
     pub nfev: usize,
-    /// Whether the tolerance was met.
-    pub success: bool,
     /// Why it stopped.
+    pub status: MinimizeScalarStatus,
+    /// Why it stopped, in SciPy's words.
     pub message: String,
+}
+
+impl MinimizeScalarResult {
+    /// True when the tolerance was met.
+    pub fn success(&self) -> bool {
+        self.status == MinimizeScalarStatus::Converged
+    }
+}
+
+/// Why [`minimize_scalar`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MinimizeScalarStatus {
+    /// The tolerance was met.
+    Converged,
+    /// The iteration limit (Brent, golden) was reached.
+    MaxIterations,
+    /// The evaluation limit (bounded) was reached.
+    MaxFunctionEvaluations,
+    /// The downhill search found no bracket around a minimum.
+    NoBracket,
+    /// f or the point became NaN.
+    NotFinite,
 }
 
 /// How [`minimize_scalar`] searches.
@@ -227,16 +250,22 @@ fn bracket_search_result(
     nfev: usize,
     maxiter: usize,
     xtol: &str,
-) -> ScalarResult {
-    let success = nit < maxiter && !x.is_nan() && !fun.is_nan();
-    let message = if success {
+) -> MinimizeScalarResult {
+    let status = if x.is_nan() || fun.is_nan() {
+        MinimizeScalarStatus::NotFinite
+    } else if nit < maxiter {
+        MinimizeScalarStatus::Converged
+    } else {
+        MinimizeScalarStatus::MaxIterations
+    };
+    let message = if status == MinimizeScalarStatus::Converged {
         format!(
             "Optimization terminated successfully;\nThe returned value satisfies the termination criteria\n(using xtol = {xtol} )"
         )
     } else {
         "Maximum number of iterations exceeded".into()
     };
-    ScalarResult { x, fun, nit, nfev, success, message }
+    MinimizeScalarResult { x, fun, nit, nfev, status, message }
 }
 
 /// Brent's minimization in a bracket (SciPy's `Brent.optimize`), `tol` relative.
@@ -245,7 +274,7 @@ pub(crate) fn brent_core(
     br: &Bracket,
     tol: f64,
     maxiter: usize,
-) -> ScalarResult {
+) -> MinimizeScalarResult {
     const MINTOL: f64 = 1.0e-11;
     const CG: f64 = 0.381_966_0;
     let (a, b) = if br.xa < br.xc { (br.xa, br.xc) } else { (br.xc, br.xa) };
@@ -274,7 +303,12 @@ pub(crate) fn brent_core(
 }
 
 /// SciPy's `_minimize_scalar_golden`: golden-section search in a bracket.
-fn golden_core(f: &mut dyn FnMut(f64) -> f64, br: &Bracket, tol: f64, maxiter: usize) -> ScalarResult {
+fn golden_core(
+    f: &mut dyn FnMut(f64) -> f64,
+    br: &Bracket,
+    tol: f64,
+    maxiter: usize,
+) -> MinimizeScalarResult {
     const GR: f64 = 0.61803399;
     const GC: f64 = 1.0 - GR;
     let (mut x0, xb, mut x3) = (br.xa, br.xb, br.xc);
@@ -318,7 +352,7 @@ pub(crate) fn bounded_core(
     hi: f64,
     xatol: f64,
     maxfun: usize,
-) -> ScalarResult {
+) -> MinimizeScalarResult {
     let sqrt_eps = 2.2e-16f64.sqrt();
     let golden_mean = 0.5 * (3.0 - 5f64.sqrt());
     let x = lo + golden_mean * (hi - lo);
@@ -349,12 +383,16 @@ pub(crate) fn bounded_core(
     if pts.x.is_nan() || pts.fx.is_nan() || fu.is_nan() {
         flag = 2;
     }
-    ScalarResult {
+    MinimizeScalarResult {
         x: pts.x,
         fun: pts.fx,
         nit: num,
         nfev: num,
-        success: flag == 0,
+        status: match flag {
+            0 => MinimizeScalarStatus::Converged,
+            1 => MinimizeScalarStatus::MaxFunctionEvaluations,
+            _ => MinimizeScalarStatus::NotFinite,
+        },
         message: match flag {
             0 => "Solution found.",
             1 => "Maximum number of function calls reached.",
@@ -379,18 +417,18 @@ pub(crate) fn bounded_core(
 ///
 /// # Errors
 /// [`OptimizeError::InvalidBounds`] when `lo > hi` or not finite for `Bounded`.
-pub fn minimize_scalar(mut f: impl FnMut(f64) -> f64, method: ScalarMethod) -> Result<ScalarResult> {
+pub fn minimize_scalar(mut f: impl FnMut(f64) -> f64, method: ScalarMethod) -> Result<MinimizeScalarResult> {
     match method {
         ScalarMethod::Brent { bracket: (a, b) } | ScalarMethod::Golden { bracket: (a, b) } => {
             let br = bracket(&mut f, a, b);
             if !br.valid {
                 let (x, fun) = best_of(&br);
-                return Ok(ScalarResult {
+                return Ok(MinimizeScalarResult {
                     x,
                     fun,
                     nit: 0,
                     nfev: br.nfev,
-                    success: false,
+                    status: MinimizeScalarStatus::NoBracket,
                     message: "The algorithm terminated without finding a valid bracket. Consider trying different initial points.".into(),
                 });
             }
@@ -427,10 +465,41 @@ pub struct RootResult {
     pub iterations: usize,
     /// Function (and derivative) evaluations.
     pub function_calls: usize,
-    /// Whether the tolerance was met.
-    pub converged: bool,
-    /// `"converged"` or why not.
-    pub flag: String,
+    /// Why it stopped.
+    pub status: RootStatus,
+}
+
+impl RootResult {
+    /// True when the tolerance was met.
+    pub fn success(&self) -> bool {
+        self.status == RootStatus::Converged
+    }
+}
+
+/// Why [`root_scalar`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RootStatus {
+    /// The tolerance was met.
+    Converged,
+    /// `maxiter` iterations without meeting the tolerance.
+    MaxIterations,
+    /// Newton's method met a zero derivative.
+    ZeroDerivative,
+    /// The secant method met two equal function values at different points.
+    EqualValues,
+}
+
+impl RootStatus {
+    /// SciPy's `flag` of `RootResults`, word for word.
+    pub fn flag(self) -> &'static str {
+        match self {
+            RootStatus::Converged => "converged",
+            RootStatus::MaxIterations => "convergence error",
+            RootStatus::ZeroDerivative => "Derivative was zero.",
+            RootStatus::EqualValues => "Tolerance reached; f(x0) == f(x1).",
+        }
+    }
 }
 
 /// The scalar root finders of `scipy.optimize.root_scalar`.
@@ -509,18 +578,18 @@ impl<'a> RootProblem<'a> {
     }
 }
 
-fn root_result(root: f64, iterations: usize, calls: usize, converged: bool, flag: &str) -> RootResult {
-    RootResult { root, iterations, function_calls: calls, converged, flag: flag.into() }
+fn root_result(root: f64, iterations: usize, calls: usize, status: RootStatus) -> RootResult {
+    RootResult { root, iterations, function_calls: calls, status }
 }
 
 /// A root finder that met its tolerance.
 fn converged(root: f64, iterations: usize, calls: usize) -> RootResult {
-    root_result(root, iterations, calls, true, "converged")
+    root_result(root, iterations, calls, RootStatus::Converged)
 }
 
 /// A root finder that used up `maxiter` iterations without meeting its tolerance.
 fn not_converged(root: f64, maxiter: usize, calls: usize) -> RootResult {
-    root_result(root, maxiter, calls, false, "convergence error")
+    root_result(root, maxiter, calls, RootStatus::MaxIterations)
 }
 
 /// An end of a bracket and f there.
@@ -538,7 +607,7 @@ struct End {
 /// use fastsci_optimize::scalar::{root_scalar, RootMethod, RootOptions, RootProblem};
 /// let p = RootProblem::new(|x: f64| x * x - 2.0).bracket(0.0, 2.0);
 /// let r = root_scalar(p, RootMethod::Brentq, &RootOptions::default())?;
-/// assert!(r.converged && (r.root - 2f64.sqrt()).abs() < 1e-12);
+/// assert!(r.success() && (r.root - 2f64.sqrt()).abs() < 1e-12);
 /// let p = RootProblem::new(|x: f64| x * x - 2.0).fprime(|x| 2.0 * x).x0(1.0);
 /// let r = root_scalar(p, RootMethod::Newton, &RootOptions::default())?;
 /// assert!((r.root - 2f64.sqrt()).abs() < 1e-12);
@@ -761,7 +830,7 @@ fn newton(
         let fder = fp(p0);
         calls += 1;
         if fder == 0.0 {
-            return root_result(p0, itr + 1, calls, false, "Derivative was zero.");
+            return root_result(p0, itr + 1, calls, RootStatus::ZeroDerivative);
         }
         let mut step = fval / fder;
         if let Some(d2) = fp2.as_mut() {
@@ -805,14 +874,8 @@ fn secant(
     for itr in 0..maxiter {
         if q1 == q0 {
             let p = (p1 + p0) / 2.0;
-            let ok = p1 == p0;
-            return root_result(
-                p,
-                itr + 1,
-                calls,
-                ok,
-                if ok { "converged" } else { "Tolerance reached; f(x0) == f(x1)." },
-            );
+            let status = if p1 == p0 { RootStatus::Converged } else { RootStatus::EqualValues };
+            return root_result(p, itr + 1, calls, status);
         }
         let p = if q1.abs() > q0.abs() {
             (-q0 / q1 * p1 + p0) / (1.0 - q0 / q1)

@@ -1,6 +1,6 @@
 //! An objective with counting and one-point caches, like SciPy's `ScalarFunction`.
 
-use crate::fd::{FiniteDiff, approx_gradient};
+use crate::fd::{FiniteDiff, finite_difference_gradient};
 
 /// A boxed objective.
 pub(crate) type FunBox<'a> = Box<dyn FnMut(&[f64]) -> f64 + 'a>;
@@ -66,7 +66,7 @@ impl<'p, 'a> ScalarFunction<'p, 'a> {
         } else {
             let f0 = self.fun(x);
             let fun = &mut *self.fun;
-            let n = approx_gradient(fun, x, f0, self.fd, self.bounds, g);
+            let n = finite_difference_gradient(fun, x, f0, self.fd, self.bounds, g);
             self.nfev += n;
         }
         match &mut self.gx {

@@ -32,7 +32,7 @@ mod qp;
 
 use crate::fd::{FiniteDiff, forward_step_of};
 use crate::linalg::Matrix;
-use crate::result::OptimizeResult;
+use crate::result::{MinimizeStatus, OptimizeResult};
 use crate::scalar_fn::{ScalarFunction, dot, norm2};
 use qp::{Subproblem, lsq};
 
@@ -72,13 +72,13 @@ type VecFunBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 /// A general constraint of [`crate::Method::Slsqp`]: a scalar or vector function with an
 /// optional Jacobian, attached with [`crate::Problem::with_constraint`]. As SciPy's
 /// `{'type': 'eq' | 'ineq', 'fun': ..., 'jac': ...}`: inequalities mean `c(x) ≥ 0`. Without a
-/// Jacobian, forward differences stand in, with the step of [`crate::Options::finite_diff`]:
+/// Jacobian, forward differences stand in, with the step of [`crate::MinimizeOptions::finite_diff`]:
 /// SciPy's absolute `1.49e-8` by default, `sqrt(ε)·max(1, |xₖ|)` for the relative schemes.
 ///
 /// # Examples
 ///
 /// ```
-/// use fastsci_optimize::{Constraint, Method, Options, Problem};
+/// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
 ///
 /// // min x² + y² subject to x + y = 1 and x ≥ 0.7 (given as a vector constraint with Jacobian).
 /// let res = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
@@ -87,8 +87,8 @@ type VecFunBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 ///         Constraint::ineq_vec(1, |x: &[f64], c: &mut [f64]| c[0] = x[0] - 0.7)
 ///             .with_jacobian(|_x: &[f64], j: &mut [f64]| j.copy_from_slice(&[1.0, 0.0])),
 ///     )
-///     .minimize(&[0.0, 0.0], Method::Slsqp, &Options::default())?;
-/// assert!(res.success);
+///     .minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
+/// assert!(res.success());
 /// assert!((res.x[0] - 0.7).abs() < 1e-6 && (res.x[1] - 0.3).abs() < 1e-6);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -105,10 +105,10 @@ impl<'a> Constraint<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// let res = Problem::new(|x: &[f64]| (x[0] - 2.0).powi(2) + x[1] * x[1])
     ///     .with_constraint(Constraint::eq(|x: &[f64]| x[0] - x[1]))
-    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0] - 1.0).abs() < 1e-6 && (res.x[1] - 1.0).abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -121,11 +121,11 @@ impl<'a> Constraint<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// // Stay inside the unit disc.
     /// let res = Problem::new(|x: &[f64]| -x[0] - x[1])
     ///     .with_constraint(Constraint::ineq(|x: &[f64]| 1.0 - x[0] * x[0] - x[1] * x[1]))
-    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// let h = 0.5f64.sqrt();
     /// assert!((res.x[0] - h).abs() < 1e-5 && (res.x[1] - h).abs() < 1e-5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -139,13 +139,13 @@ impl<'a> Constraint<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// let res = Problem::new(|x: &[f64]| x.iter().map(|v| v * v).sum())
     ///     .with_constraint(Constraint::eq_vec(2, |x: &[f64], c: &mut [f64]| {
     ///         c[0] = x[0] + x[1] - 2.0;
     ///         c[1] = x[1] + x[2] - 2.0;
     ///     }))
-    ///     .minimize(&[0.0; 3], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[0.0; 3], Method::Slsqp, &MinimizeOptions::default())?;
     /// // The nearest point to 0 on both planes: (2/3, 4/3, 2/3).
     /// assert!((res.x[1] - 4.0 / 3.0).abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -159,14 +159,14 @@ impl<'a> Constraint<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// // x ≥ 1 and y ≥ 2 as one constraint.
     /// let res = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
     ///     .with_constraint(Constraint::ineq_vec(2, |x: &[f64], c: &mut [f64]| {
     ///         c[0] = x[0] - 1.0;
     ///         c[1] = x[1] - 2.0;
     ///     }))
-    ///     .minimize(&[5.0, 5.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[5.0, 5.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0] - 1.0).abs() < 1e-6 && (res.x[1] - 2.0).abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -180,7 +180,7 @@ impl<'a> Constraint<'a> {
     /// # Examples
     ///
     /// ```
-    /// use fastsci_optimize::{Constraint, Method, Options, Problem};
+    /// use fastsci_optimize::{Constraint, Method, MinimizeOptions, Problem};
     /// let res = Problem::new(|x: &[f64]| x[0] + x[1])
     ///     .with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(1.0))
     ///     .with_constraint(
@@ -190,7 +190,7 @@ impl<'a> Constraint<'a> {
     ///                 j[1] = -2.0 * x[1];
     ///             }),
     ///     )
-    ///     .minimize(&[0.5, 0.0], Method::Slsqp, &Options::default())?;
+    ///     .minimize(&[0.5, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0] + 1.0).abs() < 1e-5 && (res.x[1] + 1.0).abs() < 1e-5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -298,7 +298,7 @@ impl<'p, 'a> ConstraintSet<'p, 'a> {
     }
 }
 
-/// Options of SLSQP (SciPy's defaults in [`crate::Options`]).
+/// Options of SLSQP (SciPy's defaults in [`crate::MinimizeOptions`]).
 pub(crate) struct SlsqpOptions {
     pub maxiter: usize,
     /// SciPy's `ftol` (Kraft's `acc`).
@@ -571,8 +571,14 @@ pub(crate) fn minimize_slsqp(
     res.nit = iter;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;
-    res.status = status;
-    res.success = status == 0;
+    let meaning = match status {
+        0 => MinimizeStatus::Converged,
+        4 => MinimizeStatus::IncompatibleConstraints,
+        8 => MinimizeStatus::PrecisionLoss,
+        9 => MinimizeStatus::MaxIterations,
+        _ => MinimizeStatus::SubproblemFailed,
+    };
+    res.stop(meaning, status);
     res.message = exit_message(status).to_string();
     res.multipliers = Some(r);
     res

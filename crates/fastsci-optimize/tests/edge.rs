@@ -1,7 +1,7 @@
 //! Edge cases: NaN objectives, fixed variables, one dimension, bad arguments — results or
 //! errors, never panics.
 
-use fastsci_optimize::{Method, OptimizeError, Options, Problem};
+use fastsci_optimize::{Method, MinimizeOptions, OptimizeError, Problem};
 
 /// A NaN objective is never success, whatever the method (SciPy: Nelder–Mead runs to its
 /// iteration limit with status 2, the gradient methods stop on abnormal termination); nor is a
@@ -33,8 +33,8 @@ fn nan_objective_or_gradient_is_never_success_in_any_method() {
             if let Some(g) = g {
                 p = p.with_gradient(g);
             }
-            let r = p.minimize(&[1.0, 2.0], m, &Options::default()).expect("runs");
-            if r.success || r.message.is_empty() {
+            let r = p.minimize(&[1.0, 2.0], m, &MinimizeOptions::default()).expect("runs");
+            if r.success() || r.message.is_empty() {
                 wrong.push(format!("{what}, {m:?}: {r:?}"));
             }
         }
@@ -49,10 +49,10 @@ fn nelder_mead_on_a_nan_objective_stops_where_scipy_does() {
     let fx = crate::common::fixture("defects.json");
     let want = &fx["nan_nelder_mead"];
     let r = Problem::new(|_x: &[f64]| f64::NAN)
-        .minimize(&[1.0, 2.0], Method::NelderMead, &Options::default())
+        .minimize(&[1.0, 2.0], Method::NelderMead, &MinimizeOptions::default())
         .expect("runs");
-    assert_eq!(r.success, want["success"].as_bool().expect("success"));
-    assert_eq!(i64::from(r.status), want["status"].as_i64().expect("status"));
+    assert_eq!(r.success(), want["success"].as_bool().expect("success"));
+    assert_eq!(i64::from(r.code), want["status"].as_i64().expect("status"));
     assert_eq!(r.nfev as u64, want["nfev"].as_u64().expect("nfev"));
     assert_eq!(r.nit as u64, want["nit"].as_u64().expect("nit"));
     assert_eq!(r.message, want["message"].as_str().expect("message"));
@@ -63,7 +63,7 @@ fn fixed_variable_by_equal_bounds_stays_fixed() {
     for m in [Method::LBfgsB, Method::NelderMead, Method::Powell] {
         let mut p = Problem::new(|x: &[f64]| (x[0] - 3.0).powi(2) + (x[1] - 4.0).powi(2))
             .with_bounds(&[(1.0, 1.0), (-10.0, 10.0)]);
-        let r = p.minimize(&[1.0, 0.0], m, &Options::default()).expect("runs");
+        let r = p.minimize(&[1.0, 0.0], m, &MinimizeOptions::default()).expect("runs");
         assert_eq!(r.x[0], 1.0, "{m:?}");
         assert!((r.x[1] - 4.0).abs() < 1e-3, "{m:?}: {:?}", r.x);
     }
@@ -74,28 +74,28 @@ fn one_dimension_works_for_every_method() {
     for m in Method::ALL {
         let mut p = Problem::new(|x: &[f64]| (x[0] - 0.5).powi(2) + 1.0)
             .with_gradient(|x: &[f64], g: &mut [f64]| g[0] = 2.0 * (x[0] - 0.5));
-        let r = p.minimize(&[3.0], m, &Options::default()).expect("runs");
-        assert!((r.x[0] - 0.5).abs() < 1e-3 && r.success, "{m:?}: {r:?}");
+        let r = p.minimize(&[3.0], m, &MinimizeOptions::default()).expect("runs");
+        assert!((r.x[0] - 0.5).abs() < 1e-3 && r.success(), "{m:?}: {r:?}");
     }
 }
 
 #[test]
 fn bad_arguments_are_errors() {
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0]);
-    assert_eq!(p.minimize(&[], Method::Bfgs, &Options::default()), Err(OptimizeError::EmptyStart));
+    assert_eq!(p.minimize(&[], Method::Bfgs, &MinimizeOptions::default()), Err(OptimizeError::EmptyStart));
     let mut q = Problem::new(|x: &[f64]| x[0] * x[0]).with_bounds(&[(0.0, 1.0), (0.0, 1.0)]);
     assert!(matches!(
-        q.minimize(&[0.5], Method::LBfgsB, &Options::default()),
+        q.minimize(&[0.5], Method::LBfgsB, &MinimizeOptions::default()),
         Err(OptimizeError::LengthMismatch { .. })
     ));
     let mut r = Problem::new(|x: &[f64]| x[0] * x[0]).with_bounds(&[(2.0, 1.0)]);
     assert!(matches!(
-        r.minimize(&[0.5], Method::LBfgsB, &Options::default()),
+        r.minimize(&[0.5], Method::LBfgsB, &MinimizeOptions::default()),
         Err(OptimizeError::InvalidBounds { .. })
     ));
     let mut s = Problem::new(|x: &[f64]| x[0] * x[0]);
     assert!(matches!(
-        s.minimize(&[0.5], Method::NewtonCg, &Options::default()),
+        s.minimize(&[0.5], Method::NewtonCg, &MinimizeOptions::default()),
         Err(OptimizeError::Missing { .. })
     ));
     assert!("nelder_mead".parse::<Method>().is_ok());
@@ -119,8 +119,9 @@ fn finite_difference_gradients_match_scipy_counts() {
     ];
     for (m, fd, (nfev, njev, nit)) in cases {
         let mut p = Problem::new(|x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2));
-        let r =
-            p.minimize(&[-1.2, 1.0], m, &Options { finite_diff: fd, ..Options::default() }).expect("runs");
+        let r = p
+            .minimize(&[-1.2, 1.0], m, &MinimizeOptions { finite_diff: fd, ..MinimizeOptions::default() })
+            .expect("runs");
         assert!((r.x[0] - 1.0).abs() < 1e-4, "{m:?} {fd:?}: {r:?}");
         let close = |a: usize, b: usize| (a as f64 - b as f64).abs() <= 0.1 * b as f64;
         assert!(
@@ -144,7 +145,7 @@ fn lbfgsb_hess_inv_matches_scipy() {
     };
     let r = Problem::new(rosen)
         .with_gradient(grad)
-        .minimize(&[-1.2, 1.0], Method::LBfgsB, &Options::default())
+        .minimize(&[-1.2, 1.0], Method::LBfgsB, &MinimizeOptions::default())
         .expect("runs");
     assert_eq!(r.nfev, 44);
     let h = r.hess_inv.expect("dense hess_inv for small n");
@@ -166,7 +167,7 @@ fn fixed_variables_are_removed_as_scipy_does() {
     let r = Problem::new(f)
         .with_gradient(g)
         .with_bounds(&[(1.0, 1.0), (-10.0, 10.0)])
-        .minimize(&[1.0, 0.0], Method::LBfgsB, &Options::default())
+        .minimize(&[1.0, 0.0], Method::LBfgsB, &MinimizeOptions::default())
         .expect("runs");
     assert_eq!(r.x[0], 1.0);
     assert!((r.x[1] - 3.5).abs() < 1e-6, "{r:?}");
@@ -174,9 +175,9 @@ fn fixed_variables_are_removed_as_scipy_does() {
     assert!(jac[0].is_nan() && jac[1].abs() < 1e-5);
     let all = Problem::new(f)
         .with_bounds(&[(1.0, 1.0), (2.0, 2.0)])
-        .minimize(&[0.0, 0.0], Method::Powell, &Options::default())
+        .minimize(&[0.0, 0.0], Method::Powell, &MinimizeOptions::default())
         .expect("runs");
-    assert_eq!((all.x.clone(), all.nfev, all.success), (vec![1.0, 2.0], 1, true));
+    assert_eq!((all.x.clone(), all.nfev, all.success()), (vec![1.0, 2.0], 1, true));
     assert_eq!(all.fun, f(&[1.0, 2.0]));
 }
 
@@ -192,7 +193,7 @@ fn trust_exact_handles_the_hard_case_with_any_hessian() {
         g[1] = -2.0 * x[1] + 4.0 * x[1].powi(3);
     };
     let h = |x: &[f64], h: &mut [f64]| h.copy_from_slice(&[2.0, 0.0, 0.0, -2.0 + 12.0 * x[1] * x[1]]);
-    let opts = Options::default();
+    let opts = MinimizeOptions::default();
     let dense =
         Problem::new(f).with_gradient(g).with_hessian(h).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
     let hessp = Problem::new(f)
@@ -205,7 +206,7 @@ fn trust_exact_handles_the_hard_case_with_any_hessian() {
     let differences = Problem::new(f).with_gradient(g).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
     for r in [dense, hessp, differences] {
         let r = r.expect("runs");
-        assert!(r.success, "{r:?}");
+        assert!(r.success(), "{r:?}");
         assert!((r.fun + 0.25).abs() < 1e-9 && r.x[0].abs() < 1e-5, "{r:?}");
         assert!((r.x[1].abs() - 0.5f64.sqrt()).abs() < 1e-5, "{r:?}");
     }

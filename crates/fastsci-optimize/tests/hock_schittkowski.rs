@@ -3,7 +3,7 @@
 //! by Hock & Schittkowski (1981).
 
 use fastsci_optimize::float::{Float, Objective};
-use fastsci_optimize::{Method, Options, Problem};
+use fastsci_optimize::{Method, MinimizeOptions, Problem};
 
 struct Hs(u32);
 
@@ -91,7 +91,7 @@ fn lbfgsb_solves_bound_constrained_hock_schittkowski_problems() {
     for (k, x0, bounds, fstar, xstar) in problems() {
         let r = Problem::from_objective(Hs(k))
             .with_bounds(&bounds)
-            .minimize(&x0, Method::LBfgsB, &Options::default())
+            .minimize(&x0, Method::LBfgsB, &MinimizeOptions::default())
             .expect("runs");
         let f_ok = (r.fun - fstar).abs() <= 1e-6 * (1.0 + fstar.abs());
         let x_ok = r.x.iter().zip(&xstar).all(|(a, b)| (a - b).abs() <= 2e-3 * (1.0 + b.abs()));
@@ -110,7 +110,7 @@ fn bounded_nelder_mead_and_powell_stay_inside_and_find_hs5() {
     for m in [Method::NelderMead, Method::Powell] {
         let r = Problem::from_objective(Hs(5))
             .with_bounds(&bounds)
-            .minimize(&x0, m, &Options::default())
+            .minimize(&x0, m, &MinimizeOptions::default())
             .expect("runs");
         assert!((r.fun - fstar).abs() < 1e-6, "{m:?}: {}", r.fun);
         assert!(r.x.iter().zip(&bounds).all(|(v, (lo, hi))| v >= lo && v <= hi));

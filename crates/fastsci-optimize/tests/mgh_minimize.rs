@@ -1,6 +1,6 @@
 //! The Moré–Garbow–Hillstrom set for every method against SciPy's results.
 
-use fastsci_optimize::{Method, Options, Problem};
+use fastsci_optimize::{Method, MinimizeOptions, Problem};
 
 use crate::common::mgh::Mgh;
 use crate::common::{fixture, vec_f64};
@@ -30,7 +30,7 @@ fn run(method: Method) -> Vec<Row> {
         let Some(sp) = p["methods"].get(method.name()) else { continue };
         let prob = Mgh::by_name(name);
         let x0 = vec_f64(&p["x0"]);
-        let mut opts = Options::default();
+        let mut opts = MinimizeOptions::default();
         if method == Method::NelderMead {
             opts.maxiter = Some(20000);
             opts.maxfev = Some(20000);
@@ -52,7 +52,7 @@ fn run(method: Method) -> Vec<Row> {
             nfev: r.nfev,
             // Nelder-Mead: the run with a stable argsort (see make_fixtures.py).
             sp_nfev: sp.get("nfev_stable_sort").unwrap_or(&sp["nfev"]).as_u64().unwrap_or(0) as usize,
-            success: r.success,
+            success: r.success(),
             sp_success: sp["success"].as_bool().unwrap_or(false),
             nit: r.nit,
             sp_nit: sp["nit"].as_u64().unwrap_or(0) as usize,
@@ -166,8 +166,9 @@ fn trust_ncg_reaches_bfgs_minima() {
         let sp = &p["methods"]["BFGS"];
         let prob = Mgh::by_name(name);
         let x0 = vec_f64(&p["x0"]);
-        let r =
-            Problem::from_objective(prob).minimize(&x0, Method::TrustNcg, &Options::default()).expect("runs");
+        let r = Problem::from_objective(prob)
+            .minimize(&x0, Method::TrustNcg, &MinimizeOptions::default())
+            .expect("runs");
         let target = sp["fun"].as_f64().unwrap_or(f64::NAN);
         eprintln!(
             "{name:<22} trust-ncg fun {:e} (BFGS in SciPy {target:e}) nfev {} nhev {} {}",
@@ -192,8 +193,12 @@ fn adaptive_nelder_mead_matches_scipy_counts() {
         let sp = &p["methods"]["Nelder-Mead"];
         let prob = Mgh::by_name(name);
         let x0 = vec_f64(&p["x0"]);
-        let opts =
-            Options { adaptive: true, maxiter: Some(20000), maxfev: Some(20000), ..Options::default() };
+        let opts = MinimizeOptions {
+            adaptive: true,
+            maxiter: Some(20000),
+            maxfev: Some(20000),
+            ..MinimizeOptions::default()
+        };
         let r = Problem::new(|x: &[f64]| fastsci_optimize::float::Objective::eval(&prob, x))
             .minimize(&x0, Method::NelderMead, &opts)
             .expect("runs");

@@ -3,8 +3,10 @@
 //! `fixtures/make_slsqp.py` (`slsqp.json`). Derivatives come from dual numbers here and from
 //! complex steps there (both exact to rounding), or from forward differences on both sides.
 
-use fastsci_optimize::float::{Float, Objective, gradient};
-use fastsci_optimize::{Constraint, FiniteDiff, Method, OptimizeError, OptimizeResult, Options, Problem};
+use fastsci_optimize::float::{Float, Objective, dual_gradient};
+use fastsci_optimize::{
+    Constraint, FiniteDiff, Method, MinimizeOptions, OptimizeError, OptimizeResult, Problem,
+};
 
 use crate::common::{fixture, vec_f64};
 
@@ -226,7 +228,7 @@ fn problem(p: u32, bounds: Option<&[(f64, f64)]>, exact: bool) -> Problem<'stati
         let mut con = if kind == 'e' { Constraint::eq(fun) } else { Constraint::ineq(fun) };
         if exact {
             con = con.with_jacobian(move |x: &[f64], g: &mut [f64]| {
-                gradient(&C(p, j), x, g);
+                dual_gradient(&C(p, j), x, g);
             });
         }
         prob = prob.with_constraint(con);
@@ -279,7 +281,7 @@ fn cases() -> Vec<Case> {
 
 fn solve(c: &Case, exact: bool) -> OptimizeResult {
     problem(c.hs, c.bounds.as_deref(), exact)
-        .minimize(&c.x0, Method::Slsqp, &Options::default())
+        .minimize(&c.x0, Method::Slsqp, &MinimizeOptions::default())
         .expect("runs")
 }
 
@@ -304,7 +306,7 @@ fn hock_schittkowski_optima_are_reached() {
             "HS{:<3} f {:<22} f* {:<14} nit {:>3} nfev {:>3} {}",
             c.hs, r.fun, fstar, r.nit, r.nfev, r.message
         );
-        if !(r.success && f_ok && x_ok) {
+        if !(r.success() && f_ok && x_ok) {
             failures
                 .push(format!("HS{}: f {} vs {fstar}, x {:?} vs {xstar:?}: {}", c.hs, r.fun, r.x, r.message));
         }
@@ -344,7 +346,7 @@ fn slsqp_matches_scipy() {
                 "HS{:<3} {key:<5} nit {:>3}/{:<3} nfev {:>3}/{:<3} njev {:>3}/{:<3} (fastsci/SciPy)",
                 c.hs, r.nit, nit, r.nfev, nfev, r.njev, njev
             ));
-            if !same_min || r.status != sp["status"].as_i64().unwrap_or(-1) as i32 {
+            if !same_min || r.code != sp["status"].as_i64().unwrap_or(-1) as i32 {
                 failures
                     .push(format!("HS{} {key}: x {:?} f {} vs SciPy x {sp_x:?} f {sp_f}", c.hs, r.x, r.fun));
             }
@@ -371,15 +373,15 @@ fn incompatible_constraints_fail_without_panicking() {
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
         .with_constraint(Constraint::ineq(|x: &[f64]| x[0] - 1.0))
         .with_constraint(Constraint::ineq(|x: &[f64]| -x[0] - 1.0));
-    let r = p.minimize(&[0.0, 0.0], Method::Slsqp, &Options::default()).expect("runs");
-    assert!(!r.success && r.status == 8, "{r:?}");
+    let r = p.minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert!(!r.success() && r.code == 8, "{r:?}");
     assert_eq!(r.message, "Positive directional derivative for linesearch");
     // A constraint that is NaN makes every subproblem incompatible: status 4 at iteration 1,
     // as SciPy.
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1])
         .with_constraint(Constraint::ineq(|_x: &[f64]| f64::NAN));
-    let r = p.minimize(&[0.5, 0.5], Method::Slsqp, &Options::default()).expect("runs");
-    assert_eq!((r.status, r.nit, r.success), (4, 1, false), "{r:?}");
+    let r = p.minimize(&[0.5, 0.5], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert_eq!((r.code, r.nit, r.success()), (4, 1, false), "{r:?}");
     assert_eq!(r.message, "Inequality constraints incompatible");
     // More equalities than variables: status 2.
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0] + x[1] * x[1]).with_constraint(Constraint::eq_vec(
@@ -390,8 +392,8 @@ fn incompatible_constraints_fail_without_panicking() {
             c[2] = x[1] - 3.0;
         },
     ));
-    let r = p.minimize(&[0.0, 0.0], Method::Slsqp, &Options::default()).expect("runs");
-    assert_eq!((r.status, r.nit), (2, 1), "{r:?}");
+    let r = p.minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert_eq!((r.code, r.nit), (2, 1), "{r:?}");
 }
 
 #[test]
@@ -400,15 +402,15 @@ fn iteration_limit_gives_status_9() {
     // maxiter 1 with forward differences).
     for (maxiter, nfev) in [(1, 10), (2, 14), (3, 18), (5, 24)] {
         let mut p = Problem::new(|x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2));
-        let o = Options { maxiter: Some(maxiter), ..Options::default() };
+        let o = MinimizeOptions { maxiter: Some(maxiter), ..MinimizeOptions::default() };
         let r = p.minimize(&[-1.2, 1.0], Method::Slsqp, &o).expect("runs");
-        assert_eq!((r.status, r.nit, r.nfev), (9, maxiter, nfev), "{r:?}");
+        assert_eq!((r.code, r.nit, r.nfev), (9, maxiter, nfev), "{r:?}");
         assert_eq!(r.message, "Iteration limit reached");
     }
     // Without a limit: SciPy's (nit, nfev, njev) = (34, 115, 34).
     let mut p = Problem::new(|x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2));
-    let r = p.minimize(&[-1.2, 1.0], Method::Slsqp, &Options::default()).expect("runs");
-    assert!(r.success && (r.x[0] - 1.0).abs() < 1e-3, "{r:?}");
+    let r = p.minimize(&[-1.2, 1.0], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert!(r.success() && (r.x[0] - 1.0).abs() < 1e-3, "{r:?}");
     assert_eq!((r.nit, r.nfev, r.njev), (34, 115, 34));
 }
 
@@ -417,11 +419,11 @@ fn nan_objective_is_a_failed_result() {
     // SciPy: status 7 with no inequalities (the rank check sees NaN), 4 with bounds.
     let mut p =
         Problem::new(|_x: &[f64]| f64::NAN).with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(f64::NAN));
-    let r = p.minimize(&[1.0, 2.0], Method::Slsqp, &Options::default()).expect("runs");
-    assert!(!r.success && r.status == 7, "{r:?}");
+    let r = p.minimize(&[1.0, 2.0], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert!(!r.success() && r.code == 7, "{r:?}");
     let mut p = Problem::new(|_x: &[f64]| f64::NAN).with_bounds(&[(0.0, 1.0), (0.0, 1.0)]);
-    let r = p.minimize(&[0.5, 0.5], Method::Slsqp, &Options::default()).expect("runs");
-    assert_eq!((r.status, r.nit, r.success), (4, 1, false), "{r:?}");
+    let r = p.minimize(&[0.5, 0.5], Method::Slsqp, &MinimizeOptions::default()).expect("runs");
+    assert_eq!((r.code, r.nit, r.success()), (4, 1, false), "{r:?}");
 }
 
 #[test]
@@ -430,20 +432,20 @@ fn bad_arguments_are_errors() {
         .with_constraint(Constraint::ineq(|x: &[f64]| x[0]))
         .with_bounds(&[(0.0, 1.0), (0.0, 1.0)]);
     assert!(matches!(
-        p.minimize(&[0.5], Method::Slsqp, &Options::default()),
+        p.minimize(&[0.5], Method::Slsqp, &MinimizeOptions::default()),
         Err(OptimizeError::LengthMismatch { what: "bounds", .. })
     ));
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0]).with_constraint(Constraint::ineq(|x: &[f64]| x[0]));
     assert!(matches!(
-        p.minimize(&[0.5], Method::Bfgs, &Options::default()),
+        p.minimize(&[0.5], Method::Bfgs, &MinimizeOptions::default()),
         Err(OptimizeError::InvalidArgument(_))
     ));
     let mut p = Problem::new(|x: &[f64]| x[0] * x[0]).with_constraint(Constraint::eq_vec(0, |_x, _c| {}));
     assert!(matches!(
-        p.minimize(&[0.5], Method::Slsqp, &Options::default()),
+        p.minimize(&[0.5], Method::Slsqp, &MinimizeOptions::default()),
         Err(OptimizeError::InvalidArgument(_))
     ));
-    assert_eq!(p.minimize(&[], Method::Slsqp, &Options::default()), Err(OptimizeError::EmptyStart));
+    assert_eq!(p.minimize(&[], Method::Slsqp, &MinimizeOptions::default()), Err(OptimizeError::EmptyStart));
 }
 
 #[test]
@@ -451,7 +453,7 @@ fn finite_difference_step_is_scipys() {
     // The default is SciPy's absolute 1.49e-8; a relative `2-point` scheme gives the same
     // minimum.
     let c = cases().into_iter().find(|c| c.hs == 71).expect("HS71");
-    let o = Options { finite_diff: Some(FiniteDiff::TwoPoint), ..Options::default() };
+    let o = MinimizeOptions { finite_diff: Some(FiniteDiff::TwoPoint), ..MinimizeOptions::default() };
     let r = problem(71, c.bounds.as_deref(), false).minimize(&c.x0, Method::Slsqp, &o).expect("runs");
-    assert!(r.success && rel_close(r.fun, c.fstar, 1e-6), "{r:?}");
+    assert!(r.success() && rel_close(r.fun, c.fstar, 1e-6), "{r:?}");
 }

@@ -394,7 +394,7 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
         stderr: Params { diffusivity: (s2 * c / det).sqrt(), loss: (s2 * a / det).sqrt() },
         cost: result.cost,
         nfev: result.nfev,
-        success: result.success,
+        success: result.success(),
         message: result.message,
     })
 }

@@ -20,11 +20,15 @@
 use pyo3::prelude::*;
 
 pub mod arrays;
+pub mod callable;
 pub mod convert;
 pub mod errors;
+pub mod integrate;
 pub mod interrupt;
 pub mod kernel;
+pub mod optimize;
 pub mod par;
+pub mod sparse;
 
 /// Chains fastsci's SIGINT handler in front of the current one (again, after `signal.signal`).
 #[pyfunction]
@@ -43,5 +47,8 @@ fn _fastsci(m: &Bound<'_, PyModule>) -> PyResult<()> {
     interrupt::install();
     arrays::register(m)?;
     par::register(m)?;
+    integrate::register(m)?;
+    optimize::register(m)?;
+    sparse::register(m)?;
     Ok(())
 }

@@ -38,13 +38,13 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             "value": json_f64(d.value),
             "error": json_f64(d.error),
             "nfev": d.nfev,
-            "success": d.success,
+            "success": d.success(),
         }));
     } else {
         println!("value    {:.17e}", d.value);
         println!("error    {:.3e}", d.error);
         println!("nfev     {}", d.nfev);
-        println!("success  {}", d.success);
+        println!("success  {}", d.success());
     }
-    Ok(Outcome::from_converged(d.success))
+    Ok(Outcome::from_converged(d.success()))
 }

@@ -179,7 +179,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             "pcov": pcov,
             "cost": json_f64(fit.cost),
             "nfev": fit.nfev,
-            "success": fit.success,
+            "success": fit.success(),
             "message": fit.message,
         }));
     } else {
@@ -192,9 +192,9 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             "points {}, evaluations {}, success {}: {}",
             data.x.len(),
             fit.nfev,
-            fit.success,
+            fit.success(),
             fit.message
         );
     }
-    Ok(Outcome::from_converged(fit.success))
+    Ok(Outcome::from_converged(fit.success()))
 }

@@ -2,7 +2,7 @@
 
 pub(crate) mod formula;
 
-use fastsci_optimize::{Constraint, FiniteDiff, Method, OptimizeResult, Options, Problem};
+use fastsci_optimize::{Constraint, FiniteDiff, Method, MinimizeOptions, OptimizeResult, Problem};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -76,7 +76,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         return Err(CliError::bad_input("--tol must be a positive number"));
     }
     let objective = formula::objective(&args.expr, n)?;
-    let opts = Options { tol, maxiter: args.maxiter, ..Options::default() };
+    let opts = MinimizeOptions { tol, maxiter: args.maxiter, ..MinimizeOptions::default() };
     let f = &objective.fun;
     let mut problem = Problem::new(|x: &[f64]| f(x));
     let mut exact_gradient = false;
@@ -87,7 +87,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
             let f0 = f(x);
             let mut h = |y: &[f64]| f(y);
-            fastsci_optimize::fd::approx_gradient(&mut h, x, f0, FiniteDiff::TwoPoint, None, g);
+            fastsci_optimize::fd::finite_difference_gradient(&mut h, x, f0, FiniteDiff::TwoPoint, None, g);
         });
     }
     if let Some(b) = &bounds {
@@ -114,7 +114,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     } else {
         print_human(&res, method, exact_gradient);
     }
-    Ok(Outcome::from_converged(res.success))
+    Ok(Outcome::from_converged(res.success()))
 }
 
 fn result_json(r: &OptimizeResult) -> serde_json::Value {
@@ -124,8 +124,8 @@ fn result_json(r: &OptimizeResult) -> serde_json::Value {
         "nfev": r.nfev,
         "njev": r.njev,
         "nit": r.nit,
-        "success": r.success,
-        "status": r.status,
+        "success": r.success(),
+        "status": r.code,
         "message": r.message,
     })
 }
@@ -135,8 +135,8 @@ fn print_human(r: &OptimizeResult, method: Method, exact_gradient: bool) {
     println!("method     {}", method.name());
     println!("x          [{}]", x.join(", "));
     println!("fun        {:.12e}", r.fun);
-    println!("success    {}", r.success);
-    println!("status     {}", r.status);
+    println!("success    {}", r.success());
+    println!("status     {}", r.code);
     println!("message    {}", r.message);
     println!("nit        {}", r.nit);
     println!("nfev       {}", r.nfev);

@@ -96,15 +96,15 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             "root": json_f64(r.root),
             "iterations": r.iterations,
             "function_calls": r.function_calls,
-            "converged": r.converged,
-            "flag": r.flag,
+            "converged": r.success(),
+            "flag": r.status.flag(),
         }));
     } else {
         println!("root            {:.16e}", r.root);
-        println!("converged       {}", r.converged);
-        println!("flag            {}", r.flag);
+        println!("converged       {}", r.success());
+        println!("flag            {}", r.status.flag());
         println!("iterations      {}", r.iterations);
         println!("function calls  {}", r.function_calls);
     }
-    Ok(Outcome::from_converged(r.converged))
+    Ok(Outcome::from_converged(r.success()))
 }

@@ -5,7 +5,7 @@
 //! write first (a compass search; steepest descent with backtracking) run to the same
 //! tolerance.
 
-use fastsci_optimize::{Method, OptimizeResult, Options, Problem};
+use fastsci_optimize::{Method, MinimizeOptions, OptimizeResult, Problem};
 use serde_json::json;
 
 use super::{Report, format_seconds, timed};
@@ -94,11 +94,18 @@ fn gradient_descent(x0: &[f64], gtol: f64, max_iter: usize) -> (Vec<f64>, f64, u
 fn describe(report: &mut Report, name: &str, r: &OptimizeResult) {
     report.line(format!(
         "{name}: x = ({:.6}, {:.6}), f = {:.3e}, success {}, \"{}\", nfev {}, njev {}, nit {}",
-        r.x[0], r.x[1], r.fun, r.success, r.message, r.nfev, r.njev, r.nit
+        r.x[0],
+        r.x[1],
+        r.fun,
+        r.success(),
+        r.message,
+        r.nfev,
+        r.njev,
+        r.nit
     ));
     report.figure(
         &name.to_ascii_lowercase().replace('-', "_"),
-        json!({"x": r.x, "fun": r.fun, "success": r.success, "message": r.message,
+        json!({"x": r.x, "fun": r.fun, "success": r.success(), "message": r.message,
                "nfev": r.nfev, "njev": r.njev, "nit": r.nit}),
     );
 }
@@ -107,7 +114,7 @@ fn describe(report: &mut Report, name: &str, r: &OptimizeResult) {
 pub fn run() -> Result<Report, CliError> {
     let mut report = Report::new();
     let x0 = [-1.2, 1.0];
-    let opts = Options::default();
+    let opts = MinimizeOptions::default();
     let fail = |e: fastsci_optimize::OptimizeError| CliError::internal(e.to_string());
 
     let (nm, nm_s) = per_call(|| Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts));

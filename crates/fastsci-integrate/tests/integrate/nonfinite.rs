@@ -1,6 +1,6 @@
 //! Where SciPy fails: integrands that are infinite or NaN at rule nodes.
 
-use fastsci_integrate::{QuadOptions, Status, quad, tanh_sinh};
+use fastsci_integrate::{QuadOptions, QuadStatus, quad, tanh_sinh};
 
 #[test]
 fn an_infinite_value_at_the_centre_node_is_split_off() {
@@ -30,7 +30,7 @@ fn singular_nodes_found_during_bisection_are_split_off_too() {
 fn nan_on_a_whole_region_is_reported_not_integrated() {
     // sqrt of a negative number: no value exists; never a finite answer with a small error.
     let r = quad(f64::sqrt, -1.0, 1.0, &QuadOptions::default()).unwrap();
-    assert_eq!(r.status, Status::NonFinite);
+    assert_eq!(r.status, QuadStatus::NonFinite);
     assert!(r.value.is_nan() && r.abserr.is_infinite());
     assert!(!r.success());
     assert!(r.message.contains("x ="));

@@ -1,8 +1,8 @@
 //! Fixed and sampled rules, vector integrands and nested integrals.
 
 use fastsci_integrate::{
-    GaussLegendre, Limit, Norm, QuadOptions, QuadVecOptions, Spacing, Status, Weight, cumulative_trapezoid,
-    dblquad, fixed_quad, nquad, quad, quad_vec, romb, simpson, tplquad, trapezoid,
+    GaussLegendre, Limit, Norm, QuadOptions, QuadStatus, QuadVecOptions, Spacing, Weight,
+    cumulative_trapezoid, dblquad, fixed_quad, nquad, quad, quad_vec, romb, simpson, tplquad, trapezoid,
 };
 
 use crate::fixture;
@@ -74,7 +74,7 @@ fn quad_vec_integrates_all_components_on_one_subdivision() {
     for parallel in [false, true] {
         let o = QuadVecOptions { parallel, epsrel: 1e-10, ..Default::default() };
         let r = quad_vec(f, 6, f64::NEG_INFINITY, f64::INFINITY, &o).unwrap();
-        assert_eq!(r.status, Status::Success);
+        assert_eq!(r.status, QuadStatus::Success);
         for (k, v) in r.value.iter().enumerate() {
             let exact = std::f64::consts::PI.sqrt() * (-((k * k) as f64) / 4.0).exp();
             assert!((v - exact).abs() < 1e-9, "k={k}: {v} vs {exact}");
@@ -85,7 +85,7 @@ fn quad_vec_integrates_all_components_on_one_subdivision() {
     assert!((r.value[0] + 2.0 / 3.0).abs() < 1e-8 && r.abserr >= (r.value[0] + 2.0 / 3.0).abs());
     let r = quad_vec(|x: f64, out: &mut [f64]| out[0] = x.sqrt(), 1, -1.0, 1.0, &QuadVecOptions::default())
         .unwrap();
-    assert_eq!(r.status, Status::NonFinite);
+    assert_eq!(r.status, QuadStatus::NonFinite);
 }
 
 #[test]

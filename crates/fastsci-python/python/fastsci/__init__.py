@@ -15,6 +15,8 @@ Change one import line::
 - :func:`map` / :func:`starmap` / :func:`sweep`: ordered parallel maps and resumable sweeps,
   on all cores or (``client=``) on a Dask cluster; :func:`load_files`: many ``.npy`` files as
   one ``dask.array``, which :func:`evaluate` and the reductions take too.
+- :mod:`fastsci.integrate`, :mod:`fastsci.optimize`, :mod:`fastsci.sparse`: SciPy's names,
+  arguments and results, with jitted kernels and formulas run without the GIL.
 """
 
 from ._fastsci import CompileError, __version__
@@ -22,12 +24,14 @@ from ._jit import Dispatcher, jit, njit
 from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
 from ._par import map, starmap, sweep
 from ._distributed import load_files
+from . import integrate, optimize, sparse
 
 __all__ = [
     "CompileError",
     "Dispatcher",
     "__version__",
     "evaluate",
+    "integrate",
     "jit",
     "load",
     "load_files",
@@ -36,7 +40,9 @@ __all__ = [
     "mean",
     "min",
     "njit",
+    "optimize",
     "save",
+    "sparse",
     "starmap",
     "stats",
     "std",
