@@ -91,7 +91,7 @@ pub(crate) fn to_raw_args<'py>(
 /// The arguments as owned values (arrays copied), to compile a signature without running it.
 ///
 /// # Errors
-/// As [`to_raw_args`].
+/// As `to_raw_args`: an argument of a type kernels do not take.
 pub fn to_values(args: &Bound<'_, PyTuple>) -> PyResult<Vec<Value>> {
     args.iter().map(|a| to_value(&a)).collect()
 }
