@@ -34,6 +34,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use fastsci_optimize::lsq::{RankDeficiency, covariance};
+
 pub use crate::model::Model;
 pub use crate::physics::Params;
 
@@ -334,7 +336,8 @@ impl FitReport {
 
 /// Fits `(D, h)` to the cleaned data by Levenberg–Marquardt (fastsci-optimize's MINPACK-style
 /// `least_squares`, finite-difference Jacobian, `x_scale = 'jac'`) from `start`, with standard
-/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`.
+/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`, by
+/// [`fastsci_optimize::lsq::covariance`].
 ///
 /// # Errors
 /// [`PipelineError::Solver`] when the solver rejects the problem or the Jacobian is singular.
@@ -375,23 +378,15 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
         let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());
         return Err(PipelineError::Solver(format!("least squares ended at an invalid point: {why}")));
     }
-    let j = &result.jac;
-    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
-    for row in j.data.chunks_exact(j.cols) {
-        a += row[0] * row[0];
-        b += row[0] * row[1];
-        c += row[1] * row[1];
-    }
-    let det = a * c - b * b;
-    if det.is_nan() || det <= 0.0 {
+    let pcov = covariance(&result.jac, Some(2.0 * result.cost), RankDeficiency::Infinite);
+    if pcov.data.iter().any(|v| !v.is_finite()) {
         return Err(PipelineError::Solver(
             "the Jacobian at the fit is singular: parameters not identifiable".into(),
         ));
     }
-    let s2 = 2.0 * result.cost / (m - 2) as f64;
     Ok(FitReport {
         params: Params { diffusivity: result.x[0], loss: result.x[1] },
-        stderr: Params { diffusivity: (s2 * c / det).sqrt(), loss: (s2 * a / det).sqrt() },
+        stderr: Params { diffusivity: pcov.get(0, 0).sqrt(), loss: pcov.get(1, 1).sqrt() },
         cost: result.cost,
         nfev: result.nfev,
         success: result.success(),
