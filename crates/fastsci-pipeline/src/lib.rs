@@ -34,7 +34,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use fastsci_optimize::lsq::{RankDeficiency, covariance};
+use fastsci_optimize::lsq::{LsqStatus, RankDeficiency, covariance};
 
 pub use crate::model::Model;
 pub use crate::physics::Params;
@@ -311,7 +311,7 @@ pub fn stage<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() ->
 
 /// The fitted parameters with their standard errors.
 #[derive(Debug, Clone)]
-pub struct FitReport {
+pub struct FitResult {
     /// Best-fit parameters.
     pub params: Params,
     /// One standard error of each, from `s^2 (J^T J)^-1` at the optimum.
@@ -320,13 +320,18 @@ pub struct FitReport {
     pub cost: f64,
     /// Model evaluations the fit made.
     pub nfev: usize,
-    /// Whether the optimizer met its tolerance.
-    pub success: bool,
+    /// Which test stopped the least-squares solver.
+    pub status: LsqStatus,
     /// The optimizer's message.
     pub message: String,
 }
 
-impl FitReport {
+impl FitResult {
+    /// True when the least-squares solver met a tolerance.
+    pub fn success(&self) -> bool {
+        self.status != LsqStatus::MaxFunctionEvaluations
+    }
+
     /// Whether `truth` lies within two standard errors of the fit in both parameters.
     pub fn within_two_stderr(&self, truth: Params) -> bool {
         (self.params.diffusivity - truth.diffusivity).abs() <= 2.0 * self.stderr.diffusivity
@@ -341,7 +346,7 @@ impl FitReport {
 ///
 /// # Errors
 /// [`PipelineError::Solver`] when the solver rejects the problem or the Jacobian is singular.
-pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport, PipelineError> {
+pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult, PipelineError> {
     let observed: Vec<usize> = (0..cleaned.values.len()).filter(|&i| !cleaned.values[i].is_nan()).collect();
     let m = observed.len();
     if m <= 2 {
@@ -384,19 +389,19 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
             "the Jacobian at the fit is singular: parameters not identifiable".into(),
         ));
     }
-    Ok(FitReport {
+    Ok(FitResult {
         params: Params { diffusivity: result.x[0], loss: result.x[1] },
         stderr: Params { diffusivity: pcov.get(0, 0).sqrt(), loss: pcov.get(1, 1).sqrt() },
         cost: result.cost,
         nfev: result.nfev,
-        success: result.success(),
+        status: result.status,
         message: result.message,
     })
 }
 
 /// Everything [`run`] measured and found.
 #[derive(Debug, Clone)]
-pub struct JobReport {
+pub struct JobResult {
     /// The dataset used.
     pub data: PathBuf,
     /// Its shape: rows and sensors.
@@ -408,21 +413,21 @@ pub struct JobReport {
     /// The sweep's best grid point.
     pub start: SweepBest,
     /// The fit.
-    pub fit: FitReport,
+    pub fit: FitResult,
 }
 
 /// Runs stages 2-5 of the job on the dataset at `path`: clean, compile the model, sweep, fit.
 ///
 /// # Errors
 /// Any stage's error.
-pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobReport, PipelineError> {
+pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobResult, PipelineError> {
     let mut stages = Vec::new();
     let cleaned = stage(&mut stages, "clean (memory-mapped, fused, all cores)", || clean(path, steps))?;
     let model =
         stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
     let start = stage(&mut stages, "coarse sweep (all cores)", || sweep(&model, &cleaned, grid, progress))?;
     let fit = stage(&mut stages, "least-squares fit", || fit(&model, &cleaned, start.params))?;
-    Ok(JobReport {
+    Ok(JobResult {
         data: path.to_path_buf(),
         shape: (cleaned.raw_rows, cleaned.sensors),
         steps,
@@ -471,7 +476,7 @@ pub fn ensure_dataset(
 ///
 /// # Errors
 /// Any stage's error.
-pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<JobReport, PipelineError> {
+pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<JobResult, PipelineError> {
     let mut generated = Vec::new();
     let path = ensure_dataset(config, cache, &mut generated)?;
     let mut report = run(&path, config.steps, &config.sweep_grid(), progress)?;
@@ -480,7 +485,7 @@ pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<J
     Ok(report)
 }
 
-impl JobReport {
+impl JobResult {
     /// The report for people: each stage's time and memory, then the fit beside `truth`.
     pub fn lines(&self, truth: Option<Params>) -> Vec<String> {
         let mut lines = vec![format!(
@@ -507,7 +512,7 @@ impl JobReport {
         let truth_h = truth.map(|t| format!("   (true {:.5})", t.loss)).unwrap_or_default();
         lines.push(format!("fit: D = {:.6} +/- {:.6}{truth_d}", f.params.diffusivity, f.stderr.diffusivity));
         lines.push(format!("     h = {:.6} +/- {:.6}{truth_h}", f.params.loss, f.stderr.loss));
-        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success, f.message));
+        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success(), f.message));
         if let Some(t) = truth {
             lines.push(format!("     truth within two standard errors: {}", f.within_two_stderr(t)));
         }
