@@ -54,11 +54,21 @@ pub enum PipelineError {
     Array(#[from] fastsci_array::ArrayError),
     /// The heater kernel did not compile or failed at run time.
     #[error("heater kernel: {0}")]
-    Kernel(String),
+    Kernel(#[from] fastsci_jit::JitError),
+    /// The heater kernel returned something other than a float.
+    #[error("heater kernel: returned {0}, not a float")]
+    KernelValue(String),
     /// The model's linear system could not be built or solved.
     #[error("model: {0}")]
     Model(#[from] fastsci_sparse::SparseError),
-    /// The sweep or fit failed.
+    /// The thread pool of the sweep could not be built.
+    #[error(transparent)]
+    Executor(#[from] fastsci_par::ParError),
+    /// The least-squares solver rejected the fit.
+    #[error("least squares: {0}")]
+    LeastSquares(#[from] fastsci_optimize::OptimizeError),
+    /// The data leave the sweep or the fit nothing to work with: every sweep point failed, too
+    /// few readings, parameters that are not identifiable.
     #[error("{0}")]
     Solver(String),
 }
@@ -130,27 +140,27 @@ impl JobConfig {
 /// Compiles the heater kernel and samples the source term for a run of `steps` steps.
 ///
 /// # Errors
-/// [`PipelineError::Kernel`] when the kernel does not compile or fails.
+/// [`PipelineError::Kernel`] when the kernel does not compile or fails,
+/// [`PipelineError::KernelValue`] when it returns something other than a float.
 pub fn build_model(steps: usize, sensors: usize) -> Result<Model, PipelineError> {
-    let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")
-        .map_err(|e| PipelineError::Kernel(e.to_string()))?;
-    let heater = module.function("heater").map_err(|e| PipelineError::Kernel(e.to_string()))?;
+    let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")?;
+    let heater = module.function("heater")?;
     let failure = std::cell::RefCell::new(None);
     let model = Model::new(steps, sensors, |x, t| {
         match heater.call(&[fastsci_jit::Value::Float(x), fastsci_jit::Value::Float(t)]) {
             Ok(fastsci_jit::Value::Float(v)) => v,
             Ok(other) => {
-                failure.borrow_mut().get_or_insert_with(|| format!("heater returned {other:?}, not a float"));
+                failure.borrow_mut().get_or_insert_with(|| PipelineError::KernelValue(format!("{other:?}")));
                 f64::NAN
             }
             Err(e) => {
-                failure.borrow_mut().get_or_insert_with(|| e.to_string());
+                failure.borrow_mut().get_or_insert(PipelineError::Kernel(e));
                 f64::NAN
             }
         }
     });
     match failure.into_inner() {
-        Some(message) => Err(PipelineError::Kernel(message)),
+        Some(error) => Err(error),
         None => Ok(model),
     }
 }
@@ -268,10 +278,7 @@ pub fn sweep(
     progress: bool,
 ) -> Result<SweepBest, PipelineError> {
     let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Never };
-    let exec = fastsci_par::Executor::new()
-        .map_err(|e| PipelineError::Solver(e.to_string()))?
-        .progress(progress)
-        .label("sweep");
+    let exec = fastsci_par::Executor::new()?.progress(progress).label("sweep");
     let mapped = exec.try_map(grid, |&p| {
         let mut buffer = Vec::new();
         misfit(model, cleaned, p, &mut buffer)
@@ -375,9 +382,7 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult,
         x_scale: Some(fastsci_optimize::lsq::XScale::Jac),
         ..Default::default()
     };
-    let result = problem
-        .solve(&[start.diffusivity, start.loss], &options)
-        .map_err(|e| PipelineError::Solver(format!("least squares: {e}")))?;
+    let result = problem.solve(&[start.diffusivity, start.loss], &options)?;
     drop(problem);
     if !result.cost.is_finite() {
         let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());

@@ -39,9 +39,10 @@ fn to_cli(err: PipelineError) -> CliError {
     match err {
         // The sweep and the fit fail only on data they cannot use (too few readings left after
         // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
-        PipelineError::Data(_) | PipelineError::Array(_) | PipelineError::Solver(_) => {
-            CliError::bad_input(err.to_string())
-        }
+        PipelineError::Data(_)
+        | PipelineError::Array(_)
+        | PipelineError::Solver(_)
+        | PipelineError::LeastSquares(_) => CliError::bad_input(err.to_string()),
         _ => CliError::internal(err.to_string()),
     }
 }
