@@ -359,6 +359,14 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult,
     if m <= 2 {
         return Err(PipelineError::Solver(format!("only {m} cleaned readings; need more than 2")));
     }
+    // Constant readings carry no information on the parameters: the fit would only drive them
+    // to where the model's response vanishes.
+    let first = cleaned.values[observed[0]];
+    if observed.iter().all(|&i| cleaned.values[i] == first) {
+        return Err(PipelineError::Solver(format!(
+            "every cleaned reading is {first}: nothing to identify the parameters from"
+        )));
+    }
     let mut simulated = vec![0.0; cleaned.values.len()];
     let mut failure: Option<PipelineError> = None;
     let mut problem = fastsci_optimize::lsq::LsqProblem::new(m, |x: &[f64], r: &mut [f64]| {
