@@ -10,7 +10,7 @@
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 
-use crate::solve::SolveMethod;
+use crate::method::SolveMethod;
 use faer::linalg::solvers::Solve;
 use faer::perm::PermRef;
 use faer::sparse::linalg::LuError;

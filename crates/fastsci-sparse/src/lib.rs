@@ -52,6 +52,8 @@ mod error;
 mod index;
 pub mod krylov;
 mod matrix;
+#[cfg(feature = "direct")]
+mod method;
 pub mod mm;
 mod ops;
 pub mod ordering;
