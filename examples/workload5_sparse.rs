@@ -11,7 +11,7 @@ use std::time::Instant;
 use fastsci::array::random::{Distribution, array};
 use fastsci::sparse::krylov::IterativeOptions;
 use fastsci::sparse::precond::PrecondKind;
-use fastsci::sparse::solve::Method;
+use fastsci::sparse::solve::SolveMethod;
 use fastsci::sparse::{diags, laplacian_2d, mm};
 
 fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
@@ -74,22 +74,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let x_true: Vec<f64> = (0..a.nrows()).map(|i| (i as f64 * 0.001).sin()).collect();
     let b = a.mul_vec(&x_true)?;
     let opts = IterativeOptions::with_rtol(1e-8);
-    for (method, precond) in
-        [(Method::Cg, PrecondKind::None), (Method::Cg, PrecondKind::Ic0), (Method::Auto, PrecondKind::None)]
-    {
+    for (method, precond) in [
+        (SolveMethod::Cg, PrecondKind::None),
+        (SolveMethod::Cg, PrecondKind::Ic0),
+        (SolveMethod::Auto, PrecondKind::None),
+    ] {
         let start = Instant::now();
         let rep = fastsci::sparse::solve(&a, &b, method, precond, &opts)?;
         let t = start.elapsed().as_secs_f64();
         println!(
             "300 x 300 {:>8} + {:<5} {:>4} iterations {:>8.2} ms  relative residual {:.1e}  max error {:.1e}",
-            rep.method,
-            rep.precond,
+            rep.method.name(),
+            rep.precond.name(),
             rep.iterations,
             t * 1e3,
             rep.relative_residual,
             max_abs_diff(&rep.x, &x_true)
         );
-        assert!(rep.converged && rep.relative_residual <= 1e-8);
+        assert!(rep.success() && rep.relative_residual <= 1e-8);
     }
     Ok(())
 }

@@ -50,9 +50,8 @@ fn json_of(out: &std::process::Output) -> serde_json::Value {
 }
 
 fn write_npy(path: &std::path::Path, v: &[f64]) {
-    use ndarray_npy::WriteNpyExt;
-    let a = ndarray::Array1::from(v.to_vec());
-    a.write_npy(std::fs::File::create(path).unwrap()).unwrap();
+    let a = ndarray::Array1::from(v.to_vec()).into_dyn();
+    fastsci_array::write_npy(path, &a).unwrap();
 }
 
 #[test]
@@ -95,7 +94,7 @@ fn arrays_in_and_out() {
         .output()
         .unwrap();
     assert_eq!(json_of(&out)["result"], serde_json::json!(o.display().to_string()));
-    let back: ndarray::ArrayD<f64> = ndarray_npy::read_npy(&o).unwrap();
+    let back = fastsci_array::read_npy_as::<f64>(&o).unwrap();
     assert_eq!(back.as_slice().unwrap(), &[0.5, 1.0, 2.0]);
 }
 

@@ -156,7 +156,7 @@ fn fit_exponential_matches_scipy_from_csv_and_npy() {
         .flat_map(|l| l.split(',').take(2).map(|c| c.parse::<f64>().unwrap()).collect::<Vec<_>>())
         .collect();
     let arr = ndarray::Array2::from_shape_vec((30, 2), rows).unwrap();
-    ndarray_npy::write_npy(&npy, &arr).unwrap();
+    fastsci_array::write_npy(&npy, &arr.into_dyn()).unwrap();
     let w = json_of(&fastsci(&["fit", model, npy.to_str().unwrap(), "--p0", "1,1,0", "--json"]));
     assert_eq!(w["popt"], plain.expect("the plain case")["popt"]);
 }

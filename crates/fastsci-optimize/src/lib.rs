@@ -90,7 +90,8 @@ pub use error::{OptimizeError, Result};
 pub use fd::{FiniteDiff, finite_difference_gradient};
 pub use float::{Dual, Float, Objective, dual_gradient, dual_hessian, dual_hessian_vector_product};
 pub use lsq::{
-    CurveFitOptions, CurveFitResult, LsqMethod, LsqOptions, LsqProblem, LsqResult, LsqStatus, curve_fit,
+    CurveFitOptions, CurveFitResult, LsqMethod, LsqOptions, LsqProblem, LsqResult, LsqStatus, RankDeficiency,
+    covariance, curve_fit,
 };
 pub use minimize::{Method, MinimizeOptions, Problem, minimize};
 pub use result::{MinimizeStatus, OptimizeResult};

@@ -1176,6 +1176,67 @@ impl CurveFitResult {
     }
 }
 
+/// What [`covariance`] reports for a rank-deficient Jacobian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankDeficiency {
+    /// Infinity everywhere, as `leastsq` (SciPy's `curve_fit` without bounds): a parameter the
+    /// model ignores has no finite variance.
+    Infinite,
+    /// The pseudo-inverse, as SciPy's `least_squares` branch (with bounds).
+    PseudoInverse,
+}
+
+/// The covariance of least-squares parameters from the Jacobian `J` (m x n) at the solution:
+/// the Moore–Penrose inverse of `JᵀJ` by the SVD of `J` (singular values below
+/// `eps · max(m, n) · s_max` discarded, as SciPy), times `s² = sum_squares / (m − n)` when the
+/// residuals' scale is estimated from the fit (`Some(Σ rᵢ²)`), unscaled for absolute weights
+/// (`None`). Infinity everywhere when it cannot be estimated (`m ≤ n` with scaling, a NaN, or a
+/// rank-deficient `J` under [`RankDeficiency::Infinite`]).
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::linalg::Matrix;
+/// use fastsci_optimize::lsq::{RankDeficiency, covariance};
+/// // Fitting a constant to 4 points: variance s² / m.
+/// let j = Matrix { rows: 4, cols: 1, data: vec![1.0; 4] };
+/// let pcov = covariance(&j, Some(6.0), RankDeficiency::Infinite);
+/// assert!((pcov.get(0, 0) - 6.0 / 3.0 / 4.0).abs() < 1e-15);
+/// ```
+pub fn covariance(jac: &Matrix, sum_squares: Option<f64>, rank: RankDeficiency) -> Matrix {
+    let (m, n) = (jac.rows, jac.cols);
+    let sv = svd(jac);
+    let threshold = f64::EPSILON * m.max(n) as f64 * sv.s.first().copied().unwrap_or(0.0);
+    let mut pcov = Matrix::zeros(n, n);
+    for k in 0..sv.s.len() {
+        if sv.s[k] > threshold {
+            let w = 1.0 / (sv.s[k] * sv.s[k]);
+            for i in 0..n {
+                for j in 0..n {
+                    let v = pcov.get(i, j) + sv.v.get(i, k) * w * sv.v.get(j, k);
+                    pcov.set(i, j, v);
+                }
+            }
+        }
+    }
+    // leastsq's covariance, inv(R) inv(R)ᵀ from the pivoted QR of J, fails (and SciPy returns
+    // inf everywhere) when J is rank-deficient, as when the model ignores a parameter; the
+    // pseudo-inverse would instead report a finite, meaningless variance for it.
+    let rank_deficient =
+        rank == RankDeficiency::Infinite && (sv.s.len() < n || sv.s.iter().any(|&s| s <= threshold));
+    let bad = rank_deficient || pcov.data.iter().any(|v| v.is_nan());
+    match sum_squares {
+        _ if bad => pcov.data.fill(f64::INFINITY),
+        Some(_) if m <= n => pcov.data.fill(f64::INFINITY),
+        Some(sum_squares) => {
+            let s_sq = sum_squares / (m - n) as f64;
+            pcov.data.iter_mut().for_each(|v| *v *= s_sq);
+        }
+        None => {}
+    }
+    pcov
+}
+
 /// Options of [`curve_fit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CurveFitOptions<'s> {
@@ -1248,35 +1309,8 @@ pub fn curve_fit(
         prob.solve(p0, &opts)?
     };
     let cost = 2.0 * res.cost;
-    // Moore-Penrose inverse of JᵀJ, discarding tiny singular values, as SciPy's TRF branch.
-    let sv = svd(&res.jac);
-    let threshold = f64::EPSILON * m.max(n) as f64 * sv.s.first().copied().unwrap_or(0.0);
-    let mut pcov = Matrix::zeros(n, n);
-    for k in 0..sv.s.len() {
-        if sv.s[k] > threshold {
-            let w = 1.0 / (sv.s[k] * sv.s[k]);
-            for i in 0..n {
-                for j in 0..n {
-                    let v = pcov.get(i, j) + sv.v.get(i, k) * w * sv.v.get(j, k);
-                    pcov.set(i, j, v);
-                }
-            }
-        }
-    }
-    // Without bounds SciPy takes leastsq's covariance, inv(R) inv(R)ᵀ from the pivoted QR of J,
-    // which fails (and SciPy returns inf everywhere) when J is rank-deficient, as when the model
-    // ignores a parameter; the pseudo-inverse above would instead report a finite, meaningless
-    // variance for it. With bounds SciPy keeps the pseudo-inverse, and so does this.
-    let rank_deficient = lm && (sv.s.len() < n || sv.s.iter().any(|&s| s <= threshold));
-    let bad = rank_deficient || pcov.data.iter().any(|v| v.is_nan());
-    if bad || (!o.absolute_sigma && m <= n) {
-        pcov.data.fill(f64::INFINITY);
-    } else if !o.absolute_sigma {
-        let s_sq = cost / (m - n) as f64;
-        for v in pcov.data.iter_mut() {
-            *v *= s_sq;
-        }
-    }
+    let rank = if lm { RankDeficiency::Infinite } else { RankDeficiency::PseudoInverse };
+    let pcov = covariance(&res.jac, if o.absolute_sigma { None } else { Some(cost) }, rank);
     let perr = (0..n).map(|i| pcov.get(i, i).sqrt()).collect();
     let nfev = if lm { calls } else { res.nfev };
     Ok(CurveFitResult { popt: res.x, pcov, perr, cost, nfev, status: res.status, message: res.message })

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// What can go wrong when setting up a parallel map or running a sweep.
 ///
 /// A task that fails or panics is *not* an error of this type: it is kept per item in
-/// [`Mapped`](crate::Mapped) or [`SweepReport`](crate::SweepReport) beside every result that
+/// [`Mapped`](crate::Mapped) or [`SweepResult`](crate::SweepResult) beside every result that
 /// finished. These variants are about the run as a whole.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -60,4 +60,4 @@ pub use cancel::{install_interrupt_handler, on_interrupt_exit};
 pub use error::ParError;
 pub use executor::{Executor, Failure, MAX_THREADS, Mapped, PanicMessage, Progress, TaskError};
 pub use seed::{Task, splitmix64, task_rng, task_seed};
-pub use sweep::{Axis, MAX_TASKS, ParamSets, Sweep, SweepFailure, SweepReport, linspace};
+pub use sweep::{Axis, MAX_TASKS, ParamSets, Sweep, SweepFailure, SweepResult, SweepStatus, linspace};

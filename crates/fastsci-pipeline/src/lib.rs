@@ -34,6 +34,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use fastsci_optimize::lsq::{LsqStatus, RankDeficiency, covariance};
+
 pub use crate::model::Model;
 pub use crate::physics::Params;
 
@@ -52,11 +54,21 @@ pub enum PipelineError {
     Array(#[from] fastsci_array::ArrayError),
     /// The heater kernel did not compile or failed at run time.
     #[error("heater kernel: {0}")]
-    Kernel(String),
+    Kernel(#[from] fastsci_jit::JitError),
+    /// The heater kernel returned something other than a float.
+    #[error("heater kernel: returned {0}, not a float")]
+    KernelValue(String),
     /// The model's linear system could not be built or solved.
     #[error("model: {0}")]
     Model(#[from] fastsci_sparse::SparseError),
-    /// The sweep or fit failed.
+    /// The thread pool of the sweep could not be built.
+    #[error(transparent)]
+    Executor(#[from] fastsci_par::ParError),
+    /// The least-squares solver rejected the fit.
+    #[error("least squares: {0}")]
+    LeastSquares(#[from] fastsci_optimize::OptimizeError),
+    /// The data leave the sweep or the fit nothing to work with: every sweep point failed, too
+    /// few readings, parameters that are not identifiable.
     #[error("{0}")]
     Solver(String),
 }
@@ -128,27 +140,27 @@ impl JobConfig {
 /// Compiles the heater kernel and samples the source term for a run of `steps` steps.
 ///
 /// # Errors
-/// [`PipelineError::Kernel`] when the kernel does not compile or fails.
+/// [`PipelineError::Kernel`] when the kernel does not compile or fails,
+/// [`PipelineError::KernelValue`] when it returns something other than a float.
 pub fn build_model(steps: usize, sensors: usize) -> Result<Model, PipelineError> {
-    let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")
-        .map_err(|e| PipelineError::Kernel(e.to_string()))?;
-    let heater = module.function("heater").map_err(|e| PipelineError::Kernel(e.to_string()))?;
+    let module = fastsci_jit::Module::compile(HEATER_SOURCE, "heater.py")?;
+    let heater = module.function("heater")?;
     let failure = std::cell::RefCell::new(None);
     let model = Model::new(steps, sensors, |x, t| {
         match heater.call(&[fastsci_jit::Value::Float(x), fastsci_jit::Value::Float(t)]) {
             Ok(fastsci_jit::Value::Float(v)) => v,
             Ok(other) => {
-                failure.borrow_mut().get_or_insert_with(|| format!("heater returned {other:?}, not a float"));
+                failure.borrow_mut().get_or_insert_with(|| PipelineError::KernelValue(format!("{other:?}")));
                 f64::NAN
             }
             Err(e) => {
-                failure.borrow_mut().get_or_insert_with(|| e.to_string());
+                failure.borrow_mut().get_or_insert(PipelineError::Kernel(e));
                 f64::NAN
             }
         }
     });
     match failure.into_inner() {
-        Some(message) => Err(PipelineError::Kernel(message)),
+        Some(error) => Err(error),
         None => Ok(model),
     }
 }
@@ -266,10 +278,7 @@ pub fn sweep(
     progress: bool,
 ) -> Result<SweepBest, PipelineError> {
     let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Never };
-    let exec = fastsci_par::Executor::new()
-        .map_err(|e| PipelineError::Solver(e.to_string()))?
-        .progress(progress)
-        .label("sweep");
+    let exec = fastsci_par::Executor::new()?.progress(progress).label("sweep");
     let mapped = exec.try_map(grid, |&p| {
         let mut buffer = Vec::new();
         misfit(model, cleaned, p, &mut buffer)
@@ -309,7 +318,7 @@ pub fn stage<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() ->
 
 /// The fitted parameters with their standard errors.
 #[derive(Debug, Clone)]
-pub struct FitReport {
+pub struct FitResult {
     /// Best-fit parameters.
     pub params: Params,
     /// One standard error of each, from `s^2 (J^T J)^-1` at the optimum.
@@ -318,13 +327,18 @@ pub struct FitReport {
     pub cost: f64,
     /// Model evaluations the fit made.
     pub nfev: usize,
-    /// Whether the optimizer met its tolerance.
-    pub success: bool,
+    /// Which test stopped the least-squares solver.
+    pub status: LsqStatus,
     /// The optimizer's message.
     pub message: String,
 }
 
-impl FitReport {
+impl FitResult {
+    /// True when the least-squares solver met a tolerance.
+    pub fn success(&self) -> bool {
+        self.status != LsqStatus::MaxFunctionEvaluations
+    }
+
     /// Whether `truth` lies within two standard errors of the fit in both parameters.
     pub fn within_two_stderr(&self, truth: Params) -> bool {
         (self.params.diffusivity - truth.diffusivity).abs() <= 2.0 * self.stderr.diffusivity
@@ -334,15 +348,24 @@ impl FitReport {
 
 /// Fits `(D, h)` to the cleaned data by Levenberg–Marquardt (fastsci-optimize's MINPACK-style
 /// `least_squares`, finite-difference Jacobian, `x_scale = 'jac'`) from `start`, with standard
-/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`.
+/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`, by
+/// [`fastsci_optimize::lsq::covariance`].
 ///
 /// # Errors
 /// [`PipelineError::Solver`] when the solver rejects the problem or the Jacobian is singular.
-pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport, PipelineError> {
+pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult, PipelineError> {
     let observed: Vec<usize> = (0..cleaned.values.len()).filter(|&i| !cleaned.values[i].is_nan()).collect();
     let m = observed.len();
     if m <= 2 {
         return Err(PipelineError::Solver(format!("only {m} cleaned readings; need more than 2")));
+    }
+    // Constant readings carry no information on the parameters: the fit would only drive them
+    // to where the model's response vanishes.
+    let first = cleaned.values[observed[0]];
+    if observed.iter().all(|&i| cleaned.values[i] == first) {
+        return Err(PipelineError::Solver(format!(
+            "every cleaned reading is {first}: nothing to identify the parameters from"
+        )));
     }
     let mut simulated = vec![0.0; cleaned.values.len()];
     let mut failure: Option<PipelineError> = None;
@@ -367,41 +390,31 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitReport,
         x_scale: Some(fastsci_optimize::lsq::XScale::Jac),
         ..Default::default()
     };
-    let result = problem
-        .solve(&[start.diffusivity, start.loss], &options)
-        .map_err(|e| PipelineError::Solver(format!("least squares: {e}")))?;
+    let result = problem.solve(&[start.diffusivity, start.loss], &options)?;
     drop(problem);
     if !result.cost.is_finite() {
         let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());
         return Err(PipelineError::Solver(format!("least squares ended at an invalid point: {why}")));
     }
-    let j = &result.jac;
-    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
-    for row in j.data.chunks_exact(j.cols) {
-        a += row[0] * row[0];
-        b += row[0] * row[1];
-        c += row[1] * row[1];
-    }
-    let det = a * c - b * b;
-    if det.is_nan() || det <= 0.0 {
+    let pcov = covariance(&result.jac, Some(2.0 * result.cost), RankDeficiency::Infinite);
+    if pcov.data.iter().any(|v| !v.is_finite()) {
         return Err(PipelineError::Solver(
             "the Jacobian at the fit is singular: parameters not identifiable".into(),
         ));
     }
-    let s2 = 2.0 * result.cost / (m - 2) as f64;
-    Ok(FitReport {
+    Ok(FitResult {
         params: Params { diffusivity: result.x[0], loss: result.x[1] },
-        stderr: Params { diffusivity: (s2 * c / det).sqrt(), loss: (s2 * a / det).sqrt() },
+        stderr: Params { diffusivity: pcov.get(0, 0).sqrt(), loss: pcov.get(1, 1).sqrt() },
         cost: result.cost,
         nfev: result.nfev,
-        success: result.success(),
+        status: result.status,
         message: result.message,
     })
 }
 
 /// Everything [`run`] measured and found.
 #[derive(Debug, Clone)]
-pub struct JobReport {
+pub struct JobResult {
     /// The dataset used.
     pub data: PathBuf,
     /// Its shape: rows and sensors.
@@ -413,21 +426,21 @@ pub struct JobReport {
     /// The sweep's best grid point.
     pub start: SweepBest,
     /// The fit.
-    pub fit: FitReport,
+    pub fit: FitResult,
 }
 
 /// Runs stages 2-5 of the job on the dataset at `path`: clean, compile the model, sweep, fit.
 ///
 /// # Errors
 /// Any stage's error.
-pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobReport, PipelineError> {
+pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobResult, PipelineError> {
     let mut stages = Vec::new();
     let cleaned = stage(&mut stages, "clean (memory-mapped, fused, all cores)", || clean(path, steps))?;
     let model =
         stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
     let start = stage(&mut stages, "coarse sweep (all cores)", || sweep(&model, &cleaned, grid, progress))?;
     let fit = stage(&mut stages, "least-squares fit", || fit(&model, &cleaned, start.params))?;
-    Ok(JobReport {
+    Ok(JobResult {
         data: path.to_path_buf(),
         shape: (cleaned.raw_rows, cleaned.sensors),
         steps,
@@ -476,7 +489,7 @@ pub fn ensure_dataset(
 ///
 /// # Errors
 /// Any stage's error.
-pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<JobReport, PipelineError> {
+pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<JobResult, PipelineError> {
     let mut generated = Vec::new();
     let path = ensure_dataset(config, cache, &mut generated)?;
     let mut report = run(&path, config.steps, &config.sweep_grid(), progress)?;
@@ -485,7 +498,7 @@ pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<J
     Ok(report)
 }
 
-impl JobReport {
+impl JobResult {
     /// The report for people: each stage's time and memory, then the fit beside `truth`.
     pub fn lines(&self, truth: Option<Params>) -> Vec<String> {
         let mut lines = vec![format!(
@@ -512,7 +525,7 @@ impl JobReport {
         let truth_h = truth.map(|t| format!("   (true {:.5})", t.loss)).unwrap_or_default();
         lines.push(format!("fit: D = {:.6} +/- {:.6}{truth_d}", f.params.diffusivity, f.stderr.diffusivity));
         lines.push(format!("     h = {:.6} +/- {:.6}{truth_h}", f.params.loss, f.stderr.loss));
-        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success, f.message));
+        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success(), f.message));
         if let Some(t) = truth {
             lines.push(format!("     truth within two standard errors: {}", f.within_two_stderr(t)));
         }

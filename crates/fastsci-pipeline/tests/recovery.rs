@@ -10,7 +10,7 @@ fn the_fit_recovers_the_truth_within_two_standard_errors_on_three_seeds() {
         let config = JobConfig::reduced(seed);
         let report = fastsci_pipeline::run_default(&config, cache.path(), false).unwrap();
         let fit = &report.fit;
-        assert!(fit.success, "seed {seed}: {}", fit.message);
+        assert!(fit.success(), "seed {seed}: {}", fit.message);
         assert!(
             fit.within_two_stderr(config.truth),
             "seed {seed}: fit {:?} +/- {:?}, truth {:?}",

@@ -9,6 +9,8 @@
 //! reuse it for a new matrix with the same pattern.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
+
+use crate::method::SolveMethod;
 use faer::linalg::solvers::Solve;
 use faer::perm::PermRef;
 use faer::sparse::linalg::LuError;
@@ -405,7 +407,7 @@ impl Lu {
 /// ```
 /// use fastsci_sparse::{laplacian_1d, direct::DirectSolver};
 /// let solver = DirectSolver::factorize(&laplacian_1d(50)?)?;
-/// assert_eq!(solver.method(), "cholesky");
+/// assert_eq!(solver.method(), fastsci_sparse::solve::SolveMethod::Cholesky);
 /// let x1 = solver.solve(&vec![1.0; 50])?;
 /// let x2 = solver.solve(&vec![2.0; 50])?; // factorize once, solve many
 /// assert!((x2[10] - 2.0 * x1[10]).abs() < 1e-9);
@@ -441,11 +443,11 @@ impl DirectSolver {
         Ok(DirectSolver::Lu(Box::new(Lu::factorize(a)?)))
     }
 
-    /// `"cholesky"` or `"lu"`.
-    pub fn method(&self) -> &'static str {
+    /// [`SolveMethod::Cholesky`] or [`SolveMethod::Lu`].
+    pub fn method(&self) -> SolveMethod {
         match self {
-            DirectSolver::Cholesky(_) => "cholesky",
-            DirectSolver::Lu(_) => "lu",
+            DirectSolver::Cholesky(_) => SolveMethod::Cholesky,
+            DirectSolver::Lu(_) => SolveMethod::Lu,
         }
     }
 

@@ -3,7 +3,7 @@
 //! Tolerances follow SciPy: iteration stops when `||b - A x|| <= max(rtol * ||b||, atol)`.
 //! The recursive residual of each method only proposes convergence; the true residual
 //! `b - A x` is then computed, and the method continues from it if it is not yet small
-//! enough, so `converged` always refers to the true residual reported in
+//! enough, so [`IterativeResult::success`] always refers to the true residual reported in
 //! [`IterativeResult::residual_norm`].
 //!
 //! - CG (Hestenes–Stiefel), preconditioned: symmetric positive definite `A` and `M`.
@@ -103,8 +103,33 @@ pub struct IterativeResult {
     pub residual_norm: f64,
     /// The tolerance it was held to: `max(rtol * ||b||, atol)`.
     pub tolerance: f64,
-    /// Whether `residual_norm <= tolerance`.
-    pub converged: bool,
+    /// Whether the residual met the tolerance.
+    pub status: SolveStatus,
+}
+
+impl IterativeResult {
+    /// True when `residual_norm <= tolerance`.
+    pub fn success(&self) -> bool {
+        self.status == SolveStatus::Converged
+    }
+}
+
+/// Whether a solve met its tolerance `max(rtol ||b||, atol)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SolveStatus {
+    /// The true residual met the tolerance.
+    Converged,
+    /// The iteration limit (or, for direct methods, iterative refinement) ended with the
+    /// residual above the tolerance.
+    ToleranceNotMet,
+}
+
+impl SolveStatus {
+    /// [`SolveStatus::Converged`] when `residual_norm <= tolerance`.
+    pub fn of(residual_norm: f64, tolerance: f64) -> SolveStatus {
+        if residual_norm <= tolerance { SolveStatus::Converged } else { SolveStatus::ToleranceNotMet }
+    }
 }
 
 /// Vectors at least this long are processed on all threads.
@@ -238,7 +263,13 @@ fn setup<A: LinearOperator + ?Sized>(
 }
 
 fn finish(x: Vec<f64>, iterations: usize, residual_norm: f64, tol: f64) -> IterativeResult {
-    IterativeResult { x, iterations, residual_norm, tolerance: tol, converged: residual_norm <= tol }
+    IterativeResult {
+        x,
+        iterations,
+        residual_norm,
+        tolerance: tol,
+        status: SolveStatus::of(residual_norm, tol),
+    }
 }
 
 /// Conjugate gradients for symmetric positive definite `A` (`scipy.sparse.linalg.cg`).
@@ -250,13 +281,13 @@ fn finish(x: Vec<f64>, iterations: usize, residual_norm: f64, tol: f64) -> Itera
 /// let a = laplacian_2d(20, 20)?;
 /// let b = vec![1.0; 400];
 /// let res = cg(&a, &b, &Identity, &IterativeOptions::with_rtol(1e-10))?;
-/// assert!(res.converged && res.residual_norm <= 1e-10 * 20.0);
+/// assert!(res.success() && res.residual_norm <= 1e-10 * 20.0);
 /// # Ok::<(), fastsci_sparse::SparseError>(())
 /// ```
 ///
 /// # Errors
 /// [`SparseError::Shape`] for mismatched sizes. Non-convergence is not an error: see
-/// [`IterativeResult::converged`].
+/// [`IterativeResult::success`].
 pub fn cg<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
     a: &A,
     b: &[f64],
@@ -322,7 +353,7 @@ pub fn cg<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
 /// use fastsci_sparse::{CsrMatrix, krylov::{bicgstab, IterativeOptions}, precond::Identity};
 /// let a = CsrMatrix::from_dense(3, 3, &[4.0, 1.0, 0.0, -1.0, 4.0, 1.0, 0.0, -1.0, 4.0])?;
 /// let res = bicgstab(&a, &[1.0, 2.0, 3.0], &Identity, &IterativeOptions::with_rtol(1e-12))?;
-/// assert!(res.converged);
+/// assert!(res.success());
 /// # Ok::<(), fastsci_sparse::SparseError>(())
 /// ```
 ///
@@ -423,7 +454,7 @@ pub fn bicgstab<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
 /// use fastsci_sparse::{CsrMatrix, krylov::{gmres, IterativeOptions}, precond::Identity};
 /// let a = CsrMatrix::from_dense(3, 3, &[2.0, 1.0, 0.0, 0.0, 3.0, 1.0, 1.0, 0.0, 4.0])?;
 /// let res = gmres(&a, &[1.0, 0.0, 1.0], &Identity, &IterativeOptions::with_rtol(1e-12))?;
-/// assert!(res.converged && res.iterations <= 3);
+/// assert!(res.success() && res.iterations <= 3);
 /// # Ok::<(), fastsci_sparse::SparseError>(())
 /// ```
 ///
@@ -538,7 +569,7 @@ pub fn gmres<A: LinearOperator + ?Sized, M: Preconditioner + ?Sized>(
 /// // Symmetric indefinite: eigenvalues of both signs.
 /// let a = CsrMatrix::from_dense(3, 3, &[1.0, 2.0, 0.0, 2.0, -1.0, 1.0, 0.0, 1.0, 3.0])?;
 /// let res = minres(&a, &[1.0, 1.0, 1.0], &Identity, &IterativeOptions::with_rtol(1e-10))?;
-/// assert!(res.converged);
+/// assert!(res.success());
 /// # Ok::<(), fastsci_sparse::SparseError>(())
 /// ```
 ///
@@ -669,17 +700,75 @@ impl Default for LsqrOptions {
 pub struct LsqrResult {
     /// The least-squares solution.
     pub x: Vec<f64>,
-    /// SciPy's `istop`: 0 x = 0 exact, 1 compatible system solved, 2 least-squares solved,
-    /// 3 condition limit, 4/5 as 1/2 at machine precision, 7 iteration limit.
-    pub istop: u8,
+    /// Which stopping rule fired.
+    pub status: LsqrStatus,
     /// Iterations taken.
     pub iterations: usize,
     /// `||b - A x||`.
     pub residual_norm: f64,
     /// `||A^T (b - A x)||` estimate.
     pub normal_residual_norm: f64,
-    /// Whether a stopping rule other than the condition or iteration limit fired.
-    pub converged: bool,
+}
+
+impl LsqrResult {
+    /// True when a stopping rule other than the condition or iteration limit fired.
+    pub fn success(&self) -> bool {
+        !matches!(
+            self.status,
+            LsqrStatus::ConditionLimit | LsqrStatus::ConditionLimitAtPrecision | LsqrStatus::MaxIterations
+        )
+    }
+}
+
+/// Which stopping rule ended [`lsqr`] (SciPy's `istop`, see [`LsqrStatus::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LsqrStatus {
+    /// `b = 0` or `Aᵀb = 0`: `x = 0` is exact (`istop = 0`).
+    ZeroSolution,
+    /// `A x = b` is solved within `atol`, `btol` (`istop = 1`).
+    Compatible,
+    /// The least-squares problem is solved within `atol` (`istop = 2`).
+    LeastSquares,
+    /// The condition estimate exceeded `conlim` (`istop = 3`).
+    ConditionLimit,
+    /// As `Compatible`, at machine precision (`istop = 4`).
+    CompatibleAtPrecision,
+    /// As `LeastSquares`, at machine precision (`istop = 5`).
+    LeastSquaresAtPrecision,
+    /// The condition estimate exceeded machine precision (`istop = 6`).
+    ConditionLimitAtPrecision,
+    /// The iteration limit was reached (`istop = 7`).
+    MaxIterations,
+}
+
+impl LsqrStatus {
+    /// SciPy's `istop`.
+    pub fn code(self) -> u8 {
+        match self {
+            LsqrStatus::ZeroSolution => 0,
+            LsqrStatus::Compatible => 1,
+            LsqrStatus::LeastSquares => 2,
+            LsqrStatus::ConditionLimit => 3,
+            LsqrStatus::CompatibleAtPrecision => 4,
+            LsqrStatus::LeastSquaresAtPrecision => 5,
+            LsqrStatus::ConditionLimitAtPrecision => 6,
+            LsqrStatus::MaxIterations => 7,
+        }
+    }
+
+    fn from_istop(istop: u8) -> LsqrStatus {
+        match istop {
+            0 => LsqrStatus::ZeroSolution,
+            1 => LsqrStatus::Compatible,
+            2 => LsqrStatus::LeastSquares,
+            3 => LsqrStatus::ConditionLimit,
+            4 => LsqrStatus::CompatibleAtPrecision,
+            5 => LsqrStatus::LeastSquaresAtPrecision,
+            6 => LsqrStatus::ConditionLimitAtPrecision,
+            _ => LsqrStatus::MaxIterations,
+        }
+    }
 }
 
 /// LSQR for `min ||A x - b||` with any shape of `A` (`scipy.sparse.linalg.lsqr`).
@@ -734,11 +823,10 @@ pub fn lsqr(a: &CsrMatrix, b: &[f64], opts: &LsqrOptions) -> Result<LsqrResult> 
     if arnorm == 0.0 {
         return Ok(LsqrResult {
             x,
-            istop: 0,
+            status: LsqrStatus::ZeroSolution,
             iterations: 0,
             residual_norm: bnorm,
             normal_residual_norm: 0.0,
-            converged: true,
         });
     }
     while it < maxiter {
@@ -835,10 +923,9 @@ pub fn lsqr(a: &CsrMatrix, b: &[f64], opts: &LsqrOptions) -> Result<LsqrResult> 
     let true_r = r.iter().zip(b).map(|(ax, b)| (b - ax) * (b - ax)).sum::<f64>().sqrt();
     Ok(LsqrResult {
         x,
-        istop,
+        status: LsqrStatus::from_istop(istop),
         iterations: it,
         residual_norm: true_r,
         normal_residual_norm: arnorm,
-        converged: matches!(istop, 1 | 2 | 4 | 5),
     })
 }

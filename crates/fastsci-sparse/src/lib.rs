@@ -30,13 +30,13 @@
 //! # Examples
 //!
 //! ```
-//! use fastsci_sparse::{laplacian_2d, solve::{solve, Method}, precond::PrecondKind, krylov::IterativeOptions};
+//! use fastsci_sparse::{IterativeOptions, PrecondKind, SolveMethod, laplacian_2d, solve};
 //! let a = laplacian_2d(50, 50)?;                    // 2,500 x 2,500, 5 points per row
 //! let x_true = vec![1.0; a.ncols()];
 //! let b = a.mul_vec(&x_true)?;                      // multi-threaded SpMV
-//! let report = solve(&a, &b, Method::Cg, PrecondKind::Ic0, &IterativeOptions::with_rtol(1e-10))?;
-//! assert!(report.converged);
-//! assert!(report.x.iter().all(|v| (v - 1.0).abs() < 1e-6));
+//! let result = solve(&a, &b, SolveMethod::Cg, PrecondKind::Ic0, &IterativeOptions::with_rtol(1e-10))?;
+//! assert!(result.success());
+//! assert!(result.x.iter().all(|v| (v - 1.0).abs() < 1e-6));
 //! # Ok::<(), fastsci_sparse::SparseError>(())
 //! ```
 #![deny(missing_docs)]
@@ -52,6 +52,8 @@ mod error;
 mod index;
 pub mod krylov;
 mod matrix;
+#[cfg(feature = "direct")]
+mod method;
 pub mod mm;
 mod ops;
 pub mod ordering;
@@ -62,8 +64,15 @@ pub mod solve;
 pub use builders::{
     block, diags, eye, hstack, kron, laplacian, laplacian_1d, laplacian_2d, laplacian_3d, random, vstack,
 };
+#[cfg(feature = "direct")]
+pub use direct::{Cholesky, DirectSolver, Lu, spsolve};
 pub use error::{Result, SparseError};
 pub use index::IndexVec;
+pub use krylov::{
+    IterativeOptions, IterativeResult, LinearOperator, LsqrOptions, LsqrResult, LsqrStatus, SolveStatus,
+    bicgstab, cg, gmres, lsqr, minres,
+};
 pub use matrix::{CooMatrix, CscMatrix, CsrMatrix};
+pub use precond::{Ic0, Identity, Ilu0, Jacobi, PrecondKind, Preconditioner, Ssor};
 #[cfg(feature = "direct")]
-pub use solve::solve;
+pub use solve::{SolveMethod, SolveResult, solve};

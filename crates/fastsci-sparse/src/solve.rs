@@ -1,79 +1,23 @@
-//! One entry point for every solver: [`solve`] with a [`Method`], as `fastsci solve` uses it.
+//! One entry point for every solver: [`solve`] with a [`SolveMethod`], as `fastsci solve` uses it.
 
-use std::str::FromStr;
 use std::time::Instant;
 
 use crate::direct::{Cholesky, DirectSolver, Lu};
 use crate::error::{Result, SparseError};
-use crate::krylov::{self, IterativeOptions};
+use crate::krylov::{self, IterativeOptions, SolveStatus};
 use crate::matrix::CsrMatrix;
+pub use crate::method::SolveMethod;
 use crate::precond::PrecondKind;
-
-/// Which solver [`solve`] uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Method {
-    /// Direct: Cholesky for symmetric positive definite matrices, LU otherwise.
-    #[default]
-    Auto,
-    /// Conjugate gradients.
-    Cg,
-    /// BiCGSTAB.
-    Bicgstab,
-    /// Restarted GMRES.
-    Gmres,
-    /// MINRES.
-    Minres,
-    /// Sparse LU.
-    Lu,
-    /// Sparse Cholesky.
-    Cholesky,
-}
-
-impl Method {
-    /// The name as the command line spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Auto => "auto",
-            Method::Cg => "cg",
-            Method::Bicgstab => "bicgstab",
-            Method::Gmres => "gmres",
-            Method::Minres => "minres",
-            Method::Lu => "lu",
-            Method::Cholesky => "cholesky",
-        }
-    }
-}
-
-impl FromStr for Method {
-    type Err = SparseError;
-
-    fn from_str(s: &str) -> Result<Method> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "auto" => Method::Auto,
-            "cg" => Method::Cg,
-            "bicgstab" => Method::Bicgstab,
-            "gmres" => Method::Gmres,
-            "minres" => Method::Minres,
-            "lu" => Method::Lu,
-            "cholesky" | "chol" => Method::Cholesky,
-            other => {
-                return Err(SparseError::InvalidArgument(format!(
-                    "unknown method '{other}' (expected auto, cg, bicgstab, gmres, minres, lu or cholesky)"
-                )));
-            }
-        })
-    }
-}
 
 /// What [`solve`] did and how well.
 #[derive(Debug, Clone)]
-pub struct SolveReport {
+pub struct SolveResult {
     /// The solution.
     pub x: Vec<f64>,
-    /// The method actually used (`auto` resolves to `cholesky` or `lu`).
-    pub method: &'static str,
-    /// The preconditioner used (`none` for direct methods).
-    pub precond: &'static str,
+    /// The method actually used ([`SolveMethod::Auto`] resolves to `Cholesky` or `Lu`).
+    pub method: SolveMethod,
+    /// The preconditioner used ([`PrecondKind::None`] for direct methods).
+    pub precond: PrecondKind,
     /// Iterations (for direct methods: refinement steps).
     pub iterations: usize,
     /// `||b - A x||`.
@@ -81,11 +25,18 @@ pub struct SolveReport {
     /// `||b - A x|| / ||b||` (the residual itself when `b = 0`).
     pub relative_residual: f64,
     /// Whether the residual met `max(rtol ||b||, atol)`.
-    pub converged: bool,
+    pub status: SolveStatus,
     /// Seconds spent factorizing (direct) or building the preconditioner (iterative).
     pub factor_seconds: f64,
     /// Seconds spent solving.
     pub solve_seconds: f64,
+}
+
+impl SolveResult {
+    /// True when the residual met `max(rtol ||b||, atol)`.
+    pub fn success(&self) -> bool {
+        self.status == SolveStatus::Converged
+    }
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -104,28 +55,28 @@ fn residual(a: &CsrMatrix, b: &[f64], x: &[f64]) -> Result<Vec<f64>> {
 /// # Examples
 ///
 /// ```
-/// use fastsci_sparse::{laplacian_2d, solve::{solve, Method}, precond::PrecondKind, krylov::IterativeOptions};
+/// use fastsci_sparse::{laplacian_2d, solve::{solve, SolveMethod}, precond::PrecondKind, krylov::IterativeOptions};
 /// let a = laplacian_2d(30, 30)?;
 /// let b = vec![1.0; 900];
 /// let opts = IterativeOptions::with_rtol(1e-8);
-/// let direct = solve(&a, &b, Method::Auto, PrecondKind::None, &opts)?;
-/// assert_eq!(direct.method, "cholesky");
-/// let cg = solve(&a, &b, Method::Cg, PrecondKind::Ic0, &opts)?;
-/// assert!(direct.converged && cg.converged && cg.relative_residual <= 1e-8);
+/// let direct = solve(&a, &b, SolveMethod::Auto, PrecondKind::None, &opts)?;
+/// assert_eq!(direct.method, SolveMethod::Cholesky);
+/// let cg = solve(&a, &b, SolveMethod::Cg, PrecondKind::Ic0, &opts)?;
+/// assert!(direct.success() && cg.success() && cg.relative_residual <= 1e-8);
 /// # Ok::<(), fastsci_sparse::SparseError>(())
 /// ```
 ///
 /// # Errors
 /// Shape errors, factorization failures ([`SparseError::Singular`],
 /// [`SparseError::NotPositiveDefinite`]) and preconditioner breakdowns. Not converging is
-/// reported in [`SolveReport::converged`], not as an error.
+/// reported in [`SolveResult::status`], not as an error.
 pub fn solve(
     a: &CsrMatrix,
     b: &[f64],
-    method: Method,
+    method: SolveMethod,
     precond: PrecondKind,
     opts: &IterativeOptions,
-) -> Result<SolveReport> {
+) -> Result<SolveResult> {
     if a.nrows() != a.ncols() {
         return Err(SparseError::shape(format_args!("solve needs a square matrix, got {:?}", a.shape())));
     }
@@ -141,10 +92,10 @@ pub fn solve(
     let relative = |r: f64| if bnorm > 0.0 { r / bnorm } else { r };
     let start = Instant::now();
     match method {
-        Method::Auto | Method::Lu | Method::Cholesky => {
+        SolveMethod::Auto | SolveMethod::Lu | SolveMethod::Cholesky => {
             let solver = match method {
-                Method::Lu => DirectSolver::Lu(Box::new(Lu::factorize(a)?)),
-                Method::Cholesky => DirectSolver::Cholesky(Cholesky::factorize(a)?),
+                SolveMethod::Lu => DirectSolver::Lu(Box::new(Lu::factorize(a)?)),
+                SolveMethod::Cholesky => DirectSolver::Cholesky(Cholesky::factorize(a)?),
                 _ => DirectSolver::factorize(a)?,
             };
             let factor_seconds = start.elapsed().as_secs_f64();
@@ -165,14 +116,14 @@ pub fn solve(
                 (x, r, rnorm) = (trial, rt, rtn);
             }
             let _ = &r;
-            Ok(SolveReport {
+            Ok(SolveResult {
                 x,
                 method: solver.method(),
-                precond: "none",
+                precond: PrecondKind::None,
                 iterations: steps,
                 residual_norm: rnorm,
                 relative_residual: relative(rnorm),
-                converged: rnorm <= tol,
+                status: SolveStatus::of(rnorm, tol),
                 factor_seconds,
                 solve_seconds: start.elapsed().as_secs_f64(),
             })
@@ -182,18 +133,18 @@ pub fn solve(
             let factor_seconds = start.elapsed().as_secs_f64();
             let start = Instant::now();
             let res = match method {
-                Method::Cg => krylov::cg(a, b, m.as_ref(), opts)?,
-                Method::Bicgstab => krylov::bicgstab(a, b, m.as_ref(), opts)?,
-                Method::Gmres => krylov::gmres(a, b, m.as_ref(), opts)?,
+                SolveMethod::Cg => krylov::cg(a, b, m.as_ref(), opts)?,
+                SolveMethod::Bicgstab => krylov::bicgstab(a, b, m.as_ref(), opts)?,
+                SolveMethod::Gmres => krylov::gmres(a, b, m.as_ref(), opts)?,
                 _ => krylov::minres(a, b, m.as_ref(), opts)?,
             };
-            Ok(SolveReport {
-                method: method.name(),
-                precond: precond.name(),
+            Ok(SolveResult {
+                method,
+                precond,
                 iterations: res.iterations,
                 residual_norm: res.residual_norm,
                 relative_residual: relative(res.residual_norm),
-                converged: res.converged,
+                status: res.status,
                 factor_seconds,
                 solve_seconds: start.elapsed().as_secs_f64(),
                 x: res.x,

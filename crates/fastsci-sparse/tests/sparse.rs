@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use fastsci_sparse::krylov::{self, IterativeOptions, LsqrOptions};
 use fastsci_sparse::mm::{self, MmField, MmFormat, MmHeader, MmSymmetry};
 use fastsci_sparse::precond::{Identity, PrecondKind};
-use fastsci_sparse::solve::{Method, solve};
+use fastsci_sparse::solve::{SolveMethod, solve};
 use fastsci_sparse::{CooMatrix, CscMatrix, CsrMatrix, SparseError};
 use serde_json::Value;
 
@@ -258,7 +258,7 @@ mod products {
         let a = csr_from(&f["lsq"]);
         let opts = LsqrOptions { atol: 1e-12, btol: 1e-12, ..LsqrOptions::default() };
         let res = krylov::lsqr(&a, &floats(&f["lsq"]["b"]), &opts).unwrap();
-        assert!(res.converged, "istop {}", res.istop);
+        assert!(res.success(), "istop {}", res.status.code());
         assert_close(&res.x, &floats(&f["lsq"]["x"]), 1e-8, "lsqr x");
     }
 }
@@ -465,14 +465,14 @@ mod solvers {
             .collect()
     }
 
-    fn preconditioner_for(method: Method, kind: &str, a: &CsrMatrix) -> PrecondKind {
+    fn preconditioner_for(method: SolveMethod, kind: &str, a: &CsrMatrix) -> PrecondKind {
         let zero_diagonal = a.diagonal().contains(&0.0);
         match (method, kind) {
-            (Method::Gmres | Method::Bicgstab, _) if zero_diagonal => PrecondKind::None,
-            (Method::Cg, "ill-conditioned") => PrecondKind::Jacobi,
-            (Method::Cg, _) => PrecondKind::Ic0,
-            (Method::Gmres | Method::Bicgstab, _) => PrecondKind::Ilu0,
-            (Method::Minres, "spd") => PrecondKind::Jacobi,
+            (SolveMethod::Gmres | SolveMethod::Bicgstab, _) if zero_diagonal => PrecondKind::None,
+            (SolveMethod::Cg, "ill-conditioned") => PrecondKind::Jacobi,
+            (SolveMethod::Cg, _) => PrecondKind::Ic0,
+            (SolveMethod::Gmres | SolveMethod::Bicgstab, _) => PrecondKind::Ilu0,
+            (SolveMethod::Minres, "spd") => PrecondKind::Jacobi,
             _ => PrecondKind::None,
         }
     }
@@ -493,8 +493,8 @@ mod solvers {
             let cond = v["cond"].as_f64().unwrap();
             let kind = v["kind"].as_str().unwrap();
             for m in v["methods"].as_array().unwrap() {
-                let method: Method = m.as_str().unwrap().parse().unwrap();
-                let direct = matches!(method, Method::Auto | Method::Lu | Method::Cholesky);
+                let method: SolveMethod = m.as_str().unwrap().parse().unwrap();
+                let direct = matches!(method, SolveMethod::Auto | SolveMethod::Lu | SolveMethod::Cholesky);
                 let rtol = if direct { 1e-10 } else { 1e-8 };
                 let precond = preconditioner_for(method, kind, a);
                 let opts = IterativeOptions {
@@ -514,7 +514,7 @@ mod solvers {
                     "{name} {method:?}: residual report"
                 );
                 assert!(
-                    rep.converged && rel <= rtol,
+                    rep.success() && rel <= rtol,
                     "{name} {method:?}/{precond:?}: relative residual {rel:e} > {rtol:e}"
                 );
                 // And the solution agrees with SciPy's spsolve within what conditioning allows:
@@ -528,9 +528,9 @@ mod solvers {
                     err <= bound.max(1e-14),
                     "{name} {method:?}: error {err:e} vs SciPy (cond {cond:e}, bound {bound:e})"
                 );
-                if method == Method::Auto {
+                if method == SolveMethod::Auto {
                     let expect = if kind == "spd" || name.starts_with("illcond") { "cholesky" } else { "lu" };
-                    assert_eq!(rep.method, expect, "{name}: auto picked {}", rep.method);
+                    assert_eq!(rep.method.name(), expect, "{name}: auto picked {}", rep.method.name());
                 }
             }
         }
@@ -542,19 +542,19 @@ mod solvers {
         let b = vec![1.0; a.nrows()];
         let opts = IterativeOptions::with_rtol(1e-8);
         let plain = krylov::cg(&a, &b, &Identity, &opts).unwrap();
-        assert!(plain.converged);
+        assert!(plain.success());
         for kind in [PrecondKind::Ilu0, PrecondKind::Ic0, PrecondKind::Ssor(1.0)] {
             let m = kind.build(&a).unwrap();
             let res = krylov::cg(&a, &b, m.as_ref(), &opts).unwrap();
             assert!(
-                res.converged && res.iterations < plain.iterations,
+                res.success() && res.iterations < plain.iterations,
                 "{kind:?}: {} vs {}",
                 res.iterations,
                 plain.iterations
             );
         }
         let jac = krylov::cg(&a, &b, PrecondKind::Jacobi.build(&a).unwrap().as_ref(), &opts).unwrap();
-        assert!(jac.converged);
+        assert!(jac.success());
     }
 
     #[test]
@@ -565,7 +565,7 @@ mod solvers {
         let opts = IterativeOptions { maxiter: Some(5), ..IterativeOptions::default() };
         for f in [krylov::cg::<CsrMatrix, Identity>, krylov::bicgstab, krylov::minres] {
             let r = f(&a, &b, &Identity, &opts).unwrap();
-            assert!(!r.converged && r.iterations <= 5 && r.residual_norm > r.tolerance);
+            assert!(!r.success() && r.iterations <= 5 && r.residual_norm > r.tolerance);
         }
         let r = krylov::gmres(
             &a,
@@ -574,20 +574,20 @@ mod solvers {
             &IterativeOptions { maxiter: Some(1), restart: 5, ..Default::default() },
         )
         .unwrap();
-        assert!(!r.converged && r.iterations == 5);
+        assert!(!r.success() && r.iterations == 5);
         // atol wins when larger than rtol * ||b||.
         let r =
             krylov::cg(&a, &b, &Identity, &IterativeOptions { rtol: 0.0, atol: 1e-3, ..Default::default() })
                 .unwrap();
-        assert!(r.converged && r.residual_norm <= 1e-3 && r.tolerance == 1e-3);
+        assert!(r.success() && r.residual_norm <= 1e-3 && r.tolerance == 1e-3);
         // b = 0 gives x = 0 at once.
         let r = krylov::cg(&a, &vec![0.0; a.nrows()], &Identity, &IterativeOptions::default()).unwrap();
-        assert!(r.converged && r.iterations == 0 && r.x.iter().all(|&v| v == 0.0));
+        assert!(r.success() && r.iterations == 0 && r.x.iter().all(|&v| v == 0.0));
         // x0 is used.
         let exact = fastsci_sparse::direct::spsolve(&a, &b).unwrap();
         let r = krylov::cg(&a, &b, &Identity, &IterativeOptions { x0: Some(exact), ..Default::default() })
             .unwrap();
-        assert!(r.converged && r.iterations == 0);
+        assert!(r.success() && r.iterations == 0);
         assert!(krylov::cg(&a, &b[1..], &Identity, &IterativeOptions::default()).is_err());
     }
 
@@ -635,10 +635,15 @@ mod solvers {
             Err(SparseError::NotPositiveDefinite)
         ));
         // auto falls back to LU for symmetric indefinite input with a positive diagonal.
-        let rep =
-            solve(&indefinite, &[3.0, 3.0], Method::Auto, PrecondKind::None, &IterativeOptions::default())
-                .unwrap();
-        assert_eq!(rep.method, "lu");
+        let rep = solve(
+            &indefinite,
+            &[3.0, 3.0],
+            SolveMethod::Auto,
+            PrecondKind::None,
+            &IterativeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(rep.method, SolveMethod::Lu);
         assert_close(&rep.x, &[1.0, 1.0], 1e-14, "fallback");
         assert!(PrecondKind::Ic0.build(&indefinite).is_err());
         let zero_diag = CsrMatrix::from_dense(2, 2, &[0.0, 1.0, 1.0, 0.0]).unwrap();

@@ -47,6 +47,6 @@ fn whole_job(data: &Path) -> anyhow::Result<Measurement> {
     ))
 }
 
-fn total(report: &fastsci::pipeline::JobReport) -> f64 {
+fn total(report: &fastsci::pipeline::JobResult) -> f64 {
     report.stages.iter().map(|s| s.seconds).sum()
 }

@@ -106,7 +106,7 @@ fn conjugate_gradients(data: &Path) -> anyhow::Result<Measurement> {
     let b = vec![1.0; a.nrows()];
     let opts = IterativeOptions { rtol: 1e-8, maxiter: Some(10 * a.nrows()), ..IterativeOptions::default() };
     let first = cg(&a, &b, &Identity, &opts)?;
-    ensure!(first.converged, "CG did not converge");
+    ensure!(first.success(), "CG did not converge");
     let seconds = median_seconds(1, 7, || {
         black_box(cg(&a, &b, &Identity, &opts).expect("sizes match"));
     });
@@ -126,7 +126,7 @@ fn direct_solve(data: &Path) -> anyhow::Result<Measurement> {
     let a = laplacian(data, 300)?;
     let b = vec![1.0; a.nrows()];
     let solver = DirectSolver::factorize(&a)?;
-    let method = solver.method();
+    let method = solver.method().name();
     let x = solver.solve(&b)?;
     let seconds = median_seconds(1, 7, || {
         let s = DirectSolver::factorize(&a).expect("SPD");

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use fastsci_pipeline::{JobConfig, JobReport, Params, PipelineError};
+use fastsci_pipeline::{JobConfig, JobResult, Params, PipelineError};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -39,9 +39,10 @@ fn to_cli(err: PipelineError) -> CliError {
     match err {
         // The sweep and the fit fail only on data they cannot use (too few readings left after
         // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
-        PipelineError::Data(_) | PipelineError::Array(_) | PipelineError::Solver(_) => {
-            CliError::bad_input(err.to_string())
-        }
+        PipelineError::Data(_)
+        | PipelineError::Array(_)
+        | PipelineError::Solver(_)
+        | PipelineError::LeastSquares(_) => CliError::bad_input(err.to_string()),
         _ => CliError::internal(err.to_string()),
     }
 }
@@ -51,7 +52,7 @@ fn pair(p: Params) -> serde_json::Value {
 }
 
 /// The JSON object of a finished job.
-pub fn report_json(report: &JobReport, truth: Option<Params>) -> serde_json::Value {
+pub fn report_json(report: &JobResult, truth: Option<Params>) -> serde_json::Value {
     let stages: Vec<_> = report
         .stages
         .iter()
@@ -69,7 +70,7 @@ pub fn report_json(report: &JobReport, truth: Option<Params>) -> serde_json::Val
         "truth": truth.map(pair),
         "within_two_stderr": truth.map(|t| report.fit.within_two_stderr(t)),
         "nfev": report.fit.nfev,
-        "success": report.fit.success,
+        "success": report.fit.success(),
         "message": report.fit.message,
     })
 }
@@ -112,5 +113,5 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             println!("{line}");
         }
     }
-    Ok(Outcome::from_converged(report.fit.success))
+    Ok(Outcome::from_converged(report.fit.success()))
 }

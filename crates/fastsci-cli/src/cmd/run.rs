@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use fastsci_array::WriteOptions;
+use fastsci_array::npy::write_npy_to;
 use fastsci_jit::{ArrayValue, CompileOptions, Module, Value};
 use ndarray::ArrayD;
-use ndarray_npy::WriteNpyExt;
 
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{MAX_SOURCE_BYTES, json_f64, parse_number, print_json, read_text, write_atomically};
@@ -132,14 +133,17 @@ fn value_text(v: &Value) -> String {
 
 fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
     write_atomically(path, |file| {
+        let options = WriteOptions::default();
+        let mut writer = std::io::BufWriter::new(file);
         let r = match a {
-            ArrayValue::F64(x) => x.write_npy(&mut *file),
-            ArrayValue::F32(x) => x.write_npy(&mut *file),
-            ArrayValue::I64(x) => x.write_npy(&mut *file),
-            ArrayValue::I32(x) => x.write_npy(&mut *file),
-            ArrayValue::U8(x) => x.write_npy(&mut *file),
-            ArrayValue::Bool(x) => x.write_npy(&mut *file),
-        };
+            ArrayValue::F64(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::F32(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I64(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I32(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U8(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::Bool(x) => write_npy_to(&mut writer, &x.view(), &options),
+        }
+        .and_then(|()| std::io::Write::flush(&mut writer).map_err(fastsci_array::ArrayError::from));
         r.map_err(|e| CliError::internal(format!("writing {}: {e}", path.display())))
     })
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use fastsci_sparse::krylov::IterativeOptions;
 use fastsci_sparse::precond::PrecondKind;
-use fastsci_sparse::solve::Method;
+use fastsci_sparse::solve::SolveMethod;
 use serde_json::json;
 
 use super::sparse::io;
@@ -48,7 +48,7 @@ pub struct Args {
 
 /// Runs `fastsci solve`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let method: Method = args.method.parse().map_err(io::sparse_error)?;
+    let method: SolveMethod = args.method.parse().map_err(io::sparse_error)?;
     let precond: PrecondKind = args.precond.parse().map_err(io::sparse_error)?;
     if !(args.rtol >= 0.0 && args.atol >= 0.0) {
         return Err(CliError::bad_input("--rtol and --atol must be non-negative numbers"));
@@ -109,14 +109,14 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         x0: None,
     };
     let rep = fastsci_sparse::solve(&a, &b, method, precond, &opts).map_err(io::sparse_error)?;
-    let outcome = Outcome::from_converged(rep.converged);
+    let outcome = Outcome::from_converged(rep.success());
     let report = json!({
-        "method": rep.method,
-        "precond": rep.precond,
+        "method": rep.method.name(),
+        "precond": rep.precond.name(),
         "iterations": rep.iterations,
         "residual_norm": json_f64(rep.residual_norm),
         "relative_residual": json_f64(rep.relative_residual),
-        "converged": rep.converged,
+        "converged": rep.success(),
         "factor_seconds": rep.factor_seconds,
         "solve_seconds": rep.solve_seconds,
     });
@@ -124,13 +124,13 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     if json {
         print_json(&report);
     } else {
-        println!("method             {} (preconditioner {})", rep.method, rep.precond);
+        println!("method             {} (preconditioner {})", rep.method.name(), rep.precond.name());
         println!("iterations         {}", rep.iterations);
         println!(
             "residual norm      {:.3e} (relative {:.3e}, rtol {:.1e})",
             rep.residual_norm, rep.relative_residual, args.rtol
         );
-        println!("converged          {}", rep.converged);
+        println!("converged          {}", matches!(outcome, Outcome::Done));
         println!(
             "time               factor {}, solve {}",
             crate::tour::format_seconds(rep.factor_seconds),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fastsci_jit::{Function, Module, Value};
-use fastsci_par::{Axis, Executor, ParError, ParamSets, Progress, Sweep, SweepReport};
+use fastsci_par::{Axis, Executor, ParError, ParamSets, Progress, Sweep, SweepResult};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -219,7 +219,7 @@ fn par_error(err: ParError) -> CliError {
     }
 }
 
-fn print_report(report: &SweepReport, threads: usize, out: &Path, json: bool) {
+fn print_report(report: &SweepResult, threads: usize, out: &Path, json: bool) {
     let failed = report.failures.len();
     if json {
         print_json(&json!({

@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use fastsci_sparse::krylov::IterativeOptions;
 use fastsci_sparse::precond::PrecondKind;
-use fastsci_sparse::solve::Method;
+use fastsci_sparse::solve::SolveMethod;
 use fastsci_sparse::{CsrMatrix, diags, laplacian_2d};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -157,14 +157,14 @@ fn laplacian_solves(report: &mut Report) -> Result<(), CliError> {
     let ((x_naive, it_naive), t_naive) = timed(|| naive_cg(&a, &b, rtol, 10 * n));
     let opts = IterativeOptions::with_rtol(rtol);
     let solve = |method, precond| fastsci_sparse::solve(&a, &b, method, precond, &opts).map_err(err);
-    let (cg, t_cg) = timed(|| solve(Method::Cg, PrecondKind::None));
+    let (cg, t_cg) = timed(|| solve(SolveMethod::Cg, PrecondKind::None));
     let cg = cg?;
-    let (ic, t_ic) = timed(|| solve(Method::Cg, PrecondKind::Ic0));
+    let (ic, t_ic) = timed(|| solve(SolveMethod::Cg, PrecondKind::Ic0));
     let ic = ic?;
-    let (direct, t_direct) = timed(|| solve(Method::Auto, PrecondKind::None));
+    let (direct, t_direct) = timed(|| solve(SolveMethod::Auto, PrecondKind::None));
     let direct = direct?;
     for (what, r) in [("CG", &cg), ("IC(0)-CG", &ic), ("direct", &direct)] {
-        if !r.converged {
+        if !r.success() {
             return Err(CliError::internal(format!("{what} did not reach 1e-8: {:e}", r.relative_residual)));
         }
     }
@@ -188,7 +188,7 @@ fn laplacian_solves(report: &mut Report) -> Result<(), CliError> {
         "direct",
         "direct solve, same matrix",
         ("textbook CG", t_naive),
-        (direct.method, t_direct),
+        (direct.method.name(), t_direct),
     );
     report.line(format!(
         "  factor {}, solve {}, relative residual {:.1e}",

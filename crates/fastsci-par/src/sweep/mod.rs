@@ -135,7 +135,7 @@ impl fmt::Display for SweepFailure {
 
 /// What a sweep did.
 #[derive(Debug, Clone)]
-pub struct SweepReport {
+pub struct SweepResult {
     /// Tasks in the sweep.
     pub tasks: usize,
     /// Tasks found finished in the output when the run started (resume).
@@ -156,7 +156,7 @@ pub struct SweepReport {
     pub outputs: Vec<String>,
 }
 
-impl SweepReport {
+impl SweepResult {
     /// Tasks whose results are in the output.
     pub fn done(&self) -> usize {
         self.already_done + self.ran
@@ -166,6 +166,34 @@ impl SweepReport {
     pub fn is_complete(&self) -> bool {
         self.done() == self.tasks
     }
+
+    /// How the run ended.
+    pub fn status(&self) -> SweepStatus {
+        if self.is_complete() {
+            SweepStatus::Complete
+        } else if self.cancelled {
+            SweepStatus::Cancelled
+        } else {
+            SweepStatus::TasksFailed
+        }
+    }
+
+    /// True when every task's result is in the output.
+    pub fn success(&self) -> bool {
+        self.status() == SweepStatus::Complete
+    }
+}
+
+/// How a sweep run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SweepStatus {
+    /// Every task's result is in the output.
+    Complete,
+    /// Some tasks failed; a resumed run retries them.
+    TasksFailed,
+    /// The run was cancelled (by a token or Ctrl-C) before every task ran.
+    Cancelled,
 }
 
 /// A parameter sweep: its parameter sets, output names and whether to resume.
@@ -286,8 +314,8 @@ impl Sweep {
     /// [`ParError::Output`] when `out` has another extension, exists and resume is off, or was
     /// written by a different sweep; [`ParError::BadParams`] for bad output names;
     /// [`ParError::Io`] when the file cannot be read or written. Failed tasks are not errors:
-    /// they are in [`SweepReport::failures`].
-    pub fn run<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepReport, ParError>
+    /// they are in [`SweepResult::failures`].
+    pub fn run<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepResult, ParError>
     where
         E: fmt::Display + Send,
         F: Fn(&[f64]) -> Result<Vec<f64>, E> + Sync,
@@ -301,7 +329,7 @@ impl Sweep {
     /// # Errors
     ///
     /// As [`run`](Sweep::run).
-    pub fn run_tasks<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepReport, ParError>
+    pub fn run_tasks<E, F>(&self, exec: &Executor, out: &Path, f: F) -> Result<SweepResult, ParError>
     where
         E: fmt::Display + Send,
         F: Fn(Task, &[f64]) -> Result<Vec<f64>, E> + Sync,
@@ -433,7 +461,7 @@ impl Sweep {
         if !cancelled && !outputs.is_empty() {
             self.finish(format, out, &journal_path, &outputs, &store, ran > 0)?;
         }
-        Ok(SweepReport {
+        Ok(SweepResult {
             tasks: n,
             already_done,
             ran,
@@ -488,7 +516,7 @@ impl Sweep {
     }
 
     /// Resuming a `.npy` sweep whose journal is gone: the file must be this sweep's, finished.
-    fn check_finished_npy(&self, out: &Path, start: Instant) -> Result<SweepReport, ParError> {
+    fn check_finished_npy(&self, out: &Path, start: Instant) -> Result<SweepResult, ParError> {
         let params = &self.params;
         let (rows, cols, values) = npy::read(out)?;
         let np = params.names().len();
@@ -508,7 +536,7 @@ impl Sweep {
                 "holds the results of a different sweep (shape or parameters differ); write to another file",
             ));
         }
-        Ok(SweepReport {
+        Ok(SweepResult {
             tasks: rows,
             already_done: rows,
             ran: 0,

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use fastsci_array::WriteOptions;
 use fastsci_sparse::{CooMatrix, CsrMatrix, SparseError};
 use ndarray::Array1;
-use ndarray_npy::WriteNpyExt;
 
 use crate::error::CliError;
 use crate::output::write_atomically;
@@ -66,8 +66,9 @@ pub fn read_vector(path: &Path) -> Result<Vec<f64>, CliError> {
 pub fn write_vector(path: &Path, v: Vec<f64>) -> Result<(), CliError> {
     let array = Array1::from(v);
     write_atomically(path, |file| {
-        array
-            .write_npy(std::io::BufWriter::new(file))
+        let mut writer = std::io::BufWriter::new(file);
+        fastsci_array::npy::write_npy_to(&mut writer, &array.view().into_dyn(), &WriteOptions::default())
+            .and_then(|()| std::io::Write::flush(&mut writer).map_err(fastsci_array::ArrayError::from))
             .map_err(|e| CliError::internal(format!("writing {}: {e}", path.display())))
     })
 }
