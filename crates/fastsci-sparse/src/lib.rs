@@ -43,12 +43,15 @@
 // Numeric kernels index several arrays by the same position; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(feature = "direct")]
+pub mod amg;
 mod band;
 mod builders;
 mod compressed;
 #[cfg(feature = "direct")]
 pub mod direct;
 mod error;
+pub mod gallery;
 mod index;
 pub mod krylov;
 mod matrix;
@@ -58,6 +61,7 @@ pub mod ordering;
 pub mod precond;
 #[cfg(feature = "direct")]
 pub mod solve;
+pub mod spgemm;
 
 pub use builders::{
     block, diags, eye, hstack, kron, laplacian, laplacian_1d, laplacian_2d, laplacian_3d, random, vstack,
