@@ -85,3 +85,28 @@ fn gauss_seidel_rows<P: Ix, J: Ix>(
         x[i] += s * dinv[i];
     }
 }
+
+/// Whether `a` equals its transpose up to `tol` times its largest entry: each stored
+/// `a_ij` is looked up in row `j` (binary search), rows in parallel, nothing allocated.
+pub(crate) fn is_symmetric(a: &CsrMatrix, tol: f64) -> bool {
+    if a.nrows() != a.ncols() {
+        return false;
+    }
+    let val = a.data();
+    let scale = val.iter().fold(0.0f64, |m, v| m.max(v.abs())) * tol;
+    with_ix2!(&a.0.indptr, &a.0.indices, |p, idx| {
+        let mirrored = |i: usize| {
+            (p[i].us()..p[i + 1].us()).all(|k| {
+                let j = idx[k].us();
+                let row = &idx[p[j].us()..p[j + 1].us()];
+                let mirror = row.binary_search_by_key(&i, |c| c.us()).map_or(0.0, |pos| val[p[j].us() + pos]);
+                (val[k] - mirror).abs() <= scale
+            })
+        };
+        if a.nnz() >= PAR_LEN {
+            (0..a.nrows()).into_par_iter().all(mirrored)
+        } else {
+            (0..a.nrows()).all(mirrored)
+        }
+    })
+}

@@ -11,7 +11,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::matrix::CsrMatrix;
 
-use super::kernels;
+use super::kernels::{self, zip_apply};
 
 const STEPS: usize = 20;
 
@@ -30,24 +30,18 @@ fn lanczos(a: &CsrMatrix, dinv: &[f64], v: &mut Vec<f64>) -> f64 {
     let n = v.len();
     let s: Vec<f64> = dinv.iter().map(|d| d.sqrt()).collect();
     let nv = kernels::norm(v);
-    v.iter_mut().for_each(|x| *x /= nv);
+    zip_apply(v, &s, |_, x, _| *x /= nv);
     let (mut alphas, mut betas) = (Vec::new(), Vec::new());
     let mut previous = vec![0.0; n];
     let mut scaled = vec![0.0; n];
     let mut w = vec![0.0; n];
     let mut beta_previous = 0.0;
     for _ in 0..STEPS.min(n) {
-        for i in 0..n {
-            scaled[i] = s[i] * v[i];
-        }
+        zip_apply(&mut scaled, v, |i, x, vi| *x = s[i] * vi);
         a.0.mul_outer(&scaled, &mut w);
-        for i in 0..n {
-            w[i] *= s[i];
-        }
+        zip_apply(&mut w, &s, |_, x, si| *x *= si);
         let alpha = kernels::dot(&w, v);
-        for i in 0..n {
-            w[i] -= alpha * v[i] + beta_previous * previous[i];
-        }
+        zip_apply(&mut w, v, |i, x, vi| *x -= alpha * vi + beta_previous * previous[i]);
         alphas.push(alpha);
         let beta = kernels::norm(&w);
         if beta <= 1e-12 * alpha.abs().max(f64::MIN_POSITIVE) {
@@ -55,9 +49,7 @@ fn lanczos(a: &CsrMatrix, dinv: &[f64], v: &mut Vec<f64>) -> f64 {
         }
         betas.push(beta);
         std::mem::swap(&mut previous, v);
-        for i in 0..n {
-            v[i] = w[i] / beta;
-        }
+        zip_apply(v, &w, |_, x, wi| *x = wi / beta);
         beta_previous = beta;
     }
     betas.truncate(alphas.len().saturating_sub(1));

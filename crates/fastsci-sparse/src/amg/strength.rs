@@ -11,10 +11,14 @@
 //! the diagonal.
 
 use super::Graph;
+use crate::index::{Ix, with_ix2};
 use crate::matrix::CsrMatrix;
 
 /// The symmetric strength graph on the nodes of `a` (`block` unknowns per node).
 pub(crate) fn symmetric(a: &CsrMatrix, theta: f64, block: usize) -> Graph {
+    if block == 1 {
+        return with_ix2!(&a.0.indptr, &a.0.indices, |p, j| pointwise(p, j, a.data(), theta));
+    }
     let ptr = a.indptr().to_usize();
     let idx = a.indices().to_usize();
     let val = a.data();
@@ -56,6 +60,26 @@ pub(crate) fn symmetric(a: &CsrMatrix, theta: f64, block: usize) -> Graph {
             let lhs = block_norm2[other] * block_norm2[other];
             if lhs >= theta2 * theta2 * diag_norm2[node] * diag_norm2[other] {
                 graph.idx.push(other);
+            }
+        }
+        graph.close_row();
+    }
+    graph
+}
+
+/// [`symmetric`] with one unknown per node, on the stored index widths.
+fn pointwise<P: Ix, J: Ix>(ptr: &[P], idx: &[J], val: &[f64], theta: f64) -> Graph {
+    let n = ptr.len() - 1;
+    let diag: Vec<f64> = (0..n)
+        .map(|i| (ptr[i].us()..ptr[i + 1].us()).find(|&k| idx[k].us() == i).map_or(0.0, |k| val[k].abs()))
+        .collect();
+    let theta2 = theta * theta;
+    let mut graph = Graph::with_capacity(n, idx.len());
+    for i in 0..n {
+        for k in ptr[i].us()..ptr[i + 1].us() {
+            let j = idx[k].us();
+            if j != i && val[k] * val[k] >= theta2 * diag[i] * diag[j] {
+                graph.idx.push(j);
             }
         }
         graph.close_row();
