@@ -22,6 +22,11 @@
 //! - [`direct`]: faer's supernodal sparse Cholesky and sparse LU with fill-reducing
 //!   orderings, factorize once and solve many.
 //! - [`solve()`]: one entry point choosing among all of them.
+//! - [`amg`]: algebraic multigrid (smoothed aggregation, Ruge–Stüben), a solver in O(n) for
+//!   large elliptic systems and a preconditioner for the Krylov methods.
+//! - [`spgemm::spgemm`]: the sparse matrix product `A B`, two passes, rows in parallel.
+//! - [`gallery`]: test problems (Poisson, rotated anisotropy, jumping coefficients,
+//!   elasticity with its rigid-body modes, convection–diffusion), as PyAMG's gallery.
 //!
 //! ## When not to use it
 //! Values are `f64` only; complex matrices are not supported. For dense matrices use faer
