@@ -10,7 +10,7 @@
 //!
 //! Setup, one stage a module:
 //! - smoothed aggregation ([`AmgMethod::SmoothedAggregation`], Vaněk, Mandel, Brezina 1996):
-//!   [`strength`](self) of connection (symmetric, threshold θ), standard aggregation, the
+//!   strength of connection (symmetric, threshold θ), standard aggregation, the
 //!   tentative prolongator from near-null-space candidates (the constant by default; rigid-body
 //!   modes for elasticity through [`AmgOptions::candidates`]), Jacobi smoothing of it
 //!   (`ω = 4/3`), Galerkin products by a parallel SpGEMM;
