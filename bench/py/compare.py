@@ -72,11 +72,17 @@ CHECKS = {
     # two implementations of the heat model (fastsci's and the job's SciPy one) fitted by LM
     # to the same data: the same minimum to the fit's tolerance
     "pipeline": {"params": ("close", 1e-6), "stderr": ("rel", 1e-3)},
+    # AMG-CG and the anchors each stop at ||r|| <= 1e-8 ||b||: x agrees to about
+    # cond(A) * 1e-8 relative (cond = 4e5 for the 2-D grid, 4e3 for the 3-D one)
+    "amg-poisson2d": {"x": ("vector", 1e-2, 1e-2), "relres": ("below", 1e-8)},
+    "amg-poisson2d-cg": {"x": ("vector", 1e-2, 1e-2), "relres": ("below", 1e-8)},
+    "amg-poisson3d": {"x": ("vector", 1e-4, 1e-4), "relres": ("below", 1e-8)},
+    "amg-poisson3d-cg": {"x": ("vector", 1e-4, 1e-4), "relres": ("below", 1e-8)},
 }
 
 # Rows whose anchor runs on one thread: fastsci is timed on one thread beside it as well.
 SINGLE_THREADED_ANCHORS = {"mul", "mul-into", "mmap-mean", "spmv-lap2d", "cg-lap2d", "spsolve-lap2d",
-                           "spsolve-cholesky"}
+                           "spsolve-cholesky", "amg-poisson2d", "amg-poisson3d"}
 
 
 def _numbers(v):

@@ -137,6 +137,9 @@ fn solve_every_method_reaches_the_tolerance() {
         (&general, "auto", "none", "lu"),
         (&general, "gmres", "ilu0", "gmres"),
         (&general, "bicgstab", "ssor", "bicgstab"),
+        (&spd, "cg", "amg", "cg"),
+        (&spd, "amg", "none", "amg"),
+        (&general, "gmres", "amg", "gmres"),
     ];
     for &(matrix, method, precond, used) in cases {
         let out = fastsci(&[
@@ -211,6 +214,9 @@ fn solve_not_converging_exits_3_and_bad_options_exit_2() {
         vec!["--precond", "ilu9"],
         vec!["--rtol", "-1"],
         vec!["--method", "cholesky"],
+        vec!["--method", "amg", "--precond", "ic0"],
+        vec!["--method", "lu", "--precond", "amg"],
+        vec!["--method", "cg", "--precond", "amg", "--amg", "ml"],
     ] {
         let mut args =
             vec!["solve".to_string(), s(&general), "--rhs".into(), "ones".into(), "--out".into(), s(&x)];
@@ -221,4 +227,76 @@ fn solve_not_converging_exits_3_and_bad_options_exit_2() {
     }
     let out = fastsci(&["solve", &s(&general), "--out", &s(&x)]);
     assert_eq!(out.status.code(), Some(2), "a right-hand side is required");
+}
+
+#[test]
+fn solve_with_algebraic_multigrid_reports_its_hierarchy() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 5-point Laplacian on a 40 x 40 grid: 1,600 rows, several multigrid levels.
+    let n: usize = 40;
+    let mut entries = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let r = i * n + j + 1;
+            entries.push((r, r, 4.0));
+            for (ok, c) in [
+                (i > 0, r.wrapping_sub(n)),
+                (i + 1 < n, r + n),
+                (j > 0, r.wrapping_sub(1)),
+                (j + 1 < n, r + 1),
+            ] {
+                if ok {
+                    entries.push((r, c, -1.0));
+                }
+            }
+        }
+    }
+    let mut text =
+        format!("%%MatrixMarket matrix coordinate real general\n{} {} {}\n", n * n, n * n, entries.len());
+    for (r, c, v) in &entries {
+        text += &format!("{r} {c} {v}\n");
+    }
+    let matrix = dir.path().join("lap2d.mtx");
+    std::fs::write(&matrix, text).unwrap();
+    let x = dir.path().join("x.npy");
+    for (method, precond, most) in [("cg", "amg", 15), ("amg", "none", 30)] {
+        let out = fastsci(&[
+            "solve",
+            matrix.to_str().unwrap(),
+            "--rhs",
+            "ones",
+            "--method",
+            method,
+            "--precond",
+            precond,
+            "--out",
+            x.to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(out.status.success(), "{method}: {}", String::from_utf8_lossy(&out.stderr));
+        let v = json_of(&out);
+        assert_eq!(v["converged"], true);
+        assert!(v["relative_residual"].as_f64().unwrap() <= 1e-8);
+        assert!(v["iterations"].as_u64().unwrap() <= most, "{v}");
+        let h = &v["hierarchy"];
+        assert_eq!(h["method"], "smoothed-aggregation");
+        let levels = h["levels"].as_array().unwrap();
+        assert!(levels.len() >= 3, "{h}");
+        assert_eq!(levels[0]["rows"], 1600);
+        let complexity = h["operator_complexity"].as_f64().unwrap();
+        assert!(complexity > 1.0 && complexity < 2.0, "{h}");
+    }
+    // The text report ends with the hierarchy's table.
+    let out = fastsci(&[
+        "solve",
+        matrix.to_str().unwrap(),
+        "--rhs",
+        "ones",
+        "--method",
+        "amg",
+        "--out",
+        x.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("operator complexity"));
 }

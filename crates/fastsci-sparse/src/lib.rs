@@ -22,6 +22,11 @@
 //! - [`direct`]: faer's supernodal sparse Cholesky and sparse LU with fill-reducing
 //!   orderings, factorize once and solve many.
 //! - [`solve()`]: one entry point choosing among all of them.
+//! - [`amg`]: algebraic multigrid (smoothed aggregation, Ruge–Stüben), a solver in O(n) for
+//!   large elliptic systems and a preconditioner for the Krylov methods.
+//! - [`spgemm::spgemm`]: the sparse matrix product `A B`, two passes, rows in parallel.
+//! - [`gallery`]: test problems (Poisson, rotated anisotropy, jumping coefficients,
+//!   elasticity with its rigid-body modes, convection–diffusion), as PyAMG's gallery.
 //!
 //! ## When not to use it
 //! Values are `f64` only; complex matrices are not supported. For dense matrices use faer
@@ -43,12 +48,15 @@
 // Numeric kernels index several arrays by the same position; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(feature = "direct")]
+pub mod amg;
 mod band;
 mod builders;
 mod compressed;
 #[cfg(feature = "direct")]
 pub mod direct;
 mod error;
+pub mod gallery;
 mod index;
 pub mod krylov;
 mod matrix;
@@ -60,6 +68,7 @@ pub mod ordering;
 pub mod precond;
 #[cfg(feature = "direct")]
 pub mod solve;
+pub mod spgemm;
 
 pub use builders::{
     block, diags, eye, hstack, kron, laplacian, laplacian_1d, laplacian_2d, laplacian_3d, random, vstack,

@@ -1,5 +1,6 @@
 //! The registered rows, one module per area of fastsci.
 
+mod amg;
 mod array;
 mod integrate;
 mod jit;
@@ -19,6 +20,7 @@ pub fn all() -> Vec<Row> {
         jit::rows(),
         par::rows(),
         sparse::rows(),
+        amg::rows(),
         integrate::rows(),
         optimize::rows(),
         pipeline::rows(),

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use fastsci_sparse::CsrMatrix;
+use fastsci_sparse::amg::{Accel, AmgMethod, AmgOptions, AmgSolveOptions, Hierarchy};
 use fastsci_sparse::krylov::IterativeOptions;
 use fastsci_sparse::precond::PrecondKind;
 use fastsci_sparse::solve::SolveMethod;
@@ -23,10 +25,12 @@ pub struct Args {
     /// A built-in right-hand side instead of a file: `ones`.
     #[arg(long, value_parser = ["ones"])]
     rhs: Option<String>,
-    /// auto (Cholesky for SPD, LU otherwise), cg, bicgstab, gmres, minres, lu or cholesky.
+    /// auto (Cholesky for SPD, LU otherwise), cg, bicgstab, gmres, minres, lu, cholesky, or
+    /// amg (algebraic multigrid cycles alone).
     #[arg(long, default_value = "auto")]
     method: String,
-    /// Preconditioner of the iterative methods: none, jacobi, ilu0, ic0 or ssor.
+    /// Preconditioner of the iterative methods: none, jacobi, ilu0, ic0, ssor or amg (one
+    /// algebraic multigrid cycle).
     #[arg(long, default_value = "none")]
     precond: String,
     /// Relative tolerance on ||b - A x|| / ||b||.
@@ -41,6 +45,10 @@ pub struct Args {
     /// GMRES restart length.
     #[arg(long, default_value_t = 20)]
     restart: usize,
+    /// Which algebraic multigrid for `amg`: auto (smoothed aggregation for a symmetric matrix,
+    /// Ruge-Stüben otherwise), sa or rs.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "sa", "rs"])]
+    amg: String,
     /// Where to write x (.npy).
     #[arg(long)]
     out: PathBuf,
@@ -48,8 +56,11 @@ pub struct Args {
 
 /// Runs `fastsci solve`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let method: SolveMethod = args.method.parse().map_err(io::sparse_error)?;
-    let precond: PrecondKind = args.precond.parse().map_err(io::sparse_error)?;
+    let amg = amg_accel(&args.method, &args.precond)?;
+    let method: SolveMethod =
+        if amg.is_some() { SolveMethod::Auto } else { args.method.parse().map_err(io::sparse_error)? };
+    let precond: PrecondKind =
+        if amg.is_some() { PrecondKind::None } else { args.precond.parse().map_err(io::sparse_error)? };
     if !(args.rtol >= 0.0 && args.atol >= 0.0) {
         return Err(CliError::bad_input("--rtol and --atol must be non-negative numbers"));
     }
@@ -101,6 +112,9 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         Ok(())
     })?;
     let b = b_file.unwrap_or_else(|| vec![1.0; a.nrows()]);
+    if let Some(accel) = amg {
+        return solve_amg(args, &a, &b, accel, json);
+    }
     let opts = IterativeOptions {
         rtol: args.rtol,
         atol: args.atol,
@@ -137,6 +151,97 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             crate::tour::format_seconds(rep.solve_seconds)
         );
         println!("solution           {} ({} values)", args.out.display(), a.nrows());
+    }
+    Ok(outcome)
+}
+
+/// `--method amg` (cycles alone) or `--precond amg` under cg, gmres, bicgstab or minres;
+/// `None` when multigrid is not asked for.
+fn amg_accel(method: &str, precond: &str) -> Result<Option<Accel>, CliError> {
+    let (method, precond) = (method.to_ascii_lowercase(), precond.to_ascii_lowercase());
+    match (method.as_str(), precond.as_str()) {
+        ("amg", "none") => Ok(Some(Accel::None)),
+        ("amg", other) => Err(CliError::bad_input(format!(
+            "--method amg runs multigrid cycles alone and takes no --precond {other}; \
+             for a preconditioned Krylov method use --method cg --precond amg"
+        ))),
+        ("cg", "amg") => Ok(Some(Accel::Cg)),
+        ("gmres", "amg") => Ok(Some(Accel::Gmres)),
+        ("bicgstab", "amg") => Ok(Some(Accel::Bicgstab)),
+        ("minres", "amg") => Ok(Some(Accel::Minres)),
+        (other, "amg") => Err(CliError::bad_input(format!(
+            "--precond amg needs an iterative method (cg, gmres, bicgstab or minres), not --method {other}"
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// Builds the multigrid hierarchy of `a` and solves with it; the report adds the hierarchy.
+fn solve_amg(args: &Args, a: &CsrMatrix, b: &[f64], accel: Accel, json: bool) -> CliResult {
+    let kind = match args.amg.as_str() {
+        "sa" => AmgMethod::SmoothedAggregation,
+        "rs" => AmgMethod::RugeStuben,
+        _ if a.is_symmetric(1e-12) => AmgMethod::SmoothedAggregation,
+        _ => AmgMethod::RugeStuben,
+    };
+    let hierarchy =
+        Hierarchy::new(a, &AmgOptions { method: kind, ..AmgOptions::default() }).map_err(io::sparse_error)?;
+    let opts = AmgSolveOptions {
+        rtol: args.rtol,
+        atol: args.atol,
+        maxiter: args.maxiter.unwrap_or(AmgSolveOptions::default().maxiter),
+        accel,
+        restart: args.restart,
+        x0: None,
+    };
+    let result = hierarchy.solve_with(b, &opts).map_err(io::sparse_error)?;
+    let h = hierarchy.report();
+    let bnorm = b.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let relative = if bnorm > 0.0 { result.residual_norm / bnorm } else { result.residual_norm };
+    let (method, precond) = if accel == Accel::None { ("amg", "none") } else { (accel.name(), "amg") };
+    let levels: Vec<_> = h.levels.iter().map(|l| json!({"rows": l.rows, "nnz": l.nnz})).collect();
+    let report = json!({
+        "method": method,
+        "precond": precond,
+        "iterations": result.iterations,
+        "residual_norm": json_f64(result.residual_norm),
+        "relative_residual": json_f64(relative),
+        "converged": result.success(),
+        "factor_seconds": h.setup_seconds,
+        "solve_seconds": result.solve_seconds,
+        "convergence_factor": json_f64(result.convergence_factor),
+        "hierarchy": {
+            "method": h.method.name(),
+            "levels": levels,
+            "operator_complexity": h.operator_complexity,
+            "grid_complexity": h.grid_complexity,
+            "setup_seconds": h.setup_seconds,
+            "complete": h.success(),
+        },
+    });
+    let converged = result.success();
+    let outcome = Outcome::from_converged(converged);
+    io::write_vector(&args.out, result.x)?;
+    if json {
+        print_json(&report);
+    } else {
+        println!("method             {method} (preconditioner {precond})");
+        println!(
+            "iterations         {} (convergence factor {:.3})",
+            result.iterations, result.convergence_factor
+        );
+        println!(
+            "residual norm      {:.3e} (relative {relative:.3e}, rtol {:.1e})",
+            result.residual_norm, args.rtol
+        );
+        println!("converged          {converged}");
+        println!(
+            "time               setup {}, solve {}",
+            crate::tour::format_seconds(h.setup_seconds),
+            crate::tour::format_seconds(result.solve_seconds)
+        );
+        println!("solution           {} ({} values)", args.out.display(), a.nrows());
+        print!("{h}");
     }
     Ok(outcome)
 }
