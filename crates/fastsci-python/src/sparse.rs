@@ -363,7 +363,7 @@ fn iterative<'py>(
         return Err(e);
     }
     let r = r.map_err(sparse_error)?;
-    let info = if r.converged { 0 } else { r.iterations.max(1) };
+    let info = if r.success() { 0 } else { r.iterations.max(1) };
     Ok((PyArray1::from_vec(py, r.x), info, r.iterations, r.residual_norm))
 }
 
@@ -385,7 +385,7 @@ fn lsqr<'py>(
     let b = b.as_slice()?;
     let o = LsqrOptions { atol, btol, conlim, maxiter: iter_lim, damp };
     let r = py.detach(|| krylov::lsqr(&csr, b, &o)).map_err(sparse_error)?;
-    Ok((PyArray1::from_vec(py, r.x), r.istop, r.iterations, r.residual_norm, r.normal_residual_norm))
+    Ok((PyArray1::from_vec(py, r.x), r.status.code(), r.iterations, r.residual_norm, r.normal_residual_norm))
 }
 
 enum FactorKind {
@@ -460,7 +460,7 @@ impl Factor {
         match &self.inner {
             FactorKind::Cholesky(_) => "cholesky",
             FactorKind::Lu(_) => "lu",
-            FactorKind::Auto(d) => d.method(),
+            FactorKind::Auto(d) => d.method().name(),
         }
     }
 }
