@@ -110,6 +110,22 @@ impl Failure {
         self.set(Stored::Python(e));
     }
 
+    /// The value `y` a native fast path gave. The fast path gives NaN for a runtime error
+    /// too: a NaN is run again the slow way (`kernel` with `arg()`) to tell an error, which
+    /// stops the solve, from a NaN value.
+    fn native(&self, y: f64, kernel: Option<&Function>, arg: impl FnOnce() -> Value) -> f64 {
+        if y.is_nan() {
+            if let Some(f) = kernel
+                && let Err(e) = f.call(&[arg()])
+            {
+                self.set(Stored::Jit(e));
+            }
+        } else {
+            self.interrupted();
+        }
+        y
+    }
+
     fn interrupted(&self) -> bool {
         if self.running.flag().load(Ordering::Relaxed) {
             self.set(Stored::Interrupted);
@@ -305,21 +321,7 @@ impl ScalarFn {
             return f64::NAN;
         }
         match &self.imp {
-            Imp::Native { fast, kernel } => {
-                let y = fast(x);
-                if y.is_nan() {
-                    // The fast path gives NaN for a runtime error too: run it again the slow
-                    // way to tell an error (which stops the solve) from a NaN value.
-                    if let Some(f) = kernel
-                        && let Err(e) = f.call(&[Value::Float(x)])
-                    {
-                        self.failure.set(Stored::Jit(e));
-                    }
-                } else {
-                    self.failure.interrupted();
-                }
-                y
-            }
+            Imp::Native { fast, kernel } => self.failure.native(fast(x), kernel.as_ref(), || Value::Float(x)),
             Imp::Kernel { f, args } => {
                 let mut all = Vec::with_capacity(args.len() + 1);
                 all.push(Value::Float(x));
@@ -401,19 +403,7 @@ impl VectorFn {
             return f64::NAN;
         }
         match &self.imp {
-            Imp::Native { fast, kernel } => {
-                let y = fast(x);
-                if y.is_nan() {
-                    if let Some(f) = kernel
-                        && let Err(e) = f.call(&[array_value(x)])
-                    {
-                        self.failure.set(Stored::Jit(e));
-                    }
-                } else {
-                    self.failure.interrupted();
-                }
-                y
-            }
+            Imp::Native { fast, kernel } => self.failure.native(fast(x), kernel.as_ref(), || array_value(x)),
             Imp::Kernel { f, args } => {
                 let mut all = Vec::with_capacity(args.len() + x.len());
                 if self.splat {
