@@ -489,15 +489,25 @@ pub fn write(mut out: impl Write, a: &CsrMatrix, header: MmHeader) -> Result<()>
     Ok(())
 }
 
-/// Writes `a` to a file as coordinate, real, general.
+/// Writes `a` to a file as coordinate, real, general; the file is replaced whole or not at all.
 ///
 /// # Errors
 /// [`SparseError::Io`] when the file cannot be written.
 pub fn write_path(path: impl AsRef<Path>, a: &CsrMatrix) -> Result<()> {
-    let file = std::fs::File::create(path.as_ref())?;
     let header =
         MmHeader { format: MmFormat::Coordinate, field: MmField::Real, symmetry: MmSymmetry::General };
-    write(std::io::BufWriter::new(file), a, header)
+    // Through a temporary renamed at the end: a full disk or a kill midway leaves the old
+    // file (if any) whole, never a truncated matrix under the target's name.
+    fastsci_par::partial::replace_through_temporary(
+        path.as_ref(),
+        |temporary| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(temporary)?);
+            write(&mut out, a, header)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(())
+        },
+        SparseError::Io,
+    )
 }
 
 #[cfg(test)]

@@ -326,6 +326,23 @@ mod matrix_market {
     }
 
     #[test]
+    fn a_failed_write_leaves_the_target_as_it_was() {
+        let a = CsrMatrix::from_dense(2, 2, &[1.0, 2.0, 3.0, 4.0]).unwrap();
+        let dir = std::env::temp_dir().join(format!("fastsci-sparse-mm-fail-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("taken")).unwrap();
+        // A directory where the file should go: the rename fails, nothing is left behind.
+        assert!(mm::write_path(dir.join("taken"), &a).is_err());
+        assert!(dir.join("taken").is_dir());
+        // An existing file is replaced whole; no temporary remains.
+        let path = dir.join("a.mtx");
+        std::fs::write(&path, "old").unwrap();
+        mm::write_path(&path, &a).unwrap();
+        assert_eq!(mm::read_path(&path).unwrap(), a);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn accepts_fortran_exponents_comments_and_blank_lines() {
         let text =
             "%%MatrixMarket matrix coordinate real general\n%c\n\n2 2 2\n% mid\n1 1 1.5D+01\n\n2 2 -2d0\n";
