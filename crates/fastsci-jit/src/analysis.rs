@@ -79,3 +79,37 @@ fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
         TStmt::Break | TStmt::Continue => false,
     })
 }
+
+/// Whether a statement draws random numbers inline (then the state lives in variables).
+/// The locals of `f` that are never negative (see the code generator's `nonneg`).
+pub(crate) fn nonneg_locals(f: &Func) -> Vec<bool> {
+    fn scan(s: &[TStmt], ok: &mut [bool], bad: &mut [bool]) {
+        for st in s {
+            match st {
+                TStmt::Assign(l, _) => bad[*l] = true,
+                TStmt::ForRange { var, start, step, body, .. } => {
+                    let counts_up = matches!(start.kind, TK::Int(c) if c >= 0)
+                        && matches!(step.kind, TK::Int(k) if k > 0);
+                    if counts_up {
+                        ok[*var] = true;
+                    } else {
+                        bad[*var] = true;
+                    }
+                    scan(body, ok, bad);
+                }
+                TStmt::If(_, a, b) => {
+                    scan(a, ok, bad);
+                    scan(b, ok, bad);
+                }
+                TStmt::While(_, b) => scan(b, ok, bad),
+                _ => {}
+            }
+        }
+    }
+    let n = f.locals.len();
+    let (mut ok, mut bad) = (vec![false; n], vec![false; n]);
+    // Parameters come from the caller: any value.
+    bad.iter_mut().take(f.params).for_each(|b| *b = true);
+    scan(&f.body, &mut ok, &mut bad);
+    ok.iter().zip(&bad).map(|(&o, &b)| o && !b).collect()
+}

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::backend::{self, Code};
+use crate::codegen::{self, Code};
 use crate::lower::{FormulaVar, lower_formula};
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::{Expr, ExprKind};
@@ -137,7 +137,7 @@ impl Expression {
             }
         }
         let func = lower_formula(&source, &tree, &map)?;
-        let code = backend::compile(&[func], &[], false)?;
+        let code = codegen::compile(&[func], &[], false)?;
         // SAFETY: the formula function has the signature (ctx, scalars, vectors) -> f64.
         let fptr: RawFn = unsafe { std::mem::transmute::<*const u8, RawFn>(code.funcs[0]) };
         let mut max_index = vec![None; nv];

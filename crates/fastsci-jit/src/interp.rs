@@ -1,5 +1,5 @@
 //! The reference interpreter: walks the typed IR of [`crate::ir`] directly, with the
-//! semantics of the code [`crate::backend`] generates (wrapping 64-bit integers, Python's
+//! semantics of the code [`crate::codegen`] generates (wrapping 64-bit integers, Python's
 //! floor division, the same runtime errors at the same source positions, the same random
 //! stream). It exists to check the compiler: the differential tests run every kernel both
 //! ways and require identical results. It is slow and never used to run kernels for users.

@@ -1,6 +1,6 @@
 //! The typed intermediate representation: a tree of typed expressions and structured
 //! statements, produced by [`crate::lower`] for one signature of one function and turned into
-//! machine code by [`crate::backend`] (or run by [`crate::interp`]).
+//! machine code by [`crate::codegen`] (or run by [`crate::interp`]).
 
 use crate::value::DType;
 use fastsci_expr::ast::CmpOp;

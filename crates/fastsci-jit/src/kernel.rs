@@ -4,11 +4,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::analysis::{runs_briefly, writes_non_fresh};
-use crate::backend::{self, Code};
 use crate::calling_convention::{
     Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
     to_standard, type_of, unflatten, value_has_type,
 };
+use crate::codegen::{self, Code};
 use crate::interp::{self, Stop};
 use crate::ir::{Func, RtError, Ty};
 use crate::lower::{LErr, Options, Program};
@@ -436,7 +436,7 @@ impl Function {
         let ret = funcs[id].ret.clone();
         let writes_inputs = funcs.iter().any(writes_non_fresh);
         let brief = runs_briefly(&funcs[id]);
-        let code = backend::compile(&funcs, &[id], true)?;
+        let code = codegen::compile(&funcs, &[id], true)?;
         let ret_slots = slot_count(&ret);
         let c = Arc::new(Compiled { code, funcs, entry: id, ret, ret_slots, writes_inputs, brief });
         self.cache.add(&mut rest, (tys, c.clone()));

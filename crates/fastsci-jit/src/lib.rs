@@ -39,8 +39,9 @@
 //! ## Stages, one module each, in the order of a kernel's journey
 //!
 //! front end ([`fastsci_expr`]) -> `lower` (type inference to a fixpoint, one specialization
-//! per signature) -> `ir` (the typed IR) with `analysis` beside it -> `backend` (the only
-//! module that touches Cranelift) -> `calling_convention` (arguments and results as 64-bit
+//! per signature; `lower/` has a file each for expressions, builtin calls, statements, whole-array
+//! expressions and views) -> `ir` (the typed IR) with `analysis` beside it -> `codegen` (the only
+//! module that touches Cranelift; statements, expressions and operations in a file each) -> `calling_convention` (arguments and results as 64-bit
 //! slots) -> `kernel` and `expression` (the public API). A reference interpreter of the same
 //! IR, `interp` ([`Function::call_interpreted`]), runs the kernels a second way, with the
 //! compiled code's semantics to the bit; the differential tests require both ways to agree.
@@ -51,8 +52,8 @@
 #![deny(missing_docs)]
 
 mod analysis;
-mod backend;
 mod calling_convention;
+mod codegen;
 mod expression;
 mod interp;
 mod ir;

@@ -1,0 +1,368 @@
+//! Calls: the math and NumPy functions, conversions, random draws and array constructors; calls of the file's own functions specialize them.
+
+use super::*;
+
+impl FnCx<'_, '_> {
+    pub(super) fn float_args(&mut self, args: &[Expr]) -> LResult<Vec<TExpr>> {
+        let mut out = Vec::new();
+        for a in args {
+            let t = self.expr(a)?;
+            self.numeric(&t, a.span, "a math function")?;
+            out.push(self.cast(t, &Ty::Float, a.span)?);
+        }
+        Ok(out)
+    }
+
+    /// Python's `abs` of a number (an int stays an int).
+    pub(super) fn abs_scalar(&mut self, x: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        let x = if x.ty == Ty::Bool { self.cast(x, &Ty::Int, span)? } else { x };
+        if x.ty == Ty::Float {
+            return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Fabs, vec![x]), pos));
+        }
+        let zero = TExpr::new(Ty::Int, TK::Int(0), pos);
+        let neg = TExpr::new(Ty::Int, TK::Neg(Box::new(x.clone())), pos);
+        let c = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Lt, Box::new(x.clone()), Box::new(zero)), pos);
+        Ok(TExpr::new(Ty::Int, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
+    }
+
+    pub(super) fn expect_args(
+        &self,
+        name: &str,
+        args: &[Expr],
+        range: std::ops::RangeInclusive<usize>,
+        span: Span,
+    ) -> LResult<()> {
+        if range.contains(&args.len()) {
+            Ok(())
+        } else {
+            let want = if range.start() == range.end() {
+                format!("{}", range.start())
+            } else {
+                format!("{} to {}", range.start(), range.end())
+            };
+            Err(self.err(
+                ErrorKind::Type,
+                span,
+                format!("`{name}` takes {want} argument(s), got {}", args.len()),
+            ))
+        }
+    }
+
+    pub(super) fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        // A bare name calls the file's own function first (it shadows built-ins, as Python
+        // looks names up); `math.sqrt` / `np.sqrt` always mean the library's. The front end
+        // strips the module from `func`, so whether the call was qualified is read from the
+        // source text of the called name.
+        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
+        if self.formula.is_none() && !qualified && self.funcs_names.iter().any(|f| f == func) {
+            let mut targs = Vec::new();
+            for a in args {
+                targs.push(self.expr(a)?);
+            }
+            let tys: Vec<Ty> = targs.iter().map(|t| t.ty.clone()).collect();
+            let id = self.prog.specialize(func, &tys, fspan.start)?;
+            let Some(ret) = self.prog.ret_of(id) else {
+                if self.strict {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        fspan,
+                        format!("cannot infer the return type of `{func}`; give it a non-recursive `return`"),
+                    ));
+                }
+                return Err(LErr::Unknown);
+            };
+            return Ok(TExpr::new(ret, TK::Call(id, targs), pos));
+        }
+        if let Some(m) = MathFn::from_name(func) {
+            self.expect_args(func, args, m.arity()..=m.arity(), fspan)?;
+            let mut xs = Vec::new();
+            for a in args {
+                xs.push(self.expr_lazy(a)?);
+            }
+            if xs.iter().any(is_array) {
+                return self.array_math(m, xs, args, span);
+            }
+            let mut a = Vec::new();
+            for (t, x) in xs.into_iter().zip(args) {
+                self.numeric(&t, x.span, "a math function")?;
+                a.push(self.cast(t, &Ty::Float, x.span)?);
+            }
+            return Ok(TExpr::new(Ty::Float, TK::Math(m, a), pos));
+        }
+        match func {
+            "abs" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr_lazy(&args[0])?;
+                if is_array(&x) {
+                    return self.array_abs(x, span);
+                }
+                self.numeric(&x, args[0].span, "abs")?;
+                self.abs_scalar(x, span)
+            }
+            "min" | "max" => {
+                if args.len() < 2 {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        fspan,
+                        format!("`{func}` takes two or more numbers"),
+                    ));
+                }
+                let mut items = Vec::new();
+                for a in args {
+                    let t = self.expr(a)?;
+                    self.numeric(&t, a.span, func)?;
+                    items.push(t);
+                }
+                let mut ty = items.iter().skip(1).fold(items[0].ty.clone(), |a, b| self.common(&a, &b.ty));
+                if ty == Ty::Bool {
+                    ty = Ty::Int;
+                }
+                let op = if func == "min" { BinOp::Min } else { BinOp::Max };
+                let mut it = items.into_iter();
+                let first = it.next().ok_or_else(|| self.err(ErrorKind::Type, fspan, "no arguments"))?;
+                let mut acc = self.cast(first, &ty, span)?;
+                for x in it {
+                    let x = self.cast(x, &ty, span)?;
+                    acc = TExpr::new(ty.clone(), TK::Bin(op, Box::new(acc), Box::new(x)), pos);
+                }
+                Ok(acc)
+            }
+            "isnan" | "isinf" | "isfinite" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let mut a = self.float_args(args)?;
+                let x = Box::new(a.remove(0));
+                let k = match func {
+                    "isnan" => TK::IsNan(x),
+                    "isinf" => TK::IsInf(x),
+                    _ => TK::IsFinite(x),
+                };
+                Ok(TExpr::new(Ty::Bool, k, pos))
+            }
+            "where" => {
+                self.expect_args(func, args, 3..=3, fspan)?;
+                let c = self.expr(&args[0])?;
+                let c = self.truthy(c, args[0].span)?;
+                let a = self.expr(&args[1])?;
+                let b = self.expr(&args[2])?;
+                let (a, b, ty) = self.join_pair(a, b, span)?;
+                Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(a), Box::new(b)), pos))
+            }
+            _ if self.formula.is_some() => {
+                check_call_arity(func, fspan, args.len(), self.src)?;
+                Err(self.err(ErrorKind::Name, fspan, format!("unknown function `{func}`")))
+            }
+            _ if scalar_type(func).is_some() => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr(&args[0])?;
+                self.numeric(&x, args[0].span, func)?;
+                let st =
+                    scalar_type(func).ok_or_else(|| self.err(ErrorKind::Internal, fspan, "scalar type"))?;
+                self.scalar_conversion(st, x, span)
+            }
+            "int" | "float" | "bool" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr(&args[0])?;
+                self.numeric(&x, args[0].span, func)?;
+                let ty = match func {
+                    "int" => Ty::Int,
+                    "float" => Ty::Float,
+                    _ => Ty::Bool,
+                };
+                self.cast(x, &ty, span)
+            }
+            "round" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr(&args[0])?;
+                self.numeric(&x, args[0].span, func)?;
+                if x.ty != Ty::Float {
+                    return self.cast(x, &Ty::Int, span);
+                }
+                let r = TExpr::new(Ty::Float, TK::Math(MathFn::RoundEven, vec![x]), pos);
+                self.cast(r, &Ty::Int, span)
+            }
+            "len" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let a = self.expr(&args[0])?;
+                match a.ty {
+                    Ty::Array { .. } => Ok(TExpr::new(Ty::Int, TK::Shape(Box::new(a), 0), pos)),
+                    Ty::Tuple(ref ts) => Ok(TExpr::new(Ty::Int, TK::Int(ts.len() as i64), pos)),
+                    _ => Err(self.err(
+                        ErrorKind::Type,
+                        args[0].span,
+                        format!("len() needs an array, found {}", a.ty.name()),
+                    )),
+                }
+            }
+            "empty" | "zeros" | "ones" => {
+                self.expect_args(func, args, 1..=2, fspan)?;
+                let dtype = match args.get(1) {
+                    Some(d) => self.dtype_arg(d)?,
+                    None => DType::F64,
+                };
+                let s = self.expr(&args[0])?;
+                let shape = match s.ty {
+                    Ty::Int | Ty::Bool => vec![self.cast(s, &Ty::Int, span)?],
+                    Ty::Tuple(ref ts)
+                        if !ts.is_empty() && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)) =>
+                    {
+                        match s.kind {
+                            TK::Tuple(items) => {
+                                let mut v = Vec::new();
+                                for it in items {
+                                    v.push(self.cast(it, &Ty::Int, span)?);
+                                }
+                                v
+                            }
+                            _ => {
+                                let n = ts.len();
+                                (0..n)
+                                    .map(|k| TExpr::new(Ty::Int, TK::TupleGet(Box::new(s.clone()), k), pos))
+                                    .collect()
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(self.err(
+                            ErrorKind::Type,
+                            args[0].span,
+                            format!("the shape must be an int or a tuple of ints, found {}", s.ty.name()),
+                        ));
+                    }
+                };
+                let fill = match func {
+                    "zeros" => Fill::Zeros,
+                    "ones" => Fill::Ones,
+                    _ => Fill::Empty,
+                };
+                let ndim = shape.len();
+                Ok(TExpr::new(Ty::Array { dtype, ndim }, TK::NewArray { dtype, shape, fill }, pos))
+            }
+            "empty_like" | "zeros_like" | "ones_like" => {
+                self.expect_args(func, args, 1..=2, fspan)?;
+                let a = self.expr(&args[0])?;
+                let Ty::Array { dtype, ndim } = a.ty else {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        args[0].span,
+                        format!("{func} needs an array, found {}", a.ty.name()),
+                    ));
+                };
+                let dtype = match args.get(1) {
+                    Some(d) => self.dtype_arg(d)?,
+                    None => dtype,
+                };
+                let shape =
+                    (0..ndim).map(|k| TExpr::new(Ty::Int, TK::Shape(Box::new(a.clone()), k), pos)).collect();
+                let fill = match func {
+                    "zeros_like" => Fill::Zeros,
+                    "ones_like" => Fill::Ones,
+                    _ => Fill::Empty,
+                };
+                Ok(TExpr::new(Ty::Array { dtype, ndim }, TK::NewArray { dtype, shape, fill }, pos))
+            }
+            "random.random" | "random.rand" | "random.random_sample" | "random.sample" | "random.ranf" => {
+                self.no_array_args(func, args, 0, fspan)?;
+                Ok(TExpr::new(Ty::Float, TK::Random(RandomFn::Random, vec![]), pos))
+            }
+            "random.randn" | "random.standard_normal" => {
+                self.no_array_args(func, args, 0, fspan)?;
+                Ok(TExpr::new(Ty::Float, TK::Random(RandomFn::Normal, vec![]), pos))
+            }
+            "random.normal" | "random.gauss" | "random.uniform" => {
+                self.expect_args(func, args, 0..=2, fspan)?;
+                let is_uniform = func == "random.uniform";
+                let defaults = [0.0, 1.0];
+                let mut a = self.float_args(args)?;
+                while a.len() < 2 {
+                    let d = defaults[a.len()];
+                    a.push(TExpr::new(Ty::Float, TK::Float(d), pos));
+                }
+                let (p, q) = (a.remove(0), a.remove(0));
+                let f = |k| TExpr::new(Ty::Float, k, pos);
+                if is_uniform {
+                    // p + (q - p) * U
+                    let u = f(TK::Random(RandomFn::Random, vec![]));
+                    let w = f(TK::Bin(BinOp::Sub, Box::new(q), Box::new(p.clone())));
+                    let m = f(TK::Bin(BinOp::Mul, Box::new(w), Box::new(u)));
+                    Ok(f(TK::Bin(BinOp::Add, Box::new(p), Box::new(m))))
+                } else {
+                    let z = f(TK::Random(RandomFn::Normal, vec![]));
+                    let m = f(TK::Bin(BinOp::Mul, Box::new(q), Box::new(z)));
+                    Ok(f(TK::Bin(BinOp::Add, Box::new(p), Box::new(m))))
+                }
+            }
+            "random.randint" => {
+                self.expect_args(func, args, 1..=2, fspan)?;
+                let mut a = Vec::new();
+                for x in args {
+                    let t = self.expr(x)?;
+                    if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                        return Err(self.err(
+                            ErrorKind::Type,
+                            x.span,
+                            format!("randint needs ints, found {}", t.ty.name()),
+                        ));
+                    }
+                    a.push(self.cast(t, &Ty::Int, x.span)?);
+                }
+                if a.len() == 1 {
+                    a.insert(0, TExpr::new(Ty::Int, TK::Int(0), pos));
+                }
+                Ok(TExpr::new(Ty::Int, TK::Random(RandomFn::RandInt, a), pos))
+            }
+            "random.seed" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let t = self.expr(&args[0])?;
+                if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                    return Err(self.err(ErrorKind::Type, args[0].span, "seed needs an int"));
+                }
+                let t = self.cast(t, &Ty::Int, span)?;
+                Ok(TExpr::new(Ty::None, TK::Random(RandomFn::Seed, vec![t]), pos))
+            }
+            "range" => Err(self.err(
+                ErrorKind::Unsupported,
+                fspan,
+                "range() can only be used in a for loop: for i in range(n)",
+            )),
+            _ => {
+                let known = "math functions, abs, min, max, int, float, bool, round, len, np.empty/zeros/ones(_like), np.random.*";
+                Err(self.err(
+                    ErrorKind::Name,
+                    fspan,
+                    format!("unknown function `{func}`; supported: your own defs, {known}"),
+                ))
+            }
+        }
+    }
+
+    pub(super) fn no_array_args(&self, func: &str, args: &[Expr], n: usize, fspan: Span) -> LResult<()> {
+        if args.len() > n {
+            return Err(self.err(
+                ErrorKind::Unsupported,
+                fspan,
+                format!("`np.{func}` with a size is not supported; draw one number at a time in a loop"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn dtype_arg(&self, e: &Expr) -> LResult<DType> {
+        let name = match &e.kind {
+            ExprKind::Name(n) => n.clone(),
+            ExprKind::Attribute { value, attr } => match &value.kind {
+                ExprKind::Name(m) => format!("{m}.{attr}"),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        DType::from_name(&name).ok_or_else(|| {
+            self.err(
+                ErrorKind::Type,
+                e.span,
+                "unsupported dtype; use np.float64, np.float32, np.int64, np.int32, np.uint8 or np.bool_",
+            )
+        })
+    }
+}
