@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use crate::linesearch::{wolfe1, wolfe2};
+use crate::linesearch::{StepLimits, wolfe1, wolfe2};
 use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
@@ -17,7 +17,7 @@ pub(crate) fn line_search_wolfe12(
     old_old_fval: f64,
     c1: f64,
     c2: f64,
-    amax: f64,
+    limits: StepLimits,
     mut extra: Option<&mut dyn FnMut(f64, &[f64]) -> bool>,
 ) -> Option<(f64, f64)> {
     let n = x.len();
@@ -36,7 +36,7 @@ pub(crate) fn line_search_wolfe12(
         sf.grad(xt, gt);
         (f, dot(gt, p))
     };
-    if let Some(r) = wolfe1(&mut both, old_fval, old_old_fval, derphi0, c1, c2, amax) {
+    if let Some(r) = wolfe1(&mut both, old_fval, old_old_fval, derphi0, c1, c2, limits) {
         match extra.as_mut() {
             None => return Some(r),
             Some(e) => {
@@ -70,7 +70,7 @@ pub(crate) fn line_search_wolfe12(
             e(a, gt)
         }
     };
-    wolfe2(&mut phi, &mut derphi, old_fval, old_old_fval, derphi0, c1, c2, amax, &mut extra2)
+    wolfe2(&mut phi, &mut derphi, old_fval, old_old_fval, derphi0, c1, c2, limits.fallback_amax, &mut extra2)
         .map(|(a, f, _)| (a, f))
 }
 
@@ -106,9 +106,18 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
         for i in 0..n {
             pk[i] = -dot(&hk[i * n..(i + 1) * n], &gfk);
         }
-        let Some((alpha, fnew)) =
-            line_search_wolfe12(sf, &xk, &pk, &gfk, old_fval, old_old_fval, o.c1, o.c2, 1e100, None)
-        else {
+        let Some((alpha, fnew)) = line_search_wolfe12(
+            sf,
+            &xk,
+            &pk,
+            &gfk,
+            old_fval,
+            old_old_fval,
+            o.c1,
+            o.c2,
+            StepLimits::WIDE,
+            None,
+        ) else {
             warnflag = 2;
             break;
         };

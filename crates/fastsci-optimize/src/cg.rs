@@ -2,6 +2,7 @@
 //! (`_minimize_cg`).
 
 use crate::bfgs::{line_search_wolfe12, warnflag_status};
+use crate::linesearch::StepLimits;
 use crate::result::{OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
@@ -49,7 +50,7 @@ pub(crate) fn minimize_cg(
                 old_old_fval,
                 1e-4,
                 0.4,
-                1e100,
+                StepLimits::WIDE,
                 Some(&mut descent),
             )
         };

@@ -4,9 +4,10 @@
 //! TRF follows Branch, Coleman & Li (1999) as SciPy implements it: the trust-region
 //! subproblem in Coleman–Li scaled variables solved exactly through an SVD (Moré's iteration
 //! on the Levenberg–Marquardt parameter), steps kept strictly feasible by reflection from the
-//! bounds. LM follows MINPACK's `lmder`/`lmdif` (Moré 1978): column scaling by Jacobian
-//! norms, the same trust-region radius rules and convergence tests, with the
-//! Levenberg–Marquardt parameter found on an SVD of the scaled Jacobian.
+//! bounds. LM follows MINPACK's `lmder` (Moré 1978), as SciPy runs it: column scaling by
+//! Jacobian norms, the same trust-region radius rules, ratio and convergence tests, and `lmpar`'s
+//! iteration for the Levenberg–Marquardt parameter (its bounds and Newton corrections) carried
+//! out on an SVD of the scaled Jacobian; without a Jacobian, SciPy's `2-point` differences.
 
 use crate::error::{OptimizeError, Result};
 use crate::linalg::{Matrix, svd};
@@ -338,8 +339,9 @@ impl<'a> LsqProblem<'a> {
         }
     }
 
-    /// The Jacobian at x (user's or forward differences with relative step `rel`).
-    fn jacobian(&mut self, x: &[f64], f: &[f64], lb: &[f64], ub: &[f64], rel: f64, lm_style: bool) -> Matrix {
+    /// The Jacobian at x: the user's, or SciPy's `2-point` forward differences with relative
+    /// step `rel`, each step kept inside `[lb, ub]`.
+    fn jacobian(&mut self, x: &[f64], f: &[f64], lb: &[f64], ub: &[f64], rel: f64) -> Matrix {
         let (m, n) = (self.m, x.len());
         let mut j = Matrix::zeros(m, n);
         if let Some(jf) = self.jac.as_mut() {
@@ -349,13 +351,7 @@ impl<'a> LsqProblem<'a> {
         let mut xt = x.to_vec();
         let mut ft = vec![0.0; m];
         for k in 0..n {
-            let h = if lm_style {
-                let h = rel * x[k].abs();
-                if h == 0.0 { rel } else { h }
-            } else {
-                crate::fd::forward_step(x[k], rel, lb[k], ub[k])
-            };
-            xt[k] = x[k] + h;
+            xt[k] = x[k] + crate::fd::forward_step(x[k], rel, lb[k], ub[k]);
             let dx = xt[k] - x[k];
             (self.fun)(&xt, &mut ft);
             for i in 0..m {
@@ -415,7 +411,7 @@ impl<'a> LsqProblem<'a> {
         }
         let mut f_true = f.clone();
         let mut nfev = 1;
-        let mut jm = self.jacobian(&x, &f, lb, ub, rel, false);
+        let mut jm = self.jacobian(&x, &f, lb, ub, rel);
         let mut njev = 1;
         let mut cost = cost_of(&f);
         robust_scale(&mut jm, &mut f);
@@ -558,7 +554,7 @@ impl<'a> LsqProblem<'a> {
                 f.copy_from_slice(&f_new);
                 f_true.copy_from_slice(&f_new);
                 cost = cost_new;
-                jm = self.jacobian(&x, &f, lb, ub, rel, false);
+                jm = self.jacobian(&x, &f, lb, ub, rel);
                 njev += 1;
                 robust_scale(&mut jm, &mut f);
                 g = jm.tmatvec(&f);
@@ -588,19 +584,22 @@ impl<'a> LsqProblem<'a> {
         })
     }
 
-    /// MINPACK's Levenberg–Marquardt (`lmder`, or `lmdif` without a Jacobian).
+    /// MINPACK's Levenberg–Marquardt (`lmder`; differences by SciPy's `2-point` scheme).
     fn lm(&mut self, x0: &[f64], o: &LsqOptions, xs: &XScale) -> LsqResult {
         let (m, n) = (self.m, x0.len());
-        let have_jac = self.jac.is_some();
-        let rel = o.diff_step.map_or(f64::EPSILON.sqrt(), |d| d.abs().max(f64::EPSILON.sqrt()));
-        let maxfev = o.max_nfev.unwrap_or(if have_jac { 100 * (n + 1) } else { 200 * (n + 1) });
+        // SciPy (since 1.16) runs `lmder` whether or not a Jacobian is given, differencing in
+        // its own `2-point` scheme (steps `rel·max(1, |x|)`, not `lmdif`'s `sqrt(epsfcn)·|x|`),
+        // and `lmder` counts only its own evaluations against `100 n`: so do we.
+        let rel = o.diff_step.unwrap_or(f64::EPSILON.sqrt());
+        let maxfev = o.max_nfev.unwrap_or(100 * n);
+        let unbounded = vec![f64::INFINITY; n];
+        let below: Vec<f64> = unbounded.iter().map(|v| -v).collect();
         let epsmch = f64::EPSILON;
         let factor = 100.0;
         let mut x = x0.to_vec();
         let mut fvec = vec![0.0; m];
         (self.fun)(&x, &mut fvec);
         let mut nfev = 1;
-        let mut fd_evals = 0;
         let mut njev = 0;
         let mut fnorm = norm(fvec.iter().copied());
         let mut par = 0.0;
@@ -613,13 +612,8 @@ impl<'a> LsqProblem<'a> {
         let mut gnorm;
         let nan = |v: &[f64]| v.iter().any(|a| !a.is_finite());
         'outer: loop {
-            jm = self.jacobian(&x, &fvec, &[], &[], rel, true);
+            jm = self.jacobian(&x, &fvec, &below, &unbounded, rel);
             njev += 1;
-            if !have_jac {
-                // MINPACK's limit counts the difference evaluations; the reported nfev does
-                // not (as SciPy's least_squares).
-                fd_evals += n;
-            }
             let cn: Vec<f64> =
                 (0..n).map(|k| (0..m).map(|i| jm.get(i, k).powi(2)).sum::<f64>().sqrt()).collect();
             if iter == 1 {
@@ -722,7 +716,7 @@ impl<'a> LsqProblem<'a> {
                 if info != 0 {
                     break 'outer;
                 }
-                if nfev + fd_evals >= maxfev {
+                if nfev >= maxfev {
                     info = 5;
                 }
                 if actred.abs() <= epsmch && prered <= epsmch && 0.5 * ratio <= 1.0 {
@@ -867,8 +861,11 @@ fn lmpar(uf: &[f64], s: &[f64], v: &Matrix, delta: f64, par0: f64) -> f64 {
         if fp <= 0.1 * delta {
             return 0.0;
         }
+        // MINPACK's lower bound is the Newton step on 1/‖y(α)‖ − 1/Δ, the same correction as
+        // the iteration's below; the Newton step on ‖y(α)‖ − Δ (what the TRF solver starts
+        // from) is smaller by Δ/‖y(0)‖ and made the first iterations start too low.
         let (phi, dphi) = phi_and_derivative(0.0, &suf, s, delta);
-        parl = -phi / dphi;
+        parl = -(phi + delta) / delta * phi / dphi;
     }
     let gnorm = norm(suf.iter().copied());
     let mut paru = gnorm / delta;

@@ -239,7 +239,8 @@ impl<'a> Problem<'a> {
     }
 
     /// Box bounds `(lower, upper)` per variable; infinite values mean unbounded. Used by
-    /// L-BFGS-B, SLSQP, Nelder–Mead and Powell (by clipping), and by finite differences.
+    /// L-BFGS-B, SLSQP, Nelder–Mead (by clipping), Powell (line searches kept inside the box;
+    /// a start outside is not clipped, as SciPy's is not), and by finite differences.
     pub fn with_bounds(mut self, bounds: &[(f64, f64)]) -> Self {
         self.bounds = Some(bounds.to_vec());
         self

@@ -2,6 +2,7 @@
 //! conjugate-gradient trust-region method of Steihaug (`trust-ncg`).
 
 use crate::bfgs::line_search_wolfe12;
+use crate::linesearch::StepLimits;
 use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{HesspBox, ScalarFunction, dot, norm2};
 
@@ -140,7 +141,18 @@ pub(crate) fn minimize_newton_cg(
             );
         }
         let pk = xsupi;
-        let ls = line_search_wolfe12(sf, &xk, &pk, &gfk, old_fval, old_old_fval, 1e-4, 0.9, 1e100, None);
+        let ls = line_search_wolfe12(
+            sf,
+            &xk,
+            &pk,
+            &gfk,
+            old_fval,
+            old_old_fval,
+            1e-4,
+            0.9,
+            StepLimits::SEARCH_DEFAULTS,
+            None,
+        );
         let Some((alpha, fnew)) = ls else {
             let msg = format!("Warning: {}", messages::PR_LOSS);
             return finish(2, &msg, xk, old_fval, gfk, k, sf, hp.nhev);
