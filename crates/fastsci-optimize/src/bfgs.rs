@@ -6,18 +6,25 @@ use crate::linesearch::{StepLimits, wolfe1, wolfe2};
 use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
+/// The Wolfe conditions' constants (sufficient decrease `c1`, curvature `c2`) and the step
+/// limits of one method's line searches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wolfe {
+    pub c1: f64,
+    pub c2: f64,
+    pub limits: StepLimits,
+}
+
 /// Line search along `p` from `x` with SciPy's `_line_search_wolfe12`: Moré–Thuente first,
-/// the zoom search if that fails. Returns (alpha, f(x + alpha p)).
+/// the zoom search if that fails. `fvals` are f at `x` and at the previous point (for the
+/// initial step). Returns (alpha, f(x + alpha p)).
 pub(crate) fn line_search_wolfe12(
     sf: &mut ScalarFunction<'_, '_>,
     x: &[f64],
     p: &[f64],
     g: &[f64],
-    old_fval: f64,
-    old_old_fval: f64,
-    c1: f64,
-    c2: f64,
-    limits: StepLimits,
+    (old_fval, old_old_fval): (f64, f64),
+    Wolfe { c1, c2, limits }: Wolfe,
     mut extra: Option<&mut dyn FnMut(f64, &[f64]) -> bool>,
 ) -> Option<(f64, f64)> {
     let n = x.len();
@@ -111,11 +118,8 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
             &xk,
             &pk,
             &gfk,
-            old_fval,
-            old_old_fval,
-            o.c1,
-            o.c2,
-            StepLimits::WIDE,
+            (old_fval, old_old_fval),
+            Wolfe { c1: o.c1, c2: o.c2, limits: StepLimits::WIDE },
             None,
         ) else {
             warnflag = 2;
