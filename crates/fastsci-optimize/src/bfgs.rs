@@ -176,7 +176,7 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
     }
     res.stop(warnflag_status(warnflag), warnflag);
     res.jac = Some(gfk);
-    res.hess_inv = Some(hk);
+    res.hess_inv = Some(ndarray::Array2::from_shape_vec((n, n), hk).expect("hk holds n x n entries"));
     res.nit = k;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;

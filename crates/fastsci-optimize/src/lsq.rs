@@ -9,6 +9,8 @@
 //! iteration for the Levenberg–Marquardt parameter (its bounds and Newton corrections) carried
 //! out on an SVD of the scaled Jacobian; without a Jacobian, SciPy's `2-point` differences.
 
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+
 use crate::error::{OptimizeError, Result};
 use crate::linalg::{Matrix, svd};
 
@@ -140,8 +142,8 @@ pub struct LsqResult {
     pub cost: f64,
     /// Residuals at x.
     pub fun: Vec<f64>,
-    /// Jacobian at x (scaled by the loss, as SciPy's).
-    pub jac: Matrix,
+    /// Jacobian at x (m × n, scaled by the loss, as SciPy's).
+    pub jac: Array2<f64>,
     /// Gradient of the cost at x.
     pub grad: Vec<f64>,
     /// First-order optimality (scaled gradient infinity norm).
@@ -216,7 +218,7 @@ impl LsqStatus {
 }
 
 type ResidualBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
-type JacobianBox<'a> = Box<dyn FnMut(&[f64], &mut Matrix) + 'a>;
+type JacobianBox<'a> = Box<dyn FnMut(&[f64], ArrayViewMut2<'_, f64>) + 'a>;
 
 /// A least-squares problem: residuals `f: Rⁿ → Rᵐ`, optional Jacobian and bounds.
 ///
@@ -248,8 +250,8 @@ impl<'a> LsqProblem<'a> {
     pub fn new(m: usize, fun: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
         LsqProblem { m, fun: Box::new(fun), jac: None, bounds: None }
     }
-    /// Supplies the Jacobian: `jac(x, J)` fills the m x n matrix J.
-    pub fn with_jacobian(mut self, jac: impl FnMut(&[f64], &mut Matrix) + 'a) -> Self {
+    /// Supplies the Jacobian: `jac(x, J)` fills the m × n view `J` (entries it leaves are 0).
+    pub fn with_jacobian(mut self, jac: impl FnMut(&[f64], ArrayViewMut2<'_, f64>) + 'a) -> Self {
         self.jac = Some(Box::new(jac));
         self
     }
@@ -345,7 +347,7 @@ impl<'a> LsqProblem<'a> {
         let (m, n) = (self.m, x.len());
         let mut j = Matrix::zeros(m, n);
         if let Some(jf) = self.jac.as_mut() {
-            jf(x, &mut j);
+            jf(x, ArrayViewMut2::from_shape((m, n), &mut j.data).expect("m x n entries"));
             return j;
         }
         let mut xt = x.to_vec();
@@ -573,7 +575,7 @@ impl<'a> LsqProblem<'a> {
             x,
             cost,
             fun: f_true,
-            jac: jm,
+            jac: to_array(jm),
             grad: g,
             optimality: g_norm,
             active_mask,
@@ -751,7 +753,7 @@ impl<'a> LsqProblem<'a> {
             cost: 0.5 * fvec.iter().map(|v| v * v).sum::<f64>(),
             x,
             fun: fvec,
-            jac: jm,
+            jac: to_array(jm),
             grad: g,
             optimality,
             active_mask: vec![0; n],
@@ -1149,9 +1151,9 @@ fn next_toward(a: f64, b: f64) -> f64 {
 pub struct CurveFitResult {
     /// Fitted parameters.
     pub popt: Vec<f64>,
-    /// Their covariance (n x n, row-major); infinite everywhere where it cannot be estimated
+    /// Their covariance (n × n); infinite everywhere where it cannot be estimated
     /// (no more points than parameters, or, without bounds, a rank-deficient Jacobian, as SciPy).
-    pub pcov: Matrix,
+    pub pcov: Array2<f64>,
     /// Standard errors, the square roots of the diagonal of `pcov`.
     pub perr: Vec<f64>,
     /// Σ rᵢ² of the weighted residuals at `popt` (SciPy's `cost` of curve_fit, twice the
@@ -1193,16 +1195,15 @@ pub enum RankDeficiency {
 /// # Examples
 ///
 /// ```
-/// use fastsci_optimize::linalg::Matrix;
 /// use fastsci_optimize::lsq::{RankDeficiency, covariance};
 /// // Fitting a constant to 4 points: variance s² / m.
-/// let j = Matrix { rows: 4, cols: 1, data: vec![1.0; 4] };
-/// let pcov = covariance(&j, Some(6.0), RankDeficiency::Infinite);
-/// assert!((pcov.get(0, 0) - 6.0 / 3.0 / 4.0).abs() < 1e-15);
+/// let j = ndarray::Array2::ones((4, 1));
+/// let pcov = covariance(j.view(), Some(6.0), RankDeficiency::Infinite);
+/// assert!((pcov[[0, 0]] - 6.0 / 3.0 / 4.0).abs() < 1e-15);
 /// ```
-pub fn covariance(jac: &Matrix, sum_squares: Option<f64>, rank: RankDeficiency) -> Matrix {
-    let (m, n) = (jac.rows, jac.cols);
-    let sv = svd(jac);
+pub fn covariance(jac: ArrayView2<'_, f64>, sum_squares: Option<f64>, rank: RankDeficiency) -> Array2<f64> {
+    let (m, n) = jac.dim();
+    let sv = svd(&Matrix { rows: m, cols: n, data: jac.iter().copied().collect() });
     let threshold = f64::EPSILON * m.max(n) as f64 * sv.s.first().copied().unwrap_or(0.0);
     let mut pcov = Matrix::zeros(n, n);
     for k in 0..sv.s.len() {
@@ -1231,7 +1232,12 @@ pub fn covariance(jac: &Matrix, sum_squares: Option<f64>, rank: RankDeficiency) 
         }
         None => {}
     }
-    pcov
+    to_array(pcov)
+}
+
+/// The public form of an internal row-major matrix.
+fn to_array(m: Matrix) -> Array2<f64> {
+    Array2::from_shape_vec((m.rows, m.cols), m.data).expect("rows x cols entries")
 }
 
 /// Options of [`curve_fit`].
@@ -1307,8 +1313,8 @@ pub fn curve_fit(
     };
     let cost = 2.0 * res.cost;
     let rank = if lm { RankDeficiency::Infinite } else { RankDeficiency::PseudoInverse };
-    let pcov = covariance(&res.jac, if o.absolute_sigma { None } else { Some(cost) }, rank);
-    let perr = (0..n).map(|i| pcov.get(i, i).sqrt()).collect();
+    let pcov = covariance(res.jac.view(), if o.absolute_sigma { None } else { Some(cost) }, rank);
+    let perr = (0..n).map(|i| pcov[[i, i]].sqrt()).collect();
     let nfev = if lm { calls } else { res.nfev };
     Ok(CurveFitResult { popt: res.x, pcov, perr, cost, nfev, status: res.status, message: res.message })
 }

@@ -27,8 +27,8 @@ fn nan_objective_or_gradient_is_never_success_in_any_method() {
             cases.push(("NaN objective, finite differences", nan, None));
         }
         for (what, f, g) in cases {
-            let mut p = Problem::new(f).with_hessian(|_x: &[f64], h: &mut [f64]| {
-                h.copy_from_slice(&[2.0, 0.0, 0.0, 2.0]);
+            let mut p = Problem::new(f).with_hessian(|_x: &[f64], mut h: ndarray::ArrayViewMut2<f64>| {
+                h.assign(&ndarray::array![[2.0, 0.0], [0.0, 2.0]]);
             });
             if let Some(g) = g {
                 p = p.with_gradient(g);
@@ -192,7 +192,9 @@ fn trust_exact_handles_the_hard_case_with_any_hessian() {
         g[0] = 2.0 * x[0];
         g[1] = -2.0 * x[1] + 4.0 * x[1].powi(3);
     };
-    let h = |x: &[f64], h: &mut [f64]| h.copy_from_slice(&[2.0, 0.0, 0.0, -2.0 + 12.0 * x[1] * x[1]]);
+    let h = |x: &[f64], mut h: ndarray::ArrayViewMut2<f64>| {
+        h.assign(&ndarray::array![[2.0, 0.0], [0.0, -2.0 + 12.0 * x[1] * x[1]]]);
+    };
     let opts = MinimizeOptions::default();
     let dense =
         Problem::new(f).with_gradient(g).with_hessian(h).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
