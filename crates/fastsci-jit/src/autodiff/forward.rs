@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::build::*;
+use super::normalize::scalarize_tuples;
 use super::partials::{math_partials, picks_second};
 use crate::ir::{BinOp, Fill, Func, TExpr, TK, TStmt, Ty};
 use crate::value::DType;
@@ -50,7 +51,8 @@ impl Forward<'_> {
     }
 
     fn build(&mut self, fid: usize) -> Result<Func, JitError> {
-        let f = self.funcs[fid].clone();
+        let mut f = self.funcs[fid].clone();
+        scalarize_tuples(&mut f);
         let n = f.params;
         // The tangents of the parameters come right after them.
         let shift = |l: usize| if l < n { l } else { l + n };
@@ -221,7 +223,11 @@ impl Tangents<'_, '_> {
                 match op {
                     BinOp::Add => add(ta, tb),
                     BinOp::Sub => sub(ta, tb),
-                    BinOp::Mul => add(mul(ta, b), mul(a, tb)),
+                    BinOp::Mul => {
+                        let left = if is_zero(&ta) { float(0.0) } else { mul(ta, b) };
+                        let right = if is_zero(&tb) { float(0.0) } else { mul(a, tb) };
+                        add(left, right)
+                    }
                     BinOp::Div => {
                         // (ta - (a/b) tb) / b, dividing where the kernel does (same error).
                         let q = TExpr { pos: e.pos, ..div(a, b.clone()) };
@@ -248,8 +254,11 @@ impl Tangents<'_, '_> {
                 let partials = math_partials(*f, args, e).map_err(|what| self.err(e.pos, what))?;
                 let mut terms = Vec::new();
                 for (p, a) in partials.into_iter().zip(args) {
-                    if let Some(p) = p {
-                        terms.push(mul(p, self.tangent(a)?));
+                    let ta = self.tangent(a)?;
+                    // A constant operand (an int converted) adds nothing, even where its
+                    // partial is not finite (d/db a^b at a < 0).
+                    if let Some(p) = p.filter(|_| !is_zero(&ta)) {
+                        terms.push(mul(p, ta));
                     }
                 }
                 sum(terms)
@@ -276,4 +285,9 @@ impl Tangents<'_, '_> {
             _ => return Err(self.err(e.pos, "this expression")),
         })
     }
+}
+
+/// Whether a tangent is the constant zero (of something not differentiated).
+fn is_zero(t: &TExpr) -> bool {
+    matches!(t.kind, TK::Float(z) if z == 0.0)
 }

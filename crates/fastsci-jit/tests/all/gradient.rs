@@ -2,7 +2,8 @@
 //! format is in that folder's README): each derivative against a Richardson-extrapolated
 //! central difference within its error estimate, and, where the kernel's result at the point
 //! is given as a formula, against the formula compiler's symbolic derivative to 1e-12
-//! relative; the reference interpreter must give the compiled gradient to the bit.
+//! relative; the reference interpreter must give the compiled gradient to the bit; forward
+//! mode (`Function::jvp`) along a direction must give the gradient's projection on it.
 
 use std::path::{Path, PathBuf};
 
@@ -239,7 +240,36 @@ fn check_point(file: &str, f: &Function, p: &Point) -> usize {
             assert!((ad - sym).abs() <= tol, "{what}: AD {ad} vs symbolic {sym} ({})", d.source());
         }
     }
+    check_jvp(&at, f, &p.args, &ds);
     ds.len()
+}
+
+/// Forward mode along a direction must give the reverse gradient's projection on it.
+fn check_jvp(at: &str, f: &Function, args: &[Value], ds: &[(usize, Option<usize>, f64)]) {
+    let direction = |k: usize, i: usize| 0.25 + 0.5 * ((3 * k + 7 * i) % 5) as f64 - 1.0;
+    let mut call = args.to_vec();
+    for (k, a) in args.iter().enumerate() {
+        call.push(match a {
+            Value::Float(_) => Value::Float(direction(k, 0)),
+            Value::Array(_) => {
+                let mut t = f64_array(a).clone();
+                t.iter_mut().enumerate().for_each(|(i, v)| *v = direction(k, i));
+                Value::Array(t.into())
+            }
+            other => other.clone(),
+        });
+    }
+    let jvp = f.jvp();
+    let result = jvp.call(&call).unwrap_or_else(|e| panic!("{at}: jvp: {e}"));
+    assert_eq!(jvp.call_interpreted(&call).unwrap(), result, "{at}: jvp: interpreter and compiled code");
+    let Value::Tuple(r) = &result else { panic!("{at}: jvp gives {result:?}") };
+    let expected: f64 = ds.iter().map(|&(k, i, d)| d * direction(k, i.unwrap_or(0))).sum();
+    let scale: f64 = ds.iter().map(|&(k, i, d)| (d * direction(k, i.unwrap_or(0))).abs()).sum();
+    let got = r[1].as_f64().unwrap();
+    assert!(
+        (got - expected).abs() <= 1e-12 * scale.max(f64::MIN_POSITIVE),
+        "{at}: jvp {got} vs gradient·v {expected}"
+    );
 }
 
 #[test]
@@ -319,4 +349,19 @@ fn long_loops_grow_the_tape_and_runtime_errors_keep_their_line() {
         .call(&[Value::Float(1.0), Value::Array(ndarray::arr1(&[1.0]).into_dyn().into())])
         .unwrap_err();
     assert_eq!((e.kind(), e.line()), (ErrorKind::Runtime, 2), "{e}");
+}
+
+#[test]
+fn forward_mode_takes_tangents_of_the_arguments_types_and_arrays_made_in_loops() {
+    // An array created in each iteration: outside the reverse mode's reach, fine forward.
+    let src = "import numpy as np\ndef k(x, n):\n    s = 0.0\n    for i in range(n):\n        t = np.zeros(2)\n        t[0] = x * i\n        s += t[0] * t[0]\n    return s\n";
+    let f = Module::compile(src, "k.py").unwrap().function("k").unwrap();
+    // s = x² Σ i², ds/dx = 2x Σ i² = 2 · 1.5 · 14 along 1.
+    let r = f.jvp().call(&[Value::Float(1.5), Value::Int(4), Value::Float(1.0), Value::Int(0)]).unwrap();
+    assert_eq!(r, Value::Tuple(vec![Value::Float(1.5 * 1.5 * 14.0), Value::Float(2.0 * 1.5 * 14.0)]));
+    let e = f.jvp().call(&[Value::Float(1.5), Value::Int(4), Value::Int(1), Value::Int(0)]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Argument, "{e}");
+    assert!(e.to_string().contains("the tangent of `x` must have its type"), "{e}");
+    let e = f.jvp().call(&[Value::Float(1.5)]).unwrap_err();
+    assert!(e.to_string().contains("takes 4 argument(s) (x, n, d_x, d_n)"), "{e}");
 }
