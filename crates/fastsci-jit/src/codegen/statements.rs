@@ -45,6 +45,8 @@ impl Gen<'_, '_> {
                 let eb = self.b.create_block();
                 let merge = self.b.create_block();
                 self.b.ins().brif(cv, tb, &[], eb, &[]);
+                self.b.seal_block(tb);
+                self.b.seal_block(eb);
                 self.b.switch_to_block(tb);
                 for s in t {
                     self.stmt(s)?;
@@ -55,6 +57,7 @@ impl Gen<'_, '_> {
                     self.stmt(s)?;
                 }
                 self.b.ins().jump(merge, &[]);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
             }
             TStmt::While(c, body) => {
@@ -66,6 +69,7 @@ impl Gen<'_, '_> {
                 self.b.switch_to_block(header);
                 let cv = self.scalar(c)?;
                 self.b.ins().brif(cv, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 self.loops.push((latch, exit));
                 for s in body {
@@ -73,9 +77,11 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(c.pos);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
@@ -116,6 +122,7 @@ impl Gen<'_, '_> {
                     }
                 };
                 self.b.ins().brif(cond, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 let c = self.b.use_var(cvar);
                 let v = self.vars[*var][0];
@@ -126,6 +133,7 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(*pos);
                 let c = self.b.use_var(cvar);
@@ -139,6 +147,7 @@ impl Gen<'_, '_> {
                 };
                 self.b.def_var(cvar, n);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::Break | TStmt::Continue => {

@@ -1,0 +1,339 @@
+//! Loop optimizations on the typed IR, between lowering and code generation: typed IR in,
+//! typed IR out, with the same meaning to the bit (the reference interpreter runs the IR as
+//! lowered; the differential tests hold the optimized machine code to it).
+//!
+//! Cranelift optimizes within and across blocks (GVN, loop-invariant code motion, constant
+//! folding) but never restructures loops. Two restructurings it lacks pay off on the loops
+//! kernels are made of:
+//!
+//! - **Full unrolling** of `for` loops over a short constant range (`for di in range(-1, 2)`
+//!   around a stencil): each copy of the body sees the loop variable as a constant, folded
+//!   here (`di != 0 or dj != 0` disappears), and the index arithmetic of the copies becomes
+//!   loop-invariant or common subexpressions for Cranelift.
+//! - **Partial unrolling** (by 4) of innermost counted loops with small bodies: one bound
+//!   check, one cancel-flag check and one back-edge per four iterations instead of one each,
+//!   and four iterations' independent work in one block for the out-of-order core. The
+//!   order of every operation is unchanged (float sums stay sums in the source's order, as
+//!   Numba's without `fastmath`).
+
+use crate::ir::{BinOp, Func, TExpr, TK, TStmt, Ty};
+use fastsci_expr::ast::CmpOp;
+
+/// A loop over a constant range is unrolled whole when it runs at most this many times...
+const FULL_UNROLL_TRIPS: i64 = 8;
+/// ...and its unrolled body has at most this many IR nodes (compile time grows with it).
+const FULL_UNROLL_NODES: usize = 256;
+/// Copies of an innermost loop's body per iteration of its unrolled loop.
+const PARTIAL_UNROLL: i64 = 4;
+/// The largest body (IR nodes) unrolled partially.
+const PARTIAL_UNROLL_NODES: usize = 64;
+
+/// Rewrites the loops of `f` (see the module documentation).
+pub(crate) fn optimize(f: &mut Func) {
+    let body = std::mem::take(&mut f.body);
+    let mut locals = std::mem::take(&mut f.locals);
+    f.body = block(body, &mut locals);
+    f.locals = locals;
+}
+
+fn block(stmts: Vec<TStmt>, locals: &mut Vec<Ty>) -> Vec<TStmt> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        statement(s, locals, &mut out);
+    }
+    out
+}
+
+fn statement(s: TStmt, locals: &mut Vec<Ty>, out: &mut Vec<TStmt>) {
+    match s {
+        TStmt::If(c, a, b) => {
+            let (a, b) = (block(a, locals), block(b, locals));
+            out.push(TStmt::If(c, a, b));
+        }
+        TStmt::While(c, body) => {
+            let body = block(body, locals);
+            out.push(TStmt::While(c, body));
+        }
+        TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
+            let body = block(body, locals);
+            if let Some(unrolled) = constant_trips(&start, &stop, &step)
+                .and_then(|trips| unroll_fully(var, &start, &step, trips, &body))
+            {
+                out.extend(unrolled);
+                return;
+            }
+            let loop_ =
+                TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos };
+            unroll_partially(loop_, locals, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// The number of iterations of `range(start, stop, step)` when all three are constants.
+fn constant_trips(start: &TExpr, stop: &TExpr, step: &TExpr) -> Option<i64> {
+    let (TK::Int(a), TK::Int(b), TK::Int(k)) = (&start.kind, &stop.kind, &step.kind) else {
+        return None;
+    };
+    let (a, b, k) = (i128::from(*a), i128::from(*b), i128::from(*k));
+    let n = match k {
+        0 => return None,
+        k if k > 0 => (b - a + k - 1).div_euclid(k),
+        k => (a - b - k - 1).div_euclid(-k),
+    };
+    i64::try_from(n.max(0)).ok()
+}
+
+/// The body of a `for` loop over constants, once per value, with the variable folded in.
+fn unroll_fully(var: usize, start: &TExpr, step: &TExpr, trips: i64, body: &[TStmt]) -> Option<Vec<TStmt>> {
+    let (TK::Int(a), TK::Int(k)) = (&start.kind, &step.kind) else {
+        return None;
+    };
+    if trips > FULL_UNROLL_TRIPS
+        || breaks_out(body)
+        || nodes(body).saturating_mul(trips as usize) > FULL_UNROLL_NODES
+    {
+        return None;
+    }
+    // A body that assigns the variable itself sees it as a variable.
+    let substitute = !assigns(body, var);
+    let mut out = Vec::new();
+    for t in 0..trips {
+        let value = a + t * k;
+        out.push(TStmt::Assign(var, TExpr::new(Ty::Int, TK::Int(value), start.pos)));
+        for s in body {
+            let mut s = s.clone();
+            if substitute {
+                stmt_exprs_mut(&mut s, &mut |e| replace_local(e, var, value));
+            }
+            fold_stmt(s, &mut out);
+        }
+    }
+    Some(out)
+}
+
+/// `for i in range(start, stop, k)` (constant `k > 0`, innermost, small body) as
+///
+/// ```text
+/// c = start; e = stop
+/// while c < e and e - c > 3k:
+///     i = c; body; i = c + k; body; i = c + 2k; body; i = c + 3k; body
+///     c = c + 4k
+/// for i in range(c, e, k): body
+/// ```
+///
+/// The remainder loop is the original one; `i` ends with the last value it took, as in
+/// Python. `e - c` could wrap only when `c < e` by more than `i64::MAX`, and then the
+/// remainder loop runs everything.
+fn unroll_partially(loop_: TStmt, locals: &mut Vec<Ty>, out: &mut Vec<TStmt>) {
+    let TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } = loop_ else {
+        out.push(loop_);
+        return;
+    };
+    let k = match step.kind {
+        TK::Int(k) if k > 0 => k,
+        _ => 0,
+    };
+    let small = nodes(&body) <= PARTIAL_UNROLL_NODES;
+    if k == 0 || !small || has_inner_loop(&body) || breaks_out(&body) || k > i64::MAX / (2 * PARTIAL_UNROLL) {
+        out.push(TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos });
+        return;
+    }
+    let int = |kind: TK| TExpr::new(Ty::Int, kind, pos);
+    let boolean = |kind: TK| TExpr::new(Ty::Bool, kind, pos);
+    let c = locals.len();
+    let e = c + 1;
+    locals.extend([Ty::Int, Ty::Int]);
+    out.push(TStmt::Assign(c, start));
+    out.push(TStmt::Assign(e, stop));
+    let (cl, el) = (|| int(TK::Local(c)), || int(TK::Local(e)));
+    let ahead = int(TK::Bin(BinOp::Sub, Box::new(el()), Box::new(cl())));
+    let cond = boolean(TK::And(
+        Box::new(boolean(TK::Cmp(CmpOp::Lt, Box::new(cl()), Box::new(el())))),
+        Box::new(boolean(TK::Cmp(
+            CmpOp::Gt,
+            Box::new(ahead),
+            Box::new(int(TK::Int((PARTIAL_UNROLL - 1) * k))),
+        ))),
+    ));
+    let mut unrolled = Vec::new();
+    for t in 0..PARTIAL_UNROLL {
+        let value = if t == 0 {
+            cl()
+        } else {
+            int(TK::Bin(BinOp::Add, Box::new(cl()), Box::new(int(TK::Int(t * k)))))
+        };
+        unrolled.push(TStmt::Assign(var, value));
+        unrolled.extend(body.iter().cloned());
+    }
+    unrolled.push(TStmt::Assign(
+        c,
+        int(TK::Bin(BinOp::Add, Box::new(cl()), Box::new(int(TK::Int(PARTIAL_UNROLL * k))))),
+    ));
+    out.push(TStmt::While(cond, unrolled));
+    out.push(TStmt::ForRange {
+        var,
+        start: cl(),
+        stop: el(),
+        step,
+        stop_local,
+        step_local,
+        counter,
+        body,
+        pos,
+    });
+}
+
+/// Whether `body` has a `break` or `continue` of its own loop (not of a loop inside it).
+fn breaks_out(body: &[TStmt]) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::Break | TStmt::Continue => true,
+        TStmt::If(_, a, b) => breaks_out(a) || breaks_out(b),
+        _ => false,
+    })
+}
+
+fn has_inner_loop(body: &[TStmt]) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::While(..) | TStmt::ForRange { .. } => true,
+        TStmt::If(_, a, b) => has_inner_loop(a) || has_inner_loop(b),
+        _ => false,
+    })
+}
+
+/// Whether `body` assigns local `l` (a `for` over it counts).
+fn assigns(body: &[TStmt], l: usize) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::Assign(m, _) => *m == l,
+        TStmt::ForRange { var, body, .. } => *var == l || assigns(body, l),
+        TStmt::If(_, a, b) => assigns(a, l) || assigns(b, l),
+        TStmt::While(_, b) => assigns(b, l),
+        _ => false,
+    })
+}
+
+/// The size of `body` in IR nodes (statements and expression nodes).
+fn nodes(body: &[TStmt]) -> usize {
+    fn expr_nodes(e: &TExpr) -> usize {
+        1 + e.children().into_iter().map(expr_nodes).sum::<usize>()
+    }
+    body.iter()
+        .map(|s| {
+            1 + match s {
+                TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr_nodes(e),
+                TStmt::Store { arr, idx, value, .. } => {
+                    expr_nodes(arr) + expr_nodes(value) + idx.iter().map(expr_nodes).sum::<usize>()
+                }
+                TStmt::If(c, a, b) => expr_nodes(c) + nodes(a) + nodes(b),
+                TStmt::While(c, b) => expr_nodes(c) + nodes(b),
+                TStmt::ForRange { start, stop, step, body, .. } => {
+                    expr_nodes(start) + expr_nodes(stop) + expr_nodes(step) + nodes(body)
+                }
+                TStmt::Break | TStmt::Continue => 0,
+            }
+        })
+        .sum()
+}
+
+/// Applies `f` to every expression of `s`, at any depth of statements.
+fn stmt_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
+    match s {
+        TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => f(e),
+        TStmt::Store { arr, idx, value, .. } => {
+            f(arr);
+            idx.iter_mut().for_each(&mut *f);
+            f(value);
+        }
+        TStmt::If(c, a, b) => {
+            f(c);
+            a.iter_mut().chain(b.iter_mut()).for_each(|s| stmt_exprs_mut(s, f));
+        }
+        TStmt::While(c, b) => {
+            f(c);
+            b.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
+        }
+        TStmt::ForRange { start, stop, step, body, .. } => {
+            f(start);
+            f(stop);
+            f(step);
+            body.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
+        }
+        TStmt::Break | TStmt::Continue => {}
+    }
+}
+
+/// Replaces reads of local `l` by the constant `value`, folding what becomes constant.
+fn replace_local(e: &mut TExpr, l: usize, value: i64) {
+    if matches!(e.kind, TK::Local(m) if m == l) {
+        e.kind = TK::Int(value);
+        return;
+    }
+    for c in e.children_mut() {
+        replace_local(c, l, value);
+    }
+    fold(e);
+}
+
+/// Folds an expression whose operands are constants (only the forms a substituted loop
+/// variable produces: integer arithmetic that cannot fail, comparisons, `and`/`or`/`not`).
+fn fold(e: &mut TExpr) {
+    let folded = match &e.kind {
+        TK::Bin(op, a, b) => match (op, &a.kind, &b.kind) {
+            (BinOp::Add, TK::Int(x), TK::Int(y)) => Some(TK::Int(x.wrapping_add(*y))),
+            (BinOp::Sub, TK::Int(x), TK::Int(y)) => Some(TK::Int(x.wrapping_sub(*y))),
+            (BinOp::Mul, TK::Int(x), TK::Int(y)) => Some(TK::Int(x.wrapping_mul(*y))),
+            (BinOp::Add | BinOp::Sub, _, TK::Int(0)) if e.ty == Ty::Int => Some(a.kind.clone()),
+            (BinOp::Add, TK::Int(0), _) if e.ty == Ty::Int => Some(b.kind.clone()),
+            _ => None,
+        },
+        TK::Cmp(op, a, b) => match (&a.kind, &b.kind) {
+            (TK::Int(x), TK::Int(y)) => Some(TK::Bool(match op {
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+            })),
+            _ => None,
+        },
+        TK::Not(x) => match x.kind {
+            TK::Bool(v) => Some(TK::Bool(!v)),
+            _ => None,
+        },
+        TK::And(a, b) if e.ty == Ty::Bool => match a.kind {
+            TK::Bool(true) => Some(b.kind.clone()),
+            TK::Bool(false) => Some(TK::Bool(false)),
+            _ => None,
+        },
+        TK::Or(a, b) if e.ty == Ty::Bool => match a.kind {
+            TK::Bool(true) => Some(TK::Bool(true)),
+            TK::Bool(false) => Some(b.kind.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(k) = folded {
+        e.kind = k;
+    }
+}
+
+/// Pushes `s` with branches on constant conditions resolved.
+fn fold_stmt(s: TStmt, out: &mut Vec<TStmt>) {
+    match s {
+        TStmt::If(TExpr { kind: TK::Bool(c), .. }, a, b) => {
+            for s in if c { a } else { b } {
+                fold_stmt(s, out);
+            }
+        }
+        TStmt::If(c, a, b) => {
+            let fold_all = |v: Vec<TStmt>| {
+                let mut o = Vec::new();
+                v.into_iter().for_each(|s| fold_stmt(s, &mut o));
+                o
+            };
+            out.push(TStmt::If(c, fold_all(a), fold_all(b)));
+        }
+        other => out.push(other),
+    }
+}
