@@ -142,3 +142,38 @@ pub(crate) fn is_nonneg(e: &TExpr, ok: &[bool]) -> bool {
         _ => false,
     }
 }
+
+/// The expressions of a statement itself, not of the statements nested in it, by shared or
+/// mutable reference (one list of the variants for both).
+macro_rules! own_exprs_of {
+    ($s:expr, $f:expr, $iter:ident) => {
+        match $s {
+            TStmt::Assign(_, e)
+            | TStmt::Eval(e)
+            | TStmt::Return(e)
+            | TStmt::If(e, ..)
+            | TStmt::While(e, _) => $f(e),
+            TStmt::Store { arr, idx, value, .. } => {
+                $f(arr);
+                idx.$iter().for_each(&mut *$f);
+                $f(value);
+            }
+            TStmt::ForRange { start, stop, step, .. } => {
+                $f(start);
+                $f(stop);
+                $f(step);
+            }
+            TStmt::Break | TStmt::Continue => {}
+        }
+    };
+}
+
+/// Runs `f` on each expression of `s` itself (not of the statements nested in it).
+pub(crate) fn own_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
+    own_exprs_of!(s, f, iter)
+}
+
+/// Runs `f` on each expression of `s` itself, mutably.
+pub(crate) fn own_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
+    own_exprs_of!(s, f, iter_mut)
+}

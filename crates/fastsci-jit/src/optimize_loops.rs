@@ -16,6 +16,7 @@
 //!   order of every operation is unchanged (float sums stay sums in the source's order, as
 //!   Numba's without `fastmath`).
 
+use crate::analysis::{own_exprs, own_exprs_mut};
 use crate::ir::{BinOp, Func, TExpr, TK, TStmt, Ty};
 use fastsci_expr::ast::CmpOp;
 
@@ -28,45 +29,204 @@ const PARTIAL_UNROLL: i64 = 4;
 /// The largest body (IR nodes) unrolled partially.
 const PARTIAL_UNROLL_NODES: usize = 64;
 
+/// The largest innermost loop body (IR nodes) given a second, contiguous version.
+const VERSION_NODES: usize = 256;
+
 /// Rewrites the loops of `f` (see the module documentation).
 pub(crate) fn optimize(f: &mut Func) {
     let body = std::mem::take(&mut f.body);
-    let mut locals = std::mem::take(&mut f.locals);
-    f.body = block(body, &mut locals);
-    f.locals = locals;
+    let fresh = fresh_arrays(f.params, f.locals.len(), &body);
+    let mut cx = Cx { locals: std::mem::take(&mut f.locals), fresh };
+    f.body = cx.block(body);
+    f.locals = cx.locals;
 }
 
-fn block(stmts: Vec<TStmt>, locals: &mut Vec<Ty>) -> Vec<TStmt> {
-    let mut out = Vec::with_capacity(stmts.len());
-    for s in stmts {
-        statement(s, locals, &mut out);
+struct Cx {
+    /// The function's local types; the pass adds its own locals.
+    locals: Vec<Ty>,
+    /// Array locals only ever assigned new arrays (C-contiguous: their last stride is the
+    /// constant 1 in the generated code already).
+    fresh: Vec<bool>,
+}
+
+impl Cx {
+    fn block(&mut self, stmts: Vec<TStmt>) -> Vec<TStmt> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            self.statement(s, &mut out);
+        }
+        out
     }
-    out
+
+    fn statement(&mut self, s: TStmt, out: &mut Vec<TStmt>) {
+        match s {
+            TStmt::If(c, a, b) => {
+                let (a, b) = (self.block(a), self.block(b));
+                out.push(TStmt::If(c, a, b));
+            }
+            TStmt::While(c, body) => {
+                let body = self.block(body);
+                out.push(TStmt::While(c, body));
+            }
+            TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
+                let body = self.block(body);
+                if let Some(unrolled) = constant_trips(&start, &stop, &step)
+                    .and_then(|trips| unroll_fully(var, &start, &step, trips, &body))
+                {
+                    out.extend(unrolled);
+                    return;
+                }
+                let loop_ =
+                    TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos };
+                match self.contiguous_version(&loop_) {
+                    Some((cond, fast)) => {
+                        let mut fast_out = Vec::new();
+                        unroll_partially(fast, &mut self.locals, &mut fast_out);
+                        out.push(TStmt::If(cond, fast_out, vec![loop_]));
+                    }
+                    None => unroll_partially(loop_, &mut self.locals, out),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+
+    /// For an innermost loop that indexes arrays it was given (whose strides are runtime
+    /// values), the test "their last strides are all 1" and a copy of the loop that indexes
+    /// them through views with the constant last stride 1: there an index costs no
+    /// multiplication, and the shift and add fold into the load's addressing mode. The
+    /// original loop stays for strided arrays (`a[::2]`, a transposed matrix).
+    fn contiguous_version(&self, loop_: &TStmt) -> Option<(TExpr, TStmt)> {
+        let TStmt::ForRange { body, pos, .. } = loop_ else {
+            return None;
+        };
+        if has_inner_loop(body) || nodes(body) > VERSION_NODES {
+            return None;
+        }
+        let mut arrays: Vec<(usize, usize)> = Vec::new();
+        let mut note = |e: &TExpr| {
+            if let TK::Local(a) = e.kind
+                && let Ty::Array { ndim, .. } = self.locals[a]
+                && !self.fresh[a]
+                && !assigns(body, a)
+                && !arrays.iter().any(|&(b, _)| b == a)
+            {
+                arrays.push((a, ndim));
+            }
+        };
+        visit_array_uses(body, &mut note);
+        let pos = *pos;
+        let mut cond: Option<TExpr> = None;
+        for &(a, ndim) in &arrays {
+            let stride = TExpr::new(Ty::Int, TK::Stride(Box::new(self.local(a, pos)), ndim - 1), pos);
+            let one = TExpr::new(Ty::Int, TK::Int(1), pos);
+            let test = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Eq, Box::new(stride), Box::new(one)), pos);
+            cond = Some(match cond {
+                None => test,
+                Some(c) => TExpr::new(Ty::Bool, TK::And(Box::new(c), Box::new(test)), pos),
+            });
+        }
+        let cond = cond?;
+        let mut fast = loop_.clone();
+        let TStmt::ForRange { body, .. } = &mut fast else {
+            return None;
+        };
+        for s in body.iter_mut() {
+            self.view_contiguous(s, &arrays);
+        }
+        Some((cond, fast))
+    }
+
+    fn local(&self, a: usize, pos: usize) -> TExpr {
+        TExpr::new(self.locals[a].clone(), TK::Local(a), pos)
+    }
+
+    /// `a` as a view of itself whose last stride is the constant 1.
+    fn unit_stride_view(&self, a: usize, ndim: usize, pos: usize) -> TExpr {
+        let int = |kind: TK| TExpr::new(Ty::Int, kind, pos);
+        let base = || Box::new(self.local(a, pos));
+        let shape = (0..ndim).map(|k| int(TK::Shape(base(), k))).collect();
+        let strides = (0..ndim)
+            .map(|k| if k + 1 == ndim { int(TK::Int(1)) } else { int(TK::Stride(base(), k)) })
+            .collect();
+        let view = TK::View { base: base(), offset: Box::new(int(TK::Int(0))), shape, strides };
+        TExpr::new(self.locals[a].clone(), view, pos)
+    }
+
+    /// Indexes the `arrays` through unit-stride views in `s`, at any depth.
+    fn view_contiguous(&self, s: &mut TStmt, arrays: &[(usize, usize)]) {
+        let swap = |e: &mut TExpr| {
+            if let TK::Local(a) = e.kind
+                && let Some(&(_, ndim)) = arrays.iter().find(|&&(b, _)| b == a)
+            {
+                *e = self.unit_stride_view(a, ndim, e.pos);
+            }
+        };
+        fn in_expr(e: &mut TExpr, swap: &dyn Fn(&mut TExpr)) {
+            if let TK::Index { arr, .. } = &mut e.kind {
+                swap(arr);
+            }
+            for c in e.children_mut() {
+                in_expr(c, swap);
+            }
+        }
+        if let TStmt::Store { arr, .. } = s {
+            swap(arr);
+        }
+        match s {
+            TStmt::If(_, a, b) => {
+                a.iter_mut().chain(b.iter_mut()).for_each(|s| self.view_contiguous(s, arrays));
+            }
+            TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => {
+                b.iter_mut().for_each(|s| self.view_contiguous(s, arrays));
+            }
+            _ => {}
+        }
+        own_exprs_mut(s, &mut |e| in_expr(e, &swap));
+    }
 }
 
-fn statement(s: TStmt, locals: &mut Vec<Ty>, out: &mut Vec<TStmt>) {
-    match s {
-        TStmt::If(c, a, b) => {
-            let (a, b) = (block(a, locals), block(b, locals));
-            out.push(TStmt::If(c, a, b));
-        }
-        TStmt::While(c, body) => {
-            let body = block(body, locals);
-            out.push(TStmt::While(c, body));
-        }
-        TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
-            let body = block(body, locals);
-            if let Some(unrolled) = constant_trips(&start, &stop, &step)
-                .and_then(|trips| unroll_fully(var, &start, &step, trips, &body))
-            {
-                out.extend(unrolled);
-                return;
+/// The array locals assigned nothing but new arrays (parameters never are).
+fn fresh_arrays(params: usize, locals: usize, body: &[TStmt]) -> Vec<bool> {
+    fn scan(s: &[TStmt], fresh: &mut [bool]) {
+        for st in s {
+            match st {
+                TStmt::Assign(l, e) if !matches!(e.kind, TK::NewArray { .. }) => fresh[*l] = false,
+                TStmt::If(_, a, b) => {
+                    scan(a, fresh);
+                    scan(b, fresh);
+                }
+                TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => scan(b, fresh),
+                _ => {}
             }
-            let loop_ =
-                TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos };
-            unroll_partially(loop_, locals, out);
         }
-        other => out.push(other),
+    }
+    let mut fresh: Vec<bool> = (0..locals).map(|l| l >= params).collect();
+    scan(body, &mut fresh);
+    fresh
+}
+
+/// Calls `f` on the array expression of every element read and store in `body`.
+fn visit_array_uses(body: &[TStmt], f: &mut dyn FnMut(&TExpr)) {
+    fn in_expr(e: &TExpr, f: &mut dyn FnMut(&TExpr)) {
+        if let TK::Index { arr, .. } = &e.kind {
+            f(arr);
+        }
+        e.children().into_iter().for_each(|c| in_expr(c, f));
+    }
+    for s in body {
+        if let TStmt::Store { arr, .. } = s {
+            f(arr);
+        }
+        match s {
+            TStmt::If(_, a, b) => {
+                visit_array_uses(a, f);
+                visit_array_uses(b, f);
+            }
+            TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => visit_array_uses(b, f),
+            _ => {}
+        }
+        own_exprs(s, &mut |e| in_expr(e, f));
     }
 }
 
@@ -237,28 +397,13 @@ fn nodes(body: &[TStmt]) -> usize {
 
 /// Applies `f` to every expression of `s`, at any depth of statements.
 fn stmt_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
+    own_exprs_mut(s, f);
     match s {
-        TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => f(e),
-        TStmt::Store { arr, idx, value, .. } => {
-            f(arr);
-            idx.iter_mut().for_each(&mut *f);
-            f(value);
+        TStmt::If(_, a, b) => a.iter_mut().chain(b.iter_mut()).for_each(|s| stmt_exprs_mut(s, f)),
+        TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => {
+            b.iter_mut().for_each(|s| stmt_exprs_mut(s, f))
         }
-        TStmt::If(c, a, b) => {
-            f(c);
-            a.iter_mut().chain(b.iter_mut()).for_each(|s| stmt_exprs_mut(s, f));
-        }
-        TStmt::While(c, b) => {
-            f(c);
-            b.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
-        }
-        TStmt::ForRange { start, stop, step, body, .. } => {
-            f(start);
-            f(stop);
-            f(step);
-            body.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
-        }
-        TStmt::Break | TStmt::Continue => {}
+        _ => {}
     }
 }
 

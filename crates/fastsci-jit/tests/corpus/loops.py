@@ -35,6 +35,8 @@
 # call: nested_small(5)
 # call: big_start(9223372036854775800, 9223372036854775807)
 # call: big_start(-9223372036854775800, -9223372036854775807)
+# call: strided_views(7)
+# call: strided_views(2)
 import numpy as np
 
 
@@ -175,3 +177,25 @@ def big_start(a, b):
         s ^= i
         c += 1
     return s, c
+
+
+def weighted(v):
+    s = 0.0
+    for i in range(v.shape[0]):
+        s += v[i] * (i + 1)
+    return s
+
+
+def scale_into(v, k):
+    for i in range(v.shape[0]):
+        v[i] = v[i] * k
+
+
+def strided_views(n):
+    m = np.zeros((n, 3))
+    for i in range(n):
+        for j in range(3):
+            m[i, j] = i * 3 + j + 0.5
+    scale_into(m[:, 1], 2.0)
+    scale_into(m[1], -1.0)
+    return weighted(m[:, 1]), weighted(m[::2, 0]), weighted(m[1]), weighted(m[2, 1:]), m
