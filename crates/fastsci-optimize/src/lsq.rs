@@ -1267,7 +1267,7 @@ pub struct CurveFitOptions<'s> {
 /// # Errors
 /// Lengths that do not match, sigma not positive, or the errors of [`LsqProblem::solve`].
 pub fn curve_fit(
-    model: impl Fn(f64, &[f64]) -> f64,
+    mut model: impl FnMut(f64, &[f64]) -> f64,
     xdata: &[f64],
     ydata: &[f64],
     p0: &[f64],
