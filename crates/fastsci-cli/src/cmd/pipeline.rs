@@ -40,6 +40,7 @@ fn to_cli(err: PipelineError) -> CliError {
         // The sweep and the fit fail only on data they cannot use (too few readings left after
         // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
         PipelineError::Data(_)
+        | PipelineError::Io { .. }
         | PipelineError::Array(_)
         | PipelineError::Solver(_)
         | PipelineError::LeastSquares(_) => CliError::bad_input(err.to_string()),
@@ -56,7 +57,7 @@ pub fn report_json(report: &JobResult, truth: Option<Params>) -> serde_json::Val
     let stages: Vec<_> = report
         .stages
         .iter()
-        .map(|s| json!({"name": s.name, "seconds": s.seconds, "peak_bytes": s.peak_bytes}))
+        .map(|s| json!({"name": s.kind.label(), "seconds": s.seconds, "peak_bytes": s.peak_bytes}))
         .collect();
     json!({
         "data": report.data.display().to_string(),

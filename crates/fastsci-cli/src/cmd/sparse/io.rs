@@ -15,6 +15,7 @@ pub fn sparse_error(e: SparseError) -> CliError {
     match e {
         SparseError::Io(io) => CliError::from(io),
         SparseError::Factorization(m) => CliError::internal(format!("factorization failed: {m}")),
+        SparseError::Faer(cause) => CliError::internal(format!("factorization failed in faer: {cause}")),
         other => CliError::bad_input(other.to_string()),
     }
 }
