@@ -68,19 +68,19 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             if ab.len() != 2 || ab.iter().any(|v| !v.is_finite()) {
                 return Err(CliError::bad_input("--bracket needs two finite numbers A,B"));
             }
-            problem = problem.bracket(ab[0], ab[1]);
+            problem = problem.with_bracket(ab[0], ab[1]);
         }
         _ => {
             let x0 = args.x0.as_deref().ok_or_else(|| CliError::bad_input("this method needs --x0 X"))?;
             let x0 = parse_number(x0).map_err(|e| CliError::bad_input(format!("--x0: {e}")))?;
-            problem = problem.x0(x0);
+            problem = problem.with_x0(x0);
             if matches!(method, RootMethod::Newton | RootMethod::Halley) {
                 let d1 = expr.derivative("x", None).map_err(|e| CliError::bad_input(e.to_string()))?;
                 if method == RootMethod::Halley {
                     let d2 = d1.derivative("x", None).map_err(|e| CliError::bad_input(e.to_string()))?;
-                    problem = problem.fprime2(d2.to_fn1());
+                    problem = problem.with_fprime2(d2.to_fn1());
                 }
-                problem = problem.fprime(d1.to_fn1());
+                problem = problem.with_fprime(d1.to_fn1());
             }
         }
     }
