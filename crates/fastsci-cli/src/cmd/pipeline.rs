@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use fastsci_pipeline::{JobConfig, JobResult, Params, PipelineError};
+use fastsci_pipeline::{JobConfig, JobResult, Params};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -33,19 +33,6 @@ pub struct Args {
     /// Hide the sweep's progress bar.
     #[arg(long)]
     no_progress: bool,
-}
-
-fn to_cli(err: PipelineError) -> CliError {
-    match err {
-        // The sweep and the fit fail only on data they cannot use (too few readings left after
-        // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
-        PipelineError::Data(_)
-        | PipelineError::Io { .. }
-        | PipelineError::Array(_)
-        | PipelineError::Solver(_)
-        | PipelineError::LeastSquares(_) => CliError::bad_input(err.to_string()),
-        _ => CliError::internal(err.to_string()),
-    }
 }
 
 fn pair(p: Params) -> serde_json::Value {
@@ -86,7 +73,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         config.steps = steps;
     }
     if let Some(path) = &args.generate {
-        fastsci_pipeline::generate(path, &config).map_err(to_cli)?;
+        fastsci_pipeline::generate(path, &config).map_err(CliError::from)?;
         if json {
             print_json(&json!({"out": path.display().to_string(), "shape": [config.rows(), config.sensors]}));
         } else {
@@ -97,13 +84,13 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let progress = !args.no_progress && !json;
     let (report, truth) = match &args.data {
         Some(path) => {
-            let report =
-                fastsci_pipeline::run(path, config.steps, &config.sweep_grid(), progress).map_err(to_cli)?;
+            let report = fastsci_pipeline::run(path, config.steps, &config.sweep_grid(), progress)
+                .map_err(CliError::from)?;
             (report, None)
         }
         None => {
             let cache = args.cache.clone().unwrap_or_else(fastsci_pipeline::default_cache_dir);
-            let report = fastsci_pipeline::run_default(&config, &cache, progress).map_err(to_cli)?;
+            let report = fastsci_pipeline::run_default(&config, &cache, progress).map_err(CliError::from)?;
             (report, Some(config.truth))
         }
     };
