@@ -3,8 +3,8 @@
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
-use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
-use crate::ast::{FuncDef, Global, ModuleAst, Stmt, StmtKind};
+use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, KEYWORD_PREFIX, METHOD_PREFIX, Span, UnaryOp};
+use crate::ast::{FuncDef, Global, ModuleAst, PrintItem, Stmt, StmtKind};
 use crate::error::{ErrorKind, SourceError};
 use crate::functions::{canonical_function, lookup, named_constant, scalar_type};
 
@@ -173,19 +173,37 @@ impl Lower<'_> {
             },
             py::Expr::Call(c) => {
                 let func_span = span_of(c.func.as_ref());
-                let Some(dotted) = dotted_name(&c.func) else {
-                    return Err(self.unsupported(
-                        func_span,
-                        "only functions called by name can be called, as in sqrt(x) or np.zeros(n)",
-                    ));
+                // `x.sum()` on anything but a module (`np.`, `math.`, `np.random.`, ...) is a
+                // method call: the object becomes the first argument.
+                let method = match c.func.as_ref() {
+                    py::Expr::Attribute(a)
+                        if !self.formula && !dotted_name(&a.value).is_some_and(|m| is_module(&m)) =>
+                    {
+                        Some((a.attr.id.as_str().to_string(), self.expr(&a.value)?))
+                    }
+                    _ => None,
                 };
-                if let Some(k) = c.arguments.keywords.first() {
-                    return Err(self.unsupported(
-                        span_of(k),
-                        "keyword arguments are not supported; pass arguments by position",
-                    ));
-                }
                 let mut args = Vec::new();
+                let func = match method {
+                    Some((name, object)) => {
+                        args.push(object);
+                        format!("{METHOD_PREFIX}{name}")
+                    }
+                    None => {
+                        let Some(dotted) = dotted_name(&c.func) else {
+                            return Err(self.unsupported(
+                                func_span,
+                                "only functions called by name can be called, as in sqrt(x) or np.zeros(n)",
+                            ));
+                        };
+                        let stripped = strip_module(&dotted);
+                        if stripped.contains('.') {
+                            stripped.to_string()
+                        } else {
+                            canonical_function(stripped).to_string()
+                        }
+                    }
+                };
                 for a in c.arguments.args.iter() {
                     if let py::Expr::Starred(s) = a {
                         return Err(self
@@ -193,12 +211,30 @@ impl Lower<'_> {
                     }
                     args.push(self.expr(a)?);
                 }
-                let stripped = strip_module(&dotted);
-                let func = if stripped.contains('.') {
-                    stripped.to_string()
-                } else {
-                    canonical_function(stripped).to_string()
-                };
+                if self.formula
+                    && let Some(k) = c.arguments.keywords.first()
+                {
+                    return Err(self.unsupported(
+                        span_of(k),
+                        "keyword arguments are not supported; pass arguments by position",
+                    ));
+                }
+                for k in c.arguments.keywords.iter() {
+                    let Some(name) = &k.arg else {
+                        return Err(self
+                            .unsupported(span_of(k), "`**kwargs` is not supported; pass arguments by name"));
+                    };
+                    let value = self.expr(&k.value)?;
+                    let kspan = span_of(k);
+                    args.push(Expr {
+                        kind: ExprKind::Call {
+                            func: format!("{KEYWORD_PREFIX}{}", name.id.as_str()),
+                            func_span: kspan,
+                            args: vec![value],
+                        },
+                        span: kspan,
+                    });
+                }
                 ExprKind::Call { func, func_span, args }
             }
             py::Expr::Attribute(a) => {
@@ -311,6 +347,65 @@ impl Lower<'_> {
         Ok(out)
     }
 
+    /// A constant string (the message of `raise` or `assert`, an argument of `print`).
+    fn constant_text(&self, e: &py::Expr, what: &str) -> Result<String, SourceError> {
+        match e {
+            py::Expr::StringLiteral(s) => Ok(s.value.to_str().to_string()),
+            other => Err(self.unsupported(
+                span_of(other),
+                format!("{what} must be a constant string, as in \"x must be positive\""),
+            )),
+        }
+    }
+
+    /// `raise Name` or `raise Name("constant message")`.
+    fn raise(&self, r: &py::StmtRaise, span: Span) -> Result<StmtKind, SourceError> {
+        let hint = "write `raise ValueError(\"message\")` with a built-in exception and a constant message";
+        let Some(exc) = &r.exc else {
+            return Err(self.unsupported(span, format!("a bare `raise` is not supported; {hint}")));
+        };
+        if r.cause.is_some() {
+            return Err(self.unsupported(span, format!("`raise ... from ...` is not supported; {hint}")));
+        }
+        let (name, message) = match exc.as_ref() {
+            py::Expr::Name(n) => (n.id.as_str().to_string(), String::new()),
+            py::Expr::Call(c)
+                if matches!(c.func.as_ref(), py::Expr::Name(_)) && c.arguments.keywords.is_empty() =>
+            {
+                let py::Expr::Name(n) = c.func.as_ref() else { unreachable!("matched above") };
+                let message = match &c.arguments.args[..] {
+                    [] => String::new(),
+                    [m] => self.constant_text(m, "the exception's message")?,
+                    _ => {
+                        return Err(
+                            self.unsupported(span_of(exc.as_ref()), format!("one message only; {hint}"))
+                        );
+                    }
+                };
+                (n.id.as_str().to_string(), message)
+            }
+            other => return Err(self.unsupported(span_of(other), hint)),
+        };
+        Ok(StmtKind::Raise { exception: name, message })
+    }
+
+    /// `print(...)` of numbers and constant strings.
+    fn print(&self, c: &py::ExprCall) -> Result<StmtKind, SourceError> {
+        if let Some(k) = c.arguments.keywords.first() {
+            return Err(
+                self.unsupported(span_of(k), "print() takes no keyword arguments here (sep=, end=, file=)")
+            );
+        }
+        let mut items = Vec::new();
+        for a in c.arguments.args.iter() {
+            items.push(match a {
+                py::Expr::StringLiteral(s) => PrintItem::Text(s.value.to_str().to_string()),
+                other => PrintItem::Value(self.expr(other)?),
+            });
+        }
+        Ok(StmtKind::Print(items))
+    }
+
     fn stmt(&self, s: &py::Stmt) -> Result<Option<Stmt>, SourceError> {
         let span = span_of(s);
         let kind = match s {
@@ -392,6 +487,11 @@ impl Lower<'_> {
                 if matches!(e.value.as_ref(), py::Expr::StringLiteral(_)) {
                     return Ok(None); // docstring or comment string
                 }
+                if let py::Expr::Call(c) = e.value.as_ref()
+                    && matches!(c.func.as_ref(), py::Expr::Name(n) if n.id.as_str() == "print")
+                {
+                    return Ok(Some(Stmt { kind: self.print(c)?, span }));
+                }
                 StmtKind::Expr(self.expr(&e.value)?)
             }
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => return Ok(None),
@@ -404,13 +504,15 @@ impl Lower<'_> {
             py::Stmt::ClassDef(_) => return Err(self.unsupported(span, "classes are not supported")),
             py::Stmt::Delete(_) => return Err(self.unsupported(span, "`del` is not supported")),
             py::Stmt::With(_) => return Err(self.unsupported(span, "`with` is not supported")),
-            py::Stmt::Raise(_) => {
-                return Err(self.unsupported(span, "`raise` is not supported; return an error value"));
-            }
+            py::Stmt::Raise(r) => self.raise(r, span)?,
             py::Stmt::Try(_) => return Err(self.unsupported(span, "`try` is not supported")),
-            py::Stmt::Assert(_) => {
-                return Err(self.unsupported(span, "`assert` is not supported; use if and return"));
-            }
+            py::Stmt::Assert(a) => StmtKind::Assert {
+                test: self.expr(&a.test)?,
+                message: match &a.msg {
+                    Some(m) => self.constant_text(m, "the message of `assert`")?,
+                    None => String::new(),
+                },
+            },
             py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => {
                 return Err(
                     self.unsupported(span, "`global`/`nonlocal` are not supported; pass values as arguments")
@@ -432,6 +534,13 @@ fn dotted_name(e: &py::Expr) -> Option<String> {
         py::Expr::Attribute(a) => Some(format!("{}.{}", dotted_name(&a.value)?, a.attr.id.as_str())),
         _ => None,
     }
+}
+
+/// Whether a dotted name is a module whose functions kernels call (`np`, `math`,
+/// `np.random`, ...), rather than an object whose method is called.
+fn is_module(dotted: &str) -> bool {
+    matches!(dotted, "np" | "numpy" | "math" | "cmath" | "random")
+        || ["np.", "numpy."].iter().any(|p| dotted.starts_with(p))
 }
 
 fn strip_module(dotted: &str) -> &str {

@@ -17,13 +17,18 @@ impl FnCx<'_, '_> {
     pub(super) fn abs_scalar(&mut self, x: TExpr, span: Span) -> LResult<TExpr> {
         let pos = span.start;
         let x = if x.ty == Ty::Bool { self.cast(x, &Ty::Int, span)? } else { x };
-        if x.ty == Ty::Float {
-            return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Fabs, vec![x]), pos));
+        let ty = x.ty.clone();
+        if ty.repr() == Ty::Float {
+            return Ok(TExpr::new(ty, TK::Math(MathFn::Fabs, vec![x]), pos));
+        }
+        if matches!(ty, Ty::Num(d) if d.kind() == 'u') {
+            return Ok(x);
         }
         let zero = TExpr::new(Ty::Int, TK::Int(0), pos);
-        let neg = TExpr::new(Ty::Int, TK::Neg(Box::new(x.clone())), pos);
+        // abs of the most negative int8 wraps to itself, as in NumPy.
+        let neg = narrowed(TExpr::new(ty.clone(), TK::Neg(Box::new(x.clone())), pos));
         let c = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Lt, Box::new(x.clone()), Box::new(zero)), pos);
-        Ok(TExpr::new(Ty::Int, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
+        Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
     }
 
     pub(super) fn expect_args(
@@ -49,7 +54,70 @@ impl FnCx<'_, '_> {
         }
     }
 
+    /// A call: keyword arguments (`dtype=`, or a parameter of the file's own function by
+    /// name) are put in their positional place first; other keywords are refused.
     pub(super) fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
+        let npos = args.iter().position(|a| a.as_keyword().is_some()).unwrap_or(args.len());
+        if npos == args.len() {
+            return self.call_positional(func, fspan, args, span);
+        }
+        let (positional, keywords) = args.split_at(npos);
+        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
+        // The parameter names each keyword may fill, in order.
+        let params: Vec<String> =
+            if !qualified && self.formula.is_none() && self.funcs_names.iter().any(|f| f == func) {
+                let defs = self.prog.defs;
+                defs.iter()
+                    .find(|d| d.name == func)
+                    .map(|d| d.params.iter().map(|p| p.0.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                match func {
+                    "empty" | "zeros" | "ones" => vec!["shape".into(), "dtype".into()],
+                    "empty_like" | "zeros_like" | "ones_like" => vec!["a".into(), "dtype".into()],
+                    _ => Vec::new(),
+                }
+            };
+        let mut slots: Vec<Option<Expr>> = positional.iter().cloned().map(Some).collect();
+        for k in keywords {
+            let Some((name, value)) = k.as_keyword() else {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    k.span,
+                    "a positional argument after keyword arguments",
+                ));
+            };
+            let Some(i) = params.iter().position(|p| p == name) else {
+                let takes = if params.is_empty() {
+                    "takes no keyword arguments here; pass arguments by position".to_string()
+                } else {
+                    format!("takes the keyword arguments {}", params.join(", "))
+                };
+                return Err(self.err(
+                    ErrorKind::Unsupported,
+                    k.span,
+                    format!("keyword arguments are not supported as `{name}=`: `{func}` {takes}"),
+                ));
+            };
+            if slots.len() <= i {
+                slots.resize(i + 1, None);
+            }
+            if slots[i].is_some() {
+                return Err(self.err(ErrorKind::Type, k.span, format!("`{func}` got `{name}` twice")));
+            }
+            slots[i] = Some(value.clone());
+        }
+        let Some(ordered) = slots.into_iter().collect::<Option<Vec<Expr>>>() else {
+            return Err(self.err(
+                ErrorKind::Type,
+                fspan,
+                format!("`{func}` is missing an argument before its keyword arguments"),
+            ));
+        };
+        self.call_positional(func, fspan, &ordered, span)
+    }
+
+    fn call_positional(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
         let pos = span.start;
         // A bare name calls the file's own function first (it shadows built-ins, as Python
         // looks names up); `math.sqrt` / `np.sqrt` always mean the library's. The front end
@@ -84,12 +152,30 @@ impl FnCx<'_, '_> {
             if xs.iter().any(is_array) {
                 return self.array_math(m, xs, args, span);
             }
+            for (t, x) in xs.iter().zip(args) {
+                self.numeric(t, x.span, "a math function")?;
+            }
+            // `math.f` gives a Python float; `np.f` keeps float32 (NumPy's loops by type).
+            let numpy = self
+                .src
+                .get(fspan.start..fspan.end)
+                .is_some_and(|t| t.starts_with("np.") || t.starts_with("numpy."));
+            let ty = if numpy {
+                self.math_result(&xs).ok_or_else(|| {
+                    self.err(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!("np.{func} of an 8-bit integer gives float16, which kernels do not have; convert with float(x) first"),
+                    )
+                })?
+            } else {
+                Ty::Float
+            };
             let mut a = Vec::new();
             for (t, x) in xs.into_iter().zip(args) {
-                self.numeric(&t, x.span, "a math function")?;
                 a.push(self.cast(t, &Ty::Float, x.span)?);
             }
-            return Ok(TExpr::new(Ty::Float, TK::Math(m, a), pos));
+            return Ok(narrowed(TExpr::new(ty, TK::Math(m, a), pos)));
         }
         match func {
             "abs" => {
@@ -119,6 +205,7 @@ impl FnCx<'_, '_> {
                 if ty == Ty::Bool {
                     ty = Ty::Int;
                 }
+                self.no_uint64(&ty, fspan, func)?;
                 let op = if func == "min" { BinOp::Min } else { BinOp::Max };
                 let mut it = items.into_iter();
                 let first = it.next().ok_or_else(|| self.err(ErrorKind::Type, fspan, "no arguments"))?;
@@ -159,7 +246,9 @@ impl FnCx<'_, '_> {
                 self.numeric(&x, args[0].span, func)?;
                 let st =
                     scalar_type(func).ok_or_else(|| self.err(ErrorKind::Internal, fspan, "scalar type"))?;
-                self.scalar_conversion(st, x, span)
+                let x = self.scalar_conversion(st, x, span)?;
+                // `np.float32(x)` of a literal is still a typed value, never a weak one.
+                Ok(if is_weak(&x) { narrowed(x) } else { x })
             }
             "int" | "float" | "bool" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
@@ -176,9 +265,10 @@ impl FnCx<'_, '_> {
                 self.expect_args(func, args, 1..=1, fspan)?;
                 let x = self.expr(&args[0])?;
                 self.numeric(&x, args[0].span, func)?;
-                if x.ty != Ty::Float {
+                if x.ty.repr() != Ty::Float {
                     return self.cast(x, &Ty::Int, span);
                 }
+                let x = self.cast(x, &Ty::Float, span)?;
                 let r = TExpr::new(Ty::Float, TK::Math(MathFn::RoundEven, vec![x]), pos);
                 self.cast(r, &Ty::Int, span)
             }
@@ -203,26 +293,22 @@ impl FnCx<'_, '_> {
                 };
                 let s = self.expr(&args[0])?;
                 let shape = match s.ty {
-                    Ty::Int | Ty::Bool => vec![self.cast(s, &Ty::Int, span)?],
-                    Ty::Tuple(ref ts)
-                        if !ts.is_empty() && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)) =>
-                    {
-                        match s.kind {
-                            TK::Tuple(items) => {
-                                let mut v = Vec::new();
-                                for it in items {
-                                    v.push(self.cast(it, &Ty::Int, span)?);
-                                }
-                                v
+                    ref t if t.is_int_like() => vec![self.cast(s, &Ty::Int, span)?],
+                    Ty::Tuple(ref ts) if !ts.is_empty() && ts.iter().all(Ty::is_int_like) => match s.kind {
+                        TK::Tuple(items) => {
+                            let mut v = Vec::new();
+                            for it in items {
+                                v.push(self.cast(it, &Ty::Int, span)?);
                             }
-                            _ => {
-                                let n = ts.len();
-                                (0..n)
-                                    .map(|k| TExpr::new(Ty::Int, TK::TupleGet(Box::new(s.clone()), k), pos))
-                                    .collect()
-                            }
+                            v
                         }
-                    }
+                        _ => {
+                            let n = ts.len();
+                            (0..n)
+                                .map(|k| TExpr::new(Ty::Int, TK::TupleGet(Box::new(s.clone()), k), pos))
+                                .collect()
+                        }
+                    },
                     _ => {
                         return Err(self.err(
                             ErrorKind::Type,
@@ -298,7 +384,7 @@ impl FnCx<'_, '_> {
                 let mut a = Vec::new();
                 for x in args {
                     let t = self.expr(x)?;
-                    if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                    if !t.ty.is_int_like() {
                         return Err(self.err(
                             ErrorKind::Type,
                             x.span,
@@ -315,7 +401,7 @@ impl FnCx<'_, '_> {
             "random.seed" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
                 let t = self.expr(&args[0])?;
-                if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                if !t.ty.is_int_like() {
                     return Err(self.err(ErrorKind::Type, args[0].span, "seed needs an int"));
                 }
                 let t = self.cast(t, &Ty::Int, span)?;
@@ -357,11 +443,11 @@ impl FnCx<'_, '_> {
             },
             _ => String::new(),
         };
-        DType::from_name(&name).ok_or_else(|| {
+        DType::from_name(&name).filter(|d| d.is_real()).ok_or_else(|| {
             self.err(
                 ErrorKind::Type,
                 e.span,
-                "unsupported dtype; use np.float64, np.float32, np.int64, np.int32, np.uint8 or np.bool_",
+                "unsupported dtype; use np.float64, np.float32, np.int8 ... np.int64, np.uint8 ... np.uint64 or np.bool_",
             )
         })
     }
