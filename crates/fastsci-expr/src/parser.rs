@@ -108,11 +108,19 @@ impl Lower<'_> {
                     py::Operator::BitXor => BinOp::BitXor,
                     py::Operator::LShift => BinOp::LShift,
                     py::Operator::RShift => BinOp::RShift,
-                    py::Operator::MatMult => {
-                        return Err(self.unsupported(
+                    py::Operator::MatMult if !self.formula => {
+                        // `a @ b` is `np.matmul(a, b)`.
+                        let args = vec![self.expr(&b.left)?, self.expr(&b.right)?];
+                        let func_span = span_of(b);
+                        return Ok(Expr {
+                            kind: ExprKind::Call { func: "matmul".into(), func_span, args },
                             span,
-                            "matrix multiplication `@` is not supported; write the loops",
-                        ));
+                        });
+                    }
+                    py::Operator::MatMult => {
+                        return Err(
+                            self.unsupported(span, "matrix multiplication `@` is not supported in a formula")
+                        );
                     }
                 };
                 if self.formula

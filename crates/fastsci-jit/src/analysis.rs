@@ -76,7 +76,7 @@ fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
         TStmt::ForRange { start, stop, step, body, .. } => {
             in_expr(start, p) || in_expr(stop, p) || in_expr(step, p) || any_expr(body, p)
         }
-        TStmt::Break | TStmt::Continue | TStmt::Raise(_) => false,
+        TStmt::Break | TStmt::Continue | TStmt::Raise(..) => false,
         TStmt::Print(items) => items.iter().any(|it| matches!(it, PrintArg::Value(e, _) if in_expr(e, p))),
     })
 }

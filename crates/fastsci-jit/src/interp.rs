@@ -356,7 +356,7 @@ impl Interp<'_> {
                     i = i.wrapping_add(by);
                 }
             }
-            TStmt::Raise(pos) => return Err(Stop::Raise(RtError::Raised, *pos)),
+            TStmt::Raise(err, pos) => return Err(Stop::Raise(*err, *pos)),
             TStmt::Print(items) => {
                 for it in items {
                     match it {

@@ -294,6 +294,12 @@ pub(crate) enum RtError {
     /// A `raise` statement or a failed `assert`: the exception and its message are the
     /// statement's at the error position.
     Raised = 11,
+    /// `min`, `max`, `argmin`, `argmax` of an empty array.
+    EmptyReduction = 12,
+    /// `reshape` to a shape of another size.
+    Reshape = 13,
+    /// `a @ b` / `np.dot` of arrays whose inner lengths differ.
+    MatmulShapes = 14,
 }
 
 impl RtError {
@@ -311,6 +317,9 @@ impl RtError {
             9 => Interrupted,
             10 => Broadcast,
             11 => Raised,
+            12 => EmptyReduction,
+            13 => Reshape,
+            14 => MatmulShapes,
             _ => return None,
         })
     }
@@ -330,6 +339,11 @@ impl RtError {
             RtError::Interrupted => "KeyboardInterrupt: the call was cancelled",
             RtError::Broadcast => "ValueError: operands could not be broadcast together",
             RtError::Raised => "RuntimeError: exception raised by the kernel",
+            RtError::Reshape => "ValueError: cannot reshape the array into a shape of another size",
+            RtError::MatmulShapes => "ValueError: matmul/dot: the arrays' inner lengths differ",
+            RtError::EmptyReduction => {
+                "ValueError: zero-size array to a reduction operation (min, max, argmin, argmax) which has no identity"
+            }
         }
     }
 }
@@ -523,9 +537,10 @@ pub(crate) enum TStmt {
     Break,
     Continue,
     Return(TExpr),
-    /// `raise E("message")` or a failed `assert`: stops with [`RtError::Raised`] at this
-    /// byte offset (the statement's, which names the exception and message).
-    Raise(usize),
+    /// Stops with this error at this byte offset: [`RtError::Raised`] for `raise
+    /// E("message")` or a failed `assert` (the statement at the offset names the exception
+    /// and message), or an error of an operation (an empty reduction, ...).
+    Raise(RtError, usize),
     /// `print(...)`: the items in order (separators and the final newline included).
     Print(Vec<PrintArg>),
 }
@@ -623,7 +638,7 @@ pub(crate) fn erase_typed_scalars(f: &mut Func) {
                         }
                     }
                 }
-                TStmt::Break | TStmt::Continue | TStmt::Raise(_) => {}
+                TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
             }
         }
     }

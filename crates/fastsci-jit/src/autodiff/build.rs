@@ -195,7 +195,7 @@ pub(super) fn own_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
             f(stop);
             f(step);
         }
-        TStmt::Break | TStmt::Continue | TStmt::Raise(_) => {}
+        TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         TStmt::Print(items) => items.iter_mut().for_each(|it| {
             if let PrintArg::Value(e, _) = it {
                 f(e)

@@ -175,7 +175,7 @@ impl Tangents<'_, '_> {
                 });
             }
             // Printing and raising do not change any value's derivative.
-            TStmt::Break | TStmt::Continue | TStmt::Raise(_) | TStmt::Print(_) => out.push(s.clone()),
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
             TStmt::Return(e) => {
                 let te = self.tangent(e)?;
                 let ty = Ty::Tuple(vec![e.ty.clone(), Ty::Float]);

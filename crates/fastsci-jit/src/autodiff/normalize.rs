@@ -247,7 +247,7 @@ pub(super) fn scalarize_tuples(f: &mut Func) {
             TStmt::ForRange { start, stop, step, body, .. } => {
                 expr_ok(start, t) && expr_ok(stop, t) && expr_ok(step, t) && uses_ok(body, t)
             }
-            TStmt::Break | TStmt::Continue | TStmt::Raise(_) => true,
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => true,
             TStmt::Print(items) => {
                 items.iter().all(|it| !matches!(it, PrintArg::Value(e, _) if !expr_ok(e, t)))
             }

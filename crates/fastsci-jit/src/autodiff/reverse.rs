@@ -547,7 +547,7 @@ impl Gen<'_, '_> {
                 self.push(local(n, &Ty::Int), out);
             }
             // Raised and printed in the forward sweep; nothing to undo.
-            TStmt::Raise(_) | TStmt::Print(_) => out.push(s.clone()),
+            TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
             TStmt::Break | TStmt::Continue | TStmt::Return(_) => {
                 let what = format!("`{}`: a jump left after normalization", self.func_name);
                 return Err(JitError::plain(ErrorKind::Internal, what));
@@ -683,7 +683,7 @@ impl Gen<'_, '_> {
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
-            TStmt::Break | TStmt::Continue | TStmt::Return(_) | TStmt::Raise(_) | TStmt::Print(_) => {}
+            TStmt::Break | TStmt::Continue | TStmt::Return(_) | TStmt::Raise(..) | TStmt::Print(_) => {}
         }
         Ok(())
     }

@@ -158,16 +158,16 @@ impl Gen<'_, '_> {
                 self.b.ins().return_(&v);
                 self.fresh();
             }
-            TStmt::Raise(pos) => self.raise_now(*pos),
+            TStmt::Raise(err, pos) => self.raise_now(*err, *pos),
             TStmt::Print(items) => self.print(items)?,
         }
         Ok(())
     }
 
     /// `raise`: records the error at `pos` and returns (the code after it is unreachable).
-    fn raise_now(&mut self, pos: usize) {
+    fn raise_now(&mut self, err: RtError, pos: usize) {
         let always = self.b.ins().iconst(types::I8, 1);
-        self.raise_if(always, RtError::Raised, pos);
+        self.raise_if(always, err, pos);
     }
 
     /// `print(...)`: one runtime call per piece, in order.

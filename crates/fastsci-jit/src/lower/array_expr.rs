@@ -123,7 +123,7 @@ impl FnCx<'_, '_> {
     }
 
     /// Joins operands into one map: their leaves and element expressions.
-    fn join_maps(&mut self, operands: Vec<TExpr>) -> (Vec<TExpr>, Vec<TExpr>, usize, Vec<DType>) {
+    pub(super) fn join_maps(&mut self, operands: Vec<TExpr>) -> (Vec<TExpr>, Vec<TExpr>, usize, Vec<DType>) {
         let ndim = operands.iter().map(ndim_of).max().unwrap_or(0);
         // Arrays and NumPy's typed scalars (`np.int8(1)`, an element of an int16 array) take
         // part in the result's dtype; Python's numbers are weak.
@@ -146,7 +146,7 @@ impl FnCx<'_, '_> {
     }
 
     /// The map of `body` over `leaves`, its dtype from the element type and `dtypes`.
-    fn make_map(
+    pub(super) fn make_map(
         &mut self,
         leaves: Vec<TExpr>,
         body: TExpr,

@@ -1,5 +1,6 @@
 //! Calls: the math and NumPy functions, conversions, random draws and array constructors; calls of the file's own functions specialize them.
 
+use super::reductions::Reduce;
 use super::*;
 
 impl FnCx<'_, '_> {
@@ -72,7 +73,12 @@ impl FnCx<'_, '_> {
                     .map(|d| d.params.iter().map(|p| p.0.clone()).collect())
                     .unwrap_or_default()
             } else {
+                let reduction = |f: &str| Reduce::from_name(f.trim_start_matches('.')).is_some();
                 match func {
+                    f if reduction(f) => vec!["a".into(), "axis".into()],
+                    "full" => vec!["shape".into(), "fill_value".into(), "dtype".into()],
+                    "linspace" => vec!["start".into(), "stop".into(), "num".into()],
+                    ".astype" => vec!["self".into(), "dtype".into()],
                     "empty" | "zeros" | "ones" => vec!["shape".into(), "dtype".into()],
                     "empty_like" | "zeros_like" | "ones_like" => vec!["a".into(), "dtype".into()],
                     _ => Vec::new(),
@@ -119,6 +125,9 @@ impl FnCx<'_, '_> {
 
     fn call_positional(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
         let pos = span.start;
+        if let Some(name) = func.strip_prefix(fastsci_expr::ast::METHOD_PREFIX) {
+            return self.method(name, fspan, args, span);
+        }
         // A bare name calls the file's own function first (it shadows built-ins, as Python
         // looks names up); `math.sqrt` / `np.sqrt` always mean the library's. The front end
         // strips the module from `func`, so whether the call was qualified is read from the
@@ -142,6 +151,29 @@ impl FnCx<'_, '_> {
                 return Err(LErr::Unknown);
             };
             return Ok(TExpr::new(ret, TK::Call(id, targs), pos));
+        }
+        if self.formula.is_none() {
+            // `np.max(a, 0)` reduces along axis 0; Python's `max(a, b)` compares two numbers.
+            let text = self.src.get(fspan.start..fspan.end).unwrap_or("");
+            let numpy_named = text.contains('.') && !text.ends_with("minimum") && !text.ends_with("maximum");
+            if let Some(kind) = Reduce::from_name(func)
+                && (args.len() == 1 || !matches!(func, "min" | "max") || numpy_named)
+                && !args.is_empty()
+            {
+                let a = self.expr_lazy(&args[0])?;
+                if !is_array(&a) {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        args[0].span,
+                        format!("`{func}` of one value needs an array, found {}", a.ty.name()),
+                    ));
+                }
+                self.expect_args(func, args, 1..=2, fspan)?;
+                return self.reduce(kind, a, args.get(1), span);
+            }
+            if let Some(t) = self.array_function(func, fspan, args, span)? {
+                return Ok(t);
+            }
         }
         if let Some(m) = MathFn::from_name(func) {
             self.expect_args(func, args, m.arity()..=m.arity(), fspan)?;
@@ -195,6 +227,18 @@ impl FnCx<'_, '_> {
                         format!("`{func}` takes two or more numbers"),
                     ));
                 }
+                // `np.minimum`/`np.maximum` (NaN wins, arrays elementwise) are not Python's.
+                let text = self.src.get(fspan.start..fspan.end).unwrap_or("");
+                if text.ends_with("minimum") || text.ends_with("maximum") {
+                    self.expect_args(func, args, 2..=2, fspan)?;
+                    let a = self.expr_lazy(&args[0])?;
+                    let b = self.expr_lazy(&args[1])?;
+                    let maximum = func == "max";
+                    if is_array(&a) || is_array(&b) {
+                        return self.pair_map(a, b, span, |cx, x, y| cx.nan_min_max(maximum, x, y, span));
+                    }
+                    return self.nan_min_max(maximum, a, b, span);
+                }
                 let mut items = Vec::new();
                 for a in args {
                     let t = self.expr(a)?;
@@ -218,6 +262,22 @@ impl FnCx<'_, '_> {
             }
             "isnan" | "isinf" | "isfinite" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr_lazy(&args[0])?;
+                if is_array(&x) {
+                    let (leaves, mut bodies, ndim, _) = self.join_maps(vec![x]);
+                    let b = bodies.pop().ok_or_else(|| self.err(ErrorKind::Internal, span, "operand"))?;
+                    let b = self.cast(b, &Ty::Float, span)?;
+                    let body = TExpr::new(
+                        Ty::Bool,
+                        match func {
+                            "isnan" => TK::IsNan(Box::new(b)),
+                            "isinf" => TK::IsInf(Box::new(b)),
+                            _ => TK::IsFinite(Box::new(b)),
+                        },
+                        pos,
+                    );
+                    return Ok(self.make_map(leaves, body, ndim, &[], pos));
+                }
                 let mut a = self.float_args(args)?;
                 let x = Box::new(a.remove(0));
                 let k = match func {
@@ -229,11 +289,13 @@ impl FnCx<'_, '_> {
             }
             "where" => {
                 self.expect_args(func, args, 3..=3, fspan)?;
-                let c = self.expr(&args[0])?;
+                let (c, x, y) =
+                    (self.expr_lazy(&args[0])?, self.expr_lazy(&args[1])?, self.expr_lazy(&args[2])?);
+                if is_array(&c) || is_array(&x) || is_array(&y) {
+                    return self.array_where(c, x, y, span);
+                }
                 let c = self.truthy(c, args[0].span)?;
-                let a = self.expr(&args[1])?;
-                let b = self.expr(&args[2])?;
-                let (a, b, ty) = self.join_pair(a, b, span)?;
+                let (a, b, ty) = self.join_pair(x, y, span)?;
                 Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(a), Box::new(b)), pos))
             }
             _ if self.formula.is_some() => {

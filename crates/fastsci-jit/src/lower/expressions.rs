@@ -175,10 +175,11 @@ impl FnCx<'_, '_> {
                         Ok(acc)
                     }
                     "ndim" => Ok(TExpr::new(Ty::Int, TK::Int(ndim as i64), pos)),
+                    "T" => self.transposed(a, span),
                     _ => Err(self.err(
                         ErrorKind::Unsupported,
                         span,
-                        format!("array attribute `.{attr}` is not supported; use .shape, .size or .ndim"),
+                        format!("array attribute `.{attr}` is not supported; use .shape, .size, .ndim or .T"),
                     )),
                 }
             }

@@ -7,9 +7,11 @@
 
 use std::collections::HashMap;
 
+mod array_api;
 mod array_expr;
 mod builtins;
 mod expressions;
+mod reductions;
 mod scalars;
 mod statements;
 mod views;
@@ -17,7 +19,7 @@ use array_expr::is_array;
 use scalars::{convert, is_weak, narrowed, result_type};
 use views::is_view_index;
 
-use crate::ir::{BinOp, Fill, Func, MathFn, PrintArg, PrintAs, RandomFn, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Fill, Func, MathFn, PrintArg, PrintAs, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::value::{DType, ScalarType, Value, scalar_type};
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::{self as expr, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};

@@ -206,14 +206,14 @@ impl FnCx<'_, '_> {
             StmtKind::Pass => Ok(()),
             StmtKind::Raise { exception, .. } => {
                 self.raisable(exception, span)?;
-                out.push(TStmt::Raise(span.start));
+                out.push(TStmt::Raise(RtError::Raised, span.start));
                 Ok(())
             }
             StmtKind::Assert { test, .. } => {
                 let t = self.expr(test)?;
                 let t = self.truthy(t, test.span)?;
                 let failed = TExpr::new(Ty::Bool, TK::Not(Box::new(t)), span.start);
-                out.push(TStmt::If(failed, vec![TStmt::Raise(span.start)], Vec::new()));
+                out.push(TStmt::If(failed, vec![TStmt::Raise(RtError::Raised, span.start)], Vec::new()));
                 Ok(())
             }
             StmtKind::Print(items) => self.print(items, out),

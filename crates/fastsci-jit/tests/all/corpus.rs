@@ -68,6 +68,8 @@ fn flat_numbers(j: &J, out: &mut Vec<f64>, shape: &mut Vec<usize>, depth: usize)
             items.iter().for_each(|x| flat_numbers(x, out, shape, depth + 1));
         }
         J::Bool(b) => out.push(f64::from(u8::from(*b))),
+        // A NaN or infinite element, which JSON cannot hold as a number.
+        J::Object(o) if o.contains_key("f") => out.push(o["f"].as_str().unwrap().parse().unwrap()),
         other => out.push(other.as_f64().unwrap()),
     }
 }
