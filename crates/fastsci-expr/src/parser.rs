@@ -478,10 +478,11 @@ impl Lower<'_> {
                 if f.is_async {
                     return Err(self.unsupported(span, "async for is not supported"));
                 }
-                StmtKind::For {
-                    target: self.expr(&f.target)?,
-                    iter: self.expr(&f.iter)?,
-                    body: self.block(&f.body)?,
+                let (target, iter, body) = (self.expr(&f.target)?, self.expr(&f.iter)?, self.block(&f.body)?);
+                if self.formula {
+                    StmtKind::For { target, iter, body }
+                } else {
+                    desugar_for(target, iter, body, span)
                 }
             }
             py::Stmt::Break(_) => StmtKind::Break,
@@ -892,5 +893,90 @@ fn is_constant_expr(e: &Expr) -> bool {
             scalar && args.iter().all(is_constant_expr)
         }
         ExprKind::Attribute { .. } => false,
+    }
+}
+
+/// `for` over `enumerate(...)`, `zip(...)` or `reversed(...)` as a counted loop over
+/// `range` (what kernels compile), with the loop target assigned from the sequences at the
+/// counter: `for i, x in enumerate(a)` is `for k in range(len(a)): i, x = k, a[k]`. The
+/// counter's name (`for#OFFSET`) cannot clash with a Python name.
+fn desugar_for(target: Expr, iter: Expr, body: Vec<Stmt>, span: Span) -> StmtKind {
+    let ExprKind::Call { func, args, func_span } = &iter.kind else {
+        return StmtKind::For { target, iter, body };
+    };
+    let at = iter.span;
+    let mk = |kind: ExprKind| Expr { kind, span: at };
+    let call = |f: &str, args: Vec<Expr>| mk(ExprKind::Call { func: f.into(), func_span: *func_span, args });
+    let int = |k: i64| mk(ExprKind::Int(k));
+    let counter = format!("for#{}", span.start);
+    let k = mk(ExprKind::Name(counter.clone()));
+    let for_range = |range_args: Vec<Expr>, value: Expr, body: Vec<Stmt>| {
+        let assign =
+            Stmt { kind: StmtKind::Assign { targets: vec![target.clone()], value }, span: target.span };
+        let mut inner = vec![assign];
+        inner.extend(body);
+        StmtKind::For { target: k.clone(), iter: call("range", range_args), body: inner }
+    };
+    let plain = args.iter().all(|a| a.as_keyword().is_none());
+    match func.as_str() {
+        "enumerate" | "zip" if plain && !args.is_empty() && (func != "enumerate" || args.len() <= 2) => {
+            let n = length(&iter, &call);
+            for_range(vec![n], element(&iter, &k), body)
+        }
+        "reversed" if plain && args.len() == 1 => match &args[0].kind {
+            ExprKind::Call { func: r, args: ra, .. } if r == "range" && (1..=2).contains(&ra.len()) => {
+                let (lo, hi) =
+                    if ra.len() == 1 { (int(0), ra[0].clone()) } else { (ra[0].clone(), ra[1].clone()) };
+                let minus_one = |e: Expr| {
+                    mk(ExprKind::Binary { op: BinOp::Sub, left: Box::new(e), right: Box::new(int(1)) })
+                };
+                StmtKind::For {
+                    target,
+                    iter: call("range", vec![minus_one(hi), minus_one(lo), int(-1)]),
+                    body,
+                }
+            }
+            _ => {
+                let n = length(&args[0], &call);
+                let last =
+                    mk(ExprKind::Binary { op: BinOp::Sub, left: Box::new(n), right: Box::new(int(1)) });
+                for_range(vec![last, int(-1), int(-1)], element(&args[0], &k), body)
+            }
+        },
+        _ => StmtKind::For { target, iter, body },
+    }
+}
+
+/// How many items `for` gets from `seq` (`len`, the shortest of `zip`'s sequences).
+fn length(seq: &Expr, call: &dyn Fn(&str, Vec<Expr>) -> Expr) -> Expr {
+    match &seq.kind {
+        ExprKind::Call { func, args, .. } if func == "enumerate" => length(&args[0], call),
+        ExprKind::Call { func, args, .. } if func == "zip" && args.len() == 1 => length(&args[0], call),
+        ExprKind::Call { func, args, .. } if func == "zip" => {
+            call("min", args.iter().map(|a| length(a, call)).collect())
+        }
+        _ => call("len", vec![seq.clone()]),
+    }
+}
+
+/// The item number `k` of `seq` (a tuple for `enumerate` and `zip`).
+fn element(seq: &Expr, k: &Expr) -> Expr {
+    let mk = |kind: ExprKind| Expr { kind, span: seq.span };
+    match &seq.kind {
+        ExprKind::Call { func, args, .. } if func == "enumerate" => {
+            let i = match args.get(1) {
+                Some(start) => mk(ExprKind::Binary {
+                    op: BinOp::Add,
+                    left: Box::new(k.clone()),
+                    right: Box::new(start.clone()),
+                }),
+                None => k.clone(),
+            };
+            mk(ExprKind::Tuple(vec![i, element(&args[0], k)]))
+        }
+        ExprKind::Call { func, args, .. } if func == "zip" => {
+            mk(ExprKind::Tuple(args.iter().map(|a| element(a, k)).collect()))
+        }
+        _ => mk(ExprKind::Index { value: Box::new(seq.clone()), indices: vec![k.clone()] }),
     }
 }

@@ -3,6 +3,7 @@
 # call: by_keyword(3.0)
 # call: mixed_order(2)
 # call: typed_zeros(3)
+# call: loops(array([1.0, 2.0, 3.0]), array([4.0, 5.0]))
 def scale(x, factor, shift):
     return x * factor + shift
 
@@ -30,3 +31,26 @@ def typed_zeros(n):
         a[i] = i * 1000
         b[1, i] = 0.1 * i
     return a, b, c
+
+
+def loops(a, b):
+    s = 0.0
+    for i, x in enumerate(a):
+        s += i * x
+    t = 0.0
+    for x, y in zip(a, b):
+        t += x * y
+    r = 0
+    for i in reversed(range(len(a))):
+        r = r * 10 + i
+    back = 0.0
+    for x in reversed(a):
+        back = back * 2.0 + x
+    w = 0.0
+    for k, (x, y) in enumerate(zip(a, b), 1):
+        w += k * (x - y)
+    rows = 0.0
+    m = np.ones((2, 3))
+    for i, row in enumerate(m):
+        rows += (i + 1) * row.sum()
+    return s, t, r, back, w, rows
