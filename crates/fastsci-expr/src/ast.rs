@@ -199,6 +199,8 @@ pub struct FuncDef {
     pub span: Span,
     /// Parameter names with their positions.
     pub params: Vec<(String, Span)>,
+    /// Each parameter's default value (`def f(x, n=10)`), where it has one.
+    pub defaults: Vec<Option<Expr>>,
     /// The statements of the body.
     pub body: Vec<Stmt>,
     /// Why the function cannot be compiled (construct outside the subset): reported when it

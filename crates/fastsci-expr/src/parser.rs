@@ -808,10 +808,12 @@ impl Lower<'_> {
         let name = f.name.id.as_str().to_string();
         let span = span_of(&f.name);
         let mut params = Vec::new();
-        let body = self.def_inner(f, &mut params);
+        let mut defaults = Vec::new();
+        let body = self.def_inner(f, &mut params, &mut defaults);
+        defaults.resize(params.len(), None);
         match body {
-            Ok(body) => FuncDef { name, span, params, body, error: None },
-            Err(e) => FuncDef { name, span, params, body: Vec::new(), error: Some(e) },
+            Ok(body) => FuncDef { name, span, params, defaults, body, error: None },
+            Err(e) => FuncDef { name, span, params, defaults, body: Vec::new(), error: Some(e) },
         }
     }
 
@@ -819,6 +821,7 @@ impl Lower<'_> {
         &self,
         f: &py::StmtFunctionDef,
         params: &mut Vec<(String, Span)>,
+        defaults: &mut Vec<Option<Expr>>,
     ) -> Result<Vec<Stmt>, SourceError> {
         if f.is_async {
             return Err(self.unsupported(span_of(f), "async functions are not supported"));
@@ -831,12 +834,21 @@ impl Lower<'_> {
             );
         }
         for a in p.posonlyargs.iter().chain(p.args.iter()) {
-            if let Some(d) = &a.default {
-                return Err(
-                    self.unsupported(span_of(d.as_ref()), "default parameter values are not supported")
-                );
-            }
+            let default = match &a.default {
+                Some(d) => {
+                    let e = self.expr(d)?;
+                    if !is_constant_expr(&e) {
+                        return Err(self.unsupported(
+                            span_of(d.as_ref()),
+                            "a default parameter value must be a constant (a number, bool or tuple of them)",
+                        ));
+                    }
+                    Some(e)
+                }
+                None => None,
+            };
             params.push((a.parameter.name.id.as_str().to_string(), span_of(&a.parameter)));
+            defaults.push(default);
         }
         self.block(&f.body)
     }

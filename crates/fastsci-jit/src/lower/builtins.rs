@@ -59,11 +59,15 @@ impl FnCx<'_, '_> {
     /// name) are put in their positional place first; other keywords are refused.
     pub(super) fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
         let npos = args.iter().position(|a| a.as_keyword().is_some()).unwrap_or(args.len());
-        if npos == args.len() {
+        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
+        let own = (!qualified && self.formula.is_none())
+            .then(|| self.prog.defs.iter().find(|d| d.name == func))
+            .flatten();
+        let short = own.is_some_and(|d| args.len() < d.params.len());
+        if npos == args.len() && !short {
             return self.call_positional(func, fspan, args, span);
         }
         let (positional, keywords) = args.split_at(npos);
-        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
         // The parameter names each keyword may fill, in order.
         let params: Vec<String> =
             if !qualified && self.formula.is_none() && self.funcs_names.iter().any(|f| f == func) {
@@ -113,11 +117,43 @@ impl FnCx<'_, '_> {
             }
             slots[i] = Some(value.clone());
         }
+        // The file's own function: parameters not given take their default values.
+        if let Some(def) = own {
+            slots.resize(def.params.len(), None);
+            for (slot, default) in slots.iter_mut().zip(&def.defaults) {
+                if slot.is_none()
+                    && let Some(d) = default
+                {
+                    // A default is evaluated where the def is (module level): a name it reads
+                    // must not be one of the caller's variables.
+                    let mut clash = None;
+                    d.walk(&mut |n| {
+                        if let ExprKind::Name(v) = &n.kind
+                            && self.assigned.contains(v)
+                        {
+                            clash = Some(v.clone());
+                        }
+                    });
+                    if let Some(v) = clash {
+                        return Err(self.err(
+                            ErrorKind::Unsupported,
+                            fspan,
+                            format!("the default value of a parameter of `{func}` reads `{v}`, a variable here too; pass the argument"),
+                        ));
+                    }
+                    *slot = Some(d.clone());
+                }
+            }
+        }
         let Some(ordered) = slots.into_iter().collect::<Option<Vec<Expr>>>() else {
             return Err(self.err(
                 ErrorKind::Type,
                 fspan,
-                format!("`{func}` is missing an argument before its keyword arguments"),
+                format!(
+                    "`{func}` takes {} argument(s), got {}",
+                    params.len().max(positional.len()),
+                    args.len()
+                ),
             ));
         };
         self.call_positional(func, fspan, &ordered, span)

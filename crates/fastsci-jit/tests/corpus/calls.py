@@ -3,6 +3,7 @@
 # call: by_keyword(3.0)
 # call: mixed_order(2)
 # call: typed_zeros(3)
+# call: uses_defaults(1.5)
 # call: loops(array([1.0, 2.0, 3.0]), array([4.0, 5.0]))
 def scale(x, factor, shift):
     return x * factor + shift
@@ -54,3 +55,17 @@ def loops(a, b):
     for i, row in enumerate(m):
         rows += (i + 1) * row.sum()
     return s, t, r, back, w, rows
+
+
+LIMIT = 4
+
+
+def with_defaults(x, n=3, scale=0.5, flag=True, cap=LIMIT * 2, pair=(1, -2)):
+    s = 0.0
+    for i in range(min(n, cap)):
+        s += x * scale * i
+    return s if flag else -s, pair[1]
+
+
+def uses_defaults(x):
+    return with_defaults(x), with_defaults(x, 2), with_defaults(x, scale=2.0), with_defaults(x, flag=False, n=1)
