@@ -389,7 +389,12 @@ fn nodes(body: &[TStmt]) -> usize {
                 TStmt::ForRange { start, stop, step, body, .. } => {
                     expr_nodes(start) + expr_nodes(stop) + expr_nodes(step) + nodes(body)
                 }
-                TStmt::Break | TStmt::Continue => 0,
+                TStmt::Print(_) => {
+                    let mut n = 0;
+                    own_exprs(s, &mut |e| n += expr_nodes(e));
+                    n
+                }
+                TStmt::Break | TStmt::Continue | TStmt::Raise(..) => 0,
             }
         })
         .sum()
