@@ -173,7 +173,7 @@ fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
 pub fn run(args: &Args, json: bool) -> CliResult {
     let (file, func) = crate::args::split_kernel(&args.target)?;
     let source = crate::args::kernel_source(file)?;
-    let values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
+    let mut values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
     let options = CompileOptions { boundscheck: !args.no_boundscheck };
     let t0 = Instant::now();
     let module = Module::compile_with(&source, file, options)?;
@@ -181,7 +181,9 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     function.compile_for(&values)?;
     let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
     let t1 = Instant::now();
-    let result = function.call(&values)?;
+    // The argument arrays were loaded for this call alone: the kernel may write into them
+    // in place (as Numba writes into NumPy arrays) instead of into copies.
+    let result = function.call_mut(&mut values)?;
     let run_ms = t1.elapsed().as_secs_f64() * 1e3;
 
     let out_path = args.out.as_deref();

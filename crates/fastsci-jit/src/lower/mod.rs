@@ -208,6 +208,9 @@ fn cheap_and_total(e: &TExpr) -> bool {
         TK::Int(_) | TK::Float(_) | TK::Bool(_) | TK::Local(_) => true,
         TK::Neg(_) | TK::Not(_) | TK::Invert(_) | TK::Cast(_) | TK::PowConst(..) | TK::Cmp(..) => true,
         TK::IsNan(_) | TK::IsInf(_) | TK::IsFinite(_) | TK::Select(..) => true,
+        // `//` and `%` by a positive constant cannot fail and cost a shift, a mask or a
+        // multiplication (see the code generator's `binop`).
+        TK::Bin(BinOp::FloorDiv | BinOp::Mod, _, d) => matches!(d.kind, TK::Int(c) if c > 0),
         TK::Bin(op, ..) => {
             matches!(
                 op,
