@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::analysis::{runs_briefly, writes_non_fresh};
 use crate::calling_convention::{
-    Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
+    Slots, flatten_raw_arg, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
     to_standard, type_of, unflatten, value_has_type,
 };
 use crate::codegen::{self, Code};
@@ -473,6 +473,15 @@ impl Function {
         }
     }
 
+    /// The compiled specialization for these raw arguments, compiling it on first use.
+    fn raw_specialization(&self, args: &[RawArg]) -> Result<Arc<Compiled>, JitError> {
+        self.check_count(args.len())?;
+        match self.cached_raw(args) {
+            Some(c) => Ok(c),
+            None => self.compiled(args.iter().map(raw_arg_type).collect::<Result<_, _>>()?),
+        }
+    }
+
     /// The compiled specialization for these raw arguments, if there is one already.
     fn cached_raw(&self, args: &[RawArg]) -> Option<Arc<Compiled>> {
         self.cache.find(|tys| raw_args_match(tys, args))
@@ -543,7 +552,11 @@ impl Function {
     /// Each [`RawArray`](crate::RawArray) must describe memory that is valid for reads and writes of its
     /// `dtype` at every index its `shape` and byte `strides` reach from `data`, for the whole
     /// call, and that nothing else accesses during the call (arrays given twice, or views
-    /// of one another, may alias: the kernel sees the writes, as in NumPy).
+    /// of one another, may alias: the kernel sees the writes, as in NumPy). The same holds
+    /// for each [`RawArrayRef`](crate::RawArrayRef), whose `shape` and `strides` must point to
+    /// `ndim` values each, unchanged for the whole call, and for arrays inside
+    /// [`RawArg::Tuple`]s. Memory that is only readable is fine when
+    /// [`Function::may_write_arguments`] says the code does not write arguments.
     ///
     /// # Examples
     ///
@@ -564,17 +577,33 @@ impl Function {
     /// As [`Function::call`]; byte strides that are not a multiple of the element size;
     /// [`ErrorKind::Interrupted`] when cancelled.
     pub unsafe fn call_raw(&self, args: &[RawArg], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
-        self.check_count(args.len())?;
-        let c = match self.cached_raw(args) {
-            Some(c) => c,
-            None => {
-                let tys = args.iter().map(raw_arg_type).collect::<Result<_, _>>()?;
-                self.compiled(tys)?
-            }
-        };
+        let c = self.raw_specialization(args)?;
         let mut slots = Slots::new();
         raw_slots(args, &mut slots)?;
         self.run_slots(&c, slots.as_slice(), cancel)
+    }
+
+    /// Whether the code compiled for these arguments may write into arrays it did not create
+    /// (its arguments): if not, [`Function::call_raw`] may be given read-only memory (a
+    /// read-only memory map, a broadcast view) without a copy. Compiles the specialization on
+    /// first use. The answer is conservative: `true` when any store could reach an argument.
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::compile_for`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{DType, Module, RawArg, RawArray};
+    /// let m = Module::compile("def total(a):\n    s = 0.0\n    for x in a:\n        s += x\n    return s\n\ndef zero(a):\n    a[0] = 0.0\n", "k.py")?;
+    /// let a = RawArg::Array(RawArray { dtype: DType::F64, data: std::ptr::null_mut(), shape: vec![0], strides: vec![8] });
+    /// assert!(!m.function("total")?.may_write_arguments(std::slice::from_ref(&a))?);
+    /// assert!(m.function("zero")?.may_write_arguments(&[a])?);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn may_write_arguments(&self, args: &[RawArg]) -> Result<bool, JitError> {
+        Ok(self.raw_specialization(args)?.writes_inputs)
     }
 
     /// Calls the function as [`Function::call_raw`] does, but only if the specialization
@@ -865,10 +894,8 @@ fn is_constant(v: &Value) -> bool {
 /// The slots of a raw call's arguments.
 fn raw_slots(args: &[RawArg], slots: &mut Slots) -> Result<(), JitError> {
     for a in args {
-        match a {
-            RawArg::Value(v) => flatten_value(v, slots),
-            RawArg::Array(a) => flatten_raw(a, slots)?,
-        }
+        // SAFETY: `call_raw`'s contract: every borrowed array's shape and strides are readable.
+        unsafe { flatten_raw_arg(a, slots)? };
     }
     Ok(())
 }

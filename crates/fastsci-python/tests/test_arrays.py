@@ -48,6 +48,46 @@ def test_evaluate_non_contiguous_ints_and_array_like(rng):
     np.testing.assert_array_equal(got, numexpr.evaluate("v * w - 1", {"v": v, "w": np.asarray(w)}))
 
 
+@pytest.mark.parametrize(
+    "ex, dtypes",
+    [
+        ("a + b", (np.int64, np.int64)),
+        ("a * b - 3", (np.int32, np.int32)),
+        ("a * 2.5 + b", (np.float32, np.float32)),
+        ("a / b", (np.int64, np.int32)),
+        ("a > b", (np.float64, np.int64)),
+        ("where(a > 1, a, b)", (np.int32, np.int64)),
+        ("sqrt(a) + b", (np.float32, np.int32)),
+        ("maximum(a, b) - 1", (np.uint8, np.int32)),
+        ("a + b", (np.bool_, np.int32)),
+    ],
+)
+def test_evaluate_returns_numpys_result_dtype(ex, dtypes):
+    a = (np.arange(24) % 7).astype(dtypes[0]).reshape(4, 6)
+    b = (np.arange(6) % 4 + 1).astype(dtypes[1])
+    expected = eval(ex, {"where": np.where, "sqrt": np.sqrt, "maximum": np.maximum}, {"a": a, "b": b})
+    got = fastsci.evaluate(ex, {"a": a, "b": b})
+    assert got.dtype == expected.dtype
+    if got.dtype.kind == "f":
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    else:
+        np.testing.assert_array_equal(got, expected)
+    out = np.empty(expected.shape, dtype=np.float64)
+    assert fastsci.evaluate(ex, {"a": a, "b": b}, out=out) is out
+    np.testing.assert_allclose(out, expected.astype(np.float64), rtol=1e-6)
+
+
+def test_evaluate_casts_into_out_under_numpys_rules():
+    a = np.arange(5, dtype=np.int64)
+    out = np.empty(5, dtype=np.int64)
+    assert fastsci.evaluate("a * 3 + 1", {"a": a}, out=out) is out
+    np.testing.assert_array_equal(out, a * 3 + 1)
+    with pytest.raises(TypeError, match="cast"):
+        fastsci.evaluate("a / 2", {"a": a}, out=out)
+    fastsci.evaluate("a / 2", {"a": a}, out=out, casting="unsafe")
+    np.testing.assert_array_equal(out, (a / 2).astype(np.int64))
+
+
 def test_evaluate_errors():
     x = np.ones(3)
     with pytest.raises(KeyError, match="nope"):

@@ -344,8 +344,8 @@ class _EvaluateBlocks:
 
 
 def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
-    """``fastsci.evaluate`` with ``dask.array`` operands: a lazy ``dask.array`` of float64,
-    each output block fused by fastsci-array from the aligned operand blocks; numbers and 0-d
+    """``fastsci.evaluate`` with ``dask.array`` operands: a lazy ``dask.array`` of the dtype
+    NumPy gives the expression, each output block fused by fastsci-array from the aligned operand blocks; numbers and 0-d
     arrays broadcast as scalars, NumPy arrays become one-block Dask arrays."""
     import dask.array as da
 
@@ -355,7 +355,8 @@ def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
             names.append(name)
             operands.append(v)
         elif np.ndim(v) == 0:
-            scalars[name] = np.asarray(v)[()]
+            # Python numbers stay Python numbers: NumPy's weak scalars, for the result dtype.
+            scalars[name] = v if type(v) in (bool, int, float) else np.asarray(v)[()]
         else:
             names.append(name)
             operands.append(da.asarray(np.asarray(v)))
@@ -369,12 +370,17 @@ def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
     pairs = []
     for op in operands:
         pairs += [op, tuple(range(ndim - op.ndim, ndim))]
+    from ._arrays import _result_dtype
+
+    dtype = _result_dtype(ex, dict(zip(names, operands)), scalars)
+    if dtype.kind not in "biuf":
+        dtype = np.dtype(np.float64)
     return da.blockwise(
         _EvaluateBlocks(ex, names, scalars),
         tuple(range(ndim)),
         *pairs,
-        dtype=np.float64,
-        meta=np.empty((0,) * ndim, dtype=np.float64),
+        dtype=dtype,
+        meta=np.empty((0,) * ndim, dtype=dtype),
         name=f"fastsci-evaluate-{uuid.uuid4().hex[:12]}",
         align_arrays=True,
     )
