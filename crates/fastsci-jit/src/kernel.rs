@@ -340,6 +340,13 @@ impl Specializations {
         rest.iter().find(|(tys, _)| matches(tys)).map(|(_, c)| then(c))
     }
 
+    /// The specialization `matches` picks among the first few (set once, read without a
+    /// lock); `None` when it is not one of them.
+    #[inline]
+    fn find_lock_free(&self, matches: impl Fn(&[Ty]) -> bool) -> Option<&Compiled> {
+        self.first.iter().map_while(OnceLock::get).find(|(tys, _)| matches(tys)).map(|(_, c)| &**c)
+    }
+
     /// Adds a signature; the caller holds `rest`'s write lock (`rest` is that guard's list).
     fn add(&self, rest: &mut Vec<Specialization>, entry: Specialization) {
         match self.first.iter().find(|slot| slot.get().is_none()) {
@@ -759,16 +766,17 @@ impl Function {
             return None;
         }
         let mut slots = Slots::new();
+        let run = |c: &Compiled, slots: &mut Slots| {
+            raw_slots(args, slots)?;
+            self.run_slots(c, slots.as_slice(), None)
+        };
+        // The usual case, a signature among the first few, without a lock or nested options
+        // (each layer moved the large result once more: a measurable share of a brief call).
+        if let Some(c) = self.cache.find_lock_free(|tys| raw_args_match(tys, args)) {
+            return if c.brief { Some(run(c, &mut slots)) } else { None };
+        }
         self.cache
-            .with_found(
-                |tys| raw_args_match(tys, args),
-                |c| {
-                    c.brief.then(|| {
-                        raw_slots(args, &mut slots)?;
-                        self.run_slots(c, slots.as_slice(), None)
-                    })
-                },
-            )
+            .with_found(|tys| raw_args_match(tys, args), |c| c.brief.then(|| run(c, &mut slots)))
             .flatten()
     }
 
@@ -857,29 +865,44 @@ impl Function {
 
     fn run_slots(&self, c: &Compiled, slots: &[u64], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
         let mut arena = Arena::default();
+        let mut rets = Slots::zeroed(c.ret_slots.max(1));
+        self.enter(c, slots, rets.as_mut_slice(), &mut arena, cancel)?;
+        let mut it = rets.as_slice().iter().copied();
+        Ok(unflatten(&c.ret, &mut it, &mut arena))
+    }
+
+    /// Runs the code on argument slots, writing its result slots into `rets` (at least
+    /// `c.ret_slots` long); arrays it makes live in `arena`.
+    fn enter(
+        &self,
+        c: &Compiled,
+        slots: &[u64],
+        rets: &mut [u64],
+        arena: &mut Arena,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<(), JitError> {
+        debug_assert!(rets.len() >= c.ret_slots);
         let flag: *const AtomicBool = cancel.unwrap_or(&runtime::NEVER_CANCELLED);
         let mut ctx = Ctx {
             err: 0,
             err_pos: 0,
             rng: RNG.with(|r| r.get()),
             depth: 0,
-            arena: &mut arena,
+            arena,
             // An AtomicBool is one byte with bool's layout; the code reads that byte.
             cancel: flag.cast::<u8>(),
         };
-        let mut rets = Slots::zeroed(c.ret_slots.max(1));
         // SAFETY: the entry trampoline reads exactly the flattened argument slots of this
         // signature and writes the flattened results; array pointers come from live arrays.
         unsafe {
             let f: Entry = std::mem::transmute::<*const u8, Entry>(c.code.entries[0]);
-            f(&mut ctx, slots.as_ptr(), rets.as_mut_slice().as_mut_ptr());
+            f(&mut ctx, slots.as_ptr(), rets.as_mut_ptr());
         }
         RNG.with(|r| r.set(ctx.rng));
         if ctx.err != 0 {
             return Err(self.runtime_error(RtError::from_code(ctx.err), ctx.err_pos as usize));
         }
-        let mut it = rets.as_slice().iter().copied();
-        Ok(unflatten(&c.ret, &mut it, &mut arena))
+        Ok(())
     }
 
     /// A runtime error (`None`: an unknown code) at byte offset `pos` of the source.
@@ -946,9 +969,20 @@ impl Function {
         if !c.ret.is_numeric() {
             return Err(JitError::plain(ErrorKind::Type, format!("`{}` must return a number", f.name)));
         }
-        Ok(move |x: f64| match f.run_slots(&c, &[x.to_bits()], None) {
-            Ok(v) => v.as_f64().unwrap_or(f64::NAN),
-            Err(_) => f64::NAN,
+        // Called once per point by integrators and root finders: the one result slot is read
+        // as the number it is, without building a `Value`.
+        Ok(move |x: f64| {
+            let mut arena = Arena::default();
+            let mut ret = [0u64];
+            match f.enter(&c, &[x.to_bits()], &mut ret, &mut arena, None) {
+                Ok(()) => match c.ret {
+                    Ty::Float => f64::from_bits(ret[0]),
+                    Ty::Int => ret[0] as i64 as f64,
+                    Ty::Bool => f64::from(u8::from(ret[0] & 0xff != 0)),
+                    _ => f64::NAN,
+                },
+                Err(_) => f64::NAN,
+            }
         })
     }
 

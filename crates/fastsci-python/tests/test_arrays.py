@@ -173,8 +173,31 @@ def test_reductions_along_an_axis_and_nan_and_empty(rng):
     assert math.isnan(fastsci.mean(np.array([1.0, np.nan])))
     with pytest.raises(ValueError, match="zero-size"):
         fastsci.min(np.array([]))
-    with pytest.raises(ValueError, match="axis"):
-        fastsci.mean(np.ones((2, 2, 2)), axis=2)
+    with pytest.raises(np.exceptions.AxisError):
+        fastsci.mean(np.ones((2, 2, 2)), axis=3)
+    with pytest.raises(ValueError, match="repeated"):
+        fastsci.mean(np.ones((2, 2, 2)), axis=(1, -2))
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1, (0, 2), (1, 2), (0, 1), (2, 0, 1), (3,), (1, 3)])
+def test_reductions_over_any_axes_of_an_nd_array(rng, axis, tmp_path):
+    a = rng.standard_normal((5, 6, 7, 4))[:, ::2]  # strided, 4-D
+    for what in ("mean", "sum", "var", "std", "min", "max"):
+        got = getattr(fastsci, what)(a, axis=axis)
+        ref = getattr(np, what)(a, axis=axis)
+        assert got.shape == ref.shape, what
+        np.testing.assert_allclose(got, ref, rtol=1e-12, err_msg=what)
+    # Each mean is exactly rounded: the exact rational mean of its elements, rounded once.
+    got = fastsci.mean(a, axis=axis)
+    moved = np.moveaxis(a, np.atleast_1d(axis), range(a.ndim - np.size(axis), a.ndim))
+    rows = moved.reshape(got.size, -1)
+    assert got.ravel().tolist() == [float(sum(map(Fraction, r.tolist())) / r.size) for r in rows]
+    ints = (np.arange(5 * 3 * 7 * 4) % 23 - 11).astype(np.int32).reshape(5, 3, 7, 4)
+    assert fastsci.max(ints, axis=axis).dtype == np.int32
+    np.testing.assert_array_equal(fastsci.max(ints, axis=axis), ints.max(axis=axis))
+    path = tmp_path / "a.npy"
+    np.save(path, a)
+    np.testing.assert_array_equal(fastsci.sum(path, axis=axis), fastsci.sum(a, axis=axis))
 
 
 def test_stats_has_the_cli_fields(rng, tmp_path):

@@ -214,10 +214,50 @@ def _source(a: Any) -> Any:
     return _operand("the array", a)
 
 
-def _reduce(what: str, a: Any, axis: int | None, ddof: float = 0.0) -> Any:
+def reduced_axes(axis: Any, ndim: int) -> tuple[int, ...] | None:
+    """``axis`` (None, an int or a tuple of ints, negative counting from the end) as the sorted
+    axes it names; ``None`` when it names them all (a reduction to one number)."""
+    if axis is None:
+        return None
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for ax in axes:
+        if not isinstance(ax, (int, np.integer)) or isinstance(ax, bool):
+            raise TypeError(f"axis must be None, an int or a tuple of ints, not {axis!r}")
+        if not -ndim <= ax < ndim:
+            raise np.exceptions.AxisError(int(ax), ndim)
+        out.append(int(ax) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return None if len(out) == ndim else tuple(sorted(out))
+
+
+def rows_to_reduce(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """``a`` as a 2-D array with one row per kept position (in C order of the kept axes) and
+    the reduced elements along each row: a view when the reduced axes are the trailing ones of
+    a C-ordered array, else a copy."""
+    kept = [d for d in range(a.ndim) if d not in axes]
+    rows = int(np.prod([a.shape[d] for d in kept], dtype=np.int64))
+    along = int(np.prod([a.shape[d] for d in axes], dtype=np.int64))
+    return np.transpose(a, kept + list(axes)).reshape(rows, along)
+
+
+def _reduce(what: str, a: Any, axis: Any, ddof: float = 0.0) -> Any:
     if _distributed.is_dask_array(a):
         return _distributed.reduce_dask(what, a, axis, float(ddof))
     src = _source(a)
+    shape = tuple(src.shape) if not isinstance(src, str) else tuple(_fastsci.npy_header(src)[1])
+    axes = reduced_axes(axis, len(shape))
+    if axes is None:
+        axis = None
+    elif not (len(shape) == 2 and len(axes) == 1):
+        # Any axes of any rank: one row per kept position, reduced along the rows (fastsci-array
+        # reduces along an axis of a 2-D array).
+        arr = load(src) if isinstance(src, str) else src
+        r = _reduce(what, rows_to_reduce(arr, axes), 1, ddof)
+        return r.reshape([n for d, n in enumerate(shape) if d not in axes])
+    else:
+        axis = axes[0]
     r = _fastsci.reduce(src, what, float(ddof), axis)
     if what in ("min", "max") and not isinstance(src, str) and src.dtype.kind in "biu":
         # NumPy gives the array's own type for min/max of integers.
@@ -225,7 +265,7 @@ def _reduce(what: str, a: Any, axis: int | None, ddof: float = 0.0) -> Any:
     return r
 
 
-def mean(a: Any, axis: int | None = None) -> Any:
+def mean(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     """The mean of an array or of a ``.npy`` file (memory-mapped, read chunk by chunk),
     compensated: correctly rounded in practice, where NumPy's error grows with ``log2(n)``.
     ``axis`` is ``None`` or 0/1 of a 2-D array. NaN if any value is NaN, as NumPy.
@@ -236,27 +276,27 @@ def mean(a: Any, axis: int | None = None) -> Any:
     return _reduce("mean", a, axis)
 
 
-def sum(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+def sum(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:  # noqa: A001 - NumPy's name
     """The compensated sum of an array or ``.npy`` file (float64); see :func:`mean`."""
     return _reduce("sum", a, axis)
 
 
-def var(a: Any, axis: int | None = None, ddof: float = 0) -> Any:
+def var(a: Any, axis: int | tuple[int, ...] | None = None, ddof: float = 0) -> Any:
     """The variance (two-pass per block, merged exactly), ``ddof`` as NumPy."""
     return _reduce("var", a, axis, ddof)
 
 
-def std(a: Any, axis: int | None = None, ddof: float = 0) -> Any:
+def std(a: Any, axis: int | tuple[int, ...] | None = None, ddof: float = 0) -> Any:
     """The standard deviation, ``ddof`` as NumPy."""
     return _reduce("std", a, axis, ddof)
 
 
-def min(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+def min(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:  # noqa: A001 - NumPy's name
     """The minimum (NaN if any value is NaN); ``ValueError`` for an empty array, as NumPy."""
     return _reduce("min", a, axis)
 
 
-def max(a: Any, axis: int | None = None) -> Any:  # noqa: A001 - NumPy's name
+def max(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:  # noqa: A001 - NumPy's name
     """The maximum (NaN if any value is NaN); ``ValueError`` for an empty array, as NumPy."""
     return _reduce("max", a, axis)
 
