@@ -268,7 +268,9 @@ def _reduce(what: str, a: Any, axis: Any, ddof: float = 0.0) -> Any:
 def mean(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     """The mean of an array or of a ``.npy`` file (memory-mapped, read chunk by chunk),
     compensated: correctly rounded in practice, where NumPy's error grows with ``log2(n)``.
-    ``axis`` is ``None`` or 0/1 of a 2-D array. NaN if any value is NaN, as NumPy.
+    ``axis`` is ``None``, an int or a tuple of ints of an array of any rank, as NumPy's
+    (reducing trailing axes of a C-ordered array or a file reads it in place; other axes are
+    gathered into a copy first). NaN if any value is NaN, as NumPy.
 
     For a ``dask.array`` (here and in :func:`sum`, :func:`var`, :func:`std`, :func:`min`,
     :func:`max`): a lazy tree reduction whose partials carry the double-double sums, so the
