@@ -8,8 +8,9 @@ use fastsci_array::npy::write_npy_to;
 use fastsci_jit::{ArrayValue, CompileOptions, Module, Value};
 use ndarray::ArrayD;
 
+use crate::args::parse_number;
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{MAX_SOURCE_BYTES, json_f64, parse_number, print_json, read_text, write_atomically};
+use crate::output::{json_f64, print_json, write_atomically};
 
 /// Arguments of `fastsci run`.
 #[derive(clap::Args, Debug)]
@@ -150,21 +151,17 @@ fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
 
 /// Runs `fastsci run`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let Some((file, func)) = args.target.rsplit_once(':').filter(|(f, n)| !f.is_empty() && !n.is_empty())
-    else {
-        return Err(CliError::bad_input(format!("'{}': expected FILE.py:FUNC", args.target)));
-    };
-    let source = read_text(file, MAX_SOURCE_BYTES)?;
+    let (file, func) = crate::args::split_kernel(&args.target)?;
+    let source = crate::args::kernel_source(file)?;
     let values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
     let options = CompileOptions { boundscheck: !args.no_boundscheck };
     let t0 = Instant::now();
-    let module =
-        Module::compile_with(&source, file, options).map_err(|e| CliError::bad_input(e.to_string()))?;
-    let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
-    function.compile_for(&values).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let module = Module::compile_with(&source, file, options)?;
+    let function = module.function(func)?;
+    function.compile_for(&values)?;
     let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
     let t1 = Instant::now();
-    let result = function.call(&values).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let result = function.call(&values)?;
     let run_ms = t1.elapsed().as_secs_f64() * 1e3;
 
     let out_path = args.out.as_deref();
