@@ -165,8 +165,8 @@ macro_rules! own_exprs_of {
                 $f(step);
             }
             TStmt::Print(items) => {
-                for it in items.$iter() {
-                    if let PrintArg::Value(e, _) = it {
+                for item in items.$iter() {
+                    if let PrintArg::Value(e, _) = item {
                         $f(e);
                     }
                 }

@@ -17,7 +17,7 @@
 //!   Numba's without `fastmath`).
 
 use crate::analysis::{own_exprs, own_exprs_mut};
-use crate::ir::{BinOp, Func, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Func, PrintArg, TExpr, TK, TStmt, Ty};
 use fastsci_expr::ast::CmpOp;
 
 /// A loop over a constant range is unrolled whole when it runs at most this many times...
@@ -389,11 +389,13 @@ fn nodes(body: &[TStmt]) -> usize {
                 TStmt::ForRange { start, stop, step, body, .. } => {
                     expr_nodes(start) + expr_nodes(stop) + expr_nodes(step) + nodes(body)
                 }
-                TStmt::Print(_) => {
-                    let mut n = 0;
-                    own_exprs(s, &mut |e| n += expr_nodes(e));
-                    n
-                }
+                TStmt::Print(items) => items
+                    .iter()
+                    .map(|item| match item {
+                        PrintArg::Value(e, _) => expr_nodes(e),
+                        PrintArg::Text(_) => 0,
+                    })
+                    .sum(),
                 TStmt::Break | TStmt::Continue | TStmt::Raise(..) => 0,
             }
         })

@@ -23,7 +23,7 @@ use super::build::*;
 use super::normalize::{is_leading_break, normalize, scalarize_tuples};
 use super::partials::{math_partials, picks_second};
 use crate::analysis::writes_non_fresh;
-use crate::ir::{BinOp, Fill, Func, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Fill, Func, PrintArg, TExpr, TK, TStmt, Ty};
 use crate::value::DType;
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::CmpOp;
@@ -337,8 +337,14 @@ fn values_needed(body: &[TStmt], needed: &mut [bool]) {
                 [start, stop, step].into_iter().for_each(|e| expr(e, false, needed));
                 values_needed(body, needed);
             }
-            // A print or raise contributes no value to the gradient.
-            TStmt::Break | TStmt::Continue | TStmt::Print(_) | TStmt::Raise(..) => {}
+            TStmt::Print(items) => {
+                for item in items {
+                    if let PrintArg::Value(e, _) = item {
+                        expr(e, false, needed);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }
