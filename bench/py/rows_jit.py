@@ -1,24 +1,20 @@
 """Python side of the fastsci-jit rows: the same kernels compiled by Numba."""
 
+import os
 import time
 
 import numpy as np
 
 from common import median_seconds, normal_array, vector_answer
 
-# Same source as crates/fastsci-bench/src/rows/jit.rs (KERNELS).
-KERNELS = '''
-import numpy as np
+# Workload 2's pi kernel, the very file fastsci compiles (fastsci::workloads::jit::PI_KERNEL),
+# then the stencil of crates/fastsci-bench/src/rows/jit.rs (STENCIL_KERNEL).
+PI_KERNEL_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "crates", "fastsci", "src",
+                              "workloads", "pi.py")
+with open(PI_KERNEL_FILE) as _f:
+    PI_KERNEL = _f.read()
 
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
-
+KERNELS = PI_KERNEL + '''
 def stencil(a):
     n = a.shape[0]
     out = np.empty_like(a)

@@ -2,19 +2,9 @@
 
 use crate::jit::{Function, JitError, Module, Value};
 
-/// The kernel, exactly as a user writes it for Numba's `@njit` (the one copy of its source).
-pub const PI_KERNEL: &str = "\
-import numpy as np
-
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
-";
+/// The kernel, exactly as a user writes it for Numba's `@njit`: the one copy of its source,
+/// `pi.py` beside this file, which `bench/py/rows_jit.py` hands to Numba as well.
+pub const PI_KERNEL: &str = include_str!("pi.py");
 
 /// The kernel's function name in [`PI_KERNEL`].
 pub const PI_FUNCTION: &str = "monte_carlo_pi";
