@@ -8,9 +8,11 @@
 //! | module | workload |
 //! |---|---|
 //! | [`jit`] | 2: Monte Carlo pi, a Python kernel compiled by fastsci-jit |
+//! | [`parallel`] | 4: 100 tasks of 10 ms, serially and on all cores |
 //! | [`integration`] | 6: `∫_0^5 exp(-x²) log(1 + x²) dx` with its error estimate |
 //! | [`optimization`] | 7: the Rosenbrock function from (−1.2, 1), Nelder–Mead and BFGS |
 
 pub mod integration;
 pub mod jit;
 pub mod optimization;
+pub mod parallel;
