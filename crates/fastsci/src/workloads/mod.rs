@@ -9,6 +9,7 @@
 //! |---|---|
 //! | [`jit`] | 2: Monte Carlo pi, a Python kernel compiled by fastsci-jit |
 //! | [`parallel`] | 4: 100 tasks of 10 ms, serially and on all cores |
+//! | [`sparse`] | 5: tridiagonal and 2-D Laplacian matrices, SpMV and solves |
 //! | [`integration`] | 6: `∫_0^5 exp(-x²) log(1 + x²) dx` with its error estimate |
 //! | [`optimization`] | 7: the Rosenbrock function from (−1.2, 1), Nelder–Mead and BFGS |
 
@@ -16,3 +17,4 @@ pub mod integration;
 pub mod jit;
 pub mod optimization;
 pub mod parallel;
+pub mod sparse;
