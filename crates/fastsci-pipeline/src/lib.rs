@@ -22,6 +22,19 @@
 //!
 //! [`run`] does all five and reports each stage's time and peak resident memory.
 //!
+//! ## Public API
+//!
+//! | item | what it is |
+//! |---|---|
+//! | [`JobConfig`] ([`JobConfig::full`], [`JobConfig::reduced`]) → [`run_default`] / [`run`] → [`JobResult`] | the whole job, and what it measured and found |
+//! | [`generate`], [`ensure_dataset`], [`default_cache_dir`], [`dataset`] | stage 1: the synthetic dataset |
+//! | [`clean`] → [`Cleaned`] | stage 2 |
+//! | [`build_model`] → [`Model`], [`HEATER_SOURCE`], [`physics`], [`Params`] | stage 3: the model and its heater kernel |
+//! | [`misfit`], [`sweep`] → [`SweepBest`] | stage 4 |
+//! | [`fit`] → [`FitResult`] | stage 5 |
+//! | [`stage`], [`Stage`], [`StageKind`], [`memory`] | each stage's time and peak memory |
+//! | [`PipelineError`] | the one error type |
+//!
 //! The source follows the stages: `dataset.rs` (1), `clean.rs` (2), `model.rs` with the heater
 //! kernel `heater.py` (3), `sweep.rs` (4), `fit.rs` (5) and `report.rs` (times, memory and the
 //! report for people); this file holds the job's configuration, errors and [`run`].
