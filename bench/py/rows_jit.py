@@ -7,23 +7,18 @@ import numpy as np
 
 from common import median_seconds, normal_array, vector_answer
 
-# Workload 2's pi kernel, the very file fastsci compiles (fastsci::workloads::jit::PI_KERNEL),
-# then the stencil of crates/fastsci-bench/src/rows/jit.rs (STENCIL_KERNEL).
-PI_KERNEL_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "crates", "fastsci", "src",
-                              "workloads", "pi.py")
-with open(PI_KERNEL_FILE) as _f:
-    PI_KERNEL = _f.read()
+# Workload 2's pi kernel and the stencil: the very files fastsci compiles
+# (fastsci::workloads::jit::PI_KERNEL, crates/fastsci-bench/src/rows/jit.rs's STENCIL_KERNEL).
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
-KERNELS = PI_KERNEL + '''
-def stencil(a):
-    n = a.shape[0]
-    out = np.empty_like(a)
-    out[0] = a[0]
-    out[n - 1] = a[n - 1]
-    for i in range(1, n - 1):
-        out[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1]
-    return out
-'''
+
+def _source(*path):
+    with open(os.path.join(ROOT, *path)) as f:
+        return f.read()
+
+
+KERNELS = (_source("crates", "fastsci", "src", "workloads", "pi.py") + "\n"
+           + _source("crates", "fastsci-bench", "src", "rows", "stencil.py"))
 
 
 def _kernels(**options):

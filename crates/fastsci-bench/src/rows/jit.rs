@@ -14,18 +14,9 @@ use ndarray_npy::read_npy;
 use crate::timing::median_seconds;
 use crate::{Measurement, Row};
 
-/// The kernels beside workload 2's pi kernel (`fastsci::workloads::jit::PI_KERNEL`), shared with
-/// `bench/py/rows_jit.py` (keep in sync).
-const STENCIL_KERNEL: &str = "\
-def stencil(a):
-    n = a.shape[0]
-    out = np.empty_like(a)
-    out[0] = a[0]
-    out[n - 1] = a[n - 1]
-    for i in range(1, n - 1):
-        out[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1]
-    return out
-";
+/// The kernel beside workload 2's pi kernel (`fastsci::workloads::jit::PI_KERNEL`):
+/// `stencil.py`, which `bench/py/rows_jit.py` hands to Numba as well.
+const STENCIL_KERNEL: &str = include_str!("stencil.py");
 
 /// The module the rows compile: the pi kernel, then the stencil.
 fn kernels() -> String {
