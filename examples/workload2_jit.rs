@@ -7,21 +7,8 @@
 
 use std::time::Instant;
 
-use fastsci::jit::{Module, Value};
-
-/// The kernel as a user writes it for Numba's `@njit`.
-const SOURCE: &str = "\
-import numpy as np
-
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
-";
+use fastsci::jit::Value;
+use fastsci::workloads::jit::{compile_pi, pi_sigma};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: i64 = match std::env::args().nth(1) {
@@ -34,13 +21,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = [Value::Int(n)];
 
     let start = Instant::now();
-    let pi = Module::compile(SOURCE, "pi.py")?.function("monte_carlo_pi")?;
-    pi.compile_for(&args)?;
+    let pi = compile_pi()?;
     println!("compile monte_carlo_pi(int): {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
 
-    // The count of hits is binomial: the estimate's standard deviation is 4 sqrt(p (1 - p) / n).
-    let p = std::f64::consts::FRAC_PI_4;
-    let sigma = 4.0 * (p * (1.0 - p) / n as f64).sqrt();
+    let sigma = pi_sigma(n);
     fastsci::jit::seed(2026);
     for (how, compiled) in [("compiled", true), ("interpreted", false)] {
         let start = Instant::now();

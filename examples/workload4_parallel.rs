@@ -4,17 +4,13 @@
 //!
 //! `cargo run --release -p fastsci --example workload4_parallel`
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fastsci::par::{Executor, Progress};
-
-fn task(v: &f64) -> f64 {
-    std::thread::sleep(Duration::from_millis(10));
-    v.sin().exp().sqrt()
-}
+use fastsci::workloads::parallel::{inputs, task};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let inputs: Vec<f64> = (0..100).map(|i| f64::from(i) * 0.1).collect();
+    let inputs = inputs();
 
     let start = Instant::now();
     let serial: Vec<f64> = inputs.iter().map(task).collect();

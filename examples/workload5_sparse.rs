@@ -8,11 +8,11 @@
 
 use std::time::Instant;
 
-use fastsci::array::random::{Distribution, array};
 use fastsci::sparse::krylov::IterativeOptions;
+use fastsci::sparse::mm;
 use fastsci::sparse::precond::PrecondKind;
 use fastsci::sparse::solve::SolveMethod;
-use fastsci::sparse::{diags, laplacian_2d, mm};
+use fastsci::workloads::sparse as workload;
 
 fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max)
@@ -20,11 +20,8 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Tridiagonal, 10,000 x 10,000: the dense copy is 800 MB, the CSR matrix a fraction of 1 MB.
-    let n = 10_000;
-    let uniform = Distribution::Uniform { low: 0.0, high: 1.0 };
-    let bands = vec![array(&uniform, 1, n - 1)?, array(&uniform, 2, n)?, array(&uniform, 3, n - 1)?];
-    let a = diags(&bands, &[-1, 0, 1], n, n)?;
-    let x = array(&uniform, 4, n)?;
+    let (a, x) = workload::tridiagonal()?;
+    let n = a.nrows();
     let dense = a.to_dense();
     println!(
         "tridiagonal {n} x {n}: dense {:.0} MB, CSR {:.2} MB",
@@ -45,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(dense);
 
     // SpMV on the 2-D Laplacian with a million rows.
-    let a = laplacian_2d(1000, 1000)?;
+    let a = workload::laplacian_for_spmv()?;
     let x: Vec<f64> = (0..a.nrows()).map(|i| (i as f64 * 0.001).sin()).collect();
     let mut y = vec![0.0; a.nrows()];
     let reps = 50;
@@ -65,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Solves on the 300 x 300 grid after a Matrix Market round trip; the product with a known
     // solution is the right-hand side.
-    let a = laplacian_2d(300, 300)?;
+    let a = workload::laplacian_for_solves()?;
     let path = std::env::temp_dir().join(format!("fastsci-workload5-{}.mtx", std::process::id()));
     mm::write_path(&path, &a)?;
     let back = mm::read_path(&path)?;
@@ -73,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(back, a, "the Matrix Market round trip must be exact");
     let x_true: Vec<f64> = (0..a.nrows()).map(|i| (i as f64 * 0.001).sin()).collect();
     let b = a.mul_vec(&x_true)?;
-    let opts = IterativeOptions::with_rtol(1e-8);
+    let opts = IterativeOptions::with_rtol(workload::SOLVE_RTOL);
     for (method, precond) in [
         (SolveMethod::Cg, PrecondKind::None),
         (SolveMethod::Cg, PrecondKind::Ic0),

@@ -7,6 +7,7 @@
 
 use fastsci::optimize::float::{Float, Objective};
 use fastsci::optimize::{Method, MinimizeOptions, OptimizeResult, Problem};
+use fastsci::workloads::optimization::{START, bfgs, nelder_mead};
 
 struct Rosenbrock;
 
@@ -34,21 +35,16 @@ fn show(name: &str, r: &OptimizeResult) {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let x0 = [-1.2, 1.0];
+    let x0 = START;
     let opts = MinimizeOptions::default();
-    let rosen = |x: &[f64]| 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);
-    let grad = |x: &[f64], g: &mut [f64]| {
-        g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
-        g[1] = 200.0 * (x[1] - x[0] * x[0]);
-    };
 
-    let nm = Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts)?;
+    let nm = nelder_mead()?;
     show("Nelder-Mead", &nm);
     assert!(nm.success() && nm.nfev == 159, "SciPy: 159 evaluations");
 
-    let bfgs = Problem::new(rosen).with_gradient(grad).minimize(&x0, Method::Bfgs, &opts)?;
-    show("BFGS, analytic gradient", &bfgs);
-    assert!(bfgs.success() && bfgs.nfev == 39, "SciPy: 39 evaluations");
+    let with_gradient = bfgs()?;
+    show("BFGS, analytic gradient", &with_gradient);
+    assert!(with_gradient.success() && with_gradient.nfev == 39, "SciPy: 39 evaluations");
 
     let ad = Problem::from_objective(Rosenbrock).minimize(&x0, Method::Bfgs, &opts)?;
     show("BFGS, dual numbers", &ad);

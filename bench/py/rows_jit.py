@@ -1,33 +1,24 @@
 """Python side of the fastsci-jit rows: the same kernels compiled by Numba."""
 
+import os
 import time
 
 import numpy as np
 
 from common import median_seconds, normal_array, vector_answer
 
-# Same source as crates/fastsci-bench/src/rows/jit.rs (KERNELS).
-KERNELS = '''
-import numpy as np
+# Workload 2's pi kernel and the stencil: the very files fastsci compiles
+# (fastsci::workloads::jit::PI_KERNEL, crates/fastsci-bench/src/rows/jit.rs's STENCIL_KERNEL).
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
 
-def stencil(a):
-    n = a.shape[0]
-    out = np.empty_like(a)
-    out[0] = a[0]
-    out[n - 1] = a[n - 1]
-    for i in range(1, n - 1):
-        out[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1]
-    return out
-'''
+def _source(*path):
+    with open(os.path.join(ROOT, *path)) as f:
+        return f.read()
+
+
+KERNELS = (_source("crates", "fastsci", "src", "workloads", "pi.py") + "\n"
+           + _source("crates", "fastsci-bench", "src", "rows", "stencil.py"))
 
 
 def _kernels(**options):

@@ -94,6 +94,16 @@ impl QuadStatus {
 }
 
 /// The result of [`quad`] and the other adaptive rules.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_integrate::{QuadOptions, QuadStatus, quad};
+/// let r = quad(|x: f64| x.sqrt(), 0.0, 1.0, &QuadOptions::default())?;
+/// assert!(r.success() && r.status == QuadStatus::Success);
+/// assert!((r.value - 2.0 / 3.0).abs() <= r.abserr.max(1e-15) && r.neval > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuadResult {
     /// The estimate of the integral.

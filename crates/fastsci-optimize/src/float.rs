@@ -33,6 +33,19 @@ use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 ///
 /// Comparisons look at the value (real part) only, so branches in an objective take the same
 /// path for every number type.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::float::{Dual, Float};
+/// // One generic function, evaluated on f64 and on a dual number for its derivative.
+/// fn f<T: Float>(x: T) -> T {
+///     x * x * 3.0 + x.sin()
+/// }
+/// assert_eq!(f(2.0), 12.0 + 2f64.sin());
+/// let d = f(Dual::new(2.0, 1.0));
+/// assert!((d.eps - (12.0 + 2f64.cos())).abs() < 1e-15);
+/// ```
 pub trait Float:
     Copy
     + Debug
@@ -134,6 +147,16 @@ impl Float for f64 {
 /// A dual number `re + eps·ε` with `ε² = 0`: carries a value and one directional derivative.
 ///
 /// `Dual<Dual<f64>>` carries second derivatives (the `ε₁ε₂` part).
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::float::{Dual, Float};
+/// // d/dx exp(x²) at 1 is 2e.
+/// let x = Dual::new(1.0, 1.0);
+/// let y = (x * x).exp();
+/// assert!((y.re - 1f64.exp()).abs() < 1e-15 && (y.eps - 2.0 * 1f64.exp()).abs() < 1e-14);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Dual<T> {
     /// The value.

@@ -163,6 +163,17 @@ pub struct Problem<'a> {
 
 impl<'a> Problem<'a> {
     /// A problem with objective `fun` and no derivatives (finite differences where needed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::{Method, MinimizeOptions, Problem};
+    /// // BFGS with finite-difference gradients, as SciPy's `minimize(f, x0)`.
+    /// let r = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(2) + 10.0 * (x[1] + 2.0).powi(2))
+    ///     .minimize(&[0.0, 0.0], Method::Bfgs, &MinimizeOptions::default())?;
+    /// assert!(r.success() && (r.x[0] - 1.0).abs() < 1e-5 && (r.x[1] + 2.0).abs() < 1e-5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(fun: impl FnMut(&[f64]) -> f64 + 'a) -> Self {
         Problem { fun: Box::new(fun), grad: None, hessp: None, hess: None, bounds: None, constraints: vec![] }
     }
@@ -210,6 +221,25 @@ impl<'a> Problem<'a> {
     }
 
     /// Supplies Hessian-vector products: `hessp(x, v, out)` writes ∇²f(x)·v into `out`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::{Method, MinimizeOptions, Problem};
+    /// // f = x² + 5y², gradient (2x, 10y), Hessian diag(2, 10).
+    /// let r = Problem::new(|x: &[f64]| x[0] * x[0] + 5.0 * x[1] * x[1])
+    ///     .with_gradient(|x: &[f64], g: &mut [f64]| {
+    ///         g[0] = 2.0 * x[0];
+    ///         g[1] = 10.0 * x[1];
+    ///     })
+    ///     .with_hessp(|_x: &[f64], v: &[f64], out: &mut [f64]| {
+    ///         out[0] = 2.0 * v[0];
+    ///         out[1] = 10.0 * v[1];
+    ///     })
+    ///     .minimize(&[3.0, -1.0], Method::NewtonCg, &MinimizeOptions::default())?;
+    /// assert!(r.success() && r.x.iter().all(|v| v.abs() < 1e-6) && r.nhev > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_hessp(mut self, hessp: impl FnMut(&[f64], &[f64], &mut [f64]) + 'a) -> Self {
         self.hessp = Some(Box::new(hessp));
         self

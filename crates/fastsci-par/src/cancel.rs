@@ -44,6 +44,18 @@ impl CancelToken {
     }
 
     /// Asks every run watching this token to stop taking new tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_par::{CancelToken, Executor, Progress};
+    /// let token = CancelToken::new();
+    /// token.cancel(); // before the run: no task starts
+    /// let exec = Executor::with_threads(2)?.progress(Progress::Never).cancel_token(token.clone());
+    /// let out = exec.map(&[1, 2, 3], |&x: &i32| x * 2);
+    /// assert!(token.is_cancelled() && out.was_cancelled() && out.not_run() == 3);
+    /// # Ok::<(), fastsci_par::ParError>(())
+    /// ```
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
     }

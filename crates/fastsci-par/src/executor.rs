@@ -131,6 +131,18 @@ impl<I> Inputs<'_, I> {
 
 /// What a parallel map produced: one `Result` per input, in input order, whether the run was
 /// cancelled, and how long it took.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_par::{Executor, Progress};
+/// let exec = Executor::with_threads(2)?.progress(Progress::Never);
+/// let out = exec.try_map(&[1.0, -1.0, 4.0], |&x: &f64| if x < 0.0 { Err("negative") } else { Ok(x.sqrt()) });
+/// assert_eq!((out.succeeded(), out.was_cancelled()), (2, false));
+/// let failed: Vec<usize> = out.failures().map(|f| f.index).collect();
+/// assert_eq!(failed, vec![1]);
+/// # Ok::<(), fastsci_par::ParError>(())
+/// ```
 #[derive(Debug)]
 pub struct Mapped<'a, I, O, E = Infallible> {
     inputs: Inputs<'a, I>,
@@ -276,6 +288,14 @@ impl Executor {
     }
 
     /// An executor with `threads` worker threads; 0 means one per core.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let exec = fastsci_par::Executor::with_threads(3)?;
+    /// assert_eq!(exec.threads(), 3);
+    /// # Ok::<(), fastsci_par::ParError>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -71,6 +71,20 @@ impl Task {
     }
 
     /// The task's own random generator, the same on every run with the same base seed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_par::{Executor, Progress};
+    /// use rand::RngExt;
+    /// let draw = |threads| -> Result<Vec<f64>, fastsci_par::ParError> {
+    ///     let exec = Executor::with_threads(threads)?.progress(Progress::Never).seed(42);
+    ///     let out = exec.map_tasks(&[(); 8], |task, _| Ok::<_, String>(task.rng().random::<f64>()));
+    ///     Ok(out.results().iter().map(|r| *r.as_ref().expect("no task fails")).collect())
+    /// };
+    /// assert_eq!(draw(1)?, draw(4)?); // the same streams whatever the thread count
+    /// # Ok::<(), fastsci_par::ParError>(())
+    /// ```
     pub fn rng(&self) -> Xoshiro256PlusPlus {
         task_rng(self.base_seed, self.index)
     }

@@ -21,23 +21,43 @@
 //!    parameters with standard errors from the Jacobian at the optimum.
 //!
 //! [`run`] does all five and reports each stage's time and peak resident memory.
+//!
+//! ## Public API
+//!
+//! | item | what it is |
+//! |---|---|
+//! | [`JobConfig`] ([`JobConfig::full`], [`JobConfig::reduced`]) → [`run_default`] / [`run`] → [`JobResult`] | the whole job, and what it measured and found |
+//! | [`generate`], [`ensure_dataset`], [`default_cache_dir`], [`dataset`] | stage 1: the synthetic dataset |
+//! | [`clean`] → [`Cleaned`] | stage 2 |
+//! | [`build_model`] → [`Model`], [`HEATER_SOURCE`], [`physics`], [`Params`] | stage 3: the model and its heater kernel |
+//! | [`misfit`], [`sweep`] → [`SweepBest`] | stage 4 |
+//! | [`fit`] → [`FitResult`] | stage 5 |
+//! | [`stage`], [`Stage`], [`StageKind`], [`memory`] | each stage's time and peak memory |
+//! | [`PipelineError`] | the one error type |
+//!
+//! The source follows the stages: `dataset.rs` (1), `clean.rs` (2), `model.rs` with the heater
+//! kernel `heater.py` (3), `sweep.rs` (4), `fit.rs` (5) and `report.rs` (times, memory and the
+//! report for people); this file holds the job's configuration, errors and [`run`].
 
 #![deny(missing_docs)]
 
+mod clean;
 pub mod dataset;
+mod fit;
 pub mod memory;
 pub mod model;
 pub mod physics;
+mod report;
+mod sweep;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use rayon::prelude::*;
-
-use fastsci_optimize::lsq::{LsqStatus, RankDeficiency, covariance};
-
+pub use crate::clean::{Cleaned, clean};
+pub use crate::fit::{FitResult, fit};
 pub use crate::model::Model;
 pub use crate::physics::Params;
+pub use crate::report::{JobResult, Stage, StageKind, stage};
+pub use crate::sweep::{SweepBest, misfit, sweep};
 
 /// Source of the heater kernel, compiled at run time by fastsci-jit.
 pub const HEATER_SOURCE: &str = include_str!("heater.py");
@@ -199,273 +219,6 @@ pub fn generate(path: &Path, config: &JobConfig) -> Result<(), PipelineError> {
     })
 }
 
-/// The dataset averaged onto the model's time grid, row-major `(steps, sensors)`.
-#[derive(Debug, Clone)]
-pub struct Cleaned {
-    /// Cleaned readings; NaN where a block had no valid sample.
-    pub values: Vec<f64>,
-    /// Model steps.
-    pub steps: usize,
-    /// Sensors.
-    pub sensors: usize,
-    /// Rows of the raw dataset.
-    pub raw_rows: usize,
-}
-
-/// Step blocks cleaned between page releases: the window of the file resident at once.
-const CLEAN_WINDOW_BYTES: usize = 64 << 20;
-
-/// Memory-maps the dataset at `path` and cleans it onto a grid of `steps` model steps.
-///
-/// # Errors
-/// [`PipelineError::Data`] when the file is not a 2-D f64 array whose rows divide into `steps`.
-pub fn clean(path: &Path, steps: usize) -> Result<Cleaned, PipelineError> {
-    let file = fastsci_array::NpyMmap::open(path)?;
-    let shape = file.header().shape.clone();
-    let [rows, sensors] = shape[..] else {
-        return Err(PipelineError::Data(format!(
-            "{}: expected a 2-D array, found shape {shape:?}",
-            path.display()
-        )));
-    };
-    if steps == 0 || sensors == 0 || rows % steps != 0 || rows == 0 {
-        return Err(PipelineError::Data(format!(
-            "{}: {rows} rows do not divide into {steps} model steps of {sensors} sensors",
-            path.display()
-        )));
-    }
-    let data: &[f64] = file.as_slice()?;
-    let block_len = rows / steps * sensors;
-    let blocks_per_window = (CLEAN_WINDOW_BYTES / (block_len * 8)).max(1);
-    let mut values = vec![0.0; steps * sensors];
-    for (w, out) in values.chunks_mut(blocks_per_window * sensors).enumerate() {
-        let first = w * blocks_per_window;
-        let window = &data[first * block_len..(first + out.len() / sensors) * block_len];
-        out.par_chunks_mut(sensors)
-            .zip(window.par_chunks(block_len))
-            .for_each_init(dataset::CleanScratch::default, |scratch, (out, block)| {
-                dataset::clean_block(block, out, scratch)
-            });
-        fastsci_array::mmap::Release::release(&file, first * block_len * 8, window.len() * 8);
-    }
-    Ok(Cleaned { values, steps, sensors, raw_rows: rows })
-}
-
-/// Sum of squared differences between the model's sensors and the cleaned data, skipping NaNs.
-pub fn misfit(
-    model: &Model,
-    cleaned: &Cleaned,
-    params: Params,
-    buffer: &mut Vec<f64>,
-) -> Result<f64, PipelineError> {
-    buffer.resize(cleaned.values.len(), 0.0);
-    model.simulate_into(params, buffer)?;
-    Ok(buffer.iter().zip(&cleaned.values).filter(|(_, c)| !c.is_nan()).map(|(m, c)| (m - c) * (m - c)).sum())
-}
-
-/// The best point of the coarse sweep and its misfit.
-#[derive(Debug, Clone, Copy)]
-pub struct SweepBest {
-    /// The best parameters on the grid.
-    pub params: Params,
-    /// Their misfit.
-    pub misfit: f64,
-    /// Points evaluated.
-    pub points: usize,
-}
-
-/// Evaluates the misfit at every grid point on all cores (with a progress bar on a terminal
-/// when `progress`) and returns the best.
-///
-/// # Errors
-/// [`PipelineError::Solver`] when every point fails.
-pub fn sweep(
-    model: &Model,
-    cleaned: &Cleaned,
-    grid: &[Params],
-    progress: bool,
-) -> Result<SweepBest, PipelineError> {
-    let progress = if progress { fastsci_par::Progress::Auto } else { fastsci_par::Progress::Never };
-    let exec = fastsci_par::Executor::new()?.progress(progress).label("sweep");
-    let mapped = exec.try_map(grid, |&p| {
-        let mut buffer = Vec::new();
-        misfit(model, cleaned, p, &mut buffer)
-    });
-    let best = mapped
-        .results()
-        .iter()
-        .zip(grid)
-        .filter_map(|(r, p)| r.as_ref().ok().map(|m| (*p, *m)))
-        .filter(|(_, m)| m.is_finite())
-        .min_by(|a, b| a.1.total_cmp(&b.1));
-    match best {
-        Some((params, misfit)) => Ok(SweepBest { params, misfit, points: grid.len() }),
-        None => Err(PipelineError::Solver("every point of the sweep failed".into())),
-    }
-}
-
-/// The stages of the job, in the order they run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StageKind {
-    /// The synthetic dataset written out of core (only when it is not cached yet).
-    Generate,
-    /// Memory-mapped cleaning and filtering of the raw samples.
-    Clean,
-    /// The heater kernel compiled and the model's source term built.
-    Compile,
-    /// The coarse parameter sweep on all cores.
-    Sweep,
-    /// The least-squares fit from the sweep's best point.
-    Fit,
-}
-
-impl StageKind {
-    /// What the stage does, as the report prints it.
-    pub fn label(self) -> &'static str {
-        match self {
-            StageKind::Generate => "generate dataset (out of core, all cores)",
-            StageKind::Clean => "clean (memory-mapped, fused, all cores)",
-            StageKind::Compile => "compile heater kernel + source term",
-            StageKind::Sweep => "coarse sweep (all cores)",
-            StageKind::Fit => "least-squares fit",
-        }
-    }
-}
-
-/// One stage's figures.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    /// Which stage.
-    pub kind: StageKind,
-    /// Wall time in seconds.
-    pub seconds: f64,
-    /// Peak resident memory during the stage, in bytes, where the system reports it.
-    pub peak_bytes: Option<u64>,
-}
-
-/// Runs `f` as a named stage, timing it and measuring its peak resident memory.
-pub fn stage<T>(stages: &mut Vec<Stage>, kind: StageKind, f: impl FnOnce() -> T) -> T {
-    memory::reset_peak();
-    let start = Instant::now();
-    let value = f();
-    stages.push(Stage { kind, seconds: start.elapsed().as_secs_f64(), peak_bytes: memory::peak_bytes() });
-    value
-}
-
-/// The fitted parameters with their standard errors.
-#[derive(Debug, Clone)]
-pub struct FitResult {
-    /// Best-fit parameters.
-    pub params: Params,
-    /// One standard error of each, from `s^2 (J^T J)^-1` at the optimum.
-    pub stderr: Params,
-    /// Half the sum of squared residuals at the optimum.
-    pub cost: f64,
-    /// Model evaluations the fit made.
-    pub nfev: usize,
-    /// Which test stopped the least-squares solver.
-    pub status: LsqStatus,
-    /// The optimizer's message.
-    pub message: String,
-}
-
-impl FitResult {
-    /// True when the least-squares solver met a tolerance.
-    pub fn success(&self) -> bool {
-        self.status != LsqStatus::MaxFunctionEvaluations
-    }
-
-    /// Whether `truth` lies within two standard errors of the fit in both parameters.
-    pub fn within_two_stderr(&self, truth: Params) -> bool {
-        (self.params.diffusivity - truth.diffusivity).abs() <= 2.0 * self.stderr.diffusivity
-            && (self.params.loss - truth.loss).abs() <= 2.0 * self.stderr.loss
-    }
-}
-
-/// Fits `(D, h)` to the cleaned data by Levenberg–Marquardt (fastsci-optimize's MINPACK-style
-/// `least_squares`, finite-difference Jacobian, `x_scale = 'jac'`) from `start`, with standard
-/// errors `sqrt(diag(s^2 (J^T J)^-1))`, `s^2 = 2 cost / (m - 2)`, by
-/// [`fastsci_optimize::lsq::covariance`].
-///
-/// # Errors
-/// [`PipelineError::Solver`] when the solver rejects the problem or the Jacobian is singular.
-pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult, PipelineError> {
-    let observed: Vec<usize> = (0..cleaned.values.len()).filter(|&i| !cleaned.values[i].is_nan()).collect();
-    let m = observed.len();
-    if m <= 2 {
-        return Err(PipelineError::Solver(format!("only {m} cleaned readings; need more than 2")));
-    }
-    // Constant readings carry no information on the parameters: the fit would only drive them
-    // to where the model's response vanishes.
-    let first = cleaned.values[observed[0]];
-    if observed.iter().all(|&i| cleaned.values[i] == first) {
-        return Err(PipelineError::Solver(format!(
-            "every cleaned reading is {first}: nothing to identify the parameters from"
-        )));
-    }
-    let mut simulated = vec![0.0; cleaned.values.len()];
-    let mut failure: Option<PipelineError> = None;
-    let mut problem = fastsci_optimize::lsq::LsqProblem::new(m, |x: &[f64], r: &mut [f64]| {
-        let params = Params { diffusivity: x[0], loss: x[1] };
-        match model.simulate_into(params, &mut simulated) {
-            Ok(()) => {
-                for (r, &i) in r.iter_mut().zip(&observed) {
-                    *r = simulated[i] - cleaned.values[i];
-                }
-            }
-            Err(e) => {
-                // A rejected step (a matrix that is no longer positive definite) reads as an
-                // infinitely bad point, so the solver shrinks its trust region.
-                r.fill(f64::INFINITY);
-                failure.get_or_insert(e);
-            }
-        }
-    });
-    let options = fastsci_optimize::lsq::LsqOptions {
-        method: fastsci_optimize::lsq::LsqMethod::Lm,
-        x_scale: Some(fastsci_optimize::lsq::XScale::Jac),
-        ..Default::default()
-    };
-    let result = problem.solve(&[start.diffusivity, start.loss], &options)?;
-    drop(problem);
-    if !result.cost.is_finite() {
-        let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());
-        return Err(PipelineError::Solver(format!("least squares ended at an invalid point: {why}")));
-    }
-    let pcov = covariance(result.jac.view(), Some(2.0 * result.cost), RankDeficiency::Infinite);
-    if pcov.iter().any(|v| !v.is_finite()) {
-        return Err(PipelineError::Solver(
-            "the Jacobian at the fit is singular: parameters not identifiable".into(),
-        ));
-    }
-    Ok(FitResult {
-        params: Params { diffusivity: result.x[0], loss: result.x[1] },
-        stderr: Params { diffusivity: pcov[[0, 0]].sqrt(), loss: pcov[[1, 1]].sqrt() },
-        cost: result.cost,
-        nfev: result.nfev,
-        status: result.status,
-        message: result.message,
-    })
-}
-
-/// Everything [`run`] measured and found.
-#[derive(Debug, Clone)]
-pub struct JobResult {
-    /// The dataset used.
-    pub data: PathBuf,
-    /// Its shape: rows and sensors.
-    pub shape: (usize, usize),
-    /// Model steps.
-    pub steps: usize,
-    /// Each stage's time and peak memory, in order.
-    pub stages: Vec<Stage>,
-    /// The sweep's best grid point.
-    pub start: SweepBest,
-    /// The fit.
-    pub fit: FitResult,
-}
-
 /// Runs stages 2-5 of the job on the dataset at `path`: clean, compile the model, sweep, fit.
 ///
 /// # Errors
@@ -533,39 +286,4 @@ pub fn run_default(config: &JobConfig, cache: &Path, progress: bool) -> Result<J
     generated.append(&mut report.stages);
     report.stages = generated;
     Ok(report)
-}
-
-impl JobResult {
-    /// The report for people: each stage's time and memory, then the fit beside `truth`.
-    pub fn lines(&self, truth: Option<Params>) -> Vec<String> {
-        let mut lines = vec![format!(
-            "dataset {}: {} rows x {} sensors ({:.2} GB), {} model steps",
-            self.data.display(),
-            self.shape.0,
-            self.shape.1,
-            (self.shape.0 * self.shape.1 * 8) as f64 / 1e9,
-            self.steps
-        )];
-        for stage in &self.stages {
-            let memory =
-                stage.peak_bytes.map(|b| format!("{:>8.1} MB peak RSS", b as f64 / 1e6)).unwrap_or_default();
-            lines.push(format!("  {:<46} {:>9.3} s  {memory}", stage.kind.label(), stage.seconds));
-        }
-        let total: f64 = self.stages.iter().map(|s| s.seconds).sum();
-        lines.push(format!("  {:<46} {total:>9.3} s", "total"));
-        lines.push(format!(
-            "sweep: best of {} points D = {:.5}, h = {:.4}",
-            self.start.points, self.start.params.diffusivity, self.start.params.loss
-        ));
-        let f = &self.fit;
-        let truth_d = truth.map(|t| format!("   (true {:.5})", t.diffusivity)).unwrap_or_default();
-        let truth_h = truth.map(|t| format!("   (true {:.5})", t.loss)).unwrap_or_default();
-        lines.push(format!("fit: D = {:.6} +/- {:.6}{truth_d}", f.params.diffusivity, f.stderr.diffusivity));
-        lines.push(format!("     h = {:.6} +/- {:.6}{truth_h}", f.params.loss, f.stderr.loss));
-        lines.push(format!("     {} model evaluations, success {}: {}", f.nfev, f.success(), f.message));
-        if let Some(t) = truth {
-            lines.push(format!("     truth within two standard errors: {}", f.within_two_stderr(t)));
-        }
-        lines
-    }
 }

@@ -214,6 +214,15 @@ pub fn block(blocks: &[Vec<Option<&CsrMatrix>>]) -> Result<CsrMatrix> {
 
 /// Matrices side by side (`scipy.sparse.hstack`).
 ///
+/// # Examples
+///
+/// ```
+/// let i = fastsci_sparse::laplacian_1d(2)?;
+/// let a = fastsci_sparse::hstack(&[&i, &i])?;
+/// assert_eq!((a.nrows(), a.ncols(), a.nnz()), (2, 4, 8));
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+///
 /// # Errors
 /// [`SparseError::Shape`] when the row counts differ or the list is empty.
 pub fn hstack(mats: &[&CsrMatrix]) -> Result<CsrMatrix> {
@@ -221,6 +230,15 @@ pub fn hstack(mats: &[&CsrMatrix]) -> Result<CsrMatrix> {
 }
 
 /// Matrices one above the other (`scipy.sparse.vstack`).
+///
+/// # Examples
+///
+/// ```
+/// let i = fastsci_sparse::laplacian_1d(2)?;
+/// let a = fastsci_sparse::vstack(&[&i, &i, &i])?;
+/// assert_eq!((a.nrows(), a.ncols()), (6, 2));
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
 ///
 /// # Errors
 /// [`SparseError::Shape`] when the column counts differ or the list is empty.
@@ -342,6 +360,14 @@ pub fn laplacian(dims: &[usize]) -> Result<CsrMatrix> {
 
 /// The 1-D Laplacian `diags([-1, 2, -1])` of size `n`.
 ///
+/// # Examples
+///
+/// ```
+/// let a = fastsci_sparse::laplacian_1d(4)?;
+/// assert_eq!(a.mul_vec(&[1.0, 1.0, 1.0, 1.0])?, vec![1.0, 0.0, 0.0, 1.0]);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+///
 /// # Errors
 /// Never in practice (see [`laplacian`]).
 pub fn laplacian_1d(n: usize) -> Result<CsrMatrix> {
@@ -350,6 +376,14 @@ pub fn laplacian_1d(n: usize) -> Result<CsrMatrix> {
 
 /// The 5-point 2-D Laplacian on an `nx x ny` grid.
 ///
+/// # Examples
+///
+/// ```
+/// let a = fastsci_sparse::laplacian_2d(3, 4)?;
+/// assert_eq!((a.nrows(), a.nnz()), (12, 12 * 5 - 2 * (3 + 4)));
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
+///
 /// # Errors
 /// [`SparseError::IndexOverflow`] when `nx * ny` overflows.
 pub fn laplacian_2d(nx: usize, ny: usize) -> Result<CsrMatrix> {
@@ -357,6 +391,15 @@ pub fn laplacian_2d(nx: usize, ny: usize) -> Result<CsrMatrix> {
 }
 
 /// The 7-point 3-D Laplacian on an `nx x ny x nz` grid.
+///
+/// # Examples
+///
+/// ```
+/// let a = fastsci_sparse::laplacian_3d(2, 2, 2)?;
+/// // Every row of a 2 x 2 x 2 grid has its diagonal 6 and three neighbours.
+/// assert_eq!(a.mul_vec(&[1.0; 8])?, vec![3.0; 8]);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
 ///
 /// # Errors
 /// [`SparseError::IndexOverflow`] when the grid size overflows.

@@ -127,6 +127,25 @@ enum CholeskyFactor {
 impl Cholesky {
     /// Analyzes and factorizes `a`, which must be symmetric (to a relative `1e-14`).
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_sparse::{Cholesky, laplacian_2d};
+    /// let a = laplacian_2d(20, 20)?;
+    /// let mut chol = Cholesky::factorize(&a)?;
+    /// // Two right-hand sides, column after column.
+    /// let ones = vec![1.0; 400];
+    /// let b: Vec<f64> = [a.mul_vec(&ones)?, a.mul_vec(&vec![2.0; 400])?].concat();
+    /// let x = chol.solve_many(&b, 2)?;
+    /// assert!(x[..400].iter().all(|v| (v - 1.0).abs() < 1e-10) && x[400..].iter().all(|v| (v - 2.0).abs() < 1e-10));
+    /// // The same pattern with new values reuses the symbolic analysis.
+    /// let doubled = fastsci_sparse::CsrMatrix::from_dense(2, 2, &[4.0, -2.0, -2.0, 4.0])?;
+    /// let mut small = Cholesky::factorize(&fastsci_sparse::laplacian_1d(2)?)?;
+    /// small.refactorize(&doubled)?;
+    /// assert!((small.solve(&[2.0, 2.0])?[0] - 1.0).abs() < 1e-14);
+    /// # Ok::<(), fastsci_sparse::SparseError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`SparseError::NotPositiveDefinite`] when a pivot is not positive;
     /// [`SparseError::InvalidArgument`] for a nonsymmetric matrix;
@@ -474,6 +493,16 @@ impl DirectSolver {
 
 /// Solves `A x = b` directly (`scipy.sparse.linalg.spsolve`), Cholesky for symmetric
 /// positive definite `A`, LU otherwise.
+///
+/// # Examples
+///
+/// ```
+/// // A nonsymmetric system: LU.
+/// let a = fastsci_sparse::CsrMatrix::from_dense(2, 2, &[2.0, 1.0, 0.0, 3.0])?;
+/// let x = fastsci_sparse::spsolve(&a, &[5.0, 6.0])?;
+/// assert!((x[0] - 1.5).abs() < 1e-15 && (x[1] - 2.0).abs() < 1e-15);
+/// # Ok::<(), fastsci_sparse::SparseError>(())
+/// ```
 ///
 /// # Errors
 /// As [`DirectSolver::factorize`] and [`DirectSolver::solve`].

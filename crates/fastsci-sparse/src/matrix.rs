@@ -242,6 +242,14 @@ impl CsrMatrix {
 
     /// The nonzeros of a dense row-major array.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// let a = fastsci_sparse::CsrMatrix::from_dense(2, 3, &[1.0, 0.0, 2.0, 0.0, 0.0, 3.0])?;
+    /// assert_eq!((a.nnz(), a.to_dense()), (3, vec![1.0, 0.0, 2.0, 0.0, 0.0, 3.0]));
+    /// # Ok::<(), fastsci_sparse::SparseError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`SparseError::Shape`] when `dense.len() != nrows * ncols`.
     pub fn from_dense(nrows: usize, ncols: usize, dense: &[f64]) -> Result<CsrMatrix> {

@@ -490,6 +490,19 @@ pub fn write(mut out: impl Write, a: &CsrMatrix, header: MmHeader) -> Result<()>
 }
 
 /// Writes `a` to a file as coordinate, real, general; the file is replaced whole or not at all.
+/// [`read_path`] reads it back exactly.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_sparse::{laplacian_2d, mm};
+/// let a = laplacian_2d(5, 5)?;
+/// let path = std::env::temp_dir().join(format!("fastsci-doc-{}.mtx", std::process::id()));
+/// mm::write_path(&path, &a)?;
+/// assert_eq!(mm::read_path(&path)?, a);
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 /// [`SparseError::Io`] when the file cannot be written.

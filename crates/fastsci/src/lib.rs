@@ -93,6 +93,9 @@ pub use fastsci_sparse as sparse;
 /// The array crate of every public boundary (dense matrices are `ndarray::Array2<f64>`).
 pub use ndarray;
 
+/// The reference workloads, written once for the examples, the tour and the benchmarks.
+pub mod workloads;
+
 /// The names most programs need, in one `use fastsci::prelude::*;`.
 pub mod prelude {
     pub use fastsci_array::eval::evaluate;

@@ -36,19 +36,13 @@ pub fn rows() -> Vec<Row> {
     ]
 }
 
-/// The reference formula as typed on the command line.
-const FORMULA: &str = "exp(-x**2)*log(1+x**2)";
-
-/// The reference integrand as a plain Rust closure.
-fn integrand(x: f64) -> f64 {
-    (-x * x).exp() * (1.0 + x * x).ln()
-}
+use fastsci::workloads::integration::{FORMULA, RANGE, integral, integrand};
 
 fn reference_integral(_data: &Path) -> anyhow::Result<Measurement> {
     let options = QuadOptions::default();
-    let r = quad(integrand, 0.0, 5.0, &options)?;
+    let r = integral(&options)?;
     let seconds = median_seconds_per_call(7, 0.2, || {
-        black_box(quad(|x| integrand(black_box(x)), black_box(0.0), black_box(5.0), &options).ok());
+        black_box(quad(|x| integrand(black_box(x)), black_box(RANGE.0), black_box(RANGE.1), &options).ok());
     });
     let answer = serde_json::json!({"value": r.value, "abserr": r.abserr, "neval": r.neval});
     Ok(Measurement::seconds(seconds).with("note", format!("{} evaluations", r.neval)).answer(answer, 1))

@@ -14,28 +14,14 @@ use ndarray_npy::read_npy;
 use crate::timing::median_seconds;
 use crate::{Measurement, Row};
 
-/// The kernels, shared with `bench/py/rows_jit.py` (keep in sync).
-pub const KERNELS: &str = "\
-import numpy as np
+/// The kernel beside workload 2's pi kernel (`fastsci::workloads::jit::PI_KERNEL`):
+/// `stencil.py`, which `bench/py/rows_jit.py` hands to Numba as well.
+const STENCIL_KERNEL: &str = include_str!("stencil.py");
 
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
-
-def stencil(a):
-    n = a.shape[0]
-    out = np.empty_like(a)
-    out[0] = a[0]
-    out[n - 1] = a[n - 1]
-    for i in range(1, n - 1):
-        out[i] = 0.25 * a[i - 1] + 0.5 * a[i] + 0.25 * a[i + 1]
-    return out
-";
+/// The module the rows compile: the pi kernel, then the stencil.
+fn kernels() -> String {
+    format!("{}\n{STENCIL_KERNEL}", fastsci::workloads::jit::PI_KERNEL)
+}
 
 /// This area's rows.
 pub fn rows() -> Vec<Row> {
@@ -84,13 +70,13 @@ fn jit(e: fastsci::jit::JitError) -> anyhow::Error {
 
 fn compile_pi(_data: &Path) -> anyhow::Result<Measurement> {
     let start = Instant::now();
-    let m = Module::compile(KERNELS, "kernels.py").map_err(jit)?;
+    let m = Module::compile(&kernels(), "kernels.py").map_err(jit)?;
     let f = m.function("monte_carlo_pi").map_err(jit)?;
     f.compile_for(&[Value::Int(1)]).map_err(jit)?;
     let cold = start.elapsed().as_secs_f64();
     let estimate = f.call(&[Value::Int(PI_CHECK_SAMPLES)]).map_err(jit)?.as_f64().context("a float")?;
     let warm = median_seconds(1, 9, || {
-        let m = Module::compile(KERNELS, "kernels.py").expect("compiled once already");
+        let m = Module::compile(&kernels(), "kernels.py").expect("compiled once already");
         let f = m.function("monte_carlo_pi").expect("defined");
         f.compile_for(&[Value::Int(1)]).expect("compiled once already");
         black_box(f);
@@ -104,7 +90,7 @@ fn compile_pi(_data: &Path) -> anyhow::Result<Measurement> {
 const PI_CHECK_SAMPLES: i64 = 1_000_000;
 
 fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
-    let m = Module::compile(KERNELS, "kernels.py").map_err(jit)?;
+    let m = Module::compile(&kernels(), "kernels.py").map_err(jit)?;
     let f = m.function("monte_carlo_pi").map_err(jit)?;
     f.compile_for(&[Value::Int(1)]).map_err(jit)?;
     let mut estimate = 0.0;
@@ -119,7 +105,7 @@ fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
 fn stencil_seconds(data: &Path, boundscheck: bool) -> anyhow::Result<(f64, serde_json::Value)> {
     let path = data.join("normal_a_10m.npy");
     let a: ArrayD<f64> = read_npy(&path).with_context(|| format!("reading {}", path.display()))?;
-    let m = Module::compile_with(KERNELS, "kernels.py", CompileOptions { boundscheck }).map_err(jit)?;
+    let m = Module::compile_with(&kernels(), "kernels.py", CompileOptions { boundscheck }).map_err(jit)?;
     let f = m.function("stencil").map_err(jit)?;
     let args = [Value::Array(ArrayValue::F64(a))];
     f.compile_for(&args).map_err(jit)?;

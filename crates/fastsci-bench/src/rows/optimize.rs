@@ -51,15 +51,6 @@ pub fn rows() -> Vec<Row> {
     ]
 }
 
-fn rosen2(x: &[f64]) -> f64 {
-    100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2)
-}
-
-fn rosen2_grad(x: &[f64], g: &mut [f64]) {
-    g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
-    g[1] = 200.0 * (x[1] - x[0] * x[0]);
-}
-
 /// `scipy.optimize.rosen`: the chained Rosenbrock function.
 fn rosen(x: &[f64]) -> f64 {
     x.windows(2).map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2)).sum()
@@ -84,7 +75,7 @@ fn with_counts(seconds: f64, r: &OptimizeResult) -> Measurement {
 }
 
 fn nelder_mead(_data: &Path) -> anyhow::Result<Measurement> {
-    let run = || Problem::new(rosen2).minimize(&[-1.2, 1.0], Method::NelderMead, &MinimizeOptions::default());
+    let run = fastsci::workloads::optimization::nelder_mead;
     let r = run()?;
     let seconds = median_seconds_per_call(5, 0.2, || {
         black_box(run().ok());
@@ -93,13 +84,7 @@ fn nelder_mead(_data: &Path) -> anyhow::Result<Measurement> {
 }
 
 fn bfgs(_data: &Path) -> anyhow::Result<Measurement> {
-    let run = || {
-        Problem::new(rosen2).with_gradient(rosen2_grad).minimize(
-            &[-1.2, 1.0],
-            Method::Bfgs,
-            &MinimizeOptions::default(),
-        )
-    };
+    let run = fastsci::workloads::optimization::bfgs;
     let r = run()?;
     let seconds = median_seconds_per_call(5, 0.2, || {
         black_box(run().ok());

@@ -3,10 +3,11 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::ensure;
 use fastsci::par::{Executor, Progress};
+use fastsci::workloads::parallel::{TASKS, task};
 
 use crate::timing::median_seconds;
 use crate::{Measurement, Row};
@@ -31,21 +32,14 @@ pub fn rows() -> Vec<Row> {
     ]
 }
 
-const TASKS: usize = 100;
 const TINY_TASKS: usize = 1_000_000;
-
-/// Reference workload 4: 10 ms of simulated work, then `sqrt(exp(sin(v)))`.
-fn workload4_task(v: &f64) -> f64 {
-    std::thread::sleep(Duration::from_millis(10));
-    v.sin().exp().sqrt()
-}
 
 fn executor() -> anyhow::Result<Executor> {
     Ok(Executor::new()?.progress(Progress::Never))
 }
 
 fn workload4(_data: &Path) -> anyhow::Result<Measurement> {
-    let inputs: Vec<f64> = (0..TASKS).map(|i| i as f64 * 0.1).collect();
+    let inputs = fastsci::workloads::parallel::inputs();
     let exec = executor()?;
     let cores = exec.threads();
     // Serial and parallel runs interleaved, so both see the same machine load; medians of 3.
@@ -53,10 +47,10 @@ fn workload4(_data: &Path) -> anyhow::Result<Measurement> {
     let mut sum = 0.0;
     for _ in 0..3 {
         let start = Instant::now();
-        let serial: Vec<f64> = inputs.iter().map(workload4_task).collect();
+        let serial: Vec<f64> = inputs.iter().map(task).collect();
         serial_times.push(start.elapsed().as_secs_f64());
         let start = Instant::now();
-        let parallel = exec.map(&inputs, workload4_task).into_values()?;
+        let parallel = exec.map(&inputs, task).into_values()?;
         parallel_times.push(start.elapsed().as_secs_f64());
         ensure!(parallel == serial, "parallel results differ from the serial ones");
         sum = parallel.iter().sum();

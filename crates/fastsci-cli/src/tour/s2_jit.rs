@@ -6,24 +6,11 @@
 
 use std::process::Command;
 
-use fastsci_jit::{Module, Value};
+use fastsci::workloads::jit::{PI_KERNEL, compile_pi};
+use fastsci_jit::Value;
 
 use super::{Report, format_seconds, timed};
 use crate::error::CliError;
-
-/// The kernel, exactly as a user writes it for Numba.
-pub const PI_KERNEL: &str = "\
-import numpy as np
-
-def monte_carlo_pi(n):
-    inside = 0
-    for i in range(n):
-        x = np.random.random()
-        y = np.random.random()
-        if x**2 + y**2 <= 1.0:
-            inside += 1
-    return 4.0 * inside / n
-";
 
 /// Runs `monte_carlo_pi(n)` with CPython; returns (seconds, estimate) or why it could not.
 fn cpython(n: i64) -> Result<(f64, f64), String> {
@@ -60,13 +47,8 @@ fn cpython(n: i64) -> Result<(f64, f64), String> {
 pub fn run() -> Result<Report, CliError> {
     let jit_err = |e: fastsci_jit::JitError| CliError::internal(e.to_string());
     let mut report = Report::new();
-    let (function, compile_s) = timed(|| -> Result<_, CliError> {
-        let m = Module::compile(PI_KERNEL, "pi.py").map_err(jit_err)?;
-        let f = m.function("monte_carlo_pi").map_err(jit_err)?;
-        f.compile_for(&[Value::Int(1)]).map_err(jit_err)?;
-        Ok(f)
-    });
-    let function = function?;
+    let (function, compile_s) = timed(compile_pi);
+    let function = function.map_err(jit_err)?;
     report.line(format!("compile monte_carlo_pi from Python source: {}", format_seconds(compile_s)));
     report.figure("compile_seconds", compile_s);
     fastsci_jit::seed(2026);

@@ -1,27 +1,19 @@
 //! Tour section: reference workload 4, 100 tasks of 10 ms on all cores, and the overhead of a
 //! million tiny tasks.
 
-use std::time::Duration;
-
+use fastsci::workloads::parallel::{TASKS, inputs, task};
 use fastsci_par::{Executor, Progress};
 
 use super::{Report, format_seconds, timed};
 use crate::error::CliError;
 
-const TASKS: usize = 100;
 const TINY_TASKS: usize = 1_000_000;
-
-/// Reference workload 4: 10 ms of simulated work, then `sqrt(exp(sin(v)))`.
-fn task(v: &f64) -> f64 {
-    std::thread::sleep(Duration::from_millis(10));
-    v.sin().exp().sqrt()
-}
 
 /// Runs this tour section.
 pub fn run() -> Result<Report, CliError> {
     let exec = Executor::new().map_err(|e| CliError::internal(e.to_string()))?.progress(Progress::Never);
     let cores = exec.threads();
-    let inputs: Vec<f64> = (0..TASKS).map(|i| i as f64 * 0.1).collect();
+    let inputs = inputs();
 
     let (serial, serial_seconds) = timed(|| inputs.iter().map(task).collect::<Vec<f64>>());
     let (mapped, parallel_seconds) = timed(|| exec.map(&inputs, task));

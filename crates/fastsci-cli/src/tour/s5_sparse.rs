@@ -9,13 +9,12 @@
 
 use std::hint::black_box;
 
+use fastsci::workloads::sparse as workload;
+use fastsci_sparse::CsrMatrix;
 use fastsci_sparse::amg::{Accel, AmgOptions, AmgSolveOptions, Hierarchy};
 use fastsci_sparse::krylov::IterativeOptions;
 use fastsci_sparse::precond::PrecondKind;
 use fastsci_sparse::solve::SolveMethod;
-use fastsci_sparse::{CsrMatrix, diags, laplacian_2d};
-use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::{Report, format_seconds, timed};
 use crate::error::CliError;
@@ -71,12 +70,8 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn tridiagonal(report: &mut Report) -> Result<(), CliError> {
-    let n = 10_000;
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
-    let mut draw = |len: usize| (0..len).map(|_| rng.random::<f64>()).collect::<Vec<f64>>();
-    let (lower, main, upper) = (draw(n - 1), draw(n), draw(n - 1));
-    let x = draw(n);
-    let a = diags(&[lower, main, upper], &[-1, 0, 1], n, n).map_err(err)?;
+    let (a, x) = workload::tridiagonal().map_err(err)?;
+    let n = a.nrows();
     let dense = a.to_dense();
     let dense_bytes = dense.len() * 8;
     report.line(format!(
@@ -114,7 +109,7 @@ fn tridiagonal(report: &mut Report) -> Result<(), CliError> {
 }
 
 fn laplacian_spmv(report: &mut Report) -> Result<(), CliError> {
-    let a = laplacian_2d(1000, 1000).map_err(err)?;
+    let a = workload::laplacian_for_spmv().map_err(err)?;
     let n = a.nrows();
     let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 1000.0).collect();
     let (indptr, indices) = (a.indptr().to_usize(), a.indices().to_usize());
@@ -151,10 +146,10 @@ fn laplacian_spmv(report: &mut Report) -> Result<(), CliError> {
 }
 
 fn laplacian_solves(report: &mut Report) -> Result<(), CliError> {
-    let a = laplacian_2d(300, 300).map_err(err)?;
+    let a = workload::laplacian_for_solves().map_err(err)?;
     let n = a.nrows();
     let b = vec![1.0; n];
-    let rtol = 1e-8;
+    let rtol = workload::SOLVE_RTOL;
     let ((x_naive, it_naive), t_naive) = timed(|| naive_cg(&a, &b, rtol, 10 * n));
     let opts = IterativeOptions::with_rtol(rtol);
     let solve = |method, precond| fastsci_sparse::solve(&a, &b, method, precond, &opts).map_err(err);

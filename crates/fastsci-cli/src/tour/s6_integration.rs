@@ -7,14 +7,11 @@
 
 use std::hint::black_box;
 
+use fastsci::workloads::integration::{RANGE, integral, integrand};
 use fastsci_integrate::{DerivativeOptions, QuadOptions, Spacing, derivative, quad, simpson};
 
 use super::{Report, format_seconds, timed};
 use crate::error::CliError;
-
-fn integrand(x: f64) -> f64 {
-    (-x * x).exp() * (1.0 + x * x).ln()
-}
 
 /// Mean seconds per call of `f` over enough calls to fill about 50 ms.
 fn per_call<T>(mut f: impl FnMut() -> T) -> f64 {
@@ -32,10 +29,10 @@ fn per_call<T>(mut f: impl FnMut() -> T) -> f64 {
     }
 }
 
-/// Composite Simpson with `n` intervals on [0, 5].
+/// Composite Simpson with `n` intervals on the workload's range.
 fn simpson_n(n: usize) -> f64 {
-    let h = 5.0 / n as f64;
-    let y: Vec<f64> = (0..=n).map(|i| integrand(i as f64 * h)).collect();
+    let h = (RANGE.1 - RANGE.0) / n as f64;
+    let y: Vec<f64> = (0..=n).map(|i| integrand(RANGE.0 + i as f64 * h)).collect();
     simpson(&y, Spacing::Uniform(h)).unwrap_or(f64::NAN)
 }
 
@@ -58,7 +55,7 @@ fn simpson_converged(tol: f64) -> (usize, f64) {
 pub fn run() -> Result<Report, CliError> {
     let mut report = Report::new();
     let options = QuadOptions::default();
-    let r = quad(integrand, 0.0, 5.0, &options).map_err(|e| CliError::internal(e.to_string()))?;
+    let r = integral(&options).map_err(|e| CliError::internal(e.to_string()))?;
     report.line(format!(
         "∫_0^5 exp(-x²) log(1+x²) dx = {:.15} ± {:.1e}  ({} evaluations, {} subintervals, {})",
         r.value,
@@ -76,7 +73,7 @@ pub fn run() -> Result<Report, CliError> {
          differs by {:.1e}",
         (simpson_value - r.value).abs()
     ));
-    let t_quad = per_call(|| quad(|x| integrand(black_box(x)), 0.0, 5.0, &options).ok());
+    let t_quad = per_call(|| quad(|x| integrand(black_box(x)), RANGE.0, RANGE.1, &options).ok());
     let t_simpson = per_call(|| simpson_converged(black_box(r.abserr)));
     let t_simpson_final = per_call(|| simpson_n(black_box(n)));
     report.compare("quad", "integral", ("Simpson search", t_simpson), ("QAGS", t_quad));

@@ -5,20 +5,14 @@
 //! write first (a compass search; steepest descent with backtracking) run to the same
 //! tolerance.
 
-use fastsci_optimize::{Method, MinimizeOptions, OptimizeResult, Problem};
+use fastsci::workloads::optimization::{
+    START, bfgs, nelder_mead, rosenbrock as rosen, rosenbrock_gradient as rosen_grad,
+};
+use fastsci_optimize::OptimizeResult;
 use serde_json::json;
 
 use super::{Report, format_seconds, timed};
 use crate::error::CliError;
-
-fn rosen(x: &[f64]) -> f64 {
-    100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2)
-}
-
-fn rosen_grad(x: &[f64], g: &mut [f64]) {
-    g[0] = -400.0 * x[0] * (x[1] - x[0] * x[0]) - 2.0 * (1.0 - x[0]);
-    g[1] = 200.0 * (x[1] - x[0] * x[0]);
-}
 
 /// Seconds per call of `f`, over enough repetitions to take about 0.2 s.
 fn per_call<T>(mut f: impl FnMut() -> T) -> (T, f64) {
@@ -113,11 +107,10 @@ fn describe(report: &mut Report, name: &str, r: &OptimizeResult) {
 /// Runs this tour section.
 pub fn run() -> Result<Report, CliError> {
     let mut report = Report::new();
-    let x0 = [-1.2, 1.0];
-    let opts = MinimizeOptions::default();
+    let x0 = START;
     let fail = |e: fastsci_optimize::OptimizeError| CliError::internal(e.to_string());
 
-    let (nm, nm_s) = per_call(|| Problem::new(rosen).minimize(&x0, Method::NelderMead, &opts));
+    let (nm, nm_s) = per_call(nelder_mead);
     let nm = nm.map_err(fail)?;
     describe(&mut report, "Nelder-Mead", &nm);
     let ((cx, cf, cevals), cs_s) = per_call(|| compass_search(&x0, 1e-9, 10_000_000));
@@ -132,8 +125,7 @@ pub fn run() -> Result<Report, CliError> {
         ("Nelder-Mead", nm_s),
     );
 
-    let (bf, bf_s) =
-        per_call(|| Problem::new(rosen).with_gradient(rosen_grad).minimize(&x0, Method::Bfgs, &opts));
+    let (bf, bf_s) = per_call(bfgs);
     let bf = bf.map_err(fail)?;
     describe(&mut report, "BFGS", &bf);
     let ((gx, gf, gevals), gd_s) = per_call(|| gradient_descent(&x0, 1e-5, 1_000_000));

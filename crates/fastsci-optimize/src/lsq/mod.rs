@@ -107,6 +107,23 @@ pub enum XScale {
 }
 
 /// Options of [`LsqProblem::solve`]: SciPy's defaults.
+///
+/// # Examples
+///
+/// ```
+/// use fastsci_optimize::lsq::{Loss, LsqOptions, LsqProblem};
+/// // A line through points with one outlier, fitted with a robust loss.
+/// let (t, y) = ([0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 20.0, 9.0]);
+/// let options = LsqOptions { loss: Loss::SoftL1, f_scale: 0.5, ..LsqOptions::default() };
+/// let r = LsqProblem::new(5, |p: &[f64], r: &mut [f64]| {
+///     for i in 0..5 {
+///         r[i] = p[0] + p[1] * t[i] - y[i];
+///     }
+/// })
+/// .solve(&[0.0, 0.0], &options)?;
+/// assert!(r.success() && (r.x[1] - 2.0).abs() < 0.1, "{:?}", r.x);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LsqOptions {
     /// The method (TRF).
@@ -260,6 +277,20 @@ pub struct LsqProblem<'a> {
 
 impl<'a> LsqProblem<'a> {
     /// `m` residuals computed by `fun(x, r)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_optimize::lsq::{LsqOptions, LsqProblem};
+    /// // Rosenbrock as least squares: r = (10 (y − x²), 1 − x).
+    /// let r = LsqProblem::new(2, |p: &[f64], r: &mut [f64]| {
+    ///     r[0] = 10.0 * (p[1] - p[0] * p[0]);
+    ///     r[1] = 1.0 - p[0];
+    /// })
+    /// .solve(&[-1.2, 1.0], &LsqOptions::default())?;
+    /// assert!(r.success() && (r.x[0] - 1.0).abs() < 1e-6 && r.cost < 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(m: usize, fun: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
         LsqProblem { m, fun: Box::new(fun), jac: None, bounds: None }
     }

@@ -117,6 +117,16 @@ impl ParamSets {
     /// as `itertools.product` and `numpy.meshgrid(..., indexing="ij")`). No axes give one
     /// empty parameter set.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_par::{Axis, ParamSets};
+    /// let grid = ParamSets::grid([Axis::linspace("a", 0.0, 1.0, 3), Axis::linspace("b", 10.0, 20.0, 2)])?;
+    /// assert_eq!(grid.len(), 6);
+    /// assert_eq!(grid.get(1), &[0.0, 20.0]); // the last axis varies fastest
+    /// # Ok::<(), fastsci_par::ParError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ParError::BadParams`] when an axis has no values, a name is not an identifier or
@@ -161,6 +171,16 @@ impl ParamSets {
     }
 
     /// An explicit list of parameter sets, one row per task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_par::ParamSets;
+    /// let sets = ParamSets::list(vec!["x".into(), "y".into()], vec![vec![1.0, 2.0], vec![3.0, 4.0]])?;
+    /// assert_eq!((sets.len(), sets.get(1)), (2, &[3.0, 4.0][..]));
+    /// assert!(ParamSets::list(vec!["x".into()], vec![vec![1.0, 2.0]]).is_err());
+    /// # Ok::<(), fastsci_par::ParError>(())
+    /// ```
     ///
     /// # Errors
     ///
