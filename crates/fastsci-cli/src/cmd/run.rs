@@ -44,9 +44,14 @@ fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
         NpyArray::I32(a) => ArrayValue::I32(a),
         NpyArray::U8(a) => ArrayValue::U8(a),
         NpyArray::Bool(a) => ArrayValue::Bool(a),
+        NpyArray::I8(a) => ArrayValue::I8(a),
+        NpyArray::I16(a) => ArrayValue::I16(a),
+        NpyArray::U16(a) => ArrayValue::U16(a),
+        NpyArray::U32(a) => ArrayValue::U32(a),
+        NpyArray::U64(a) => ArrayValue::U64(a),
         other => {
             return Err(CliError::bad_input(format!(
-                "{}: {} arrays are not supported; kernels take float64, float32, int64, int32, uint8 or bool",
+                "{}: {} arrays are not supported; kernels take real dtypes (bool, int8..int64, uint8..uint64, float32, float64)",
                 path.display(),
                 other.dtype()
             )));
@@ -91,6 +96,11 @@ fn array_json(a: &ArrayValue) -> serde_json::Value {
         ArrayValue::I32(x) => nest(x, &|v| serde_json::json!(v)),
         ArrayValue::U8(x) => nest(x, &|v| serde_json::json!(v)),
         ArrayValue::Bool(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::I8(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::I16(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U16(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U32(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U64(x) => nest(x, &|v| serde_json::json!(v)),
     }
 }
 
@@ -126,6 +136,11 @@ fn value_text(v: &Value) -> String {
                 ArrayValue::I32(x) => format!("{x}"),
                 ArrayValue::U8(x) => format!("{x}"),
                 ArrayValue::Bool(x) => format!("{x}"),
+                ArrayValue::I8(x) => format!("{x}"),
+                ArrayValue::I16(x) => format!("{x}"),
+                ArrayValue::U16(x) => format!("{x}"),
+                ArrayValue::U32(x) => format!("{x}"),
+                ArrayValue::U64(x) => format!("{x}"),
             };
             format!("array of {} ({shape}):\n{body}", a.dtype().name())
         }
@@ -143,6 +158,11 @@ fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
             ArrayValue::I32(x) => write_npy_to(&mut writer, &x.view(), &options),
             ArrayValue::U8(x) => write_npy_to(&mut writer, &x.view(), &options),
             ArrayValue::Bool(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I8(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I16(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U16(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U32(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U64(x) => write_npy_to(&mut writer, &x.view(), &options),
         }
         .and_then(|()| std::io::Write::flush(&mut writer).map_err(fastsci_array::ArrayError::from));
         r.map_err(|e| CliError::internal(format!("writing {}: {e}", path.display())))
