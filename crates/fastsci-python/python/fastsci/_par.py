@@ -105,7 +105,9 @@ def map(  # noqa: A001 - the name users know
     With a ``@fastsci.jit`` kernel the items run as machine code on fastsci-par's threads with
     the GIL released: no processes, no pickling, microseconds per item. Any other callable falls
     back to a ``concurrent.futures.ProcessPoolExecutor`` (so it must be picklable). Array items
-    are given to a kernel as copies: writes a kernel makes into an item are not seen.
+    are read in place (no copy) by a kernel that does not write into its arguments; a kernel
+    that may gets private copies, as a process pool's tasks would: its writes into an item are
+    not seen, and tasks never race on a shared array.
 
     Parameters
     ----------
