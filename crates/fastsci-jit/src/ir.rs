@@ -543,6 +543,13 @@ pub(crate) enum TStmt {
     Raise(RtError, usize),
     /// `print(...)`: the items in order (separators and the final newline included).
     Print(Vec<PrintArg>),
+    /// Sorts the 1-d array `arr` in place (NaN last, as NumPy), or, with `order`, writes
+    /// into that 1-d int64 array the indices that would sort `arr` (stable) and leaves
+    /// `arr` as it is.
+    Sort {
+        arr: TExpr,
+        order: Option<TExpr>,
+    },
 }
 
 /// One piece of a `print` statement's output.
@@ -636,6 +643,12 @@ pub(crate) fn erase_typed_scalars(f: &mut Func) {
                         if let PrintArg::Value(e, _) = it {
                             expr(e);
                         }
+                    }
+                }
+                TStmt::Sort { arr, order } => {
+                    expr(arr);
+                    if let Some(o) = order {
+                        expr(o);
                     }
                 }
                 TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
