@@ -89,6 +89,7 @@ pub mod scalar;
 mod scalar_fn;
 mod slsqp;
 mod trust_exact;
+mod value_and_gradient;
 
 pub use error::{OptimizeError, Result};
 pub use fd::{FiniteDiff, finite_difference_gradient};

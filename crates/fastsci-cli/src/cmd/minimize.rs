@@ -12,7 +12,8 @@ use crate::output::{json_f64, print_json};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The objective: a Python expression in x[0], x[1], ... (e.g. "100*(x[1]-x[0]**2)**2 + (1-x[0])**2"),
-    /// or FILE.py:FUNC, a kernel taking one array.
+    /// or FILE.py:FUNC, a kernel taking one array (its exact gradient by automatic
+    /// differentiation, or finite differences where the kernel is not differentiable).
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The starting point, comma-separated (`--x0 -1.2,1` or `--x0=-1.2,1`).
@@ -74,12 +75,23 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let objective = formula::objective(&args.expr, n)?;
     let opts = MinimizeOptions { tol, maxiter: args.maxiter, ..MinimizeOptions::default() };
     let f = &objective.fun;
-    let mut problem = Problem::new(|x: &[f64]| f(x));
     let mut exact_gradient = false;
+    let mut problem = match &objective.kernel_grad {
+        // A kernel's value and exact gradient come from one run of its gradient code; a NaN
+        // (a raised error) runs the kernel itself, which records the error.
+        Some(fg) => {
+            exact_gradient = true;
+            Problem::from_value_and_gradient(move |x: &[f64], g: &mut [f64]| {
+                let v = fg(x, g);
+                if v.is_nan() { f(x) } else { v }
+            })
+        }
+        None => Problem::new(|x: &[f64]| f(x)),
+    };
     if let Some(grad) = &objective.grad {
         problem = problem.with_gradient(formula::gradient_fn(grad));
         exact_gradient = true;
-    } else if matches!(method, Method::NewtonCg | Method::TrustNcg) {
+    } else if !exact_gradient && matches!(method, Method::NewtonCg | Method::TrustNcg) {
         problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
             let f0 = f(x);
             let mut h = |y: &[f64]| f(y);

@@ -11,12 +11,18 @@ use crate::error::CliError;
 /// A function of a vector.
 pub type VectorFn = Box<dyn Fn(&[f64]) -> f64>;
 
+/// A function of a vector that also writes its gradient.
+pub type ValueAndGradientFn = Box<dyn Fn(&[f64], &mut [f64]) -> f64>;
+
 /// A compiled objective of a vector and, when available, its exact gradient.
 pub struct Objective {
     /// f(x).
     pub fun: VectorFn,
     /// ∂f/∂x_i for each i, when every partial derivative compiled.
     pub grad: Option<Vec<Expression>>,
+    /// A kernel objective's exact gradient (reverse-mode automatic differentiation), when
+    /// the kernel is differentiable: `fg(x, grad) -> f(x)`.
+    pub kernel_grad: Option<ValueAndGradientFn>,
     /// The first error a kernel objective raised (`ZeroDivisionError` with its line), which
     /// `fun` can only return as NaN.
     pub raised: Rc<RefCell<Option<String>>>,
@@ -37,6 +43,11 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
     if let Some((file, func)) = crate::args::kernel_reference(spec) {
         let function = crate::args::compile_kernel(file, func)?;
         let f = function.to_fn_slice()?;
+        // A kernel outside what is differentiated still minimizes, with finite differences.
+        let kernel_grad = match function.to_value_and_gradient_slice() {
+            Ok(fg) => Some(Box::new(fg) as ValueAndGradientFn),
+            Err(_) => None,
+        };
         let raised = Rc::new(RefCell::new(None));
         let seen = Rc::clone(&raised);
         let fun = move |xs: &[f64]| {
@@ -51,7 +62,7 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
             }
             v
         };
-        return Ok(Objective { fun: Box::new(fun), grad: None, raised });
+        return Ok(Objective { fun: Box::new(fun), grad: None, kernel_grad, raised });
     }
     formula(spec, n, "the objective")
 }
@@ -71,7 +82,7 @@ fn formula(spec: &str, n: usize, what: &str) -> Result<Objective, CliError> {
     }
     let grad: Option<Vec<Expression>> = (0..n).map(|i| expr.derivative("x", Some(i)).ok()).collect();
     let f = expr.to_fn_slice();
-    Ok(Objective { fun: Box::new(f), grad, raised: Rc::default() })
+    Ok(Objective { fun: Box::new(f), grad, kernel_grad: None, raised: Rc::default() })
 }
 
 /// The gradient of a compiled formula as one function writing every partial derivative.
