@@ -300,6 +300,8 @@ pub(crate) enum RtError {
     Reshape = 13,
     /// `a @ b` / `np.dot` of arrays whose inner lengths differ.
     MatmulShapes = 14,
+    /// `a[mask] = values` / `a[idx] = values` with another number of values than selected.
+    FancyAssignCount = 15,
 }
 
 impl RtError {
@@ -320,6 +322,7 @@ impl RtError {
             12 => EmptyReduction,
             13 => Reshape,
             14 => MatmulShapes,
+            15 => FancyAssignCount,
             _ => return None,
         })
     }
@@ -341,6 +344,9 @@ impl RtError {
             RtError::Raised => "RuntimeError: exception raised by the kernel",
             RtError::Reshape => "ValueError: cannot reshape the array into a shape of another size",
             RtError::MatmulShapes => "ValueError: matmul/dot: the arrays' inner lengths differ",
+            RtError::FancyAssignCount => {
+                "ValueError: the number of values assigned differs from the number of elements selected"
+            }
             RtError::EmptyReduction => {
                 "ValueError: zero-size array to a reduction operation (min, max, argmin, argmax) which has no identity"
             }

@@ -485,10 +485,24 @@ fn print_text(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// `print` of constant text (`len` bytes of UTF-8 at `ptr`, owned by the kernel's IR).
+/// The text of a `print` as a string that lives as long as the process (compiled code
+/// refers to it by address): each distinct text is kept once, so the memory is bounded by
+/// the distinct texts of the kernels compiled.
+pub(crate) fn interned(text: &str) -> &'static str {
+    static TEXTS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut texts = TEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = texts.iter().find(|t| **t == text) {
+        return t;
+    }
+    let t: &'static str = Box::leak(text.to_string().into_boxed_str());
+    texts.push(t);
+    t
+}
+
+/// `print` of constant text (`len` bytes of UTF-8 at `ptr`, an [`interned`] string).
 pub(crate) extern "C" fn rt_print_text(ptr: i64, len: i64) {
-    // SAFETY: the code passes the address and length of a `String` in the IR of the
-    // function being run, which lives as long as its compiled code.
+    // SAFETY: the code passes the address and length of an interned string, which lives
+    // for the rest of the process.
     let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
     print_text(&String::from_utf8_lossy(bytes));
 }

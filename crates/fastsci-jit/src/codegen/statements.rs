@@ -196,7 +196,7 @@ impl Gen<'_, '_> {
         for it in items {
             match it {
                 PrintArg::Text(t) => {
-                    // The text lives in this function's IR, kept with the compiled code.
+                    let t = runtime::interned(t);
                     let p = self.b.ins().iconst(types::I64, t.as_ptr() as i64);
                     let n = self.b.ins().iconst(types::I64, t.len() as i64);
                     self.call_rt("fs_print_text", &[p, n])?;
