@@ -67,7 +67,7 @@ mod value;
 pub use expression::{Expression, VarKind};
 pub use fastsci_expr::{ErrorKind, SourceError as JitError};
 pub use kernel::{CompileOptions, Function, Module, Source, seed};
-pub use value::{ArrayValue, DType, RawArg, RawArray, Value};
+pub use value::{ArrayValue, DType, RawArg, RawArray, RawArrayRef, Value};
 
 /// The formula tree and its parser, from [`fastsci_expr`] (kept at this path for the crates
 /// that used it here).
