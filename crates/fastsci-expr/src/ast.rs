@@ -174,6 +174,10 @@ pub enum ExprKind {
 /// How a method call `x.name(args)` appears: `Call { func: ".name", args: [x, args...] }`.
 pub const METHOD_PREFIX: &str = ".";
 
+/// How an unpacked argument `*t` appears among a call's arguments:
+/// `Call { func: "*", args: [t] }` (the tuple's items are the arguments).
+pub const STAR_PREFIX: &str = "*";
+
 /// How a keyword argument `name=value` appears among a call's arguments:
 /// `Call { func: "kw:name", args: [value] }`, after the positional arguments.
 pub const KEYWORD_PREFIX: &str = "kw:";

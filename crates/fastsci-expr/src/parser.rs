@@ -3,7 +3,9 @@
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
-use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, KEYWORD_PREFIX, METHOD_PREFIX, Span, UnaryOp};
+use crate::ast::{
+    BinOp, BoolOp, CmpOp, Expr, ExprKind, KEYWORD_PREFIX, METHOD_PREFIX, STAR_PREFIX, Span, UnaryOp,
+};
 use crate::ast::{FuncDef, Global, ModuleAst, PrintItem, Stmt, StmtKind};
 use crate::error::{ErrorKind, SourceError};
 use crate::functions::{canonical_function, lookup, named_constant, scalar_type};
@@ -214,8 +216,24 @@ impl Lower<'_> {
                 };
                 for a in c.arguments.args.iter() {
                     if let py::Expr::Starred(s) = a {
-                        return Err(self
-                            .unsupported(span_of(s), "`*args` is not supported; pass arguments one by one"));
+                        if self.formula {
+                            return Err(self.unsupported(
+                                span_of(s),
+                                "`*args` is not supported; pass arguments one by one",
+                            ));
+                        }
+                        // `f(*t)`: the tuple's items become arguments (see STAR_PREFIX).
+                        let sspan = span_of(s);
+                        let value = self.expr(&s.value)?;
+                        args.push(Expr {
+                            kind: ExprKind::Call {
+                                func: STAR_PREFIX.into(),
+                                func_span: sspan,
+                                args: vec![value],
+                            },
+                            span: sspan,
+                        });
+                        continue;
                     }
                     args.push(self.expr(a)?);
                 }

@@ -27,7 +27,9 @@ pub(crate) fn writes_non_fresh(f: &Func) -> bool {
     scan_assign(&f.body, &mut fresh);
     fn stores_bad(s: &[TStmt], fresh: &[bool]) -> bool {
         s.iter().any(|st| match st {
-            TStmt::Store { arr, .. } => !matches!(arr, TExpr { kind: TK::Local(l), .. } if fresh[*l]),
+            TStmt::Store { arr, .. } | TStmt::Sort { arr, order: None } => {
+                !matches!(arr, TExpr { kind: TK::Local(l), .. } if fresh[*l])
+            }
             TStmt::If(_, a, b) => stores_bad(a, fresh) || stores_bad(b, fresh),
             TStmt::While(_, b) | TStmt::ForRange { body: b, .. } => stores_bad(b, fresh),
             _ => false,
@@ -78,6 +80,7 @@ fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
         }
         TStmt::Break | TStmt::Continue | TStmt::Raise(..) => false,
         TStmt::Print(items) => items.iter().any(|it| matches!(it, PrintArg::Value(e, _) if in_expr(e, p))),
+        TStmt::Sort { arr, order } => in_expr(arr, p) || order.as_ref().is_some_and(|o| in_expr(o, p)),
     })
 }
 
@@ -169,6 +172,12 @@ macro_rules! own_exprs_of {
                     if let PrintArg::Value(e, _) = item {
                         $f(e);
                     }
+                }
+            }
+            TStmt::Sort { arr, order } => {
+                $f(arr);
+                if let Some(o) = order {
+                    $f(o);
                 }
             }
             TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}

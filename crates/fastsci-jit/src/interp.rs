@@ -357,6 +357,32 @@ impl Interp<'_> {
                 }
             }
             TStmt::Raise(err, pos) => return Err(Stop::Raise(*err, *pos)),
+            TStmt::Sort { arr, order } => {
+                let a = self.expr(arr, locals)?.array()?;
+                let out = match order {
+                    Some(o) => Some(self.expr(o, locals)?.array()?),
+                    None => None,
+                };
+                let (n, stride) = (a.shape[0], a.strides[0]);
+                // The same runtime function as the compiled code, on the buffer's memory; the
+                // elements lie inside it (checked), and `out` is another, fresh buffer.
+                let last = a.offset + (n - 1).max(0) * stride;
+                let len = a.data.borrow().len() as i64;
+                if n > 0 && !((0..len).contains(&a.offset) && (0..len).contains(&last)) {
+                    return Err(mismatch("sort outside the array"));
+                }
+                let mut data = a.data.borrow_mut();
+                let size = data.elem_size() as i64;
+                let base = data.ptr() as i64 + a.offset * size;
+                let order_ptr = match &out {
+                    Some(o) if Rc::ptr_eq(&o.data, &a.data) => {
+                        return Err(mismatch("argsort into its own array"));
+                    }
+                    Some(o) => o.data.borrow_mut().ptr() as i64 + o.offset * 8,
+                    None => 0,
+                };
+                runtime::rt_sort(runtime::dtype_code(data.dtype()), base, n, stride, order_ptr);
+            }
             TStmt::Print(items) => {
                 for it in items {
                     match it {

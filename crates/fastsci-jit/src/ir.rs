@@ -300,6 +300,8 @@ pub(crate) enum RtError {
     Reshape = 13,
     /// `a @ b` / `np.dot` of arrays whose inner lengths differ.
     MatmulShapes = 14,
+    /// `a[mask] = values` / `a[idx] = values` with another number of values than selected.
+    FancyAssignCount = 15,
 }
 
 impl RtError {
@@ -320,6 +322,7 @@ impl RtError {
             12 => EmptyReduction,
             13 => Reshape,
             14 => MatmulShapes,
+            15 => FancyAssignCount,
             _ => return None,
         })
     }
@@ -341,6 +344,9 @@ impl RtError {
             RtError::Raised => "RuntimeError: exception raised by the kernel",
             RtError::Reshape => "ValueError: cannot reshape the array into a shape of another size",
             RtError::MatmulShapes => "ValueError: matmul/dot: the arrays' inner lengths differ",
+            RtError::FancyAssignCount => {
+                "ValueError: the number of values assigned differs from the number of elements selected"
+            }
             RtError::EmptyReduction => {
                 "ValueError: zero-size array to a reduction operation (min, max, argmin, argmax) which has no identity"
             }
@@ -543,6 +549,13 @@ pub(crate) enum TStmt {
     Raise(RtError, usize),
     /// `print(...)`: the items in order (separators and the final newline included).
     Print(Vec<PrintArg>),
+    /// Sorts the 1-d array `arr` in place (NaN last, as NumPy), or, with `order`, writes
+    /// into that 1-d int64 array the indices that would sort `arr` (stable) and leaves
+    /// `arr` as it is.
+    Sort {
+        arr: TExpr,
+        order: Option<TExpr>,
+    },
 }
 
 /// One piece of a `print` statement's output.
@@ -636,6 +649,12 @@ pub(crate) fn erase_typed_scalars(f: &mut Func) {
                         if let PrintArg::Value(e, _) = it {
                             expr(e);
                         }
+                    }
+                }
+                TStmt::Sort { arr, order } => {
+                    expr(arr);
+                    if let Some(o) = order {
+                        expr(o);
                     }
                 }
                 TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}

@@ -396,6 +396,7 @@ fn nodes(body: &[TStmt]) -> usize {
                         PrintArg::Text(_) => 0,
                     })
                     .sum(),
+                TStmt::Sort { arr, order } => expr_nodes(arr) + order.as_ref().map_or(0, expr_nodes),
                 TStmt::Break | TStmt::Continue | TStmt::Raise(..) => 0,
             }
         })

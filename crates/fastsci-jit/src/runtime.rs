@@ -84,6 +84,24 @@ impl Buffer {
     pub fn len(&self) -> usize {
         each_buffer!(self, v => v.len())
     }
+    pub fn elem_size(&self) -> usize {
+        self.dtype().size()
+    }
+    pub fn dtype(&self) -> DType {
+        match self {
+            Buffer::F64(_) => DType::F64,
+            Buffer::F32(_) => DType::F32,
+            Buffer::I64(_) => DType::I64,
+            Buffer::I32(_) => DType::I32,
+            Buffer::U8(_) => DType::U8,
+            Buffer::Bool(_) => DType::Bool,
+            Buffer::I8(_) => DType::I8,
+            Buffer::I16(_) => DType::I16,
+            Buffer::U16(_) => DType::U16,
+            Buffer::U32(_) => DType::U32,
+            Buffer::U64(_) => DType::U64,
+        }
+    }
 }
 
 // ---------------- random numbers: xoshiro256++ ----------------
@@ -467,10 +485,24 @@ fn print_text(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// `print` of constant text (`len` bytes of UTF-8 at `ptr`, owned by the kernel's IR).
+/// The text of a `print` as a string that lives as long as the process (compiled code
+/// refers to it by address): each distinct text is kept once, so the memory is bounded by
+/// the distinct texts of the kernels compiled.
+pub(crate) fn interned(text: &str) -> &'static str {
+    static TEXTS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut texts = TEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = texts.iter().find(|t| **t == text) {
+        return t;
+    }
+    let t: &'static str = Box::leak(text.to_string().into_boxed_str());
+    texts.push(t);
+    t
+}
+
+/// `print` of constant text (`len` bytes of UTF-8 at `ptr`, an [`interned`] string).
 pub(crate) extern "C" fn rt_print_text(ptr: i64, len: i64) {
-    // SAFETY: the code passes the address and length of a `String` in the IR of the
-    // function being run, which lives as long as its compiled code.
+    // SAFETY: the code passes the address and length of an interned string, which lives
+    // for the rest of the process.
     let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
     print_text(&String::from_utf8_lossy(bytes));
 }
@@ -522,6 +554,58 @@ fn python_float_repr(x: f64, single: bool) -> String {
     }
 }
 
+/// Sorts a strided 1-d array of dtype `code` (see [`dtype_code`]) in place, NaN last as
+/// NumPy sorts; with `order` non-null, writes there (contiguous int64) the indices that
+/// sort it stably and leaves the array as it is. `stride` is in elements.
+pub(crate) extern "C" fn rt_sort(code: i64, data: i64, n: i64, stride: i64, order: i64) {
+    fn run<T: Copy>(data: i64, n: i64, stride: i64, order: i64, less: impl Fn(&T, &T) -> std::cmp::Ordering) {
+        let p = data as usize as *mut T;
+        let n = n.max(0) as usize;
+        // SAFETY: the caller passes an array of `n` elements `stride` apart that it owns for
+        // the call (a kernel's array), and for `order` a fresh int64 array of `n` elements.
+        unsafe {
+            let at = |i: usize| p.offset(i as isize * stride as isize);
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|&i, &j| less(&*at(i), &*at(j)));
+            if order != 0 {
+                let out = order as usize as *mut i64;
+                for (k, &i) in idx.iter().enumerate() {
+                    *out.add(k) = i as i64;
+                }
+            } else {
+                let sorted: Vec<T> = idx.iter().map(|&i| *at(i)).collect();
+                for (k, v) in sorted.into_iter().enumerate() {
+                    *at(k) = v;
+                }
+            }
+        }
+    }
+    fn float<T: PartialOrd>(a: &T, b: &T) -> std::cmp::Ordering {
+        // NaN (the only value unequal to itself) after every number.
+        #[allow(clippy::eq_op)]
+        match (a != a, b != b) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
+        }
+    }
+    match dtype_from_code(code) {
+        Some(DType::F64) => run::<f64>(data, n, stride, order, float),
+        Some(DType::F32) => run::<f32>(data, n, stride, order, float),
+        Some(DType::I64) => run::<i64>(data, n, stride, order, Ord::cmp),
+        Some(DType::I32) => run::<i32>(data, n, stride, order, Ord::cmp),
+        Some(DType::I16) => run::<i16>(data, n, stride, order, Ord::cmp),
+        Some(DType::I8) => run::<i8>(data, n, stride, order, Ord::cmp),
+        Some(DType::U64) => run::<u64>(data, n, stride, order, Ord::cmp),
+        Some(DType::U32) => run::<u32>(data, n, stride, order, Ord::cmp),
+        Some(DType::U16) => run::<u16>(data, n, stride, order, Ord::cmp),
+        Some(DType::U8) => run::<u8>(data, n, stride, order, Ord::cmp),
+        Some(DType::Bool) => run::<bool>(data, n, stride, order, Ord::cmp),
+        _ => {}
+    }
+}
+
 pub(crate) fn runtime_functions() -> Vec<RtFn> {
     let mut fns: Vec<RtFn> = MATH_CALLS
         .iter()
@@ -534,6 +618,7 @@ pub(crate) fn runtime_functions() -> Vec<RtFn> {
     fns.extend([
         RtFn { name: "fs_ipow", addr: rt_ipow as *const u8, params: "ii", ret: "i" },
         RtFn { name: "fs_print_text", addr: rt_print_text as *const u8, params: "ii", ret: "" },
+        RtFn { name: "fs_sort", addr: rt_sort as *const u8, params: "iiiii", ret: "" },
         RtFn { name: "fs_print_value", addr: rt_print_value as *const u8, params: "ii", ret: "" },
         RtFn { name: "fs_randn", addr: rt_randn as *const u8, params: "i", ret: "f" },
         RtFn { name: "fs_randint", addr: rt_randint as *const u8, params: "iiii", ret: "i" },

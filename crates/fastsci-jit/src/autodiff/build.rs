@@ -196,6 +196,12 @@ pub(super) fn own_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
             f(step);
         }
         TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
+        TStmt::Sort { arr, order } => {
+            f(arr);
+            if let Some(o) = order {
+                f(o);
+            }
+        }
         TStmt::Print(items) => items.iter_mut().for_each(|it| {
             if let PrintArg::Value(e, _) = it {
                 f(e)

@@ -176,6 +176,7 @@ impl Tangents<'_, '_> {
             }
             // Printing and raising do not change any value's derivative.
             TStmt::Break | TStmt::Continue | TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
+            TStmt::Sort { arr, .. } => return Err(self.err(arr.pos, "sorting")),
             TStmt::Return(e) => {
                 let te = self.tangent(e)?;
                 let ty = Ty::Tuple(vec![e.ty.clone(), Ty::Float]);

@@ -248,6 +248,7 @@ pub(super) fn scalarize_tuples(f: &mut Func) {
                 expr_ok(start, t) && expr_ok(stop, t) && expr_ok(step, t) && uses_ok(body, t)
             }
             TStmt::Break | TStmt::Continue | TStmt::Raise(..) => true,
+            TStmt::Sort { arr, order } => expr_ok(arr, t) && order.as_ref().is_none_or(|o| expr_ok(o, t)),
             TStmt::Print(items) => {
                 items.iter().all(|it| !matches!(it, PrintArg::Value(e, _) if !expr_ok(e, t)))
             }

@@ -344,6 +344,12 @@ fn values_needed(body: &[TStmt], needed: &mut [bool]) {
                     }
                 }
             }
+            TStmt::Sort { arr, order } => {
+                expr(arr, false, needed);
+                if let Some(o) = order {
+                    expr(o, false, needed);
+                }
+            }
             TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
@@ -615,6 +621,7 @@ impl Gen<'_, '_> {
             }
             // Raised and printed in the forward sweep; nothing to undo.
             TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
+            TStmt::Sort { arr, .. } => return Err(self.err(arr.pos, "sorting")),
             TStmt::Break | TStmt::Continue | TStmt::Return(_) => {
                 let what = format!("`{}`: a jump left after normalization", self.func_name);
                 return Err(JitError::plain(ErrorKind::Internal, what));
@@ -750,7 +757,12 @@ impl Gen<'_, '_> {
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
-            TStmt::Break | TStmt::Continue | TStmt::Return(_) | TStmt::Raise(..) | TStmt::Print(_) => {}
+            TStmt::Break
+            | TStmt::Continue
+            | TStmt::Return(_)
+            | TStmt::Raise(..)
+            | TStmt::Print(_)
+            | TStmt::Sort { .. } => {}
         }
         Ok(())
     }

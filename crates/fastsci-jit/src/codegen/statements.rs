@@ -169,6 +169,18 @@ impl Gen<'_, '_> {
             }
             TStmt::Raise(err, pos) => self.raise_now(*err, *pos),
             TStmt::Print(items) => self.print(items)?,
+            TStmt::Sort { arr, order } => {
+                let Ty::Array { dtype, .. } = arr.ty else {
+                    return Err(internal("sort of a non-array"));
+                };
+                let a = self.expr(arr)?;
+                let out = match order {
+                    Some(o) => self.expr(o)?[0],
+                    None => self.b.ins().iconst(types::I64, 0),
+                };
+                let code = self.b.ins().iconst(types::I64, runtime::dtype_code(dtype));
+                self.call_rt("fs_sort", &[code, a[0], a[1], a[2], out])?;
+            }
         }
         Ok(())
     }
@@ -184,7 +196,7 @@ impl Gen<'_, '_> {
         for it in items {
             match it {
                 PrintArg::Text(t) => {
-                    // The text lives in this function's IR, kept with the compiled code.
+                    let t = runtime::interned(t);
                     let p = self.b.ins().iconst(types::I64, t.as_ptr() as i64);
                     let n = self.b.ins().iconst(types::I64, t.len() as i64);
                     self.call_rt("fs_print_text", &[p, n])?;

@@ -59,12 +59,25 @@ impl FnCx<'_, '_> {
                 self.expect_args(&format!(".{name}"), rest, 0..=0, fspan)?;
                 self.cumulative(recv, name == "cumprod", span)
             }
+            "sort" => {
+                self.expect_args(".sort", rest, 0..=0, fspan)?;
+                let a = self.sortable(recv, span)?;
+                if self.strict {
+                    self.pre.push(TStmt::Sort { arr: a, order: None });
+                }
+                Ok(TExpr::new(Ty::None, TK::Tuple(Vec::new()), span.start))
+            }
+            "argsort" => {
+                self.expect_args(".argsort", rest, 0..=0, fspan)?;
+                self.argsort(recv, span)
+            }
             _ => Err(self.err(
                 ErrorKind::Unsupported,
                 fspan,
                 format!(
                     "array method `.{name}()` is not supported; supported: sum prod min max argmin argmax mean \
-                     var std any all copy fill astype ravel flatten reshape transpose dot cumsum cumprod"
+                     var std any all copy fill astype ravel flatten reshape transpose dot cumsum cumprod \
+                     sort argsort"
                 ),
             )),
         }
@@ -535,6 +548,59 @@ impl FnCx<'_, '_> {
                 let low = self.nan_min_max(true, x, lo, span)?;
                 self.nan_min_max(false, low, hi, span)?
             }
+            "sort" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let a = self.expr_lazy(&args[0])?;
+                let a = self.sortable(a, span)?;
+                let copy = self.flat_copy(a, span)?;
+                if self.strict {
+                    self.pre.push(TStmt::Sort { arr: copy.clone(), order: None });
+                }
+                copy
+            }
+            "argsort" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let a = self.expr_lazy(&args[0])?;
+                self.argsort(a, span)?
+            }
+            "searchsorted" => {
+                self.expect_args(func, args, 2..=2, fspan)?;
+                let a = self.expr(&args[0])?;
+                let v = self.expr(&args[1])?;
+                self.searchsorted(a, v, span)?
+            }
+            "concatenate" => {
+                self.expect_args(func, args, 1..=1, fspan)?;
+                let parts = self.expr(&args[0])?;
+                self.concatenate(parts, span)?
+            }
+            "outer" => {
+                self.expect_args(func, args, 2..=2, fspan)?;
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                let (a, b) = (self.sortable(a, span)?, self.sortable(b, span)?);
+                let int = |k: TK| TExpr::new(Ty::Int, k, pos);
+                let column = |cx: &mut Self, x: TExpr, first: bool| {
+                    let n = int(TK::Shape(Box::new(x.clone()), 0));
+                    let s = int(TK::Stride(Box::new(x.clone()), 0));
+                    let (shape, strides) = if first {
+                        (vec![n, int(TK::Int(1))], vec![s, int(TK::Int(0))])
+                    } else {
+                        (vec![int(TK::Int(1)), n], vec![int(TK::Int(0)), s])
+                    };
+                    let Ty::Array { dtype, .. } = x.ty else { return x };
+                    let _ = cx;
+                    TExpr::new(
+                        Ty::Array { dtype, ndim: 2 },
+                        TK::View { base: Box::new(x), offset: Box::new(int(TK::Int(0))), shape, strides },
+                        pos,
+                    )
+                };
+                let (ca, cb) = (column(self, a, true), column(self, b, false));
+                self.pair_map(ca, cb, span, |cx, x, y| {
+                    cx.binary(fastsci_expr::ast::BinOp::Mul, x, y, span, span, span)
+                })?
+            }
             "diff" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
                 let a = self.expr(&args[0])?;
@@ -783,5 +849,141 @@ impl FnCx<'_, '_> {
         let b_nan = TExpr::new(Ty::Bool, TK::IsNan(Box::new(fb)), pos);
         let inner = TExpr::new(ty.clone(), TK::Select(Box::new(b_nan), Box::new(b), Box::new(plain)), pos);
         Ok(TExpr::new(ty, TK::Select(Box::new(a_nan), Box::new(a), Box::new(inner)), pos))
+    }
+
+    /// A 1-d array (a map computed first), held in a local: what sorting works on.
+    fn sortable(&mut self, a: TExpr, span: Span) -> LResult<TExpr> {
+        let a = self.force(a)?;
+        match a.ty {
+            Ty::Array { ndim: 1, .. } => Ok(self.hoist_array(a)),
+            _ => Err(self.err(
+                ErrorKind::Unsupported,
+                span,
+                format!("sorting and searching take a 1-d array, not a {}", a.ty.name()),
+            )),
+        }
+    }
+
+    /// `np.argsort(a)` / `a.argsort()`: the indices that sort a 1-d array (stable; NaN last).
+    fn argsort(&mut self, a: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        let a = self.sortable(a, span)?;
+        let ty = Ty::Array { dtype: DType::I64, ndim: 1 };
+        let n = TExpr::new(Ty::Int, TK::Shape(Box::new(a.clone()), 0), pos);
+        let out = self.hoist_array(TExpr::new(
+            ty,
+            TK::NewArray { dtype: DType::I64, shape: vec![n], fill: Fill::Empty },
+            pos,
+        ));
+        if self.strict {
+            self.pre.push(TStmt::Sort { arr: a, order: Some(out.clone()) });
+        }
+        Ok(out)
+    }
+
+    /// `np.searchsorted(a, v)` (side "left") of a number `v` in the sorted 1-d array `a`:
+    /// the first index whose element is not less than `v`, NaN counting as the largest.
+    fn searchsorted(&mut self, a: TExpr, v: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        let a = self.sortable(a, span)?;
+        self.numeric(&v, span, "np.searchsorted's value")?;
+        if !self.strict {
+            return Ok(TExpr::new(Ty::Int, TK::Local(usize::MAX), pos));
+        }
+        let Ty::Array { dtype, .. } = a.ty else {
+            return Err(self.err(ErrorKind::Internal, span, "searchsorted"));
+        };
+        let v = self.hoist_scalar(v);
+        let int = |k: TK| TExpr::new(Ty::Int, k, pos);
+        let (lo, hi, mid) = (self.hidden(Ty::Int), self.hidden(Ty::Int), self.hidden(Ty::Int));
+        self.pre.push(TStmt::Assign(lo, int(TK::Int(0))));
+        self.pre.push(TStmt::Assign(hi, int(TK::Shape(Box::new(a.clone()), 0))));
+        let below = TExpr::new(
+            Ty::Bool,
+            TK::Cmp(CmpOp::Lt, Box::new(int(TK::Local(lo))), Box::new(int(TK::Local(hi)))),
+            pos,
+        );
+        let sum = int(TK::Bin(BinOp::Add, Box::new(int(TK::Local(lo))), Box::new(int(TK::Local(hi)))));
+        let half = int(TK::Bin(BinOp::FloorDiv, Box::new(sum), Box::new(int(TK::Int(2)))));
+        let x = TExpr::new(
+            Ty::element(dtype),
+            TK::Index { arr: Box::new(a), idx: vec![int(TK::Local(mid))], check: false },
+            pos,
+        );
+        let less = self.compare(CmpOp::Lt, x.clone(), v.clone(), span, span)?;
+        let less = if dtype.is_float() || v.ty.repr() == Ty::Float {
+            let fx = self.cast(x, &Ty::Float, span)?;
+            let fv = self.cast(v, &Ty::Float, span)?;
+            let v_nan = TExpr::new(Ty::Bool, TK::IsNan(Box::new(fv)), pos);
+            let x_num = TExpr::new(
+                Ty::Bool,
+                TK::Not(Box::new(TExpr::new(Ty::Bool, TK::IsNan(Box::new(fx)), pos))),
+                pos,
+            );
+            let nan_case = TExpr::new(Ty::Bool, TK::And(Box::new(v_nan), Box::new(x_num)), pos);
+            TExpr::new(Ty::Bool, TK::Or(Box::new(less), Box::new(nan_case)), pos)
+        } else {
+            less
+        };
+        let next = int(TK::Bin(BinOp::Add, Box::new(int(TK::Local(mid))), Box::new(int(TK::Int(1)))));
+        let body = vec![
+            TStmt::Assign(mid, half),
+            TStmt::If(less, vec![TStmt::Assign(lo, next)], vec![TStmt::Assign(hi, int(TK::Local(mid)))]),
+        ];
+        self.pre.push(TStmt::While(below, body));
+        Ok(int(TK::Local(lo)))
+    }
+
+    /// `np.concatenate((a, b, ...))` of 1-d arrays: a new array, NumPy's promoted dtype.
+    fn concatenate(&mut self, parts: TExpr, span: Span) -> LResult<TExpr> {
+        let pos = span.start;
+        let TK::Tuple(items) = parts.kind else {
+            return Err(self.err(ErrorKind::Unsupported, span, "np.concatenate takes a tuple of 1-d arrays written in the call, as in np.concatenate((a, b))"));
+        };
+        let mut arrays = Vec::new();
+        for it in items {
+            arrays.push(self.sortable(it, span)?);
+        }
+        let dtype = arrays
+            .iter()
+            .filter_map(|a| match a.ty {
+                Ty::Array { dtype, .. } => Some(dtype),
+                _ => None,
+            })
+            .reduce(DType::promote)
+            .ok_or_else(|| self.err(ErrorKind::Type, span, "np.concatenate needs at least one array"))?;
+        let ty = Ty::Array { dtype, ndim: 1 };
+        if !self.strict {
+            return Ok(TExpr::new(ty, TK::Local(usize::MAX), pos));
+        }
+        let int = |k: TK| TExpr::new(Ty::Int, k, pos);
+        let lens: Vec<TExpr> = arrays.iter().map(|a| int(TK::Shape(Box::new(a.clone()), 0))).collect();
+        let total = lens
+            .iter()
+            .cloned()
+            .reduce(|x, y| int(TK::Bin(BinOp::Add, Box::new(x), Box::new(y))))
+            .unwrap_or(int(TK::Int(0)));
+        let out = self.hoist_array(TExpr::new(
+            ty.clone(),
+            TK::NewArray { dtype, shape: vec![total], fill: Fill::Empty },
+            pos,
+        ));
+        let mut offset = int(TK::Int(0));
+        for (a, n) in arrays.into_iter().zip(lens) {
+            let part = TExpr::new(
+                ty.clone(),
+                TK::View {
+                    base: Box::new(out.clone()),
+                    offset: Box::new(offset.clone()),
+                    shape: vec![n.clone()],
+                    strides: vec![int(TK::Int(1))],
+                },
+                pos,
+            );
+            let map = self.as_map(a, span);
+            self.store_map_into(part, map, span, false)?;
+            offset = int(TK::Bin(BinOp::Add, Box::new(offset), Box::new(n)));
+        }
+        Ok(out)
     }
 }

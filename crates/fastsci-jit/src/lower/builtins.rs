@@ -58,6 +58,40 @@ impl FnCx<'_, '_> {
     /// A call: keyword arguments (`dtype=`, or a parameter of the file's own function by
     /// name) are put in their positional place first; other keywords are refused.
     pub(super) fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
+        let star = |a: &Expr| matches!(&a.kind, ExprKind::Call { func, .. } if func == fastsci_expr::ast::STAR_PREFIX);
+        if args.iter().any(star) {
+            // `f(*t)`: the items of the tuple `t`, one argument each.
+            let mut expanded = Vec::new();
+            for a in args {
+                let ExprKind::Call { args: inner, .. } = &a.kind else {
+                    expanded.push(a.clone());
+                    continue;
+                };
+                if !star(a) {
+                    expanded.push(a.clone());
+                    continue;
+                }
+                let t = self.expr(&inner[0])?;
+                let Ty::Tuple(items) = &t.ty else {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        a.span,
+                        format!("`*` unpacks a tuple into arguments, found {}", t.ty.name()),
+                    ));
+                };
+                match &inner[0].kind {
+                    ExprKind::Tuple(xs) => expanded.extend(xs.iter().cloned()),
+                    _ => expanded.extend((0..items.len()).map(|k| Expr {
+                        kind: ExprKind::Index {
+                            value: Box::new(inner[0].clone()),
+                            indices: vec![Expr { kind: ExprKind::Int(k as i64), span: a.span }],
+                        },
+                        span: a.span,
+                    })),
+                }
+            }
+            return self.call(func, fspan, &expanded, span);
+        }
         let npos = args.iter().position(|a| a.as_keyword().is_some()).unwrap_or(args.len());
         let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
         let own = (!qualified && self.formula.is_none())

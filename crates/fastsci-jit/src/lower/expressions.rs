@@ -547,7 +547,36 @@ impl FnCx<'_, '_> {
             }
         }
         let a = self.expr(value)?;
+        // `a[mask]`, `a[idx]`: an array as the index.
+        let mut scalar_index = None;
+        if matches!(a.ty, Ty::Array { .. })
+            && let [ix] = indices
+            && super::fancy_index::may_be_array_index(self, ix)
+        {
+            let t = self.expr_lazy(ix)?;
+            if is_array(&t) {
+                return self.fancy_read(a, t, span);
+            }
+            scalar_index = Some(t);
+        }
         match &a.ty {
+            Ty::Array { dtype, ndim } if *ndim == 1 && scalar_index.is_some() => {
+                let dtype = *dtype;
+                let t = scalar_index.take().ok_or_else(|| self.err(ErrorKind::Internal, span, "index"))?;
+                if !t.ty.is_int_like() {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        indices[0].span,
+                        format!("array indices must be ints, found {}; use int(...)", t.ty.name()),
+                    ));
+                }
+                let i = self.cast(t, &Ty::Int, indices[0].span)?;
+                Ok(TExpr::new(
+                    Ty::element(dtype),
+                    TK::Index { arr: Box::new(a), idx: vec![i], check: self.prog.opts.boundscheck },
+                    pos,
+                ))
+            }
             Ty::Array { dtype, ndim } => {
                 let (dtype, ndim) = (*dtype, *ndim);
                 if is_view_index(indices) || indices.len() < ndim {

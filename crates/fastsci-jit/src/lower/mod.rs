@@ -11,6 +11,7 @@ mod array_api;
 mod array_expr;
 mod builtins;
 mod expressions;
+mod fancy_index;
 mod reductions;
 mod scalars;
 mod statements;

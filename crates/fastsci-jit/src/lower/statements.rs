@@ -223,6 +223,17 @@ impl FnCx<'_, '_> {
                 Ok(())
             }
             StmtKind::Assign { targets, value } => {
+                if let [Expr { kind: ExprKind::Index { value: base, indices }, .. }] = targets.as_slice()
+                    && let [ix] = indices.as_slice()
+                    && super::fancy_index::may_be_array_index(self, ix)
+                {
+                    let t = self.expr_lazy(ix)?;
+                    if is_array(&t) {
+                        let a = self.expr(base)?;
+                        let v = self.expr_lazy(value)?;
+                        return self.fancy_store(a, t, v, span);
+                    }
+                }
                 if let [t @ Expr { kind: ExprKind::Index { indices, .. }, .. }] = targets.as_slice()
                     && is_view_index(indices)
                 {

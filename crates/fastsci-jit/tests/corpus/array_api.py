@@ -19,6 +19,8 @@
 # call: running(array([1, 2, 3, 4], "int32"))
 # call: bad_reshape(array([1.0, 2.0, 3.0]))
 # call: bools(array([0.0, 2.0, 0.0]))
+# call: sorting(array([3.0, float("nan"), -1.0, 7.5, 2.0]), 3)
+# call: joined(array([1.0, 2.0]), array([-3.0, 0.5, 4.0]))
 import numpy as np
 
 
@@ -96,3 +98,17 @@ def bad_reshape(a):
 def bools(a):
     m = a > 1.0
     return m.any(), m.all(), np.any(a), np.all(a), m.sum()
+
+
+def sorting(a, k):
+    s = np.sort(a)
+    order = np.argsort(a)
+    b = a.copy()
+    b.sort()
+    ints = np.arange(5)[::-1].copy()
+    ints.sort()
+    return s, order, b, a, np.searchsorted(s, 2.5), np.searchsorted(s, np.nan), np.searchsorted(ints, k), ints, a.argsort()
+
+
+def joined(a, b):
+    return np.concatenate((a, b)), np.concatenate((b, a, b)), np.outer(a, b), np.concatenate((a.astype(np.int32), a))

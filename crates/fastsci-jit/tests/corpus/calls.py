@@ -3,6 +3,7 @@
 # call: by_keyword(3.0)
 # call: mixed_order(2)
 # call: typed_zeros(3)
+# call: unpacking(3)
 # call: uses_defaults(1.5)
 # call: loops(array([1.0, 2.0, 3.0]), array([4.0, 5.0]))
 def scale(x, factor, shift):
@@ -69,3 +70,13 @@ def with_defaults(x, n=3, scale=0.5, flag=True, cap=LIMIT * 2, pair=(1, -2)):
 
 def uses_defaults(x):
     return with_defaults(x), with_defaults(x, 2), with_defaults(x, scale=2.0), with_defaults(x, flag=False, n=1)
+
+
+def area(w, h, scale=1.0):
+    return w * h * scale
+
+
+def unpacking(n):
+    dims = (n, n + 1)
+    m = np.zeros((n, 2))
+    return area(*dims), area(*(2.0, 3.0), scale=0.5), area(*m.shape), area(*dims, 2.0)
