@@ -180,6 +180,7 @@ impl Ad<'_> {
             tape_i: None,
             names: &names,
             func_name: &f.name,
+            views: HashMap::new(),
         };
         // An adjoint for every float and float64-array variable.
         for l in 0..original {
@@ -362,6 +363,41 @@ struct Gen<'a, 's> {
     tape_i: Option<(usize, usize)>,
     names: &'a [(String, usize)],
     func_name: &'a str,
+    /// Array variables that are views reassigned in loops (`row = a[i, :]`), with the
+    /// integer variables their current offset, shape and strides are kept in.
+    views: HashMap<usize, ViewShadow>,
+}
+
+/// A reassigned view of the array variable `base`: its offset, shape and strides live in
+/// these integer variables, pushed before each reassignment and popped to rebuild the view
+/// in the reverse sweep.
+struct ViewShadow {
+    base: usize,
+    offset: usize,
+    shape: Vec<usize>,
+    strides: Vec<usize>,
+}
+
+impl ViewShadow {
+    /// The view's integer variables, in the order they are pushed.
+    fn ints(&self) -> Vec<usize> {
+        std::iter::once(self.offset)
+            .chain(self.shape.iter().copied())
+            .chain(self.strides.iter().copied())
+            .collect()
+    }
+
+    /// The view of `base` (of type `ty`) these variables describe.
+    fn view_of(&self, base: TExpr, ty: &Ty) -> TExpr {
+        let ints = |ls: &[usize]| ls.iter().map(|&l| local(l, &Ty::Int)).collect();
+        let view = TK::View {
+            base: Box::new(base),
+            offset: Box::new(local(self.offset, &Ty::Int)),
+            shape: ints(&self.shape),
+            strides: ints(&self.strides),
+        };
+        TExpr::new(ty.clone(), view, 0)
+    }
 }
 
 impl Gen<'_, '_> {
@@ -383,18 +419,13 @@ impl Gen<'_, '_> {
 
     /// Array variables must keep one value for the whole call: the reverse sweep reads
     /// them long after the forward sweep assigned them.
-    fn check_arrays(&self, body: &[TStmt], params: usize, counts: &[u32]) -> Result<(), JitError> {
+    fn check_arrays(&mut self, body: &[TStmt], params: usize, counts: &[u32]) -> Result<(), JitError> {
         for s in body {
             match s {
                 TStmt::Assign(l, e)
                     if matches!(self.locals[*l], Ty::Array { .. }) && (*l < params || counts[*l] > 1) =>
                 {
-                    let what = format!(
-                        "the array variable {} assigned more than once (or in a loop); create \
-                         arrays once, before loops, and write into them",
-                        self.name_of(*l)
-                    );
-                    return Err(self.err(e.pos, &what));
+                    self.reassigned_view(*l, e, params, counts)?;
                 }
                 TStmt::If(_, a, b) => {
                     self.check_arrays(a, params, counts)?;
@@ -407,6 +438,46 @@ impl Gen<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// An array variable assigned more than once may only be a view of one array variable
+    /// that is itself assigned once (`row = a[i, :]` in a loop): the reverse sweep rebuilds
+    /// it from its offset, shape and strides.
+    fn reassigned_view(
+        &mut self,
+        l: usize,
+        e: &TExpr,
+        params: usize,
+        counts: &[u32],
+    ) -> Result<(), JitError> {
+        let stable = |b: usize| b != l && if b < params { counts[b] == 0 } else { counts[b] == 1 };
+        let base = match &e.kind {
+            TK::View { base, .. } => match base.kind {
+                TK::Local(b) if l >= params && stable(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        };
+        let known = self.views.get(&l).map(|v| v.base);
+        match (base, known) {
+            (Some(b), None) => {
+                let Ty::Array { ndim, .. } = self.locals[l] else { unreachable!("an array variable") };
+                let offset = self.fresh(Ty::Int);
+                let shape = (0..ndim).map(|_| self.fresh(Ty::Int)).collect();
+                let strides = (0..ndim).map(|_| self.fresh(Ty::Int)).collect();
+                self.views.insert(l, ViewShadow { base: b, offset, shape, strides });
+                Ok(())
+            }
+            (Some(b), Some(k)) if b == k => Ok(()),
+            _ => {
+                let what = format!(
+                    "the array variable {} assigned more than once (or in a loop) other than as a \
+                     view of one array; create arrays once, before loops, and write into them",
+                    self.name_of(l)
+                );
+                Err(self.err(e.pos, &what))
+            }
+        }
     }
 
     /// Rejects what the reverse sweep cannot replay.
@@ -524,6 +595,7 @@ impl Gen<'_, '_> {
                         }
                         out.push(s.clone());
                     }
+                    Ty::Array { .. } if self.views.contains_key(l) => self.fwd_view(*l, e, out)?,
                     Ty::Array { .. } => {
                         out.push(s.clone());
                         if let Some(a) = self.adj[*l] {
@@ -614,6 +686,36 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
+    /// `l = view of base`, `l` reassigned: its offset, shape and strides go through its
+    /// integer variables, whose old values are pushed first.
+    fn fwd_view(&mut self, l: usize, e: &TExpr, out: &mut Vec<TStmt>) -> Result<(), JitError> {
+        let TK::View { offset, shape, strides, .. } = &e.kind else { unreachable!("checked") };
+        let v = &self.views[&l];
+        let (ints, base) = (v.ints(), v.base);
+        let values: Vec<TExpr> =
+            std::iter::once(offset.as_ref()).chain(shape).chain(strides).cloned().collect();
+        // The new values first (they may read the old ones through `l`), then the pushes.
+        let fresh: Vec<usize> = values.iter().map(|_| self.fresh(Ty::Int)).collect();
+        out.extend(fresh.iter().zip(values).map(|(&t, v)| assign(t, v)));
+        for (&i, &t) in ints.iter().zip(&fresh) {
+            self.push(local(i, &Ty::Int), out);
+            out.push(assign(i, local(t, &Ty::Int)));
+        }
+        self.rebuild_view(l, base, out)
+    }
+
+    /// `l` (and its adjoint) as the view its integer variables describe.
+    fn rebuild_view(&self, l: usize, base: usize, out: &mut Vec<TStmt>) -> Result<(), JitError> {
+        let v = &self.views[&l];
+        let ty = self.locals[l].clone();
+        out.push(assign(l, v.view_of(local(base, &self.locals[base]), &ty)));
+        if let Some(a) = self.adj[l] {
+            let ab = self.adj[base].ok_or_else(|| self.err(0, "a view of an array without a derivative"))?;
+            out.push(assign(a, v.view_of(local(ab, &self.locals[base]), &ty)));
+        }
+        Ok(())
+    }
+
     fn check_expr_unless_new_array(&self, e: &TExpr) -> Result<(), JitError> {
         match &e.kind {
             TK::NewArray { shape, .. } => shape.iter().try_for_each(|s| self.check_expr(s)),
@@ -678,6 +780,15 @@ impl Gen<'_, '_> {
                     (Ty::Float | Ty::Int | Ty::Bool, _) if self.multi[*l] => {
                         let old = self.pop(&ty, out);
                         out.push(assign(*l, old));
+                    }
+                    (Ty::Array { .. }, _) if self.views.contains_key(l) => {
+                        let v = &self.views[l];
+                        let (ints, base) = (v.ints(), v.base);
+                        for &i in ints.iter().rev() {
+                            let old = self.pop(&Ty::Int, out);
+                            out.push(assign(i, old));
+                        }
+                        self.rebuild_view(*l, base, out)?;
                     }
                     _ => {}
                 }
