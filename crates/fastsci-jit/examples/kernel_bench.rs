@@ -68,6 +68,11 @@ fn save(v: &Value, out: &str) -> Result<String, String> {
                 ArrayValue::I32(x) => write_npy(out, x).map_err(err)?,
                 ArrayValue::U8(x) => write_npy(out, x).map_err(err)?,
                 ArrayValue::Bool(x) => write_npy(out, x).map_err(err)?,
+                ArrayValue::I8(x) => write_npy(out, x).map_err(err)?,
+                ArrayValue::I16(x) => write_npy(out, x).map_err(err)?,
+                ArrayValue::U16(x) => write_npy(out, x).map_err(err)?,
+                ArrayValue::U32(x) => write_npy(out, x).map_err(err)?,
+                ArrayValue::U64(x) => write_npy(out, x).map_err(err)?,
             }
             format!("{out:?}")
         }

@@ -2,7 +2,7 @@
 //! given; does it run briefly enough to call without releasing the caller's locks) and what
 //! its code needs (a cancel flag check, the random generator's state).
 
-use crate::ir::{Func, RandomFn, TExpr, TK, TStmt};
+use crate::ir::{Func, PrintArg, RandomFn, TExpr, TK, TStmt};
 
 /// Whether `f` may store into an array it did not create with `np.empty/zeros/ones`.
 pub(crate) fn writes_non_fresh(f: &Func) -> bool {
@@ -76,7 +76,8 @@ fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
         TStmt::ForRange { start, stop, step, body, .. } => {
             in_expr(start, p) || in_expr(stop, p) || in_expr(step, p) || any_expr(body, p)
         }
-        TStmt::Break | TStmt::Continue => false,
+        TStmt::Break | TStmt::Continue | TStmt::Raise(..) => false,
+        TStmt::Print(items) => items.iter().any(|it| matches!(it, PrintArg::Value(e, _) if in_expr(e, p))),
     })
 }
 

@@ -7,7 +7,7 @@
 use ndarray::{ArrayD, IxDyn};
 
 use crate::ir::Ty;
-use crate::runtime::{Arena, Buffer};
+use crate::runtime::{Arena, Buffer, each_buffer};
 use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
 use crate::{ErrorKind, JitError};
 
@@ -72,7 +72,7 @@ impl Extend<u64> for Slots {
 /// How many slots a value of type `ty` takes.
 pub(crate) fn slot_count(ty: &Ty) -> usize {
     match ty {
-        Ty::Int | Ty::Float | Ty::Bool => 1,
+        Ty::Int | Ty::Float | Ty::Bool | Ty::Num(_) => 1,
         Ty::Array { ndim, .. } => 1 + 2 * ndim,
         Ty::Tuple(ts) => ts.iter().map(slot_count).sum(),
         Ty::None => 0,
@@ -138,7 +138,18 @@ pub(crate) fn raw_type(a: &RawArray) -> Result<Ty, JitError> {
             format!("array with {} dimensions but {} strides", a.shape.len(), a.strides.len()),
         ));
     }
+    if !a.dtype.is_real() {
+        return Err(complex_refused(a.dtype));
+    }
     Ok(Ty::Array { dtype: a.dtype, ndim: a.shape.len() })
+}
+
+/// Complex arrays cannot be passed to kernels yet.
+fn complex_refused(dtype: DType) -> JitError {
+    JitError::plain(
+        ErrorKind::Argument,
+        format!("{} arrays are not supported by kernels; pass the .real and .imag parts", dtype.name()),
+    )
 }
 
 /// The (pointer, shape, element strides) slots of a borrowed array.
@@ -203,6 +214,7 @@ pub(crate) fn unflatten(ty: &Ty, it: &mut impl Iterator<Item = u64>, arena: &mut
         Ty::Float => Value::Float(f64::from_bits(next())),
         Ty::Bool => Value::Bool(next() & 0xff != 0),
         Ty::None => Value::None,
+        Ty::Num(_) => unflatten(&ty.repr(), it, arena),
         Ty::Tuple(ts) => Value::Tuple(ts.iter().map(|t| unflatten(t, it, arena)).collect()),
         Ty::Array { dtype, ndim } => {
             let ptr = next() as *mut u8;
@@ -236,14 +248,7 @@ pub(crate) fn array_from_raw(
             if b.ptr() == ptr && b.len() == n {
                 let taken = std::mem::replace(b, Buffer::U8(Vec::new()));
                 let sh = IxDyn(shape);
-                let moved = match taken {
-                    Buffer::F64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F64),
-                    Buffer::F32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F32),
-                    Buffer::I64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I64),
-                    Buffer::I32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I32),
-                    Buffer::U8(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::U8),
-                    Buffer::Bool(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::Bool),
-                };
+                let moved = each_buffer!(taken, v => ArrayD::from_shape_vec(sh, v).map(ArrayValue::from));
                 if let Ok(a) = moved {
                     return a;
                 }
@@ -278,6 +283,13 @@ pub(crate) fn array_from_raw(
         DType::I32 => ArrayValue::I32(copy(ptr, shape, strides)),
         DType::U8 => ArrayValue::U8(copy(ptr, shape, strides)),
         DType::Bool => ArrayValue::Bool(copy(ptr, shape, strides)),
+        DType::I8 => ArrayValue::I8(copy(ptr, shape, strides)),
+        DType::I16 => ArrayValue::I16(copy(ptr, shape, strides)),
+        DType::U16 => ArrayValue::U16(copy(ptr, shape, strides)),
+        DType::U32 => ArrayValue::U32(copy(ptr, shape, strides)),
+        // Kernels never make complex arrays (lowering refuses them), so a complex result
+        // cannot occur; u64 is the same width.
+        DType::U64 | DType::C64 | DType::C128 => ArrayValue::U64(copy(ptr, shape, strides)),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::lower::{LErr, Options, Program};
 use crate::runtime::{self, Arena, Ctx};
 use crate::value::{DType, RawArg, Value};
 use crate::{ErrorKind, JitError};
-use fastsci_expr::ast::{FuncDef, Global};
+use fastsci_expr::ast::{FuncDef, Global, Stmt, StmtKind};
 
 /// Options for compiling kernels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -855,10 +855,15 @@ impl Function {
 
     /// A runtime error (`None`: an unknown code) at byte offset `pos` of the source.
     fn runtime_error(&self, err: Option<RtError>, pos: usize) -> JitError {
+        let m = &*self.module;
+        if err == Some(RtError::Raised)
+            && let Some(msg) = raised_message(&m.defs, pos)
+        {
+            return m.locate(JitError::at(ErrorKind::Runtime, &m.source, pos, msg));
+        }
         let msg = err.map_or("runtime error", RtError::message);
         let kind =
             if err == Some(RtError::Interrupted) { ErrorKind::Interrupted } else { ErrorKind::Runtime };
-        let m = &*self.module;
         m.locate(JitError::at(kind, &m.source, pos, msg))
     }
 
@@ -1048,4 +1053,22 @@ fn raw_slots(args: &[RawArg], slots: &mut Slots) -> Result<(), JitError> {
 /// Whether raw arguments have the types `tys`, one by one.
 fn raw_args_match(tys: &[Ty], args: &[RawArg]) -> bool {
     tys.iter().zip(args).all(|(t, a)| raw_arg_has_type(a, t))
+}
+
+/// The exception a `raise` or `assert` statement at byte offset `pos` raises, as Python
+/// shows it (`ValueError: message`, or the bare name without a message).
+fn raised_message(defs: &[FuncDef], pos: usize) -> Option<String> {
+    fn find(body: &[Stmt], pos: usize) -> Option<String> {
+        body.iter().find_map(|s| match &s.kind {
+            StmtKind::Raise { exception, message } if s.span.start == pos => Some(shown(exception, message)),
+            StmtKind::Assert { message, .. } if s.span.start == pos => Some(shown("AssertionError", message)),
+            StmtKind::If { body, orelse, .. } => find(body, pos).or_else(|| find(orelse, pos)),
+            StmtKind::While { body, .. } | StmtKind::For { body, .. } => find(body, pos),
+            _ => None,
+        })
+    }
+    fn shown(exception: &str, message: &str) -> String {
+        if message.is_empty() { exception.to_string() } else { format!("{exception}: {message}") }
+    }
+    defs.iter().find_map(|d| find(&d.body, pos))
 }

@@ -107,12 +107,17 @@ fn jit_dtype(a: &Bound<'_, PyUntypedArray>) -> PyResult<DType> {
         (b'i', 4) => Some(DType::I32),
         (b'u', 1) => Some(DType::U8),
         (b'b', 1) => Some(DType::Bool),
+        (b'i', 1) => Some(DType::I8),
+        (b'i', 2) => Some(DType::I16),
+        (b'u', 2) => Some(DType::U16),
+        (b'u', 4) => Some(DType::U32),
+        (b'u', 8) => Some(DType::U64),
         _ => None,
     };
     match dtype {
         Some(t) if native => Ok(t),
         _ => Err(PyTypeError::new_err(format!(
-            "arrays of dtype {d} are not supported by kernels (native float64, float32, int64, int32, uint8, bool)"
+            "arrays of dtype {d} are not supported by kernels (native float64, float32, int8..int64, uint8..uint64, bool)"
         ))),
     }
 }
@@ -192,6 +197,16 @@ fn array_value(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayValue> {
         DType::I32 => ArrayValue::I32(copy_in(a)?),
         DType::U8 => ArrayValue::U8(copy_in(a)?),
         DType::Bool => ArrayValue::Bool(copy_in(a)?),
+        DType::I8 => ArrayValue::I8(copy_in(a)?),
+        DType::I16 => ArrayValue::I16(copy_in(a)?),
+        DType::U16 => ArrayValue::U16(copy_in(a)?),
+        DType::U32 => ArrayValue::U32(copy_in(a)?),
+        DType::U64 => ArrayValue::U64(copy_in(a)?),
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "arrays of dtype {other} are not supported by kernels"
+            )));
+        }
     })
 }
 
@@ -217,6 +232,11 @@ pub fn to_python(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
             ArrayValue::I32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
             ArrayValue::U8(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
             ArrayValue::Bool(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I8(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I16(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U16(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U64(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
         },
     })
 }

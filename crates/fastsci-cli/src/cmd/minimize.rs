@@ -6,7 +6,7 @@ use fastsci_optimize::{Constraint, FiniteDiff, Method, MinimizeOptions, Optimize
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci minimize`.
 #[derive(clap::Args, Debug)]
@@ -40,14 +40,14 @@ pub struct Args {
 
 /// Runs `fastsci minimize`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let x0 = formula::numbers(&args.x0, "--x0")?;
+    let x0 = crate::args::numbers(&args.x0, "--x0")?;
     if x0.is_empty() || x0.iter().any(|v| !v.is_finite()) {
         return Err(CliError::bad_input("--x0 needs finite numbers, e.g. --x0 -1.2,1"));
     }
     let n = x0.len();
-    let bounds = args.bounds.as_deref().map(|b| formula::parse_bounds(b, n)).transpose()?;
+    let bounds = args.bounds.as_deref().map(|b| crate::args::parse_bounds(b, n)).transpose()?;
     let method = match &args.method {
-        Some(m) => m.parse::<Method>().map_err(|e| CliError::bad_input(e.to_string()))?,
+        Some(m) => m.parse::<Method>()?,
         None if !args.constraints.is_empty() => Method::Slsqp,
         None if bounds.is_some() => Method::LBfgsB,
         None => Method::Bfgs,
@@ -68,11 +68,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     }
     let constraints: Vec<formula::ConstraintFormula> =
         args.constraints.iter().map(|c| formula::constraint(c, n)).collect::<Result<_, _>>()?;
-    let tol = args
-        .tol
-        .as_deref()
-        .map(|t| parse_number(t).map_err(|e| CliError::bad_input(format!("--tol: {e}"))))
-        .transpose()?;
+    let tol = args.tol.as_deref().map(|t| crate::args::number(t, "--tol")).transpose()?;
     if tol.is_some_and(|t| t.is_nan() || t <= 0.0) {
         return Err(CliError::bad_input("--tol must be a positive number"));
     }
@@ -120,7 +116,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         }
         problem = problem.with_constraint(con);
     }
-    let res = problem.minimize(&x0, method, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let res = problem.minimize(&x0, method, &opts)?;
     // A kernel that raised (ZeroDivisionError, IndexError) is reported as that error with its
     // line, not as the optimizer's "NaN result encountered".
     objective.check_raised()?;

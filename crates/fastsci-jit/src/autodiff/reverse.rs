@@ -589,7 +589,7 @@ impl Gen<'_, '_> {
                 self.check_expr_unless_new_array(e)?;
                 let ty = self.locals[*l].clone();
                 match ty {
-                    Ty::Float | Ty::Int | Ty::Bool => {
+                    Ty::Float | Ty::Int | Ty::Bool | Ty::Num(_) => {
                         if self.multi[*l] {
                             self.push(local(*l, &ty), out);
                         }
@@ -678,6 +678,8 @@ impl Gen<'_, '_> {
                 });
                 self.push(local(n, &Ty::Int), out);
             }
+            // Raised and printed in the forward sweep; nothing to undo.
+            TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
             TStmt::Break | TStmt::Continue | TStmt::Return(_) => {
                 let what = format!("`{}`: a jump left after normalization", self.func_name);
                 return Err(JitError::plain(ErrorKind::Internal, what));
@@ -852,7 +854,7 @@ impl Gen<'_, '_> {
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
-            TStmt::Break | TStmt::Continue | TStmt::Return(_) => {}
+            TStmt::Break | TStmt::Continue | TStmt::Return(_) | TStmt::Raise(..) | TStmt::Print(_) => {}
         }
         Ok(())
     }

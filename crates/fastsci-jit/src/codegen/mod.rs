@@ -64,6 +64,8 @@ pub(crate) fn flat(ty: &Ty, out: &mut Vec<Type>) {
         Ty::Array { ndim, .. } => out.extend(std::iter::repeat_n(types::I64, 1 + 2 * ndim)),
         Ty::Tuple(ts) => ts.iter().for_each(|t| flat(t, out)),
         Ty::None => {}
+        // Erased by lowering; held as its representation if it ever gets here.
+        Ty::Num(_) => flat(&ty.repr(), out),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Statements: assignments, element stores, branches, loops (with the cancel check on every back-edge) and returns.
 
 use super::*;
+use crate::ir::PrintArg;
 
 impl Gen<'_, '_> {
     pub(super) fn stmt(&mut self, s: &TStmt) -> Result<(), JitError> {
@@ -21,19 +22,23 @@ impl Gen<'_, '_> {
                 let v = self.scalar(value)?;
                 let flags = MemFlagsData::trusted();
                 match dtype {
-                    DType::F64 | DType::I64 | DType::Bool => {
+                    DType::F64 | DType::I64 | DType::U64 | DType::Bool => {
                         self.b.ins().store(flags, v, addr, 0);
                     }
                     DType::F32 => {
                         let x = self.b.ins().fdemote(types::F32, v);
                         self.b.ins().store(flags, x, addr, 0);
                     }
-                    DType::I32 => {
+                    DType::I32 | DType::U32 => {
                         self.b.ins().istore32(flags, v, addr, 0);
                     }
-                    DType::U8 => {
+                    DType::I16 | DType::U16 => {
+                        self.b.ins().istore16(flags, v, addr, 0);
+                    }
+                    DType::U8 | DType::I8 => {
                         self.b.ins().istore8(flags, v, addr, 0);
                     }
+                    DType::C64 | DType::C128 => return Err(internal("complex element store")),
                 }
             }
             TStmt::Eval(e) => {
@@ -152,6 +157,39 @@ impl Gen<'_, '_> {
                 self.rng_store();
                 self.b.ins().return_(&v);
                 self.fresh();
+            }
+            TStmt::Raise(err, pos) => self.raise_now(*err, *pos),
+            TStmt::Print(items) => self.print(items)?,
+        }
+        Ok(())
+    }
+
+    /// `raise`: records the error at `pos` and returns (the code after it is unreachable).
+    fn raise_now(&mut self, err: RtError, pos: usize) {
+        let always = self.b.ins().iconst(types::I8, 1);
+        self.raise_if(always, err, pos);
+    }
+
+    /// `print(...)`: one runtime call per piece, in order.
+    fn print(&mut self, items: &[PrintArg]) -> Result<(), JitError> {
+        for it in items {
+            match it {
+                PrintArg::Text(t) => {
+                    // The text lives in this function's IR, kept with the compiled code.
+                    let p = self.b.ins().iconst(types::I64, t.as_ptr() as i64);
+                    let n = self.b.ins().iconst(types::I64, t.len() as i64);
+                    self.call_rt("fs_print_text", &[p, n])?;
+                }
+                PrintArg::Value(e, how) => {
+                    let v = self.scalar(e)?;
+                    let bits = match e.ty {
+                        Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+                        Ty::Bool => self.b.ins().uextend(types::I64, v),
+                        _ => v,
+                    };
+                    let kind = self.b.ins().iconst(types::I64, *how as i64);
+                    self.call_rt("fs_print_value", &[kind, bits])?;
+                }
             }
         }
         Ok(())
