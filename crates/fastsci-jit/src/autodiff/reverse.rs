@@ -23,7 +23,7 @@ use super::build::*;
 use super::normalize::{is_leading_break, normalize, scalarize_tuples};
 use super::partials::{math_partials, picks_second};
 use crate::analysis::writes_non_fresh;
-use crate::ir::{BinOp, Fill, Func, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Fill, Func, PrintArg, TExpr, TK, TStmt, Ty};
 use crate::value::DType;
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::CmpOp;
@@ -338,7 +338,12 @@ fn values_needed(body: &[TStmt], needed: &mut [bool]) {
                 [start, stop, step].into_iter().for_each(|e| expr(e, false, needed));
                 values_needed(body, needed);
             }
-            TStmt::Break | TStmt::Continue => {}
+            TStmt::Print(items) => items.iter().for_each(|it| {
+                if let PrintArg::Value(e, _) = it {
+                    expr(e, false, needed);
+                }
+            }),
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }
@@ -900,7 +905,8 @@ impl Gen<'_, '_> {
             | TK::Math(..)
             | TK::Select(..)
             | TK::Call(..)
-            | TK::Cast(_) => {
+            | TK::Cast(_)
+            | TK::Narrow(..) => {
                 let mut kids = Vec::new();
                 let mut n = e.clone();
                 for c in e.children() {
@@ -955,7 +961,8 @@ impl Gen<'_, '_> {
         let children = e.children();
         match &e.kind {
             TK::Neg(x) => self.acc_kid(x, kid(0), neg(g), out),
-            TK::Cast(x) => self.acc_kid(x, kid(0), g, out),
+            // Rounding to float32 keeps the identity's slope (as a cast does in JAX).
+            TK::Cast(x) | TK::Narrow(_, x) => self.acc_kid(x, kid(0), g, out),
             TK::Bin(op, a, b) => match op {
                 BinOp::Add => {
                     self.acc_kid(a, kid(0), g.clone(), out)?;
