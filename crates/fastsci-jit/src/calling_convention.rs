@@ -98,6 +98,11 @@ pub(crate) fn raw_arg_has_type(a: &RawArg, ty: &Ty) -> bool {
         RawArg::Value(v) => value_has_type(v, ty),
         RawArg::Array(a) => matches!(ty, Ty::Array { dtype, ndim }
             if a.dtype == *dtype && a.shape.len() == *ndim && a.strides.len() == *ndim),
+        RawArg::ArrayRef(a) => {
+            matches!(ty, Ty::Array { dtype, ndim } if a.dtype == *dtype && a.ndim == *ndim)
+        }
+        RawArg::Tuple(items) => matches!(ty, Ty::Tuple(ts)
+            if items.len() == ts.len() && items.iter().zip(ts).all(|(a, t)| raw_arg_has_type(a, t))),
     }
 }
 
@@ -106,7 +111,38 @@ pub(crate) fn raw_arg_type(a: &RawArg) -> Result<Ty, JitError> {
     match a {
         RawArg::Value(v) => type_of(v),
         RawArg::Array(a) => raw_type(a),
+        RawArg::ArrayRef(a) if a.ndim == 0 => {
+            Err(JitError::plain(ErrorKind::Argument, "0-d arrays are not supported; pass a number"))
+        }
+        RawArg::ArrayRef(a) => Ok(Ty::Array { dtype: a.dtype, ndim: a.ndim }),
+        RawArg::Tuple(items) => Ok(Ty::Tuple(items.iter().map(raw_arg_type).collect::<Result<_, _>>()?)),
     }
+}
+
+/// The slots of one raw argument (a tuple's items in order, as [`flatten_value`]).
+///
+/// # Safety
+///
+/// Each [`crate::RawArrayRef`]'s `shape` and `strides` point to `ndim` readable values.
+pub(crate) unsafe fn flatten_raw_arg(a: &RawArg, out: &mut Slots) -> Result<(), JitError> {
+    match a {
+        RawArg::Value(v) => flatten_value(v, out),
+        RawArg::Array(a) => flatten_raw(a, out)?,
+        RawArg::ArrayRef(a) => {
+            // SAFETY: the caller's contract.
+            let (shape, strides) = unsafe {
+                (std::slice::from_raw_parts(a.shape, a.ndim), std::slice::from_raw_parts(a.strides, a.ndim))
+            };
+            flatten_strided(a.dtype, a.data, shape, strides, out)?;
+        }
+        RawArg::Tuple(items) => {
+            for x in items {
+                // SAFETY: the caller's contract, for every item.
+                unsafe { flatten_raw_arg(x, out)? };
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn type_of(v: &Value) -> Result<Ty, JitError> {
@@ -153,18 +189,28 @@ fn complex_refused(dtype: DType) -> JitError {
 }
 
 /// The (pointer, shape, element strides) slots of a borrowed array.
-pub(crate) fn flatten_raw(a: &RawArray, out: &mut Slots) -> Result<(), JitError> {
-    let size = a.dtype.size() as isize;
-    out.push(a.data as u64);
-    out.extend(a.shape.iter().map(|&d| d as u64));
-    for &s in &a.strides {
+fn flatten_raw(a: &RawArray, out: &mut Slots) -> Result<(), JitError> {
+    flatten_strided(a.dtype, a.data, &a.shape, &a.strides, out)
+}
+
+fn flatten_strided(
+    dtype: DType,
+    data: *mut u8,
+    shape: &[usize],
+    strides: &[isize],
+    out: &mut Slots,
+) -> Result<(), JitError> {
+    let size = dtype.size() as isize;
+    out.push(data as u64);
+    out.extend(shape.iter().map(|&d| d as u64));
+    for &s in strides {
         if s % size != 0 {
             return Err(JitError::plain(
                 ErrorKind::Argument,
                 format!(
                     "byte stride {s} is not a multiple of the {}-byte {} element; pass a copy",
                     size,
-                    a.dtype.name()
+                    dtype.name()
                 ),
             ));
         }

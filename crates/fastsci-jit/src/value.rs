@@ -111,6 +111,23 @@ pub struct RawArray {
     pub strides: Vec<isize>,
 }
 
+/// An array borrowed from the caller together with its shape and strides, which are read
+/// where the caller keeps them (a NumPy array's own `dimensions` and `strides` fields), so
+/// that passing it allocates nothing: the allocation-free form of [`RawArray`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawArrayRef {
+    /// Element type.
+    pub dtype: DType,
+    /// Address of element `[0, 0, ...]`.
+    pub data: *mut u8,
+    /// Number of dimensions: the length of both `shape` and `strides`.
+    pub ndim: usize,
+    /// `ndim` dimension lengths.
+    pub shape: *const usize,
+    /// `ndim` steps between neighbours, in **bytes** (as in [`RawArray::strides`]).
+    pub strides: *const isize,
+}
+
 /// One argument of [`crate::Function::call_raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawArg {
@@ -118,6 +135,11 @@ pub enum RawArg {
     Value(Value),
     /// An array borrowed in place.
     Array(RawArray),
+    /// An array borrowed in place with its shape and strides (nothing allocated).
+    ArrayRef(RawArrayRef),
+    /// A tuple whose items are raw arguments: arrays inside it are borrowed in place too, so
+    /// the kernel's writes into them land in the caller's memory.
+    Tuple(Vec<RawArg>),
 }
 
 /// A value given to or returned by a kernel.

@@ -338,11 +338,13 @@ fn values_needed(body: &[TStmt], needed: &mut [bool]) {
                 [start, stop, step].into_iter().for_each(|e| expr(e, false, needed));
                 values_needed(body, needed);
             }
-            TStmt::Print(items) => items.iter().for_each(|it| {
-                if let PrintArg::Value(e, _) = it {
-                    expr(e, false, needed);
+            TStmt::Print(items) => {
+                for item in items {
+                    if let PrintArg::Value(e, _) = item {
+                        expr(e, false, needed);
+                    }
                 }
-            }),
+            }
             TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }

@@ -113,9 +113,11 @@ impl Gen<'_, '_> {
                 } else {
                     self.b.ins().brif(t, merge, &[a.into()], rb, &[]);
                 }
+                self.b.seal_block(rb);
                 self.b.switch_to_block(rb);
                 let bv = self.scalar(r)?;
                 self.b.ins().jump(merge, &[bv.into()]);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
                 one(res)
             }
@@ -128,6 +130,8 @@ impl Gen<'_, '_> {
                 flat(&e.ty, &mut tys);
                 let res: Vec<Value> = tys.iter().map(|t| self.b.append_block_param(merge, *t)).collect();
                 self.b.ins().brif(cv, ab, &[], bb, &[]);
+                self.b.seal_block(ab);
+                self.b.seal_block(bb);
                 self.b.switch_to_block(ab);
                 let av = self.expr(a)?;
                 let args: Vec<_> = av.iter().map(|v| (*v).into()).collect();
@@ -136,6 +140,7 @@ impl Gen<'_, '_> {
                 let bv = self.expr(b)?;
                 let args: Vec<_> = bv.iter().map(|v| (*v).into()).collect();
                 self.b.ins().jump(merge, &args);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
                 Ok(res)
             }

@@ -50,6 +50,8 @@ impl Gen<'_, '_> {
                 let eb = self.b.create_block();
                 let merge = self.b.create_block();
                 self.b.ins().brif(cv, tb, &[], eb, &[]);
+                self.b.seal_block(tb);
+                self.b.seal_block(eb);
                 self.b.switch_to_block(tb);
                 for s in t {
                     self.stmt(s)?;
@@ -60,6 +62,7 @@ impl Gen<'_, '_> {
                     self.stmt(s)?;
                 }
                 self.b.ins().jump(merge, &[]);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
             }
             TStmt::While(c, body) => {
@@ -71,6 +74,7 @@ impl Gen<'_, '_> {
                 self.b.switch_to_block(header);
                 let cv = self.scalar(c)?;
                 self.b.ins().brif(cv, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 self.loops.push((latch, exit));
                 for s in body {
@@ -78,9 +82,11 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(c.pos);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
@@ -121,6 +127,7 @@ impl Gen<'_, '_> {
                     }
                 };
                 self.b.ins().brif(cond, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 let c = self.b.use_var(cvar);
                 let v = self.vars[*var][0];
@@ -131,6 +138,7 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(*pos);
                 let c = self.b.use_var(cvar);
@@ -144,6 +152,7 @@ impl Gen<'_, '_> {
                 };
                 self.b.def_var(cvar, n);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::Break | TStmt::Continue => {
