@@ -270,6 +270,17 @@ fn counted_loop(k: usize, n: TExpr, hidden: [usize; 3], body: Vec<TStmt>) -> TSt
     }
 }
 
+/// Whether `body` assigns local `l` (at any depth, as a loop variable too).
+fn assigns(body: &[TStmt], l: usize) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::Assign(t, _) => *t == l,
+        TStmt::If(_, a, b) => assigns(a, l) || assigns(b, l),
+        TStmt::While(_, b) => assigns(b, l),
+        TStmt::ForRange { var, body, .. } => *var == l || assigns(body, l),
+        _ => false,
+    })
+}
+
 /// How often each local is assigned, a loop counting twice (a loop's variable too).
 fn count_assignments(body: &[TStmt], in_loop: bool, counts: &mut [u32]) {
     let weight = if in_loop { 2 } else { 1 };
@@ -667,10 +678,25 @@ impl Gen<'_, '_> {
                 let n = self.fresh(Ty::Int);
                 self.push(local(*var, &Ty::Int), out);
                 out.push(assign(n, int(0)));
+                // Unless the body assigns the loop variable, the reverse sweep recomputes it
+                // from the start and the step (taped once, when not constants) instead of
+                // taping it every iteration.
+                let recompute = !assigns(body, *var);
+                let start = match start.kind {
+                    TK::Int(_) => start.clone(),
+                    _ if recompute => {
+                        let first = self.fresh(Ty::Int);
+                        out.push(assign(first, start.clone()));
+                        local(first, &Ty::Int)
+                    }
+                    _ => start.clone(),
+                };
                 let (lead, rest) = split_leading_break(body);
                 let mut inner: Vec<TStmt> = lead.into_iter().cloned().collect();
                 self.fwd_block(rest, &mut inner)?;
-                self.push(local(*var, &Ty::Int), &mut inner);
+                if !recompute {
+                    self.push(local(*var, &Ty::Int), &mut inner);
+                }
                 inner.push(assign(n, bin(BinOp::Add, local(n, &Ty::Int), int(1))));
                 out.push(TStmt::ForRange {
                     var: *var,
@@ -684,6 +710,14 @@ impl Gen<'_, '_> {
                     pos: *pos,
                 });
                 self.push(local(n, &Ty::Int), out);
+                if recompute {
+                    if !matches!(step.kind, TK::Int(_)) {
+                        self.push(local(*step_local, &Ty::Int), out);
+                    }
+                    if !matches!(start.kind, TK::Int(_)) {
+                        self.push(start, out);
+                    }
+                }
             }
             // Raised and printed in the forward sweep; nothing to undo.
             TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
@@ -849,15 +883,34 @@ impl Gen<'_, '_> {
                 let lp = self.counted(local(n, &Ty::Int), inner);
                 out.push(lp);
             }
-            TStmt::ForRange { var, body, .. } => {
+            TStmt::ForRange { var, start, step, body, .. } => {
+                let recompute = !assigns(body, *var);
+                let taped = |k: &TExpr, me: &mut Self, out: &mut Vec<TStmt>| match k.kind {
+                    TK::Int(_) => k.clone(),
+                    _ => local(me.pop_local(&Ty::Int, out), &Ty::Int),
+                };
+                let (first, by) = if recompute {
+                    let first = taped(start, self, out);
+                    (first, taped(step, self, out))
+                } else {
+                    (int(0), int(0))
+                };
                 let n = self.pop_local(&Ty::Int, out);
                 let mut inner = Vec::new();
-                let v = self.pop(&Ty::Int, &mut inner);
+                let k = self.fresh(Ty::Int);
+                let hidden = [self.fresh(Ty::Int), self.fresh(Ty::Int), self.fresh(Ty::Int)];
+                let v = if recompute {
+                    // Iteration n - 1 - k of the forward loop: first + (n - 1 - k) * by.
+                    let back =
+                        bin(BinOp::Sub, bin(BinOp::Sub, local(n, &Ty::Int), int(1)), local(k, &Ty::Int));
+                    bin(BinOp::Add, first, bin(BinOp::Mul, back, by))
+                } else {
+                    self.pop(&Ty::Int, &mut inner)
+                };
                 inner.push(assign(*var, v));
                 let (_, rest) = split_leading_break(body);
                 self.rev_block(rest, &mut inner)?;
-                let lp = self.counted(local(n, &Ty::Int), inner);
-                out.push(lp);
+                out.push(counted_loop(k, local(n, &Ty::Int), hidden, inner));
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
