@@ -547,9 +547,9 @@ impl Function {
     /// # Errors
     ///
     /// When called: those of [`Function::call`]; a kernel whose result is not a float; code
-    /// that is not differentiated (random numbers, arrays reassigned or created in loops,
-    /// calls to kernels that write into their arguments, tuples, `digamma`), named with its
-    /// line.
+    /// that is not differentiated (random numbers, arrays created in loops or reassigned
+    /// other than as views of one array, calls to kernels that write into their arguments,
+    /// tuples, `digamma`), named with its line.
     ///
     /// # Examples
     ///

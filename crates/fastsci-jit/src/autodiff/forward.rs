@@ -217,7 +217,7 @@ impl Tangents<'_, '_> {
                 _ => float(0.0),
             },
             TK::Cast(x) if x.ty != Ty::Float => float(0.0),
-            TK::Cast(x) => self.tangent(x)?,
+            TK::Cast(x) | TK::Narrow(_, x) => self.tangent(x)?,
             TK::Neg(x) => neg(self.tangent(x)?),
             TK::Bin(op, a, b) => {
                 let (ta, tb) = (self.tangent(a)?, self.tangent(b)?);

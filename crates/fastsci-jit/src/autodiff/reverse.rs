@@ -180,6 +180,7 @@ impl Ad<'_> {
             tape_i: None,
             names: &names,
             func_name: &f.name,
+            views: HashMap::new(),
         };
         // An adjoint for every float and float64-array variable.
         for l in 0..original {
@@ -267,6 +268,17 @@ fn counted_loop(k: usize, n: TExpr, hidden: [usize; 3], body: Vec<TStmt>) -> TSt
         body,
         pos: 0,
     }
+}
+
+/// Whether `body` assigns local `l` (at any depth, as a loop variable too).
+fn assigns(body: &[TStmt], l: usize) -> bool {
+    body.iter().any(|s| match s {
+        TStmt::Assign(t, _) => *t == l,
+        TStmt::If(_, a, b) => assigns(a, l) || assigns(b, l),
+        TStmt::While(_, b) => assigns(b, l),
+        TStmt::ForRange { var, body, .. } => *var == l || assigns(body, l),
+        _ => false,
+    })
 }
 
 /// How often each local is assigned, a loop counting twice (a loop's variable too).
@@ -375,6 +387,41 @@ struct Gen<'a, 's> {
     tape_i: Option<(usize, usize)>,
     names: &'a [(String, usize)],
     func_name: &'a str,
+    /// Array variables that are views reassigned in loops (`row = a[i, :]`), with the
+    /// integer variables their current offset, shape and strides are kept in.
+    views: HashMap<usize, ViewShadow>,
+}
+
+/// A reassigned view of the array variable `base`: its offset, shape and strides live in
+/// these integer variables, pushed before each reassignment and popped to rebuild the view
+/// in the reverse sweep.
+struct ViewShadow {
+    base: usize,
+    offset: usize,
+    shape: Vec<usize>,
+    strides: Vec<usize>,
+}
+
+impl ViewShadow {
+    /// The view's integer variables, in the order they are pushed.
+    fn ints(&self) -> Vec<usize> {
+        std::iter::once(self.offset)
+            .chain(self.shape.iter().copied())
+            .chain(self.strides.iter().copied())
+            .collect()
+    }
+
+    /// The view of `base` (of type `ty`) these variables describe.
+    fn view_of(&self, base: TExpr, ty: &Ty) -> TExpr {
+        let ints = |ls: &[usize]| ls.iter().map(|&l| local(l, &Ty::Int)).collect();
+        let view = TK::View {
+            base: Box::new(base),
+            offset: Box::new(local(self.offset, &Ty::Int)),
+            shape: ints(&self.shape),
+            strides: ints(&self.strides),
+        };
+        TExpr::new(ty.clone(), view, 0)
+    }
 }
 
 impl Gen<'_, '_> {
@@ -396,18 +443,13 @@ impl Gen<'_, '_> {
 
     /// Array variables must keep one value for the whole call: the reverse sweep reads
     /// them long after the forward sweep assigned them.
-    fn check_arrays(&self, body: &[TStmt], params: usize, counts: &[u32]) -> Result<(), JitError> {
+    fn check_arrays(&mut self, body: &[TStmt], params: usize, counts: &[u32]) -> Result<(), JitError> {
         for s in body {
             match s {
                 TStmt::Assign(l, e)
                     if matches!(self.locals[*l], Ty::Array { .. }) && (*l < params || counts[*l] > 1) =>
                 {
-                    let what = format!(
-                        "the array variable {} assigned more than once (or in a loop); create \
-                         arrays once, before loops, and write into them",
-                        self.name_of(*l)
-                    );
-                    return Err(self.err(e.pos, &what));
+                    self.reassigned_view(*l, e, params, counts)?;
                 }
                 TStmt::If(_, a, b) => {
                     self.check_arrays(a, params, counts)?;
@@ -420,6 +462,46 @@ impl Gen<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// An array variable assigned more than once may only be a view of one array variable
+    /// that is itself assigned once (`row = a[i, :]` in a loop): the reverse sweep rebuilds
+    /// it from its offset, shape and strides.
+    fn reassigned_view(
+        &mut self,
+        l: usize,
+        e: &TExpr,
+        params: usize,
+        counts: &[u32],
+    ) -> Result<(), JitError> {
+        let stable = |b: usize| b != l && if b < params { counts[b] == 0 } else { counts[b] == 1 };
+        let base = match &e.kind {
+            TK::View { base, .. } => match base.kind {
+                TK::Local(b) if l >= params && stable(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        };
+        let known = self.views.get(&l).map(|v| v.base);
+        match (base, known) {
+            (Some(b), None) => {
+                let Ty::Array { ndim, .. } = self.locals[l] else { unreachable!("an array variable") };
+                let offset = self.fresh(Ty::Int);
+                let shape = (0..ndim).map(|_| self.fresh(Ty::Int)).collect();
+                let strides = (0..ndim).map(|_| self.fresh(Ty::Int)).collect();
+                self.views.insert(l, ViewShadow { base: b, offset, shape, strides });
+                Ok(())
+            }
+            (Some(b), Some(k)) if b == k => Ok(()),
+            _ => {
+                let what = format!(
+                    "the array variable {} assigned more than once (or in a loop) other than as a \
+                     view of one array; create arrays once, before loops, and write into them",
+                    self.name_of(l)
+                );
+                Err(self.err(e.pos, &what))
+            }
+        }
     }
 
     /// Rejects what the reverse sweep cannot replay.
@@ -537,6 +619,7 @@ impl Gen<'_, '_> {
                         }
                         out.push(s.clone());
                     }
+                    Ty::Array { .. } if self.views.contains_key(l) => self.fwd_view(*l, e, out)?,
                     Ty::Array { .. } => {
                         out.push(s.clone());
                         if let Some(a) = self.adj[*l] {
@@ -601,10 +684,25 @@ impl Gen<'_, '_> {
                 let n = self.fresh(Ty::Int);
                 self.push(local(*var, &Ty::Int), out);
                 out.push(assign(n, int(0)));
+                // Unless the body assigns the loop variable, the reverse sweep recomputes it
+                // from the start and the step (taped once, when not constants) instead of
+                // taping it every iteration.
+                let recompute = !assigns(body, *var);
+                let start = match start.kind {
+                    TK::Int(_) => start.clone(),
+                    _ if recompute => {
+                        let first = self.fresh(Ty::Int);
+                        out.push(assign(first, start.clone()));
+                        local(first, &Ty::Int)
+                    }
+                    _ => start.clone(),
+                };
                 let (lead, rest) = split_leading_break(body);
                 let mut inner: Vec<TStmt> = lead.into_iter().cloned().collect();
                 self.fwd_block(rest, &mut inner)?;
-                self.push(local(*var, &Ty::Int), &mut inner);
+                if !recompute {
+                    self.push(local(*var, &Ty::Int), &mut inner);
+                }
                 inner.push(assign(n, bin(BinOp::Add, local(n, &Ty::Int), int(1))));
                 out.push(TStmt::ForRange {
                     var: *var,
@@ -618,6 +716,14 @@ impl Gen<'_, '_> {
                     pos: *pos,
                 });
                 self.push(local(n, &Ty::Int), out);
+                if recompute {
+                    if !matches!(step.kind, TK::Int(_)) {
+                        self.push(local(*step_local, &Ty::Int), out);
+                    }
+                    if !matches!(start.kind, TK::Int(_)) {
+                        self.push(start, out);
+                    }
+                }
             }
             // Raised and printed in the forward sweep; nothing to undo.
             TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
@@ -626,6 +732,36 @@ impl Gen<'_, '_> {
                 let what = format!("`{}`: a jump left after normalization", self.func_name);
                 return Err(JitError::plain(ErrorKind::Internal, what));
             }
+        }
+        Ok(())
+    }
+
+    /// `l = view of base`, `l` reassigned: its offset, shape and strides go through its
+    /// integer variables, whose old values are pushed first.
+    fn fwd_view(&mut self, l: usize, e: &TExpr, out: &mut Vec<TStmt>) -> Result<(), JitError> {
+        let TK::View { offset, shape, strides, .. } = &e.kind else { unreachable!("checked") };
+        let v = &self.views[&l];
+        let (ints, base) = (v.ints(), v.base);
+        let values: Vec<TExpr> =
+            std::iter::once(offset.as_ref()).chain(shape).chain(strides).cloned().collect();
+        // The new values first (they may read the old ones through `l`), then the pushes.
+        let fresh: Vec<usize> = values.iter().map(|_| self.fresh(Ty::Int)).collect();
+        out.extend(fresh.iter().zip(values).map(|(&t, v)| assign(t, v)));
+        for (&i, &t) in ints.iter().zip(&fresh) {
+            self.push(local(i, &Ty::Int), out);
+            out.push(assign(i, local(t, &Ty::Int)));
+        }
+        self.rebuild_view(l, base, out)
+    }
+
+    /// `l` (and its adjoint) as the view its integer variables describe.
+    fn rebuild_view(&self, l: usize, base: usize, out: &mut Vec<TStmt>) -> Result<(), JitError> {
+        let v = &self.views[&l];
+        let ty = self.locals[l].clone();
+        out.push(assign(l, v.view_of(local(base, &self.locals[base]), &ty)));
+        if let Some(a) = self.adj[l] {
+            let ab = self.adj[base].ok_or_else(|| self.err(0, "a view of an array without a derivative"))?;
+            out.push(assign(a, v.view_of(local(ab, &self.locals[base]), &ty)));
         }
         Ok(())
     }
@@ -695,6 +831,15 @@ impl Gen<'_, '_> {
                         let old = self.pop(&ty, out);
                         out.push(assign(*l, old));
                     }
+                    (Ty::Array { .. }, _) if self.views.contains_key(l) => {
+                        let v = &self.views[l];
+                        let (ints, base) = (v.ints(), v.base);
+                        for &i in ints.iter().rev() {
+                            let old = self.pop(&Ty::Int, out);
+                            out.push(assign(i, old));
+                        }
+                        self.rebuild_view(*l, base, out)?;
+                    }
                     _ => {}
                 }
             }
@@ -745,15 +890,34 @@ impl Gen<'_, '_> {
                 let lp = self.counted(local(n, &Ty::Int), inner);
                 out.push(lp);
             }
-            TStmt::ForRange { var, body, .. } => {
+            TStmt::ForRange { var, start, step, body, .. } => {
+                let recompute = !assigns(body, *var);
+                let taped = |k: &TExpr, me: &mut Self, out: &mut Vec<TStmt>| match k.kind {
+                    TK::Int(_) => k.clone(),
+                    _ => local(me.pop_local(&Ty::Int, out), &Ty::Int),
+                };
+                let (first, by) = if recompute {
+                    let first = taped(start, self, out);
+                    (first, taped(step, self, out))
+                } else {
+                    (int(0), int(0))
+                };
                 let n = self.pop_local(&Ty::Int, out);
                 let mut inner = Vec::new();
-                let v = self.pop(&Ty::Int, &mut inner);
+                let k = self.fresh(Ty::Int);
+                let hidden = [self.fresh(Ty::Int), self.fresh(Ty::Int), self.fresh(Ty::Int)];
+                let v = if recompute {
+                    // Iteration n - 1 - k of the forward loop: first + (n - 1 - k) * by.
+                    let back =
+                        bin(BinOp::Sub, bin(BinOp::Sub, local(n, &Ty::Int), int(1)), local(k, &Ty::Int));
+                    bin(BinOp::Add, first, bin(BinOp::Mul, back, by))
+                } else {
+                    self.pop(&Ty::Int, &mut inner)
+                };
                 inner.push(assign(*var, v));
                 let (_, rest) = split_leading_break(body);
                 self.rev_block(rest, &mut inner)?;
-                let lp = self.counted(local(n, &Ty::Int), inner);
-                out.push(lp);
+                out.push(counted_loop(k, local(n, &Ty::Int), hidden, inner));
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
@@ -808,7 +972,8 @@ impl Gen<'_, '_> {
             | TK::Math(..)
             | TK::Select(..)
             | TK::Call(..)
-            | TK::Cast(_) => {
+            | TK::Cast(_)
+            | TK::Narrow(..) => {
                 let mut kids = Vec::new();
                 let mut n = e.clone();
                 for c in e.children() {
@@ -863,7 +1028,8 @@ impl Gen<'_, '_> {
         let children = e.children();
         match &e.kind {
             TK::Neg(x) => self.acc_kid(x, kid(0), neg(g), out),
-            TK::Cast(x) => self.acc_kid(x, kid(0), g, out),
+            // Rounding to float32 keeps the identity's slope (as a cast does in JAX).
+            TK::Cast(x) | TK::Narrow(_, x) => self.acc_kid(x, kid(0), g, out),
             TK::Bin(op, a, b) => match op {
                 BinOp::Add => {
                     self.acc_kid(a, kid(0), g.clone(), out)?;

@@ -365,3 +365,15 @@ fn forward_mode_takes_tangents_of_the_arguments_types_and_arrays_made_in_loops()
     let e = f.jvp().call(&[Value::Float(1.5)]).unwrap_err();
     assert!(e.to_string().contains("takes 4 argument(s) (x, n, d_x, d_n)"), "{e}");
 }
+
+#[test]
+fn rounding_to_float32_keeps_the_slope_of_the_identity() {
+    let src = "import math\nimport numpy as np\ndef k(x, y):\n    return float(np.float32(x) * np.float32(y)) + math.sin(x)\n";
+    let f = Module::compile(src, "k.py").unwrap().function("k").unwrap();
+    let Value::Tuple(r) = f.gradient().call(&[Value::Float(0.7), Value::Float(1.5)]).unwrap() else {
+        panic!()
+    };
+    // As JAX differentiates through a cast: d/dx = f32(y) + cos(x), d/dy = f32(x).
+    assert_eq!(r[1], Value::Float(f64::from(1.5f32) + 0.7f64.cos()));
+    assert_eq!(r[2], Value::Float(f64::from(0.7f32)));
+}

@@ -120,3 +120,29 @@ def argument_written(x, a):
     for i in range(x.shape[0]):
         s += a[i] * a[i] + x[i]
     return s
+
+
+# at: m=[[1.0, 2.0], [0.5, -1.0], [3.0, 0.25]], w=[0.5, 2.0] | formula: sqrt(w[0]*m[0]**2 + w[1]*m[1]**2) + sqrt(w[0]*m[2]**2 + w[1]*m[3]**2) + sqrt(w[0]*m[4]**2 + w[1]*m[5]**2)
+def row_norms(m, w):
+    s = 0.0
+    for row in m:
+        t = 0.0
+        for j in range(row.shape[0]):
+            t += w[j] * row[j] ** 2
+        s += math.sqrt(t)
+    return s
+
+
+# at: m=[[1.0, 2.0], [0.5, -1.0]] | formula: m[0]*m[1]*(m[1] + m[0]**2) + m[2]*m[3]*(m[3] + m[2]**2)
+def row_views_written(m):
+    n = m.shape[0]
+    out = np.zeros((n, 2))
+    for i in range(n):
+        src = m[i, :]
+        dst = out[i, :]
+        dst[0] = src[0] * src[1]
+        dst[1] = src[1] + src[0] ** 2
+    s = 0.0
+    for i in range(n):
+        s += out[i, 0] * out[i, 1]
+    return s

@@ -109,3 +109,12 @@ def loop_var_after(x, n):
     for i in range(n):
         s += x
     return s + i - (n - 1 if n > 0 else 0) if n > 0 else i + 0.0 * x
+
+
+# at: x=0.5, a=2, b=3 | formula: x**2 + x**5 + x**8
+# at: x=1.2, a=9, b=-4 | formula: x**9 + x**5 + x
+def strided(x, a, b):
+    s = 0.0
+    for i in range(a, 10 if b > 0 else 0, b):
+        s += x**i
+    return s
