@@ -28,6 +28,10 @@ pub struct Args {
     /// already run with checks on.
     #[arg(long)]
     pub no_boundscheck: bool,
+    /// Run the iterations of `prange` loops on all cores (as Numba's `parallel=True`); without
+    /// it they run on one thread, with the same results to the bit.
+    #[arg(long)]
+    pub parallel: bool,
 }
 
 fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
@@ -156,7 +160,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     };
     let source = read_text(file, MAX_SOURCE_BYTES)?;
     let values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
-    let options = CompileOptions { boundscheck: !args.no_boundscheck };
+    let options = CompileOptions { boundscheck: !args.no_boundscheck, parallel: args.parallel };
     let t0 = Instant::now();
     let module =
         Module::compile_with(&source, file, options).map_err(|e| CliError::bad_input(e.to_string()))?;

@@ -51,6 +51,8 @@ pub(crate) enum FormulaVar {
 pub(crate) struct Options {
     /// Check array indices against the shape.
     pub boundscheck: bool,
+    /// Run `prange` loops on several threads.
+    pub parallel: bool,
 }
 
 enum SpecState {
@@ -137,6 +139,23 @@ impl<'a> Program<'a> {
         self.depth += 1;
         let r = FnCx::lower_def(self, def, args, id);
         self.depth -= 1;
+        let r = r.and_then(|mut f| {
+            let writes: Vec<bool> = self
+                .specs
+                .iter()
+                .map(|s| match s {
+                    SpecState::Done(g) => crate::parallel::may_write_arguments(g),
+                    SpecState::Pending { .. } => true,
+                })
+                .collect();
+            let (src, specs) = (self.src, &mut self.specs);
+            let mut add = |g: Func| {
+                specs.push(SpecState::Done(g));
+                specs.len() - 1
+            };
+            crate::parallel::outline(&mut f, src, &mut add, &|k| writes.get(k).copied().unwrap_or(true))?;
+            Ok(f)
+        });
         match r {
             Ok(f) => {
                 self.specs[id] = SpecState::Done(f);
@@ -241,7 +260,7 @@ pub(crate) fn lower_formula(
     e: &Expr,
     vars: &HashMap<String, FormulaVar>,
 ) -> Result<Func, JitError> {
-    let mut prog = Program::new(src, &[], Options { boundscheck: false });
+    let mut prog = Program::new(src, &[], Options { boundscheck: false, parallel: false });
     let mut cx = FnCx::new(&mut prog, true);
     cx.formula = Some(vars.clone());
     cx.locals = vec![Ty::Int, Ty::Int];

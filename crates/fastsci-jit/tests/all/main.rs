@@ -7,4 +7,6 @@ mod functions;
 mod interp;
 mod kernels;
 mod nesting;
+mod parallel;
 mod raw;
+mod vectorize;
