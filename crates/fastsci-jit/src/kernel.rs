@@ -4,6 +4,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::analysis::{runs_briefly, writes_non_fresh};
+use crate::autodiff;
 use crate::calling_convention::{
     Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
     to_standard, type_of, unflatten, value_has_type,
@@ -306,6 +307,7 @@ impl Module {
             name: name.to_string(),
             params: def.params.iter().map(|p| p.0.clone()).collect(),
             cache: Arc::default(),
+            derivative: Derivative::None,
         })
     }
 }
@@ -395,6 +397,19 @@ pub struct Function {
     name: String,
     params: Vec<String>,
     cache: Arc<Specializations>,
+    /// What the compiled code computes from the kernel: itself or a derivative.
+    derivative: Derivative,
+}
+
+/// The code a [`Function`] compiles from its kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Derivative {
+    /// The kernel as written.
+    None,
+    /// Its value and gradient ([`Function::gradient`]).
+    Gradient,
+    /// Its value and directional derivative ([`Function::jvp`]).
+    Jvp,
 }
 
 impl std::fmt::Debug for Function {
@@ -454,7 +469,7 @@ impl Function {
         let m = &*self.module;
         let opts = Options { boundscheck: m.options.boundscheck, parallel: m.options.parallel };
         let mut prog = Program::new(&m.source, &m.defs, opts).with_consts(&m.consts).with_globals(&m.globals);
-        let id = match prog.specialize(&self.name, &tys, 0) {
+        let id = match prog.specialize(&self.name, self.primal_types(&tys)?, 0) {
             Ok(id) => id,
             Err(LErr::Err(e)) => return Err(m.locate(e)),
             Err(LErr::Unknown) => {
@@ -462,6 +477,7 @@ impl Function {
             }
         };
         let funcs = prog.into_funcs()?;
+        let (funcs, id) = self.derive(funcs, id)?;
         let ret = funcs[id].ret.clone();
         let writes_inputs = funcs.iter().any(writes_non_fresh);
         let brief = runs_briefly(&funcs[id]);
@@ -475,6 +491,108 @@ impl Function {
     /// The result type of the specialization for arguments of types `tys` (compiled now).
     pub(crate) fn result_type(&self, tys: &[Ty]) -> Result<Ty, JitError> {
         self.compiled(tys.to_vec()).map(|c| c.ret.clone())
+    }
+
+    /// The functions to compile for this function's `derivative`, and the entry's index.
+    fn derive(&self, funcs: Vec<Func>, id: usize) -> Result<(Vec<Func>, usize), JitError> {
+        let m = &*self.module;
+        match self.derivative {
+            Derivative::None => Ok((funcs, id)),
+            Derivative::Gradient => autodiff::gradient(funcs, id, &m.source).map_err(|e| m.locate(e)),
+            Derivative::Jvp => autodiff::jvp(funcs, id, &m.source).map_err(|e| m.locate(e)),
+        }
+    }
+
+    /// The kernel's argument types among `tys` (a [`Function::jvp`] is also given tangents,
+    /// each of its argument's type).
+    fn primal_types<'t>(&self, tys: &'t [Ty]) -> Result<&'t [Ty], JitError> {
+        if self.derivative != Derivative::Jvp {
+            return Ok(tys);
+        }
+        let (args, tangents) = tys.split_at(tys.len() / 2);
+        match args.iter().zip(tangents).position(|(a, t)| a != t) {
+            None => Ok(args),
+            Some(k) => Err(JitError::plain(
+                ErrorKind::Argument,
+                format!(
+                    "`{}`: the tangent of `{}` must have its type ({}), got {}",
+                    self.name,
+                    self.params[k],
+                    args[k].name(),
+                    tangents[k].name()
+                ),
+            )),
+        }
+    }
+
+    /// The kernel's forward-mode derivative (a Jacobian-vector product): a function of the
+    /// kernel's arguments followed by one tangent per argument (of the argument's type: a
+    /// float, or a float64 array of its shape; for other arguments it is ignored), returning
+    /// `(value, directional derivative)`: the derivative of the float result along the
+    /// tangents. One run, no tape: the code carries a tangent beside every float variable
+    /// and array. Through the same constructs as [`Function::gradient`], arrays reassigned
+    /// in loops too.
+    ///
+    /// # Errors
+    ///
+    /// When called: those of [`Function::call`]; a tangent whose type is not its argument's;
+    /// a result that is not a float; random numbers in the kernel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let src = "def f(x, y):\n    return x * x * y\n";
+    /// let jvp = Module::compile(src, "f.py")?.function("f")?.jvp();
+    /// assert_eq!(jvp.param_names(), ["x", "y", "d_x", "d_y"]);
+    /// // Along (1, 0): df/dx = 2xy.
+    /// let r = jvp.call(&[Value::Float(3.0), Value::Float(2.0), Value::Float(1.0), Value::Float(0.0)])?;
+    /// assert_eq!(r, Value::Tuple(vec![Value::Float(18.0), Value::Float(12.0)]));
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn jvp(&self) -> Function {
+        let mut params = self.params.clone();
+        params.extend(self.params.iter().map(|p| format!("d_{p}")));
+        Function { cache: Arc::default(), derivative: Derivative::Jvp, params, ..self.clone() }
+    }
+
+    /// The kernel's gradient, by reverse-mode automatic differentiation: a function of the
+    /// same arguments returning the tuple `(value, d0, d1, ...)` with one entry per parameter:
+    /// the derivative of the (float) result with respect to a float parameter, an array of
+    /// the same shape for a float64 array (the derivative with respect to each element), and
+    /// `None` for parameters that are not differentiated (ints, bools, other dtypes).
+    ///
+    /// The derivative is exact (up to rounding), through loops (also with data-dependent
+    /// trip counts), branches, `break`/`continue`/`return`, calls to other kernels, math
+    /// functions and array reads and writes. It is compiled per signature like the kernel
+    /// (on first call) into one function that runs the kernel forward, recording on a tape
+    /// what it overwrites (8 bytes per reassignment, element store, branch and loop
+    /// iteration, in buffers that double when full and are freed when the call returns),
+    /// then backward. At a kink (`abs`, `max`, a branch) it takes the derivative of the side
+    /// the code took.
+    ///
+    /// # Errors
+    ///
+    /// When called: those of [`Function::call`]; a kernel whose result is not a float; code
+    /// that is not differentiated (random numbers, arrays reassigned or created in loops,
+    /// calls to kernels that write into their arguments, tuples, `digamma`), named with its
+    /// line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{Module, Value};
+    /// let src = "import math\ndef f(x, a, n):\n    s = 0.0\n    for i in range(n):\n        s += math.sin(a[i] * x)\n    return s\n";
+    /// let grad = Module::compile(src, "f.py")?.function("f")?.gradient();
+    /// let a = Value::Array(ndarray::arr1(&[1.0, 2.0]).into_dyn().into());
+    /// let Value::Tuple(r) = grad.call(&[Value::Float(0.5), a, Value::Int(2)])? else { unreachable!() };
+    /// let dx = 1.0 * (0.5f64).cos() + 2.0 * (1.0f64).cos();
+    /// assert!((r[1].as_f64().unwrap() - dx).abs() < 1e-15);
+    /// assert_eq!(r[3], Value::None);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn gradient(&self) -> Function {
+        Function { cache: Arc::default(), derivative: Derivative::Gradient, ..self.clone() }
     }
 
     /// Compiles the specialization for these argument types without running it (to time
@@ -878,6 +996,60 @@ impl Function {
             };
             let r = run(xs);
             r.ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+        })
+    }
+}
+
+impl Function {
+    /// A closure `fg(xs, grad) -> f(xs)` for a kernel of one 1-d float64 array returning a
+    /// float: the value, with the exact gradient written into `grad` (by
+    /// [`Function::gradient`]), for optimizers (`fastsci_optimize::Problem::with_gradient`).
+    /// Runtime errors give NaN (value and gradient). Compiles the gradient now.
+    ///
+    /// # Errors
+    ///
+    /// Compile errors, and code that is not differentiated (see [`Function::gradient`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::Module;
+    /// let src = "def rosen(x):\n    s = 0.0\n    for i in range(x.shape[0] - 1):\n        s += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2\n    return s\n";
+    /// let fg = Module::compile(src, "r.py")?.function("rosen")?.to_value_and_gradient_slice()?;
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(fg(&[1.0, 2.0], &mut g), 100.0);
+    /// assert_eq!(g, [-400.0, 200.0]);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn to_value_and_gradient_slice(
+        &self,
+    ) -> Result<impl Fn(&[f64], &mut [f64]) -> f64 + Send + Sync + Clone + 'static + use<>, JitError> {
+        let grad = self.gradient();
+        let c = grad.compiled(vec![Ty::Array { dtype: DType::F64, ndim: 1 }])?;
+        Ok(move |xs: &[f64], out: &mut [f64]| {
+            // The forward sweep may write into its argument (and restore it): a private copy.
+            let copy: Vec<f64>;
+            let xs = if c.writes_inputs {
+                copy = xs.to_vec();
+                &copy[..]
+            } else {
+                xs
+            };
+            let slots = [xs.as_ptr() as u64, xs.len() as u64, 1];
+            let parts = match grad.run_slots(&c, &slots, None) {
+                Ok(Value::Tuple(parts)) => parts,
+                _ => Vec::new(),
+            };
+            match parts.as_slice() {
+                [Value::Float(v), Value::Array(crate::ArrayValue::F64(g))] if g.len() == out.len() => {
+                    out.iter_mut().zip(g.iter()).for_each(|(o, d)| *o = *d);
+                    *v
+                }
+                _ => {
+                    out.fill(f64::NAN);
+                    f64::NAN
+                }
+            }
         })
     }
 }

@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 
 mod analysis;
+mod autodiff;
 mod calling_convention;
 mod codegen;
 mod expression;

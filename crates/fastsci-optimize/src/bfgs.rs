@@ -2,22 +2,29 @@
 
 use std::cell::RefCell;
 
-use crate::linesearch::{wolfe1, wolfe2};
+use crate::linesearch::{StepLimits, wolfe1, wolfe2};
 use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
+/// The Wolfe conditions' constants (sufficient decrease `c1`, curvature `c2`) and the step
+/// limits of one method's line searches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wolfe {
+    pub c1: f64,
+    pub c2: f64,
+    pub limits: StepLimits,
+}
+
 /// Line search along `p` from `x` with SciPy's `_line_search_wolfe12`: Moré–Thuente first,
-/// the zoom search if that fails. Returns (alpha, f(x + alpha p)).
+/// the zoom search if that fails. `fvals` are f at `x` and at the previous point (for the
+/// initial step). Returns (alpha, f(x + alpha p)).
 pub(crate) fn line_search_wolfe12(
     sf: &mut ScalarFunction<'_, '_>,
     x: &[f64],
     p: &[f64],
     g: &[f64],
-    old_fval: f64,
-    old_old_fval: f64,
-    c1: f64,
-    c2: f64,
-    amax: f64,
+    (old_fval, old_old_fval): (f64, f64),
+    Wolfe { c1, c2, limits }: Wolfe,
     mut extra: Option<&mut dyn FnMut(f64, &[f64]) -> bool>,
 ) -> Option<(f64, f64)> {
     let n = x.len();
@@ -36,7 +43,7 @@ pub(crate) fn line_search_wolfe12(
         sf.grad(xt, gt);
         (f, dot(gt, p))
     };
-    if let Some(r) = wolfe1(&mut both, old_fval, old_old_fval, derphi0, c1, c2, amax) {
+    if let Some(r) = wolfe1(&mut both, old_fval, old_old_fval, derphi0, c1, c2, limits) {
         match extra.as_mut() {
             None => return Some(r),
             Some(e) => {
@@ -70,7 +77,7 @@ pub(crate) fn line_search_wolfe12(
             e(a, gt)
         }
     };
-    wolfe2(&mut phi, &mut derphi, old_fval, old_old_fval, derphi0, c1, c2, amax, &mut extra2)
+    wolfe2(&mut phi, &mut derphi, old_fval, old_old_fval, derphi0, c1, c2, limits.fallback_amax, &mut extra2)
         .map(|(a, f, _)| (a, f))
 }
 
@@ -106,9 +113,15 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
         for i in 0..n {
             pk[i] = -dot(&hk[i * n..(i + 1) * n], &gfk);
         }
-        let Some((alpha, fnew)) =
-            line_search_wolfe12(sf, &xk, &pk, &gfk, old_fval, old_old_fval, o.c1, o.c2, 1e100, None)
-        else {
+        let Some((alpha, fnew)) = line_search_wolfe12(
+            sf,
+            &xk,
+            &pk,
+            &gfk,
+            (old_fval, old_old_fval),
+            Wolfe { c1: o.c1, c2: o.c2, limits: StepLimits::WIDE },
+            None,
+        ) else {
             warnflag = 2;
             break;
         };
@@ -163,7 +176,7 @@ pub(crate) fn minimize_bfgs(sf: &mut ScalarFunction<'_, '_>, x0: &[f64], o: &Bfg
     }
     res.stop(warnflag_status(warnflag), warnflag);
     res.jac = Some(gfk);
-    res.hess_inv = Some(hk);
+    res.hess_inv = Some(ndarray::Array2::from_shape_vec((n, n), hk).expect("hk holds n x n entries"));
     res.nit = k;
     res.nfev = sf.nfev;
     res.njev = sf.ngev;

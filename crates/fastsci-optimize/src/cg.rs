@@ -1,7 +1,11 @@
 //! Nonlinear conjugate gradients, Polak–Ribière+ with a sufficient-descent check
 //! (`_minimize_cg`).
 
-use crate::bfgs::{line_search_wolfe12, warnflag_status};
+use crate::bfgs::{Wolfe, line_search_wolfe12, warnflag_status};
+use crate::linesearch::StepLimits;
+
+/// SciPy's CG: `c2 = 0.4`, BFGS's wide step limits.
+const CG_SEARCH: Wolfe = Wolfe { c1: 1e-4, c2: 0.4, limits: StepLimits::WIDE };
 use crate::result::{OptimizeResult, messages};
 use crate::scalar_fn::{ScalarFunction, dot, norm_inf, norm2};
 
@@ -40,18 +44,7 @@ pub(crate) fn minimize_cg(
                 cached = Some((alpha, st));
                 ok
             };
-            line_search_wolfe12(
-                sf,
-                &xk,
-                &pk,
-                &gfk,
-                old_fval,
-                old_old_fval,
-                1e-4,
-                0.4,
-                1e100,
-                Some(&mut descent),
-            )
+            line_search_wolfe12(sf, &xk, &pk, &gfk, (old_fval, old_old_fval), CG_SEARCH, Some(&mut descent))
         };
         let Some((alpha, fnew)) = ls else {
             warnflag = 2;

@@ -312,18 +312,16 @@ pub fn dual_hessian_vector_product<O: Objective + ?Sized>(f: &O, x: &[f64], v: &
     }
 }
 
-/// The full Hessian of `f` at `x` (row-major `n x n`), exact, by nested dual numbers.
-pub fn dual_hessian<O: Objective + ?Sized>(f: &O, x: &[f64]) -> Vec<f64> {
+/// The full Hessian of `f` at `x` (`n × n`), exact, by nested dual numbers.
+pub fn dual_hessian<O: Objective + ?Sized>(f: &O, x: &[f64]) -> ndarray::Array2<f64> {
     let n = x.len();
-    let mut h = vec![0.0; n * n];
+    let mut h = ndarray::Array2::zeros((n, n));
     let mut e = vec![0.0; n];
     let mut col = vec![0.0; n];
     for j in 0..n {
         e[j] = 1.0;
         dual_hessian_vector_product(f, x, &e, &mut col);
-        for i in 0..n {
-            h[i * n + j] = col[i];
-        }
+        h.column_mut(j).assign(&ndarray::ArrayView1::from(&col));
         e[j] = 0.0;
     }
     h

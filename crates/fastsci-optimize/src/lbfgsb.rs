@@ -953,7 +953,8 @@ pub(crate) fn minimize_lbfgsb(
     }
     res.jac = Some(g);
     if n <= HESS_INV_MAX_N {
-        res.hess_inv = Some(dense_inverse_hessian(&mem, n));
+        let dense = dense_inverse_hessian(&mem, n);
+        res.hess_inv = Some(ndarray::Array2::from_shape_vec((n, n), dense).expect("n x n entries"));
     }
     res.nit = iter;
     res.nfev = sf.nfev;

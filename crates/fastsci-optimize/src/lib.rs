@@ -72,7 +72,7 @@ pub mod error;
 pub mod fd;
 pub mod float;
 mod lbfgsb;
-pub mod linalg;
+mod linalg;
 mod linesearch;
 pub mod lsq;
 mod minimize;

@@ -313,7 +313,30 @@ fn initial_step(phi0: f64, old_phi0: f64, derphi0: f64) -> f64 {
     }
 }
 
-/// `line_search_wolfe1` with `c1`, `c2`, `amin = 1e-100`, `amax = 1e100`, `xtol = 1e-14`.
+/// The step lengths a line search may take. SciPy's callers differ here, and the difference
+/// shows in their evaluation counts: BFGS and CG pass `amin = 1e-100`, `amax = 1e100` to both
+/// searches ([`StepLimits::WIDE`]); Newton-CG passes nothing, so the Moré–Thuente search keeps
+/// its defaults `amin = 1e-8`, `amax = 50` and the zoom search is unbounded
+/// ([`StepLimits::SEARCH_DEFAULTS`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepLimits {
+    /// Smallest step of the Moré–Thuente search.
+    pub amin: f64,
+    /// Largest step of the Moré–Thuente search.
+    pub amax: f64,
+    /// Largest step of the zoom search it falls back to.
+    pub fallback_amax: f64,
+}
+
+impl StepLimits {
+    /// BFGS's and CG's limits.
+    pub const WIDE: StepLimits = StepLimits { amin: 1e-100, amax: 1e100, fallback_amax: 1e100 };
+    /// `line_search_wolfe1`'s and `line_search_wolfe2`'s own defaults (Newton-CG).
+    pub const SEARCH_DEFAULTS: StepLimits =
+        StepLimits { amin: 1e-8, amax: 50.0, fallback_amax: f64::INFINITY };
+}
+
+/// `line_search_wolfe1` with `c1`, `c2`, the Moré–Thuente limits of `limits`, `xtol = 1e-14`.
 /// `phi_derphi(alpha)` returns phi(alpha) and phi'(alpha) (and records the gradient).
 pub(crate) fn wolfe1(
     phi_derphi: &mut dyn FnMut(f64) -> (f64, f64),
@@ -322,10 +345,10 @@ pub(crate) fn wolfe1(
     derphi0: f64,
     c1: f64,
     c2: f64,
-    amax: f64,
+    limits: StepLimits,
 ) -> Option<(f64, f64)> {
     let alpha1 = initial_step(phi0, old_phi0, derphi0);
-    let mut ls = Dcsrch::new(c1, c2, 1e-14, 1e-100, amax);
+    let mut ls = Dcsrch::new(c1, c2, 1e-14, limits.amin, limits.amax);
     let mut stp = alpha1;
     let mut phi1 = phi0;
     let mut derphi1 = derphi0;

@@ -4,9 +4,12 @@
 //! TRF follows Branch, Coleman & Li (1999) as SciPy implements it: the trust-region
 //! subproblem in Coleman–Li scaled variables solved exactly through an SVD (Moré's iteration
 //! on the Levenberg–Marquardt parameter), steps kept strictly feasible by reflection from the
-//! bounds. LM follows MINPACK's `lmder`/`lmdif` (Moré 1978): column scaling by Jacobian
-//! norms, the same trust-region radius rules and convergence tests, with the
-//! Levenberg–Marquardt parameter found on an SVD of the scaled Jacobian.
+//! bounds. LM follows MINPACK's `lmder` (Moré 1978), as SciPy runs it: column scaling by
+//! Jacobian norms, the same trust-region radius rules, ratio and convergence tests, and `lmpar`'s
+//! iteration for the Levenberg–Marquardt parameter (its bounds and Newton corrections) carried
+//! out on an SVD of the scaled Jacobian; without a Jacobian, SciPy's `2-point` differences.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use crate::error::{OptimizeError, Result};
 use crate::linalg::{Matrix, svd};
@@ -139,8 +142,8 @@ pub struct LsqResult {
     pub cost: f64,
     /// Residuals at x.
     pub fun: Vec<f64>,
-    /// Jacobian at x (scaled by the loss, as SciPy's).
-    pub jac: Matrix,
+    /// Jacobian at x (m × n, scaled by the loss, as SciPy's).
+    pub jac: Array2<f64>,
     /// Gradient of the cost at x.
     pub grad: Vec<f64>,
     /// First-order optimality (scaled gradient infinity norm).
@@ -215,7 +218,7 @@ impl LsqStatus {
 }
 
 type ResidualBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
-type JacobianBox<'a> = Box<dyn FnMut(&[f64], &mut Matrix) + 'a>;
+type JacobianBox<'a> = Box<dyn FnMut(&[f64], ArrayViewMut2<'_, f64>) + 'a>;
 
 /// A least-squares problem: residuals `f: Rⁿ → Rᵐ`, optional Jacobian and bounds.
 ///
@@ -247,8 +250,8 @@ impl<'a> LsqProblem<'a> {
     pub fn new(m: usize, fun: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
         LsqProblem { m, fun: Box::new(fun), jac: None, bounds: None }
     }
-    /// Supplies the Jacobian: `jac(x, J)` fills the m x n matrix J.
-    pub fn with_jacobian(mut self, jac: impl FnMut(&[f64], &mut Matrix) + 'a) -> Self {
+    /// Supplies the Jacobian: `jac(x, J)` fills the m × n view `J` (entries it leaves are 0).
+    pub fn with_jacobian(mut self, jac: impl FnMut(&[f64], ArrayViewMut2<'_, f64>) + 'a) -> Self {
         self.jac = Some(Box::new(jac));
         self
     }
@@ -338,24 +341,19 @@ impl<'a> LsqProblem<'a> {
         }
     }
 
-    /// The Jacobian at x (user's or forward differences with relative step `rel`).
-    fn jacobian(&mut self, x: &[f64], f: &[f64], lb: &[f64], ub: &[f64], rel: f64, lm_style: bool) -> Matrix {
+    /// The Jacobian at x: the user's, or SciPy's `2-point` forward differences with relative
+    /// step `rel`, each step kept inside `[lb, ub]`.
+    fn jacobian(&mut self, x: &[f64], f: &[f64], lb: &[f64], ub: &[f64], rel: f64) -> Matrix {
         let (m, n) = (self.m, x.len());
         let mut j = Matrix::zeros(m, n);
         if let Some(jf) = self.jac.as_mut() {
-            jf(x, &mut j);
+            jf(x, ArrayViewMut2::from_shape((m, n), &mut j.data).expect("m x n entries"));
             return j;
         }
         let mut xt = x.to_vec();
         let mut ft = vec![0.0; m];
         for k in 0..n {
-            let h = if lm_style {
-                let h = rel * x[k].abs();
-                if h == 0.0 { rel } else { h }
-            } else {
-                crate::fd::forward_step(x[k], rel, lb[k], ub[k])
-            };
-            xt[k] = x[k] + h;
+            xt[k] = x[k] + crate::fd::forward_step(x[k], rel, lb[k], ub[k]);
             let dx = xt[k] - x[k];
             (self.fun)(&xt, &mut ft);
             for i in 0..m {
@@ -415,7 +413,7 @@ impl<'a> LsqProblem<'a> {
         }
         let mut f_true = f.clone();
         let mut nfev = 1;
-        let mut jm = self.jacobian(&x, &f, lb, ub, rel, false);
+        let mut jm = self.jacobian(&x, &f, lb, ub, rel);
         let mut njev = 1;
         let mut cost = cost_of(&f);
         robust_scale(&mut jm, &mut f);
@@ -558,7 +556,7 @@ impl<'a> LsqProblem<'a> {
                 f.copy_from_slice(&f_new);
                 f_true.copy_from_slice(&f_new);
                 cost = cost_new;
-                jm = self.jacobian(&x, &f, lb, ub, rel, false);
+                jm = self.jacobian(&x, &f, lb, ub, rel);
                 njev += 1;
                 robust_scale(&mut jm, &mut f);
                 g = jm.tmatvec(&f);
@@ -577,7 +575,7 @@ impl<'a> LsqProblem<'a> {
             x,
             cost,
             fun: f_true,
-            jac: jm,
+            jac: to_array(jm),
             grad: g,
             optimality: g_norm,
             active_mask,
@@ -588,19 +586,22 @@ impl<'a> LsqProblem<'a> {
         })
     }
 
-    /// MINPACK's Levenberg–Marquardt (`lmder`, or `lmdif` without a Jacobian).
+    /// MINPACK's Levenberg–Marquardt (`lmder`; differences by SciPy's `2-point` scheme).
     fn lm(&mut self, x0: &[f64], o: &LsqOptions, xs: &XScale) -> LsqResult {
         let (m, n) = (self.m, x0.len());
-        let have_jac = self.jac.is_some();
-        let rel = o.diff_step.map_or(f64::EPSILON.sqrt(), |d| d.abs().max(f64::EPSILON.sqrt()));
-        let maxfev = o.max_nfev.unwrap_or(if have_jac { 100 * (n + 1) } else { 200 * (n + 1) });
+        // SciPy (since 1.16) runs `lmder` whether or not a Jacobian is given, differencing in
+        // its own `2-point` scheme (steps `rel·max(1, |x|)`, not `lmdif`'s `sqrt(epsfcn)·|x|`),
+        // and `lmder` counts only its own evaluations against `100 n`: so do we.
+        let rel = o.diff_step.unwrap_or(f64::EPSILON.sqrt());
+        let maxfev = o.max_nfev.unwrap_or(100 * n);
+        let unbounded = vec![f64::INFINITY; n];
+        let below: Vec<f64> = unbounded.iter().map(|v| -v).collect();
         let epsmch = f64::EPSILON;
         let factor = 100.0;
         let mut x = x0.to_vec();
         let mut fvec = vec![0.0; m];
         (self.fun)(&x, &mut fvec);
         let mut nfev = 1;
-        let mut fd_evals = 0;
         let mut njev = 0;
         let mut fnorm = norm(fvec.iter().copied());
         let mut par = 0.0;
@@ -613,13 +614,8 @@ impl<'a> LsqProblem<'a> {
         let mut gnorm;
         let nan = |v: &[f64]| v.iter().any(|a| !a.is_finite());
         'outer: loop {
-            jm = self.jacobian(&x, &fvec, &[], &[], rel, true);
+            jm = self.jacobian(&x, &fvec, &below, &unbounded, rel);
             njev += 1;
-            if !have_jac {
-                // MINPACK's limit counts the difference evaluations; the reported nfev does
-                // not (as SciPy's least_squares).
-                fd_evals += n;
-            }
             let cn: Vec<f64> =
                 (0..n).map(|k| (0..m).map(|i| jm.get(i, k).powi(2)).sum::<f64>().sqrt()).collect();
             if iter == 1 {
@@ -722,7 +718,7 @@ impl<'a> LsqProblem<'a> {
                 if info != 0 {
                     break 'outer;
                 }
-                if nfev + fd_evals >= maxfev {
+                if nfev >= maxfev {
                     info = 5;
                 }
                 if actred.abs() <= epsmch && prered <= epsmch && 0.5 * ratio <= 1.0 {
@@ -757,7 +753,7 @@ impl<'a> LsqProblem<'a> {
             cost: 0.5 * fvec.iter().map(|v| v * v).sum::<f64>(),
             x,
             fun: fvec,
-            jac: jm,
+            jac: to_array(jm),
             grad: g,
             optimality,
             active_mask: vec![0; n],
@@ -867,8 +863,11 @@ fn lmpar(uf: &[f64], s: &[f64], v: &Matrix, delta: f64, par0: f64) -> f64 {
         if fp <= 0.1 * delta {
             return 0.0;
         }
+        // MINPACK's lower bound is the Newton step on 1/‖y(α)‖ − 1/Δ, the same correction as
+        // the iteration's below; the Newton step on ‖y(α)‖ − Δ (what the TRF solver starts
+        // from) is smaller by Δ/‖y(0)‖ and made the first iterations start too low.
         let (phi, dphi) = phi_and_derivative(0.0, &suf, s, delta);
-        parl = -phi / dphi;
+        parl = -(phi + delta) / delta * phi / dphi;
     }
     let gnorm = norm(suf.iter().copied());
     let mut paru = gnorm / delta;
@@ -1152,9 +1151,9 @@ fn next_toward(a: f64, b: f64) -> f64 {
 pub struct CurveFitResult {
     /// Fitted parameters.
     pub popt: Vec<f64>,
-    /// Their covariance (n x n, row-major); infinite everywhere where it cannot be estimated
+    /// Their covariance (n × n); infinite everywhere where it cannot be estimated
     /// (no more points than parameters, or, without bounds, a rank-deficient Jacobian, as SciPy).
-    pub pcov: Matrix,
+    pub pcov: Array2<f64>,
     /// Standard errors, the square roots of the diagonal of `pcov`.
     pub perr: Vec<f64>,
     /// Σ rᵢ² of the weighted residuals at `popt` (SciPy's `cost` of curve_fit, twice the
@@ -1196,16 +1195,15 @@ pub enum RankDeficiency {
 /// # Examples
 ///
 /// ```
-/// use fastsci_optimize::linalg::Matrix;
 /// use fastsci_optimize::lsq::{RankDeficiency, covariance};
 /// // Fitting a constant to 4 points: variance s² / m.
-/// let j = Matrix { rows: 4, cols: 1, data: vec![1.0; 4] };
-/// let pcov = covariance(&j, Some(6.0), RankDeficiency::Infinite);
-/// assert!((pcov.get(0, 0) - 6.0 / 3.0 / 4.0).abs() < 1e-15);
+/// let j = ndarray::Array2::ones((4, 1));
+/// let pcov = covariance(j.view(), Some(6.0), RankDeficiency::Infinite);
+/// assert!((pcov[[0, 0]] - 6.0 / 3.0 / 4.0).abs() < 1e-15);
 /// ```
-pub fn covariance(jac: &Matrix, sum_squares: Option<f64>, rank: RankDeficiency) -> Matrix {
-    let (m, n) = (jac.rows, jac.cols);
-    let sv = svd(jac);
+pub fn covariance(jac: ArrayView2<'_, f64>, sum_squares: Option<f64>, rank: RankDeficiency) -> Array2<f64> {
+    let (m, n) = jac.dim();
+    let sv = svd(&Matrix { rows: m, cols: n, data: jac.iter().copied().collect() });
     let threshold = f64::EPSILON * m.max(n) as f64 * sv.s.first().copied().unwrap_or(0.0);
     let mut pcov = Matrix::zeros(n, n);
     for k in 0..sv.s.len() {
@@ -1234,7 +1232,12 @@ pub fn covariance(jac: &Matrix, sum_squares: Option<f64>, rank: RankDeficiency) 
         }
         None => {}
     }
-    pcov
+    to_array(pcov)
+}
+
+/// The public form of an internal row-major matrix.
+fn to_array(m: Matrix) -> Array2<f64> {
+    Array2::from_shape_vec((m.rows, m.cols), m.data).expect("rows x cols entries")
 }
 
 /// Options of [`curve_fit`].
@@ -1310,8 +1313,8 @@ pub fn curve_fit(
     };
     let cost = 2.0 * res.cost;
     let rank = if lm { RankDeficiency::Infinite } else { RankDeficiency::PseudoInverse };
-    let pcov = covariance(&res.jac, if o.absolute_sigma { None } else { Some(cost) }, rank);
-    let perr = (0..n).map(|i| pcov.get(i, i).sqrt()).collect();
+    let pcov = covariance(res.jac.view(), if o.absolute_sigma { None } else { Some(cost) }, rank);
+    let perr = (0..n).map(|i| pcov[[i, i]].sqrt()).collect();
     let nfev = if lm { calls } else { res.nfev };
     Ok(CurveFitResult { popt: res.x, pcov, perr, cost, nfev, status: res.status, message: res.message })
 }

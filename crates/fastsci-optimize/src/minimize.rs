@@ -3,6 +3,8 @@
 use std::rc::Rc;
 use std::str::FromStr;
 
+use ndarray::{Array2, ArrayViewMut2};
+
 use crate::bfgs::{BfgsOptions, minimize_bfgs};
 use crate::error::{OptimizeError, Result};
 use crate::fd::FiniteDiff;
@@ -103,8 +105,8 @@ pub struct MinimizeOptions {
     pub fatol: Option<f64>,
     /// Nelder–Mead: adapt the parameters to the dimension (Gao & Han).
     pub adaptive: bool,
-    /// Nelder–Mead: the initial simplex (n + 1 points).
-    pub initial_simplex: Option<Vec<Vec<f64>>>,
+    /// Nelder–Mead: the initial simplex, one point per row ((n + 1) × n).
+    pub initial_simplex: Option<Array2<f64>>,
     /// L-BFGS-B: number of stored correction pairs (10).
     pub m: usize,
     /// L-BFGS-B: maximum line-search steps per iteration (20).
@@ -214,32 +216,37 @@ impl<'a> Problem<'a> {
     }
 
     /// Supplies the dense Hessian (SciPy's `hess=`), for trust-exact: `hess(x, h)` writes
-    /// ∇²f(x) into `h`, row-major n × n. Without it trust-exact builds the Hessian from `n`
+    /// ∇²f(x) into the n × n view `h`. Without it trust-exact builds the Hessian from `n`
     /// Hessian-vector products, or from differences of the gradient.
     ///
     /// # Examples
     ///
     /// ```
     /// use fastsci_optimize::{Method, MinimizeOptions, Problem};
+    /// use ndarray::{ArrayViewMut2, array};
     /// let res = Problem::new(|x: &[f64]| (x[0] - 1.0).powi(4) + x[1] * x[1])
     ///     .with_gradient(|x: &[f64], g: &mut [f64]| {
     ///         g[0] = 4.0 * (x[0] - 1.0).powi(3);
     ///         g[1] = 2.0 * x[1];
     ///     })
-    ///     .with_hessian(|x: &[f64], h: &mut [f64]| {
-    ///         h.copy_from_slice(&[12.0 * (x[0] - 1.0).powi(2), 0.0, 0.0, 2.0]);
+    ///     .with_hessian(|x: &[f64], mut h: ArrayViewMut2<f64>| {
+    ///         h.assign(&array![[12.0 * (x[0] - 1.0).powi(2), 0.0], [0.0, 2.0]]);
     ///     })
     ///     .minimize(&[3.0, 1.0], Method::TrustExact, &MinimizeOptions::default())?;
     /// assert!(res.success() && (res.x[0] - 1.0).abs() < 0.05 && res.x[1].abs() < 1e-6);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn with_hessian(mut self, hess: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
-        self.hess = Some(Box::new(hess));
+    pub fn with_hessian(mut self, mut hess: impl FnMut(&[f64], ArrayViewMut2<'_, f64>) + 'a) -> Self {
+        self.hess = Some(Box::new(move |x: &[f64], h: &mut [f64]| {
+            let n = x.len();
+            hess(x, ArrayViewMut2::from_shape((n, n), h).expect("the Hessian buffer holds n x n entries"));
+        }));
         self
     }
 
     /// Box bounds `(lower, upper)` per variable; infinite values mean unbounded. Used by
-    /// L-BFGS-B, SLSQP, Nelder–Mead and Powell (by clipping), and by finite differences.
+    /// L-BFGS-B, SLSQP, Nelder–Mead (by clipping), Powell (line searches kept inside the box;
+    /// a start outside is not clipped, as SciPy's is not), and by finite differences.
     pub fn with_bounds(mut self, bounds: &[(f64, f64)]) -> Self {
         self.bounds = Some(bounds.to_vec());
         self
@@ -326,22 +333,25 @@ impl<'a> Problem<'a> {
         let gtol = opts.gtol.or(opts.tol).unwrap_or(default_gtol);
         let res = match method {
             Method::NelderMead => {
-                let o = NmOptions {
-                    xatol: opts.xatol.or(opts.tol).unwrap_or(1e-4),
-                    fatol: opts.fatol.or(opts.tol).unwrap_or(1e-4),
-                    maxiter: opts.maxiter,
-                    maxfev: opts.maxfev,
-                    adaptive: opts.adaptive,
-                    initial_simplex: opts.initial_simplex.clone(),
-                };
-                if let Some(s) = &o.initial_simplex
-                    && (s.len() != n + 1 || s.iter().any(|p| p.len() != n))
+                if let Some(s) = &opts.initial_simplex
+                    && s.dim() != (n + 1, n)
                 {
                     return Err(OptimizeError::InvalidArgument(format!(
                         "initial_simplex must have {} points of length {n}",
                         n + 1
                     )));
                 }
+                let o = NmOptions {
+                    xatol: opts.xatol.or(opts.tol).unwrap_or(1e-4),
+                    fatol: opts.fatol.or(opts.tol).unwrap_or(1e-4),
+                    maxiter: opts.maxiter,
+                    maxfev: opts.maxfev,
+                    adaptive: opts.adaptive,
+                    initial_simplex: opts
+                        .initial_simplex
+                        .as_ref()
+                        .map(|s| s.rows().into_iter().map(|point| point.to_vec()).collect()),
+                };
                 Ok(minimize_neldermead(&mut *self.fun, x0, bounds, &o))
             }
             Method::Powell => Ok(crate::powell::minimize_powell(

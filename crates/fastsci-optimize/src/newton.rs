@@ -1,7 +1,11 @@
 //! Newton-CG (truncated Newton with a line search, `_minimize_newtoncg`) and the Newton
 //! conjugate-gradient trust-region method of Steihaug (`trust-ncg`).
 
-use crate::bfgs::line_search_wolfe12;
+use crate::bfgs::{Wolfe, line_search_wolfe12};
+use crate::linesearch::StepLimits;
+
+/// SciPy's Newton-CG passes only `c1`, `c2` to its line search: the searches' own step limits.
+const NEWTON_CG_SEARCH: Wolfe = Wolfe { c1: 1e-4, c2: 0.9, limits: StepLimits::SEARCH_DEFAULTS };
 use crate::result::{MinimizeStatus, OptimizeResult, messages};
 use crate::scalar_fn::{HesspBox, ScalarFunction, dot, norm2};
 
@@ -140,7 +144,7 @@ pub(crate) fn minimize_newton_cg(
             );
         }
         let pk = xsupi;
-        let ls = line_search_wolfe12(sf, &xk, &pk, &gfk, old_fval, old_old_fval, 1e-4, 0.9, 1e100, None);
+        let ls = line_search_wolfe12(sf, &xk, &pk, &gfk, (old_fval, old_old_fval), NEWTON_CG_SEARCH, None);
         let Some((alpha, fnew)) = ls else {
             let msg = format!("Warning: {}", messages::PR_LOSS);
             return finish(2, &msg, xk, old_fval, gfk, k, sf, hp.nhev);

@@ -122,10 +122,11 @@ pub(crate) fn minimize_powell(
     };
     let lbub: Option<(Vec<f64>, Vec<f64>)> = bounds.map(|b| b.iter().copied().unzip());
     let bref = lbub.as_ref().map(|(l, u)| (l.as_slice(), u.as_slice()));
-    let mut x: Vec<f64> = match bounds {
-        Some(b) => x0.iter().zip(b).map(|(v, &(lo, hi))| v.max(lo).min(hi)).collect(),
-        None => x0.to_vec(),
-    };
+    // A start outside the bounds is not clipped, as SciPy's is not: each coordinate's first
+    // line search then ranges over the whole feasible interval of that coordinate and lands
+    // inside. Clipping instead put the start on a face or corner, where the first sweeps could
+    // only slide along the boundary (3,000 evaluations and failure where SciPy takes 234).
+    let mut x = x0.to_vec();
     let mut cf = Counted { f: fun, n: 0, max: maxfun, hit: false };
     let mut direc: Vec<Vec<f64>> = (0..n)
         .map(|i| {

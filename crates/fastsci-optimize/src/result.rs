@@ -1,5 +1,7 @@
 //! The result of a minimization, with the fields of `scipy.optimize.OptimizeResult`.
 
+use ndarray::Array2;
+
 /// SciPy's status messages, word for word.
 pub mod messages {
     /// Converged.
@@ -68,7 +70,7 @@ pub struct OptimizeResult {
     pub jac: Option<Vec<f64>>,
     /// The inverse-Hessian approximation (row-major, n x n), where the method keeps one: BFGS,
     /// and L-BFGS-B for n ≤ 200 (SciPy's `LbfgsInvHessProduct` made dense).
-    pub hess_inv: Option<Vec<f64>>,
+    pub hess_inv: Option<Array2<f64>>,
     /// Number of objective evaluations (finite-difference evaluations included).
     pub nfev: usize,
     /// Number of gradient evaluations.

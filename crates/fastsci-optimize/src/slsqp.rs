@@ -85,7 +85,7 @@ type VecFunBox<'a> = Box<dyn FnMut(&[f64], &mut [f64]) + 'a>;
 ///     .with_constraint(Constraint::eq(|x: &[f64]| x[0] + x[1] - 1.0))
 ///     .with_constraint(
 ///         Constraint::ineq_vec(1, |x: &[f64], c: &mut [f64]| c[0] = x[0] - 0.7)
-///             .with_jacobian(|_x: &[f64], j: &mut [f64]| j.copy_from_slice(&[1.0, 0.0])),
+///             .with_jacobian(|_x: &[f64], mut j: ndarray::ArrayViewMut2<f64>| j.assign(&ndarray::array![[1.0, 0.0]])),
 ///     )
 ///     .minimize(&[0.0, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
 /// assert!(res.success());
@@ -174,8 +174,8 @@ impl<'a> Constraint<'a> {
         Constraint { kind: ConstraintKind::Ineq, len, fun: Box::new(fun), jac: None }
     }
 
-    /// Supplies the Jacobian: `jac(x, j)` writes the `len × n` matrix `∂cᵢ/∂xₖ` row-major into
-    /// `j` (for a scalar constraint, its gradient).
+    /// Supplies the Jacobian: `jac(x, j)` writes the `len × n` matrix `∂cᵢ/∂xₖ` into the view
+    /// `j` (for a scalar constraint, its gradient as the one row).
     ///
     /// # Examples
     ///
@@ -185,17 +185,24 @@ impl<'a> Constraint<'a> {
     ///     .with_gradient(|_x: &[f64], g: &mut [f64]| g.fill(1.0))
     ///     .with_constraint(
     ///         Constraint::ineq(|x: &[f64]| 2.0 - x[0] * x[0] - x[1] * x[1])
-    ///             .with_jacobian(|x: &[f64], j: &mut [f64]| {
-    ///                 j[0] = -2.0 * x[0];
-    ///                 j[1] = -2.0 * x[1];
+    ///             .with_jacobian(|x: &[f64], mut j: ndarray::ArrayViewMut2<f64>| {
+    ///                 j[[0, 0]] = -2.0 * x[0];
+    ///                 j[[0, 1]] = -2.0 * x[1];
     ///             }),
     ///     )
     ///     .minimize(&[0.5, 0.0], Method::Slsqp, &MinimizeOptions::default())?;
     /// assert!((res.x[0] + 1.0).abs() < 1e-5 && (res.x[1] + 1.0).abs() < 1e-5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn with_jacobian(mut self, jac: impl FnMut(&[f64], &mut [f64]) + 'a) -> Self {
-        self.jac = Some(Box::new(jac));
+    pub fn with_jacobian(
+        mut self,
+        mut jac: impl FnMut(&[f64], ndarray::ArrayViewMut2<'_, f64>) + 'a,
+    ) -> Self {
+        let len = self.len;
+        self.jac = Some(Box::new(move |x: &[f64], rows: &mut [f64]| {
+            let view = ndarray::ArrayViewMut2::from_shape((len, x.len()), rows);
+            jac(x, view.expect("the Jacobian rows hold len x n entries"));
+        }));
         self
     }
 

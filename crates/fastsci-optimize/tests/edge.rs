@@ -27,8 +27,8 @@ fn nan_objective_or_gradient_is_never_success_in_any_method() {
             cases.push(("NaN objective, finite differences", nan, None));
         }
         for (what, f, g) in cases {
-            let mut p = Problem::new(f).with_hessian(|_x: &[f64], h: &mut [f64]| {
-                h.copy_from_slice(&[2.0, 0.0, 0.0, 2.0]);
+            let mut p = Problem::new(f).with_hessian(|_x: &[f64], mut h: ndarray::ArrayViewMut2<f64>| {
+                h.assign(&ndarray::array![[2.0, 0.0], [0.0, 2.0]]);
             });
             if let Some(g) = g {
                 p = p.with_gradient(g);
@@ -192,7 +192,9 @@ fn trust_exact_handles_the_hard_case_with_any_hessian() {
         g[0] = 2.0 * x[0];
         g[1] = -2.0 * x[1] + 4.0 * x[1].powi(3);
     };
-    let h = |x: &[f64], h: &mut [f64]| h.copy_from_slice(&[2.0, 0.0, 0.0, -2.0 + 12.0 * x[1] * x[1]]);
+    let h = |x: &[f64], mut h: ndarray::ArrayViewMut2<f64>| {
+        h.assign(&ndarray::array![[2.0, 0.0], [0.0, -2.0 + 12.0 * x[1] * x[1]]]);
+    };
     let opts = MinimizeOptions::default();
     let dense =
         Problem::new(f).with_gradient(g).with_hessian(h).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
@@ -212,4 +214,75 @@ fn trust_exact_handles_the_hard_case_with_any_hessian() {
     }
     let no_gradient = Problem::new(f).minimize(&[1.0, 0.0], Method::TrustExact, &opts);
     assert!(matches!(no_gradient, Err(OptimizeError::Missing { .. })), "{no_gradient:?}");
+}
+
+/// Himmelblau's function from SciPy's test start with Newton-CG (defects.json): with SciPy's
+/// line-search limits (`amin = 1e-8`, `amax = 50`, an unbounded fallback), the run succeeds
+/// with SciPy's evaluation and iteration counts. With BFGS's wide limits it reported
+/// precision loss after 28 evaluations at `tol = 1e-6` (SciPy: success with 24).
+#[test]
+fn newton_cg_on_himmelblau_takes_scipys_steps() {
+    let fx = crate::common::fixture("defects.json");
+    let want = &fx["newton_cg_himmelblau"];
+    let f = |x: &[f64]| (x[0] * x[0] + x[1] - 11.0).powi(2) + (x[0] + x[1] * x[1] - 7.0).powi(2);
+    let g = |x: &[f64], g: &mut [f64]| {
+        g[0] = 4.0 * x[0] * (x[0] * x[0] + x[1] - 11.0) + 2.0 * (x[0] + x[1] * x[1] - 7.0);
+        g[1] = 2.0 * (x[0] * x[0] + x[1] - 11.0) + 4.0 * x[1] * (x[0] + x[1] * x[1] - 7.0);
+    };
+    let hessp = |x: &[f64], v: &[f64], out: &mut [f64]| {
+        let (h00, h01) = (12.0 * x[0] * x[0] + 4.0 * x[1] - 42.0, 4.0 * x[0] + 4.0 * x[1]);
+        let h11 = 12.0 * x[1] * x[1] + 4.0 * x[0] - 26.0;
+        out[0] = h00 * v[0] + h01 * v[1];
+        out[1] = h01 * v[0] + h11 * v[1];
+    };
+    let x0 = crate::common::vec_f64(&want["x0"]);
+    let runs = want["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 4);
+    for run in runs {
+        let tol = run["tol"].as_f64();
+        let mut p = Problem::new(f).with_gradient(g);
+        if run["hessp"].as_bool().expect("hessp") {
+            p = p.with_hessp(hessp);
+        }
+        let r = p
+            .minimize(&x0, Method::NewtonCg, &MinimizeOptions { tol, ..MinimizeOptions::default() })
+            .expect("runs");
+        let what = format!("{run}: {r:?}");
+        assert_eq!(i64::from(r.code), run["status"].as_i64().expect("status"), "{what}");
+        assert_eq!(r.nfev as u64, run["nfev"].as_u64().expect("nfev"), "{what}");
+        assert_eq!(r.nit as u64, run["nit"].as_u64().expect("nit"), "{what}");
+        for (a, b) in r.x.iter().zip(crate::common::vec_f64(&run["x"])) {
+            assert!((a - b).abs() < 1e-8, "{what}");
+        }
+    }
+}
+
+/// Bounded Powell from a start outside the bounds (defects.json): the start is not clipped,
+/// as SciPy's is not, and the run follows SciPy's (509 evaluations to the minimum). Clipped to
+/// the corner (2, 2, 2) it spent its 3,000 evaluations and failed.
+#[test]
+fn powell_from_outside_the_bounds_follows_scipy() {
+    let fx = crate::common::fixture("defects.json");
+    let want = &fx["powell_outside_bounds"];
+    let rosen = |x: &[f64]| {
+        (0..x.len() - 1).map(|i| 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2)).sum()
+    };
+    let bounds: Vec<(f64, f64)> = want["bounds"]
+        .as_array()
+        .expect("bounds")
+        .iter()
+        .map(|b| (b[0].as_f64().expect("lo"), b[1].as_f64().expect("hi")))
+        .collect();
+    let x0 = crate::common::vec_f64(&want["x0"]);
+    let r = Problem::new(rosen)
+        .with_bounds(&bounds)
+        .minimize(&x0, Method::Powell, &MinimizeOptions::default())
+        .expect("runs");
+    assert!(r.success(), "{r:?}");
+    assert_eq!(i64::from(r.code), want["status"].as_i64().expect("status"));
+    assert_eq!(r.nfev as u64, want["nfev"].as_u64().expect("nfev"), "{r:?}");
+    assert_eq!(r.nit as u64, want["nit"].as_u64().expect("nit"), "{r:?}");
+    for (a, b) in r.x.iter().zip(crate::common::vec_f64(&want["x"])) {
+        assert!((a - b).abs() < 1e-6, "{r:?}");
+    }
 }

@@ -227,8 +227,9 @@ fn problem(p: u32, bounds: Option<&[(f64, f64)]>, exact: bool) -> Problem<'stati
         let fun = move |x: &[f64]| C(p, j).eval(x);
         let mut con = if kind == 'e' { Constraint::eq(fun) } else { Constraint::ineq(fun) };
         if exact {
-            con = con.with_jacobian(move |x: &[f64], g: &mut [f64]| {
-                dual_gradient(&C(p, j), x, g);
+            con = con.with_jacobian(move |x: &[f64], mut g: ndarray::ArrayViewMut2<f64>| {
+                let row = g.as_slice_mut().expect("one contiguous row");
+                dual_gradient(&C(p, j), x, row);
             });
         }
         prob = prob.with_constraint(con);

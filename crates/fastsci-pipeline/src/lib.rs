@@ -396,15 +396,15 @@ pub fn fit(model: &Model, cleaned: &Cleaned, start: Params) -> Result<FitResult,
         let why = failure.map(|e| e.to_string()).unwrap_or_else(|| "non-finite residuals".into());
         return Err(PipelineError::Solver(format!("least squares ended at an invalid point: {why}")));
     }
-    let pcov = covariance(&result.jac, Some(2.0 * result.cost), RankDeficiency::Infinite);
-    if pcov.data.iter().any(|v| !v.is_finite()) {
+    let pcov = covariance(result.jac.view(), Some(2.0 * result.cost), RankDeficiency::Infinite);
+    if pcov.iter().any(|v| !v.is_finite()) {
         return Err(PipelineError::Solver(
             "the Jacobian at the fit is singular: parameters not identifiable".into(),
         ));
     }
     Ok(FitResult {
         params: Params { diffusivity: result.x[0], loss: result.x[1] },
-        stderr: Params { diffusivity: pcov.get(0, 0).sqrt(), loss: pcov.get(1, 1).sqrt() },
+        stderr: Params { diffusivity: pcov[[0, 0]].sqrt(), loss: pcov[[1, 1]].sqrt() },
         cost: result.cost,
         nfev: result.nfev,
         status: result.status,

@@ -11,7 +11,8 @@ use fastsci_optimize::{
     Constraint, FiniteDiff, Method, MinimizeOptions, OptimizeError, Problem, RootMethod, RootOptions,
     RootProblem, ScalarMethod,
 };
-use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use ndarray::ArrayViewMut2;
+use numpy::{PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -120,7 +121,7 @@ fn minimize<'py>(
             p = p.with_gradient(|x: &[f64], out: &mut [f64]| g.call(x, out));
         }
         if let Some(h) = &hessian {
-            p = p.with_hessian(|x: &[f64], out: &mut [f64]| h.call(x, out));
+            p = p.with_hessian(|x: &[f64], mut out: ArrayViewMut2<f64>| h.call(x, standard(&mut out)));
         }
         if let Some(b) = &bounds {
             p = p.with_bounds(b);
@@ -137,7 +138,8 @@ fn minimize<'py>(
                 }
             };
             if let Some(j) = &c.jac {
-                con = con.with_jacobian(|x: &[f64], out: &mut [f64]| j.call(x, out));
+                con =
+                    con.with_jacobian(|x: &[f64], mut out: ArrayViewMut2<f64>| j.call(x, standard(&mut out)));
             }
             p = p.with_constraint(con);
         }
@@ -153,8 +155,7 @@ fn minimize<'py>(
         d.set_item("jac", PyArray1::from_vec(py, j))?;
     }
     if let Some(h) = r.hess_inv {
-        let arr = PyArray1::from_vec(py, h).reshape([n, n])?;
-        d.set_item("hess_inv", arr)?;
+        d.set_item("hess_inv", PyArray2::from_owned_array(py, h))?;
     }
     d.set_item("nfev", r.nfev)?;
     d.set_item("njev", r.njev)?;
@@ -187,7 +188,15 @@ fn options_of(o: &Bound<'_, PyDict>) -> PyResult<MinimizeOptions> {
             "xatol" | "xtol" => opts.xatol = Some(v.extract()?),
             "fatol" | "ftol" => opts.fatol = Some(v.extract()?),
             "adaptive" => opts.adaptive = v.extract()?,
-            "initial_simplex" => opts.initial_simplex = Some(v.extract()?),
+            "initial_simplex" => {
+                let points: Vec<Vec<f64>> = v.extract()?;
+                let n = points.first().map_or(0, Vec::len);
+                let flat: Vec<f64> = points.iter().flatten().copied().collect();
+                let simplex = ndarray::Array2::from_shape_vec((points.len(), n), flat).map_err(|_| {
+                    PyValueError::new_err("initial_simplex: every point must have the same length")
+                })?;
+                opts.initial_simplex = Some(simplex);
+            }
             "maxcor" => opts.m = v.extract()?,
             "maxls" => opts.maxls = v.extract()?,
             "eps" => opts.finite_diff = Some(FiniteDiff::Absolute(v.extract()?)),
@@ -424,9 +433,7 @@ fn least_squares<'py>(
     let r = run(py, native, || {
         let mut p = LsqProblem::new(m, |x: &[f64], out: &mut [f64]| f.call(x, out));
         if let Some(j) = &j {
-            p = p.with_jacobian(|x: &[f64], out: &mut fastsci_optimize::linalg::Matrix| {
-                j.call(x, &mut out.data)
-            });
+            p = p.with_jacobian(|x: &[f64], mut out: ArrayViewMut2<f64>| j.call(x, standard(&mut out)));
         }
         if let Some(b) = &bounds {
             p = p.with_bounds(b);
@@ -440,8 +447,7 @@ fn least_squares<'py>(
     d.set_item("x", PyArray1::from_vec(py, r.x))?;
     d.set_item("cost", r.cost)?;
     d.set_item("fun", PyArray1::from_vec(py, r.fun))?;
-    let (rows, cols) = (r.jac.rows, r.jac.cols);
-    d.set_item("jac", PyArray1::from_vec(py, r.jac.data).reshape([rows, cols])?)?;
+    d.set_item("jac", PyArray2::from_owned_array(py, r.jac))?;
     d.set_item("grad", PyArray1::from_vec(py, r.grad))?;
     d.set_item("optimality", r.optimality)?;
     d.set_item("active_mask", PyArray1::from_vec(py, r.active_mask.iter().map(|&v| v as i64).collect()))?;
@@ -502,7 +508,6 @@ fn curve_fit<'py>(
     bounds: Option<Vec<(f64, f64)>>,
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray2<f64>>, usize, f64, bool, String, &'static str)>
 {
-    let n = p0.len();
     let xs = xdata.as_slice()?;
     let ys = ydata.as_slice()?;
     let sigma = sigma.as_ref().map(|s| s.as_slice()).transpose()?;
@@ -528,8 +533,14 @@ fn curve_fit<'py>(
     failure.check(py)?;
     let r = r.map_err(optimize_error)?;
     let success = r.success();
-    let pcov = PyArray1::from_vec(py, r.pcov.data).reshape([n, n])?;
+    let pcov = PyArray2::from_owned_array(py, r.pcov);
     Ok((PyArray1::from_vec(py, r.popt), pcov, r.nfev, r.cost, success, r.message, kind.name()))
+}
+
+/// The row-major slice under a matrix view fastsci-optimize hands to a callback (always in
+/// standard layout: it is built over the solver's own buffer).
+fn standard<'v>(view: &'v mut ArrayViewMut2<'_, f64>) -> &'v mut [f64] {
+    view.as_slice_mut().expect("fastsci-optimize passes standard-layout views")
 }
 
 /// Adds the `_optimize` submodule to the extension module.

@@ -172,7 +172,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let fit = curve_fit(f, &data.x, &data.y, &p0, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
     if json {
         let pcov: Vec<Vec<serde_json::Value>> =
-            (0..n).map(|i| (0..n).map(|j| json_f64(fit.pcov.get(i, j))).collect()).collect();
+            (0..n).map(|i| (0..n).map(|j| json_f64(fit.pcov[[i, j]])).collect()).collect();
         print_json(&json!({
             "popt": fit.popt.iter().map(|v| json_f64(*v)).collect::<Vec<_>>(),
             "perr": fit.perr.iter().map(|v| json_f64(*v)).collect::<Vec<_>>(),

@@ -101,7 +101,10 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             Constraint::ineq(move |x: &[f64]| fun(x))
         };
         if let Some(grad) = &c.fun.grad {
-            con = con.with_jacobian(formula::gradient_fn(grad));
+            let gradient = formula::gradient_fn(grad);
+            con = con.with_jacobian(move |x: &[f64], mut row: ndarray::ArrayViewMut2<f64>| {
+                gradient(x, row.as_slice_mut().expect("one contiguous row"));
+            });
         }
         problem = problem.with_constraint(con);
     }

@@ -4,6 +4,7 @@ mod corpus;
 mod errors;
 mod expression;
 mod functions;
+mod gradient;
 mod interp;
 mod kernels;
 mod nesting;
