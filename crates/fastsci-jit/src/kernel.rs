@@ -494,8 +494,12 @@ impl Function {
     }
 
     /// The functions to compile for this function's `derivative`, and the entry's index.
-    fn derive(&self, funcs: Vec<Func>, id: usize) -> Result<(Vec<Func>, usize), JitError> {
+    fn derive(&self, mut funcs: Vec<Func>, id: usize) -> Result<(Vec<Func>, usize), JitError> {
         let m = &*self.module;
+        if self.derivative != Derivative::None {
+            // Derivatives run `prange` loops serially: the differentiation sees ordinary loops.
+            funcs.iter_mut().for_each(crate::parallel::serialize);
+        }
         match self.derivative {
             Derivative::None => Ok((funcs, id)),
             Derivative::Gradient => autodiff::gradient(funcs, id, &m.source).map_err(|e| m.locate(e)),

@@ -429,6 +429,12 @@ fn load(ty: &Ty, args: &TExpr, slot: &mut i32, pos: usize) -> TExpr {
     }
 }
 
+/// Makes every `prange` loop of `f` an ordinary `range` loop (for code that differentiates
+/// kernels, which needs the iterations in order).
+pub(crate) fn serialize(f: &mut Func) {
+    serialize_nested(&mut f.body, &mut f.locals);
+}
+
 /// A `prange` inside another runs as an ordinary loop in each iteration of the outer one.
 fn serialize_nested(body: &mut [TStmt], locals: &mut Vec<Ty>) {
     for s in body {

@@ -483,3 +483,21 @@ def spin(n):
     let e = unsafe { f.call_raw(&args, Some(&flag)) }.unwrap_err();
     assert_eq!((e.kind(), e.line()), (ErrorKind::Interrupted, 6), "{e}");
 }
+
+#[test]
+fn gradients_run_parallel_loops_in_order() {
+    let src = "
+from numba import prange
+def f(x, a):
+    s = 0.0
+    for i in prange(len(a)):
+        s += a[i] * x * x
+    return s
+";
+    let grad = parallel(src, "f").gradient();
+    let r = grad.call(&[Value::Float(1.5), arr(vec![1.0, 2.0])]).unwrap();
+    let Value::Tuple(r) = r else { panic!("{r:?}") };
+    assert_eq!(r[0], Value::Float(3.0 * 1.5 * 1.5));
+    assert_eq!(r[1], Value::Float(2.0 * 1.5 * 3.0));
+    assert_eq!(r[2], arr(vec![1.5 * 1.5, 1.5 * 1.5]));
+}
