@@ -162,3 +162,31 @@ fn parallel_loops_give_the_same_bits_with_and_without_threads() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("k.py:39:13") && err.contains("race"), "{err}");
 }
+
+#[test]
+fn eval_vectorize_applies_a_kernel_elementwise_with_broadcasting() {
+    let d = tempfile::tempdir().unwrap();
+    let k = d.path().join("u.py");
+    std::fs::write(&k, "import math\ndef gauss(x, s):\n    return math.exp(-x * x / (2 * s * s))\n").unwrap();
+    let (x, s) = (d.path().join("x.npy"), d.path().join("s.npy"));
+    write_npy(&x, &[0.0, 1.0, 2.0]);
+    let sigma = ndarray::Array2::from_shape_vec((2, 1), vec![1.0, 2.0]).unwrap().into_dyn();
+    fastsci_array::write_npy(&s, &sigma).unwrap();
+    let target = format!("{}:gauss", k.display());
+    let (xa, sa) = (format!("x={}", x.display()), format!("s={}", s.display()));
+    let out = fastsci()
+        .args(["eval", "--vectorize", &target, "--in", &xa, "--in", &sa, "--json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(v["shape"], serde_json::json!([2, 3]));
+    let got: Vec<f64> = v["values"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let want: Vec<f64> = [1.0f64, 2.0]
+        .iter()
+        .flat_map(|s| [0.0f64, 1.0, 2.0].map(|x| (-x * x / (2.0 * s * s)).exp()))
+        .collect();
+    assert_eq!(got, want);
+    let out = fastsci().args(["eval", "--vectorize", &target, "--in", &xa]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give it with --in s="));
+}

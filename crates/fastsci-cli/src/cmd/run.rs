@@ -34,7 +34,7 @@ pub struct Args {
     pub parallel: bool,
 }
 
-fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
+pub(crate) fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
     use fastsci_array::NpyArray;
     // The shared reader checks the header's declared size against the file before allocating.
     let array = fastsci_array::read_npy(path)
@@ -135,7 +135,7 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
+pub(crate) fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
     write_atomically(path, |file| {
         let options = WriteOptions::default();
         let mut writer = std::io::BufWriter::new(file);

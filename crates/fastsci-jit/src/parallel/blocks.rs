@@ -228,3 +228,58 @@ pub(crate) unsafe extern "C" fn rt_parfor(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trip_counts_match_python_ranges() {
+        for (start, stop, step) in
+            [(0, 10, 1), (0, 10, 3), (10, 0, -3), (5, 5, 1), (5, 0, 1), (-7, 7, 2), (3, -9, -4)]
+        {
+            let want = if step > 0 {
+                (start..stop).step_by(step as usize).count()
+            } else {
+                (stop + 1..=start).rev().step_by((-step) as usize).count()
+            };
+            assert_eq!(trip_count(start, stop, step), want as u64, "range({start}, {stop}, {step})");
+        }
+        assert_eq!(trip_count(i64::MIN, i64::MAX, i64::MAX), 3);
+        assert_eq!(trip_count(i64::MAX, i64::MIN, i64::MIN), 2);
+    }
+
+    #[test]
+    fn blocks_cover_the_iterations_once_in_order() {
+        for n in [0u64, 1, 2, 255, 256, 257, 1000, 1 << 40] {
+            let blocks = block_count(n);
+            let mut next = 0i64;
+            for b in 0..blocks {
+                let (lo, hi) = block_bounds(n, blocks, b);
+                assert_eq!(lo, next);
+                assert!(hi > lo, "n = {n}: block {b} is empty");
+                next = hi;
+            }
+            assert_eq!(next as u64, n);
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        let r = |op, float| Reduction { local: 0, op, float };
+        let reductions = [
+            r(ReduceOp::Max, true),
+            r(ReduceOp::Add, true),
+            r(ReduceOp::Mul, false),
+            r(ReduceOp::Min, false),
+        ];
+        let (back, parallel) = decode(encode(&reductions, true));
+        assert!(parallel);
+        assert_eq!(
+            back.iter().map(|x| (x.op, x.float)).collect::<Vec<_>>(),
+            reductions.map(|x| (x.op, x.float))
+        );
+        let full = vec![r(ReduceOp::Max, true); MAX_REDUCTIONS];
+        assert_eq!(decode(encode(&full, false)).0.len(), MAX_REDUCTIONS);
+    }
+}
