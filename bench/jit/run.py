@@ -10,7 +10,9 @@ may write into them), median kept. Both sides single-threaded. Numba's compile t
 first call minus the median call (after a warm-up compile of another function, so Numba's
 one-time initialization is not counted); fastsci-jit's is parse of the whole file + type
 inference + code generation for the signature, the median of 5 compilations from source. Bounds checks off on both sides (Numba's
-default). Writes bench/jit/results.json.
+default). Times are CPU time of the calling thread on both sides (`time.thread_time` here,
+CLOCK_THREAD_CPUTIME_ID in kernel_bench), so other jobs on a shared machine do not count.
+Writes bench/jit/results.json.
 """
 
 import json
@@ -85,15 +87,15 @@ def jit_module():
 
 def run_numba(name, args, reps):
     f = getattr(kernels, name)
-    t0 = time.perf_counter()
+    t0 = time.thread_time()
     result = f(*copies(args))
-    first = time.perf_counter() - t0
+    first = time.thread_time() - t0
     times = []
     for _ in range(reps):
         fresh = copies(args)
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         result = f(*fresh)
-        times.append(time.perf_counter() - t0)
+        times.append(time.thread_time() - t0)
     med = statistics.median(times)
     return result, med * 1e3, max(first - med, 0.0) * 1e3
 

@@ -23,8 +23,8 @@ pub enum ArrayError {
     NotRegular {
         /// The path given.
         path: PathBuf,
-        /// What it is instead ("a directory", "a FIFO", ...).
-        kind: &'static str,
+        /// What it is instead.
+        kind: FileKind,
     },
     /// An I/O error on a stream with no file name.
     #[error("{0}")]
@@ -50,15 +50,68 @@ pub enum ArrayError {
     #[error("expression error: {0}")]
     Expr(String),
     /// Expression text that does not parse, or uses what array expressions do not support:
-    /// `LINE:COL: message`, then the source line and a caret.
+    /// the front end's error, shown as `LINE:COL: message`, then the source line and a caret.
     #[error("{0}")]
-    Parse(String),
+    Parse(#[from] fastsci_expr::SourceError),
     /// An argument outside its domain (zero bins, an axis out of range, an empty range).
     #[error("invalid argument: {0}")]
     Invalid(String),
     /// A broken internal invariant: a bug in fastsci-array.
     #[error("internal error (please report): {0}")]
     Internal(String),
+}
+
+/// What a path names when it is not a regular file (see [`ArrayError::NotRegular`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// A character device (`/dev/zero`, a terminal).
+    CharDevice,
+    /// A block device (a disk).
+    BlockDevice,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// The kind of `file_type`, or `None` for a regular file.
+    pub fn of(file_type: std::fs::FileType) -> Option<FileKind> {
+        use std::os::unix::fs::FileTypeExt;
+        Some(if file_type.is_file() {
+            return None;
+        } else if file_type.is_dir() {
+            FileKind::Directory
+        } else if file_type.is_fifo() {
+            FileKind::Fifo
+        } else if file_type.is_socket() {
+            FileKind::Socket
+        } else if file_type.is_char_device() {
+            FileKind::CharDevice
+        } else if file_type.is_block_device() {
+            FileKind::BlockDevice
+        } else {
+            FileKind::Other
+        })
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO",
+            FileKind::Socket => "a socket",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Other => "something else",
+        })
+    }
 }
 
 /// The result type of fastsci-array.

@@ -12,35 +12,20 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{ArrayError, Result, io_err};
+use crate::error::{ArrayError, FileKind, Result, io_err};
 
 /// The largest text input [`read_text`] accepts by default: 64 MiB.
 pub const MAX_TEXT_BYTES: u64 = 64 << 20;
-
-/// What kind of file `metadata` describes, for messages.
-fn kind_name(file_type: std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_dir() {
-        "a directory"
-    } else if file_type.is_fifo() {
-        "a FIFO"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else if file_type.is_char_device() {
-        "a character device"
-    } else if file_type.is_block_device() {
-        "a block device"
-    } else {
-        "not a regular file"
-    }
-}
 
 /// Checks that `metadata` describes a regular file (inputs, and existing output targets).
 pub(crate) fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<()> {
     if metadata.is_file() {
         Ok(())
     } else {
-        Err(ArrayError::NotRegular { path: path.to_path_buf(), kind: kind_name(metadata.file_type()) })
+        Err(ArrayError::NotRegular {
+            path: path.to_path_buf(),
+            kind: FileKind::of(metadata.file_type()).unwrap_or(FileKind::Other),
+        })
     }
 }
 

@@ -62,7 +62,7 @@ mod vmath_coeffs;
 
 pub use atomic::replace_atomically;
 pub use dtype::{ByteOrder, Complex, DType, Element, Real};
-pub use error::{ArrayError, Result};
+pub use error::{ArrayError, FileKind, Result};
 pub use fastsci_expr::memory::zeroed_vec;
 pub use mmap::{NpyMmap, NpyMmapMut};
 pub use npy::{NpyArray, NpyHeader, WriteOptions, read_npy, read_npy_as, write_npy, write_npy_with};

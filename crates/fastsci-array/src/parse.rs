@@ -2,6 +2,7 @@
 //! syntax) and lowered to this crate's [`Expr`].
 
 use fastsci_expr::ast::{BinOp, BoolOp, CmpOp, Expr as JExpr, ExprKind, UnaryOp};
+use fastsci_expr::{ErrorKind, SourceError};
 
 use crate::error::{ArrayError, Result};
 use crate::expr::{Binary, Expr, Unary};
@@ -23,8 +24,7 @@ use crate::expr::{Binary, Expr, Unary};
 /// [`ArrayError::Parse`] with `LINE:COL: message`, the source line and a caret, for syntax
 /// errors, indexing, and functions array expressions do not have.
 pub fn parse(source: &str) -> Result<Expr> {
-    let tree =
-        fastsci_expr::formula::parse_expression(source).map_err(|e| ArrayError::Parse(e.to_string()))?;
+    let tree = fastsci_expr::formula::parse_expression(source)?;
     lower(&tree, source, 0)
 }
 
@@ -34,17 +34,7 @@ pub fn parse(source: &str) -> Result<Expr> {
 pub const MAX_NESTING: usize = 1000;
 
 fn located(source: &str, offset: usize, message: &str) -> ArrayError {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line_no = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[line_start..].find('\n').map_or(source.len(), |i| line_start + i);
-    let col = source[line_start..offset].chars().count() + 1;
-    ArrayError::Parse(format!(
-        "{line_no}:{col}: {message}\n  {}\n  {}^",
-        &source[line_start..line_end],
-        " ".repeat(col - 1)
-    ))
+    ArrayError::Parse(SourceError::at(ErrorKind::Unsupported, source, offset, message))
 }
 
 fn lower(e: &JExpr, src: &str, depth: usize) -> Result<Expr> {

@@ -59,6 +59,12 @@ impl CliError {
         CliError { kind: ErrorKind::Internal, message: message.into() }
     }
 
+    /// The same error with `what` in front of its message (`what: message`).
+    pub fn context(mut self, what: impl fmt::Display) -> CliError {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     /// The process exit code of this error.
     pub fn exit_code(&self) -> ExitCode {
         match self.kind {
@@ -121,6 +127,86 @@ impl From<fastsci_array::ArrayError> for CliError {
             other => CliError::bad_input(other.to_string()),
         }
     }
+}
+
+/// Kernel and formula errors are the user's (syntax, names, types, a kernel that raised) unless
+/// the compiler reports a bug.
+impl From<fastsci_jit::JitError> for CliError {
+    fn from(e: fastsci_jit::JitError) -> CliError {
+        match e.kind() {
+            fastsci_jit::ErrorKind::Internal => CliError::internal(e.to_string()),
+            _ => CliError::bad_input(e.to_string()),
+        }
+    }
+}
+
+/// Every optimize error is an argument the solver cannot use: bad input.
+impl From<fastsci_optimize::OptimizeError> for CliError {
+    fn from(e: fastsci_optimize::OptimizeError) -> CliError {
+        CliError::bad_input(e.to_string())
+    }
+}
+
+/// Every integrate error is an argument the rule cannot use: bad input.
+impl From<fastsci_integrate::IntegrateError> for CliError {
+    fn from(e: fastsci_integrate::IntegrateError) -> CliError {
+        CliError::bad_input(e.to_string())
+    }
+}
+
+/// Sparse errors are bad input (shapes, indices, files, singular matrices) unless faer or the
+/// disk failed.
+impl From<fastsci_sparse::SparseError> for CliError {
+    fn from(e: fastsci_sparse::SparseError) -> CliError {
+        use fastsci_sparse::SparseError;
+        match e {
+            SparseError::Io(io) => CliError::from(io),
+            SparseError::Factorization(_) | SparseError::Faer(_) => CliError::internal(with_cause(&e)),
+            other => CliError::bad_input(other.to_string()),
+        }
+    }
+}
+
+/// Sweep and map errors are bad input (parameters, a failed task, an unusable output file)
+/// unless the thread pool could not start or the disk failed.
+impl From<fastsci_par::ParError> for CliError {
+    fn from(e: fastsci_par::ParError) -> CliError {
+        use fastsci_par::ParError;
+        match e {
+            ParError::Io { ref source, .. } if !is_bad_path(source) => CliError::internal(e.to_string()),
+            ParError::ThreadPool { .. } => CliError::internal(e.to_string()),
+            other => CliError::bad_input(other.to_string()),
+        }
+    }
+}
+
+/// The pipeline's errors by their cause: the dataset (its file by fastsci-array's rule, data
+/// the sweep or fit cannot use) is bad input; the heater kernel, the model and the thread pool
+/// are fastsci's own, so their failures are internal.
+impl From<fastsci_pipeline::PipelineError> for CliError {
+    fn from(e: fastsci_pipeline::PipelineError) -> CliError {
+        use fastsci_pipeline::PipelineError;
+        match e {
+            PipelineError::Array(inner) => inner.into(),
+            PipelineError::Io { ref source, .. } if !is_bad_path(source) => CliError::internal(e.to_string()),
+            PipelineError::Data(_)
+            | PipelineError::Io { .. }
+            | PipelineError::Solver(_)
+            | PipelineError::LeastSquares(_) => CliError::bad_input(e.to_string()),
+            other => CliError::internal(other.to_string()),
+        }
+    }
+}
+
+/// `error: cause: cause ...`, the chain of `source()`s on one line.
+fn with_cause(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        text.push_str(&format!(": {cause}"));
+        next = cause.source();
+    }
+    text
 }
 
 /// The result type of every subcommand.

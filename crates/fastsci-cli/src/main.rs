@@ -8,6 +8,7 @@
 // `x[0]` there is an index, not a link.
 #![allow(rustdoc::broken_intra_doc_links)]
 
+mod args;
 mod cmd;
 mod error;
 mod output;

@@ -66,42 +66,10 @@ pub const MAX_SOURCE_BYTES: u64 = fastsci_array::input::MAX_TEXT_BYTES;
 /// parsed, which the README states.
 pub const MAX_CSV_BYTES: u64 = 1 << 30;
 
-/// Parses a number as typed on the command line: decimal, `inf`, `-inf`, `nan`, `pi`, `e`.
-pub fn parse_number(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let (sign, body) = match t.strip_prefix('-') {
-        Some(rest) => (-1.0, rest),
-        None => (1.0, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let magnitude = match body.to_ascii_lowercase().as_str() {
-        "inf" | "infinity" => f64::INFINITY,
-        "nan" => f64::NAN,
-        "pi" => std::f64::consts::PI,
-        "e" => std::f64::consts::E,
-        _ => body.parse::<f64>().map_err(|_| format!("'{text}' is not a number"))?,
-    };
-    Ok(sign * magnitude)
-}
-
-/// Parses a comma-separated list of numbers (`-1.2,1`).
-pub fn parse_number_list(text: &str) -> Result<Vec<f64>, String> {
-    text.split(',').map(parse_number).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
-
-    #[test]
-    fn numbers_accept_named_constants_and_signs() {
-        assert_eq!(parse_number("-inf").unwrap(), f64::NEG_INFINITY);
-        assert_eq!(parse_number("pi").unwrap(), std::f64::consts::PI);
-        assert_eq!(parse_number("-e").unwrap(), -std::f64::consts::E);
-        assert!(parse_number("nan").unwrap().is_nan());
-        assert_eq!(parse_number_list("-1.2,1").unwrap(), vec![-1.2, 1.0]);
-        assert!(parse_number("x1").is_err());
-    }
 
     #[test]
     fn atomic_write_leaves_no_partial_file_on_failure() {

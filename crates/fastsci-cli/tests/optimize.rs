@@ -209,6 +209,26 @@ fn minimize_a_kernel_file() {
     }
 }
 
+#[test]
+fn minimize_a_kernel_file_uses_its_exact_gradient() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rosen.py");
+    std::fs::write(&file, "def rosen(x):\n    return 100.0 * (x[1] - x[0] ** 2) ** 2 + (1.0 - x[0]) ** 2\n")
+        .unwrap();
+    let spec = format!("{}:rosen", file.display());
+    let out = fastsci(&["minimize", &spec, "--x0", "-1.2,1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("(exact derivatives)"), "{text}");
+    let v = json_of(&fastsci(&["minimize", &spec, "--x0", "-1.2,1", "--json"]));
+    // SciPy's BFGS with the analytic gradient: 39 evaluations (WORKLOADS.md), as the formula.
+    assert_eq!((v["nfev"].as_u64(), v["success"].as_bool()), (Some(39), Some(true)), "{v}");
+    // Newton-CG needs a gradient: the kernel's.
+    let v = json_of(&fastsci(&["minimize", &spec, "--x0", "-1.2,1", "--method", "newton-cg", "--json"]));
+    let x = v["x"].as_array().unwrap();
+    assert!((x[0].as_f64().unwrap() - 1.0).abs() < 1e-4, "{v}");
+}
+
 /// SciPy's SLSQP example (`minimize` docs): min (x−1)² + (y−2.5)² over three inequalities and
 /// x, y ≥ 0, at (1.4, 1.7) after 3 iterations as SciPy's.
 #[test]

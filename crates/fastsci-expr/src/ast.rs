@@ -158,15 +158,36 @@ pub enum ExprKind {
     /// A call `func(args...)`; `func` is the dotted name with a leading `math.`, `np.` or
     /// `numpy.` removed (`np.random.random` becomes `random.random`).
     Call {
-        /// Canonical function name.
+        /// Canonical function name; a method call `x.sum(...)` is named `.sum` (see
+        /// [`METHOD_PREFIX`]) with the object `x` as its first argument.
         func: String,
         /// Where the function name is.
         func_span: Span,
-        /// Positional arguments.
+        /// The arguments: positional ones first, then each keyword argument `name=value`
+        /// as a call named `kw:name` (see [`KEYWORD_PREFIX`]) whose one argument is the value.
         args: Vec<Expr>,
     },
     /// `(a, b, ...)` (kernels only).
     Tuple(Vec<Expr>),
+}
+
+/// How a method call `x.name(args)` appears: `Call { func: ".name", args: [x, args...] }`.
+pub const METHOD_PREFIX: &str = ".";
+
+/// How a keyword argument `name=value` appears among a call's arguments:
+/// `Call { func: "kw:name", args: [value] }`, after the positional arguments.
+pub const KEYWORD_PREFIX: &str = "kw:";
+
+impl Expr {
+    /// The keyword argument this expression stands for (`name`, value), when it is one.
+    pub fn as_keyword(&self) -> Option<(&str, &Expr)> {
+        match &self.kind {
+            ExprKind::Call { func, args, .. } if args.len() == 1 => {
+                func.strip_prefix(KEYWORD_PREFIX).map(|name| (name, &args[0]))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// One `def`.
@@ -178,6 +199,8 @@ pub struct FuncDef {
     pub span: Span,
     /// Parameter names with their positions.
     pub params: Vec<(String, Span)>,
+    /// Each parameter's default value (`def f(x, n=10)`), where it has one.
+    pub defaults: Vec<Option<Expr>>,
     /// The statements of the body.
     pub body: Vec<Stmt>,
     /// Why the function cannot be compiled (construct outside the subset): reported when it
@@ -268,6 +291,33 @@ pub enum StmtKind {
     Return(Option<Expr>),
     /// An expression evaluated for its effect (a call).
     Expr(Expr),
+    /// `raise ValueError("message")` (or `raise ValueError`): a built-in exception with a
+    /// constant message.
+    Raise {
+        /// The exception's name (`ValueError`, ...).
+        exception: String,
+        /// The message (empty when none is given).
+        message: String,
+    },
+    /// `assert test` or `assert test, "message"`: raises `AssertionError` when `test` is
+    /// false.
+    Assert {
+        /// The condition.
+        test: Expr,
+        /// The message (empty when none is given).
+        message: String,
+    },
+    /// `print(a, "text", b)`: numbers and constant strings, separated by spaces.
+    Print(Vec<PrintItem>),
+}
+
+/// One argument of `print(...)`.
+#[derive(Debug, Clone)]
+pub enum PrintItem {
+    /// A constant string, printed as is.
+    Text(String),
+    /// A number (or bool), printed as Python prints it.
+    Value(Expr),
 }
 
 impl Expr {

@@ -219,9 +219,9 @@ pub fn fmax(a: f64, b: f64) -> f64 {
 pub enum ScalarType {
     /// `float64`: the value as a float.
     F64,
-    /// Rounded to float32, computed on as a float (NumPy would keep float32 arithmetic).
+    /// `float32`: rounded to float32.
     F32,
-    /// An integer of `bits` bits, wrapped into range, held as int64.
+    /// An integer of `bits` bits, wrapped into range.
     Int {
         /// Width: 8, 16, 32 or 64.
         bits: u32,

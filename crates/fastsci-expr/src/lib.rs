@@ -37,6 +37,7 @@
 
 pub mod ast;
 pub mod derivative;
+pub mod dtype;
 pub mod error;
 pub mod formula;
 pub mod functions;

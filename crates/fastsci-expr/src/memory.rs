@@ -42,6 +42,16 @@ unsafe impl ZeroBits for i32 {}
 unsafe impl ZeroBits for u8 {}
 // SAFETY: as above.
 unsafe impl ZeroBits for bool {}
+// SAFETY: as above.
+unsafe impl ZeroBits for i8 {}
+// SAFETY: as above.
+unsafe impl ZeroBits for i16 {}
+// SAFETY: as above.
+unsafe impl ZeroBits for u16 {}
+// SAFETY: as above.
+unsafe impl ZeroBits for u32 {}
+// SAFETY: as above.
+unsafe impl ZeroBits for u64 {}
 
 /// [`zeroed_vec`] that reports a failed allocation as `None` instead of aborting, for sizes
 /// that come from the user's kernel.

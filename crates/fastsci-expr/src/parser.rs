@@ -3,8 +3,8 @@
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
-use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
-use crate::ast::{FuncDef, Global, ModuleAst, Stmt, StmtKind};
+use crate::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, KEYWORD_PREFIX, METHOD_PREFIX, Span, UnaryOp};
+use crate::ast::{FuncDef, Global, ModuleAst, PrintItem, Stmt, StmtKind};
 use crate::error::{ErrorKind, SourceError};
 use crate::functions::{canonical_function, lookup, named_constant, scalar_type};
 
@@ -108,11 +108,19 @@ impl Lower<'_> {
                     py::Operator::BitXor => BinOp::BitXor,
                     py::Operator::LShift => BinOp::LShift,
                     py::Operator::RShift => BinOp::RShift,
-                    py::Operator::MatMult => {
-                        return Err(self.unsupported(
+                    py::Operator::MatMult if !self.formula => {
+                        // `a @ b` is `np.matmul(a, b)`.
+                        let args = vec![self.expr(&b.left)?, self.expr(&b.right)?];
+                        let func_span = span_of(b);
+                        return Ok(Expr {
+                            kind: ExprKind::Call { func: "matmul".into(), func_span, args },
                             span,
-                            "matrix multiplication `@` is not supported; write the loops",
-                        ));
+                        });
+                    }
+                    py::Operator::MatMult => {
+                        return Err(
+                            self.unsupported(span, "matrix multiplication `@` is not supported in a formula")
+                        );
                     }
                 };
                 if self.formula
@@ -173,19 +181,37 @@ impl Lower<'_> {
             },
             py::Expr::Call(c) => {
                 let func_span = span_of(c.func.as_ref());
-                let Some(dotted) = dotted_name(&c.func) else {
-                    return Err(self.unsupported(
-                        func_span,
-                        "only functions called by name can be called, as in sqrt(x) or np.zeros(n)",
-                    ));
+                // `x.sum()` on anything but a module (`np.`, `math.`, `np.random.`, ...) is a
+                // method call: the object becomes the first argument.
+                let method = match c.func.as_ref() {
+                    py::Expr::Attribute(a)
+                        if !self.formula && !dotted_name(&a.value).is_some_and(|m| is_module(&m)) =>
+                    {
+                        Some((a.attr.id.as_str().to_string(), self.expr(&a.value)?))
+                    }
+                    _ => None,
                 };
-                if let Some(k) = c.arguments.keywords.first() {
-                    return Err(self.unsupported(
-                        span_of(k),
-                        "keyword arguments are not supported; pass arguments by position",
-                    ));
-                }
                 let mut args = Vec::new();
+                let func = match method {
+                    Some((name, object)) => {
+                        args.push(object);
+                        format!("{METHOD_PREFIX}{name}")
+                    }
+                    None => {
+                        let Some(dotted) = dotted_name(&c.func) else {
+                            return Err(self.unsupported(
+                                func_span,
+                                "only functions called by name can be called, as in sqrt(x) or np.zeros(n)",
+                            ));
+                        };
+                        let stripped = strip_module(&dotted);
+                        if stripped.contains('.') {
+                            stripped.to_string()
+                        } else {
+                            canonical_function(stripped).to_string()
+                        }
+                    }
+                };
                 for a in c.arguments.args.iter() {
                     if let py::Expr::Starred(s) = a {
                         return Err(self
@@ -193,12 +219,30 @@ impl Lower<'_> {
                     }
                     args.push(self.expr(a)?);
                 }
-                let stripped = strip_module(&dotted);
-                let func = if stripped.contains('.') {
-                    stripped.to_string()
-                } else {
-                    canonical_function(stripped).to_string()
-                };
+                if self.formula
+                    && let Some(k) = c.arguments.keywords.first()
+                {
+                    return Err(self.unsupported(
+                        span_of(k),
+                        "keyword arguments are not supported; pass arguments by position",
+                    ));
+                }
+                for k in c.arguments.keywords.iter() {
+                    let Some(name) = &k.arg else {
+                        return Err(self
+                            .unsupported(span_of(k), "`**kwargs` is not supported; pass arguments by name"));
+                    };
+                    let value = self.expr(&k.value)?;
+                    let kspan = span_of(k);
+                    args.push(Expr {
+                        kind: ExprKind::Call {
+                            func: format!("{KEYWORD_PREFIX}{}", name.id.as_str()),
+                            func_span: kspan,
+                            args: vec![value],
+                        },
+                        span: kspan,
+                    });
+                }
                 ExprKind::Call { func, func_span, args }
             }
             py::Expr::Attribute(a) => {
@@ -311,6 +355,65 @@ impl Lower<'_> {
         Ok(out)
     }
 
+    /// A constant string (the message of `raise` or `assert`, an argument of `print`).
+    fn constant_text(&self, e: &py::Expr, what: &str) -> Result<String, SourceError> {
+        match e {
+            py::Expr::StringLiteral(s) => Ok(s.value.to_str().to_string()),
+            other => Err(self.unsupported(
+                span_of(other),
+                format!("{what} must be a constant string, as in \"x must be positive\""),
+            )),
+        }
+    }
+
+    /// `raise Name` or `raise Name("constant message")`.
+    fn raise(&self, r: &py::StmtRaise, span: Span) -> Result<StmtKind, SourceError> {
+        let hint = "write `raise ValueError(\"message\")` with a built-in exception and a constant message";
+        let Some(exc) = &r.exc else {
+            return Err(self.unsupported(span, format!("a bare `raise` is not supported; {hint}")));
+        };
+        if r.cause.is_some() {
+            return Err(self.unsupported(span, format!("`raise ... from ...` is not supported; {hint}")));
+        }
+        let (name, message) = match exc.as_ref() {
+            py::Expr::Name(n) => (n.id.as_str().to_string(), String::new()),
+            py::Expr::Call(c)
+                if matches!(c.func.as_ref(), py::Expr::Name(_)) && c.arguments.keywords.is_empty() =>
+            {
+                let py::Expr::Name(n) = c.func.as_ref() else { unreachable!("matched above") };
+                let message = match &c.arguments.args[..] {
+                    [] => String::new(),
+                    [m] => self.constant_text(m, "the exception's message")?,
+                    _ => {
+                        return Err(
+                            self.unsupported(span_of(exc.as_ref()), format!("one message only; {hint}"))
+                        );
+                    }
+                };
+                (n.id.as_str().to_string(), message)
+            }
+            other => return Err(self.unsupported(span_of(other), hint)),
+        };
+        Ok(StmtKind::Raise { exception: name, message })
+    }
+
+    /// `print(...)` of numbers and constant strings.
+    fn print(&self, c: &py::ExprCall) -> Result<StmtKind, SourceError> {
+        if let Some(k) = c.arguments.keywords.first() {
+            return Err(
+                self.unsupported(span_of(k), "print() takes no keyword arguments here (sep=, end=, file=)")
+            );
+        }
+        let mut items = Vec::new();
+        for a in c.arguments.args.iter() {
+            items.push(match a {
+                py::Expr::StringLiteral(s) => PrintItem::Text(s.value.to_str().to_string()),
+                other => PrintItem::Value(self.expr(other)?),
+            });
+        }
+        Ok(StmtKind::Print(items))
+    }
+
     fn stmt(&self, s: &py::Stmt) -> Result<Option<Stmt>, SourceError> {
         let span = span_of(s);
         let kind = match s {
@@ -375,10 +478,11 @@ impl Lower<'_> {
                 if f.is_async {
                     return Err(self.unsupported(span, "async for is not supported"));
                 }
-                StmtKind::For {
-                    target: self.expr(&f.target)?,
-                    iter: self.expr(&f.iter)?,
-                    body: self.block(&f.body)?,
+                let (target, iter, body) = (self.expr(&f.target)?, self.expr(&f.iter)?, self.block(&f.body)?);
+                if self.formula {
+                    StmtKind::For { target, iter, body }
+                } else {
+                    desugar_for(target, iter, body, span)
                 }
             }
             py::Stmt::Break(_) => StmtKind::Break,
@@ -392,6 +496,11 @@ impl Lower<'_> {
                 if matches!(e.value.as_ref(), py::Expr::StringLiteral(_)) {
                     return Ok(None); // docstring or comment string
                 }
+                if let py::Expr::Call(c) = e.value.as_ref()
+                    && matches!(c.func.as_ref(), py::Expr::Name(n) if n.id.as_str() == "print")
+                {
+                    return Ok(Some(Stmt { kind: self.print(c)?, span }));
+                }
                 StmtKind::Expr(self.expr(&e.value)?)
             }
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => return Ok(None),
@@ -404,13 +513,15 @@ impl Lower<'_> {
             py::Stmt::ClassDef(_) => return Err(self.unsupported(span, "classes are not supported")),
             py::Stmt::Delete(_) => return Err(self.unsupported(span, "`del` is not supported")),
             py::Stmt::With(_) => return Err(self.unsupported(span, "`with` is not supported")),
-            py::Stmt::Raise(_) => {
-                return Err(self.unsupported(span, "`raise` is not supported; return an error value"));
-            }
+            py::Stmt::Raise(r) => self.raise(r, span)?,
             py::Stmt::Try(_) => return Err(self.unsupported(span, "`try` is not supported")),
-            py::Stmt::Assert(_) => {
-                return Err(self.unsupported(span, "`assert` is not supported; use if and return"));
-            }
+            py::Stmt::Assert(a) => StmtKind::Assert {
+                test: self.expr(&a.test)?,
+                message: match &a.msg {
+                    Some(m) => self.constant_text(m, "the message of `assert`")?,
+                    None => String::new(),
+                },
+            },
             py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => {
                 return Err(
                     self.unsupported(span, "`global`/`nonlocal` are not supported; pass values as arguments")
@@ -432,6 +543,13 @@ fn dotted_name(e: &py::Expr) -> Option<String> {
         py::Expr::Attribute(a) => Some(format!("{}.{}", dotted_name(&a.value)?, a.attr.id.as_str())),
         _ => None,
     }
+}
+
+/// Whether a dotted name is a module whose functions kernels call (`np`, `math`,
+/// `np.random`, ...), rather than an object whose method is called.
+fn is_module(dotted: &str) -> bool {
+    matches!(dotted, "np" | "numpy" | "math" | "cmath" | "random")
+        || ["np.", "numpy."].iter().any(|p| dotted.starts_with(p))
 }
 
 fn strip_module(dotted: &str) -> &str {
@@ -690,10 +808,12 @@ impl Lower<'_> {
         let name = f.name.id.as_str().to_string();
         let span = span_of(&f.name);
         let mut params = Vec::new();
-        let body = self.def_inner(f, &mut params);
+        let mut defaults = Vec::new();
+        let body = self.def_inner(f, &mut params, &mut defaults);
+        defaults.resize(params.len(), None);
         match body {
-            Ok(body) => FuncDef { name, span, params, body, error: None },
-            Err(e) => FuncDef { name, span, params, body: Vec::new(), error: Some(e) },
+            Ok(body) => FuncDef { name, span, params, defaults, body, error: None },
+            Err(e) => FuncDef { name, span, params, defaults, body: Vec::new(), error: Some(e) },
         }
     }
 
@@ -701,6 +821,7 @@ impl Lower<'_> {
         &self,
         f: &py::StmtFunctionDef,
         params: &mut Vec<(String, Span)>,
+        defaults: &mut Vec<Option<Expr>>,
     ) -> Result<Vec<Stmt>, SourceError> {
         if f.is_async {
             return Err(self.unsupported(span_of(f), "async functions are not supported"));
@@ -713,12 +834,21 @@ impl Lower<'_> {
             );
         }
         for a in p.posonlyargs.iter().chain(p.args.iter()) {
-            if let Some(d) = &a.default {
-                return Err(
-                    self.unsupported(span_of(d.as_ref()), "default parameter values are not supported")
-                );
-            }
+            let default = match &a.default {
+                Some(d) => {
+                    let e = self.expr(d)?;
+                    if !is_constant_expr(&e) {
+                        return Err(self.unsupported(
+                            span_of(d.as_ref()),
+                            "a default parameter value must be a constant (a number, bool or tuple of them)",
+                        ));
+                    }
+                    Some(e)
+                }
+                None => None,
+            };
             params.push((a.parameter.name.id.as_str().to_string(), span_of(&a.parameter)));
+            defaults.push(default);
         }
         self.block(&f.body)
     }
@@ -775,5 +905,90 @@ fn is_constant_expr(e: &Expr) -> bool {
             scalar && args.iter().all(is_constant_expr)
         }
         ExprKind::Attribute { .. } => false,
+    }
+}
+
+/// `for` over `enumerate(...)`, `zip(...)` or `reversed(...)` as a counted loop over
+/// `range` (what kernels compile), with the loop target assigned from the sequences at the
+/// counter: `for i, x in enumerate(a)` is `for k in range(len(a)): i, x = k, a[k]`. The
+/// counter's name (`for#OFFSET`) cannot clash with a Python name.
+fn desugar_for(target: Expr, iter: Expr, body: Vec<Stmt>, span: Span) -> StmtKind {
+    let ExprKind::Call { func, args, func_span } = &iter.kind else {
+        return StmtKind::For { target, iter, body };
+    };
+    let at = iter.span;
+    let mk = |kind: ExprKind| Expr { kind, span: at };
+    let call = |f: &str, args: Vec<Expr>| mk(ExprKind::Call { func: f.into(), func_span: *func_span, args });
+    let int = |k: i64| mk(ExprKind::Int(k));
+    let counter = format!("for#{}", span.start);
+    let k = mk(ExprKind::Name(counter.clone()));
+    let for_range = |range_args: Vec<Expr>, value: Expr, body: Vec<Stmt>| {
+        let assign =
+            Stmt { kind: StmtKind::Assign { targets: vec![target.clone()], value }, span: target.span };
+        let mut inner = vec![assign];
+        inner.extend(body);
+        StmtKind::For { target: k.clone(), iter: call("range", range_args), body: inner }
+    };
+    let plain = args.iter().all(|a| a.as_keyword().is_none());
+    match func.as_str() {
+        "enumerate" | "zip" if plain && !args.is_empty() && (func != "enumerate" || args.len() <= 2) => {
+            let n = length(&iter, &call);
+            for_range(vec![n], element(&iter, &k), body)
+        }
+        "reversed" if plain && args.len() == 1 => match &args[0].kind {
+            ExprKind::Call { func: r, args: ra, .. } if r == "range" && (1..=2).contains(&ra.len()) => {
+                let (lo, hi) =
+                    if ra.len() == 1 { (int(0), ra[0].clone()) } else { (ra[0].clone(), ra[1].clone()) };
+                let minus_one = |e: Expr| {
+                    mk(ExprKind::Binary { op: BinOp::Sub, left: Box::new(e), right: Box::new(int(1)) })
+                };
+                StmtKind::For {
+                    target,
+                    iter: call("range", vec![minus_one(hi), minus_one(lo), int(-1)]),
+                    body,
+                }
+            }
+            _ => {
+                let n = length(&args[0], &call);
+                let last =
+                    mk(ExprKind::Binary { op: BinOp::Sub, left: Box::new(n), right: Box::new(int(1)) });
+                for_range(vec![last, int(-1), int(-1)], element(&args[0], &k), body)
+            }
+        },
+        _ => StmtKind::For { target, iter, body },
+    }
+}
+
+/// How many items `for` gets from `seq` (`len`, the shortest of `zip`'s sequences).
+fn length(seq: &Expr, call: &dyn Fn(&str, Vec<Expr>) -> Expr) -> Expr {
+    match &seq.kind {
+        ExprKind::Call { func, args, .. } if func == "enumerate" => length(&args[0], call),
+        ExprKind::Call { func, args, .. } if func == "zip" && args.len() == 1 => length(&args[0], call),
+        ExprKind::Call { func, args, .. } if func == "zip" => {
+            call("min", args.iter().map(|a| length(a, call)).collect())
+        }
+        _ => call("len", vec![seq.clone()]),
+    }
+}
+
+/// The item number `k` of `seq` (a tuple for `enumerate` and `zip`).
+fn element(seq: &Expr, k: &Expr) -> Expr {
+    let mk = |kind: ExprKind| Expr { kind, span: seq.span };
+    match &seq.kind {
+        ExprKind::Call { func, args, .. } if func == "enumerate" => {
+            let i = match args.get(1) {
+                Some(start) => mk(ExprKind::Binary {
+                    op: BinOp::Add,
+                    left: Box::new(k.clone()),
+                    right: Box::new(start.clone()),
+                }),
+                None => k.clone(),
+            };
+            mk(ExprKind::Tuple(vec![i, element(&args[0], k)]))
+        }
+        ExprKind::Call { func, args, .. } if func == "zip" => {
+            mk(ExprKind::Tuple(args.iter().map(|a| element(a, k)).collect()))
+        }
+        _ => mk(ExprKind::Index { value: Box::new(seq.clone()), indices: vec![k.clone()] }),
     }
 }

@@ -214,8 +214,8 @@ fn richardson<D: FnMut(f64, &mut [f64], &mut [f64])>(
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for a non-finite `x` or invalid options.
-pub fn derivative<F: Fn(f64) -> f64>(
-    f: F,
+pub fn derivative<F: FnMut(f64) -> f64>(
+    mut f: F,
     x: f64,
     options: &DerivativeOptions,
 ) -> Result<DerivativeResult, IntegrateError> {
@@ -299,8 +299,8 @@ fn check_point(x: &[f64]) -> Result<(), IntegrateError> {
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point or invalid options.
-pub fn richardson_gradient<F: Fn(&[f64]) -> f64>(
-    f: F,
+pub fn richardson_gradient<F: FnMut(&[f64]) -> f64>(
+    mut f: F,
     x: &[f64],
     options: &DerivativeOptions,
 ) -> Result<GradientResult, IntegrateError> {
@@ -330,8 +330,8 @@ pub fn richardson_gradient<F: Fn(&[f64]) -> f64>(
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point, invalid options, or a
 /// function whose output length changes.
-pub fn richardson_jacobian<F: Fn(&[f64]) -> Vec<f64>>(
-    f: F,
+pub fn richardson_jacobian<F: FnMut(&[f64]) -> Vec<f64>>(
+    mut f: F,
     x: &[f64],
     options: &DerivativeOptions,
 ) -> Result<JacobianResult, IntegrateError> {
@@ -398,11 +398,12 @@ pub fn richardson_jacobian<F: Fn(&[f64]) -> Vec<f64>>(
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for an empty or non-finite point or invalid options.
-pub fn richardson_hessian<F: Fn(&[f64]) -> f64>(
+pub fn richardson_hessian<F: FnMut(&[f64]) -> f64>(
     f: F,
     x: &[f64],
     options: &DerivativeOptions,
 ) -> Result<JacobianResult, IntegrateError> {
+    let f = crate::shared_slice(f);
     options.check()?;
     check_point(x)?;
     let inner_err = std::cell::Cell::new(0.0f64);

@@ -163,7 +163,7 @@ impl GaussLegendre {
     /// assert!((v - 0.1).abs() < 1e-15);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn integrate<F: Fn(f64) -> f64>(&self, f: F, a: f64, b: f64) -> f64 {
+    pub fn integrate<F: FnMut(f64) -> f64>(&self, mut f: F, a: f64, b: f64) -> f64 {
         let c = 0.5 * (a + b);
         let h = 0.5 * (b - a);
         h * self.nodes.iter().zip(&self.weights).map(|(&x, &w)| w * f(c + h * x)).sum::<f64>()
@@ -183,6 +183,6 @@ impl GaussLegendre {
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] when `n` is zero.
-pub fn fixed_quad<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, n: usize) -> Result<f64, IntegrateError> {
+pub fn fixed_quad<F: FnMut(f64) -> f64>(f: F, a: f64, b: f64, n: usize) -> Result<f64, IntegrateError> {
     Ok(GaussLegendre::new(n)?.integrate(f, a, b))
 }

@@ -3,6 +3,11 @@
 //! Everything `scipy.integrate.quad` and `scipy.differentiate` do, on plain Rust closures,
 //! without a callback crossing a language boundary on every evaluation.
 //!
+//! Integrands are `FnMut`: they are called one at a time, so they may count calls or keep a
+//! cache. The exceptions follow the workspace's rule (see the `fastsci` crate): [`quad_vec`]'s
+//! integrand is `Fn + Sync` because it may run on several threads at once, and a
+//! [`Limit::Depends`] range is `Fn` because it is read through a shared reference.
+//!
 //! ## What is here
 //!
 //! | item | what it does | SciPy |
@@ -64,6 +69,20 @@ mod quad_vec;
 mod quadpack;
 mod sampled;
 mod tanh_sinh;
+
+/// An `FnMut` integrand behind a shared reference, for the rules that take it as `&F`: the
+/// library calls it one call at a time and never from inside itself, so the borrow never
+/// overlaps (the rule of the crate docs: `FnMut` for callbacks called one at a time).
+pub(crate) fn shared(f: impl FnMut(f64) -> f64) -> impl Fn(f64) -> f64 {
+    let cell = std::cell::RefCell::new(f);
+    move |x| (cell.borrow_mut())(x)
+}
+
+/// [`shared`] for a function of several variables.
+pub(crate) fn shared_slice<T>(f: impl FnMut(&[f64]) -> T) -> impl Fn(&[f64]) -> T {
+    let cell = std::cell::RefCell::new(f);
+    move |x| (cell.borrow_mut())(x)
+}
 
 pub use derivative::{
     DerivativeOptions, DerivativeResult, DerivativeStatus, GradientResult, JacobianResult, derivative,

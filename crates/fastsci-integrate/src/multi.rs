@@ -97,11 +97,12 @@ fn level<F: Fn(&[f64]) -> f64>(
 ///
 /// [`IntegrateError::InvalidInput`] when `ranges` is empty, and any error of [`quad`] on a
 /// range (NaN limits, invalid options).
-pub fn nquad<F: Fn(&[f64]) -> f64>(
+pub fn nquad<F: FnMut(&[f64]) -> f64>(
     f: F,
     ranges: &[Limit<'_>],
     options: &QuadOptions,
 ) -> Result<QuadResult, IntegrateError> {
+    let f = crate::shared_slice(f);
     if ranges.is_empty() {
         return Err(IntegrateError::InvalidInput("nquad needs at least one range".into()));
     }
@@ -146,10 +147,12 @@ pub fn dblquad<F, G, H>(
     options: &QuadOptions,
 ) -> Result<QuadResult, IntegrateError>
 where
-    F: Fn(f64, f64) -> f64,
-    G: Fn(f64) -> f64,
-    H: Fn(f64) -> f64,
+    F: FnMut(f64, f64) -> f64,
+    G: FnMut(f64) -> f64,
+    H: FnMut(f64) -> f64,
 {
+    let (gfun, hfun) = (crate::shared(gfun), crate::shared(hfun));
+    let mut f = f;
     let ranges = [Limit::Depends(Box::new(|o: &[f64]| (gfun(o[0]), hfun(o[0])))), Limit::Fixed(a, b)];
     nquad(|v: &[f64]| f(v[0], v[1]), &ranges, options)
 }
@@ -177,20 +180,24 @@ pub fn tplquad<F, G, H, Q, R>(
     b: f64,
     gfun: G,
     hfun: H,
-    qfun: Q,
-    rfun: R,
+    mut qfun: Q,
+    mut rfun: R,
     options: &QuadOptions,
 ) -> Result<QuadResult, IntegrateError>
 where
-    F: Fn(f64, f64, f64) -> f64,
-    G: Fn(f64) -> f64,
-    H: Fn(f64) -> f64,
-    Q: Fn(f64, f64) -> f64,
-    R: Fn(f64, f64) -> f64,
+    F: FnMut(f64, f64, f64) -> f64,
+    G: FnMut(f64) -> f64,
+    H: FnMut(f64) -> f64,
+    Q: FnMut(f64, f64) -> f64,
+    R: FnMut(f64, f64) -> f64,
 {
+    let (gfun, hfun) = (crate::shared(gfun), crate::shared(hfun));
+    let qfun = crate::shared_slice(move |o: &[f64]| qfun(o[1], o[0]));
+    let rfun = crate::shared_slice(move |o: &[f64]| rfun(o[1], o[0]));
+    let mut f = f;
     // outer = [y, x] for z's range, [x] for y's range.
     let ranges = [
-        Limit::Depends(Box::new(|o: &[f64]| (qfun(o[1], o[0]), rfun(o[1], o[0])))),
+        Limit::Depends(Box::new(|o: &[f64]| (qfun(o), rfun(o)))),
         Limit::Depends(Box::new(|o: &[f64]| (gfun(o[0]), hfun(o[0])))),
         Limit::Fixed(a, b),
     ];

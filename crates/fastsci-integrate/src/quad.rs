@@ -546,12 +546,13 @@ fn check_options(a: f64, b: f64, o: &QuadOptions) -> Result<(), IntegrateError> 
 /// tolerances too small (QUADPACK's `ier = 6`), `limit = 0`, invalid weight parameters;
 /// [`IntegrateError::Unsupported`] for a weight on a range it cannot handle (Cauchy or
 /// algebraic weights on infinite ranges, break points with a weight).
-pub fn quad<F: Fn(f64) -> f64>(
+pub fn quad<F: FnMut(f64) -> f64>(
     f: F,
     a: f64,
     b: f64,
     options: &QuadOptions,
 ) -> Result<QuadResult, IntegrateError> {
+    let f = crate::shared(f);
     let o = options;
     check_options(a, b, o)?;
     let zero = |status: QuadStatus| QuadResult {

@@ -132,12 +132,13 @@ fn finite<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64, epsabs: f64, epsrel: f64) ->
 /// # Errors
 ///
 /// [`IntegrateError::InvalidInput`] for NaN limits or invalid tolerances.
-pub fn tanh_sinh<F: Fn(f64) -> f64>(
+pub fn tanh_sinh<F: FnMut(f64) -> f64>(
     f: F,
     a: f64,
     b: f64,
     options: &QuadOptions,
 ) -> Result<QuadResult, IntegrateError> {
+    let f = crate::shared(f);
     if a.is_nan() || b.is_nan() {
         return Err(IntegrateError::InvalidInput("the limits of integration must not be NaN".into()));
     }

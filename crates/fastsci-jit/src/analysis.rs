@@ -2,7 +2,7 @@
 //! given; does it run briefly enough to call without releasing the caller's locks) and what
 //! its code needs (a cancel flag check, the random generator's state).
 
-use crate::ir::{Func, RandomFn, TExpr, TK, TStmt};
+use crate::ir::{BinOp, Func, PrintArg, RandomFn, TExpr, TK, TStmt, Ty};
 
 /// Whether `f` may store into an array it did not create with `np.empty/zeros/ones`.
 pub(crate) fn writes_non_fresh(f: &Func) -> bool {
@@ -78,40 +78,112 @@ fn any_expr(body: &[TStmt], p: &dyn Fn(&TExpr) -> bool) -> bool {
         TStmt::ForRange { start, stop, step, body, .. } => {
             in_expr(start, p) || in_expr(stop, p) || in_expr(step, p) || any_expr(body, p)
         }
-        TStmt::Break | TStmt::Continue => false,
+        TStmt::Break | TStmt::Continue | TStmt::Raise(..) => false,
+        TStmt::Print(items) => items.iter().any(|it| matches!(it, PrintArg::Value(e, _) if in_expr(e, p))),
     })
 }
 
-/// Whether a statement draws random numbers inline (then the state lives in variables).
-/// The locals of `f` that are never negative (see the code generator's `nonneg`).
+/// The locals of `f` that never hold a negative value: as indices they need no wrap-around
+/// from the end. A local qualifies when every assignment to it gives a value that is
+/// non-negative by construction ([`is_nonneg`]) and every `for` loop over it counts up from
+/// such a value; parameters never do (they come from the caller). Solved to a fixpoint, as
+/// `j = i + 1` is non-negative only once `i` is known to be.
 pub(crate) fn nonneg_locals(f: &Func) -> Vec<bool> {
-    fn scan(s: &[TStmt], ok: &mut [bool], bad: &mut [bool]) {
+    fn scan(s: &[TStmt], ok: &mut [bool], changed: &mut bool) {
         for st in s {
             match st {
-                TStmt::Assign(l, _) => bad[*l] = true,
+                TStmt::Assign(l, e) if ok[*l] && !is_nonneg(e, ok) => {
+                    ok[*l] = false;
+                    *changed = true;
+                }
                 TStmt::ForRange { var, start, step, body, .. } => {
-                    let counts_up = matches!(start.kind, TK::Int(c) if c >= 0)
-                        && matches!(step.kind, TK::Int(k) if k > 0);
-                    if counts_up {
-                        ok[*var] = true;
-                    } else {
-                        bad[*var] = true;
+                    let counts_up = is_nonneg(start, ok) && matches!(step.kind, TK::Int(k) if k > 0);
+                    if ok[*var] && !counts_up {
+                        ok[*var] = false;
+                        *changed = true;
                     }
-                    scan(body, ok, bad);
+                    scan(body, ok, changed);
                 }
                 TStmt::If(_, a, b) => {
-                    scan(a, ok, bad);
-                    scan(b, ok, bad);
+                    scan(a, ok, changed);
+                    scan(b, ok, changed);
                 }
-                TStmt::While(_, b) => scan(b, ok, bad),
+                TStmt::While(_, b) => scan(b, ok, changed),
                 _ => {}
             }
         }
     }
-    let n = f.locals.len();
-    let (mut ok, mut bad) = (vec![false; n], vec![false; n]);
-    // Parameters come from the caller: any value.
-    bad.iter_mut().take(f.params).for_each(|b| *b = true);
-    scan(&f.body, &mut ok, &mut bad);
-    ok.iter().zip(&bad).map(|(&o, &b)| o && !b).collect()
+    // Optimistic start: every local but the parameters is non-negative (unassigned ones
+    // hold zero); each pass only removes locals, so this ends.
+    let mut ok: Vec<bool> =
+        f.locals.iter().enumerate().map(|(i, t)| i >= f.params && *t == Ty::Int).collect();
+    loop {
+        let mut changed = false;
+        scan(&f.body, &mut ok, &mut changed);
+        if !changed {
+            return ok;
+        }
+    }
+}
+
+/// Whether the Int expression `e` is never negative, given the non-negative locals `ok`.
+/// Sums and products of non-negative values are taken as non-negative (they could only
+/// wrap past `i64::MAX`, which no index reaches); Python's `%` has the sign of its divisor.
+pub(crate) fn is_nonneg(e: &TExpr, ok: &[bool]) -> bool {
+    match &e.kind {
+        TK::Int(c) => *c >= 0,
+        TK::Local(l) => e.ty == Ty::Int && ok.get(*l).copied().unwrap_or(false),
+        TK::Shape(..) => true,
+        TK::Cast(x) => x.ty == Ty::Bool && e.ty == Ty::Int,
+        TK::Bin(op, a, b) => match op {
+            BinOp::Add | BinOp::Mul | BinOp::FloorDiv | BinOp::Min => is_nonneg(a, ok) && is_nonneg(b, ok),
+            BinOp::Mod => is_nonneg(b, ok),
+            BinOp::Max | BinOp::BitAnd => is_nonneg(a, ok) || is_nonneg(b, ok),
+            BinOp::Shr => is_nonneg(a, ok),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The expressions of a statement itself, not of the statements nested in it, by shared or
+/// mutable reference (one list of the variants for both).
+macro_rules! own_exprs_of {
+    ($s:expr, $f:expr, $iter:ident) => {
+        match $s {
+            TStmt::Assign(_, e)
+            | TStmt::Eval(e)
+            | TStmt::Return(e)
+            | TStmt::If(e, ..)
+            | TStmt::While(e, _) => $f(e),
+            TStmt::Store { arr, idx, value, .. } => {
+                $f(arr);
+                idx.$iter().for_each(&mut *$f);
+                $f(value);
+            }
+            TStmt::ForRange { start, stop, step, .. } => {
+                $f(start);
+                $f(stop);
+                $f(step);
+            }
+            TStmt::Print(items) => {
+                for item in items.$iter() {
+                    if let PrintArg::Value(e, _) = item {
+                        $f(e);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
+        }
+    };
+}
+
+/// Runs `f` on each expression of `s` itself (not of the statements nested in it).
+pub(crate) fn own_exprs(s: &TStmt, f: &mut dyn FnMut(&TExpr)) {
+    own_exprs_of!(s, f, iter)
+}
+
+/// Runs `f` on each expression of `s` itself, mutably.
+pub(crate) fn own_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
+    own_exprs_of!(s, f, iter_mut)
 }

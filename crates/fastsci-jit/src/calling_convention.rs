@@ -7,7 +7,7 @@
 use ndarray::{ArrayD, IxDyn};
 
 use crate::ir::Ty;
-use crate::runtime::{Arena, Buffer};
+use crate::runtime::{Arena, Buffer, each_buffer};
 use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
 use crate::{ErrorKind, JitError};
 
@@ -72,7 +72,7 @@ impl Extend<u64> for Slots {
 /// How many slots a value of type `ty` takes.
 pub(crate) fn slot_count(ty: &Ty) -> usize {
     match ty {
-        Ty::Int | Ty::Float | Ty::Bool => 1,
+        Ty::Int | Ty::Float | Ty::Bool | Ty::Num(_) => 1,
         Ty::Array { ndim, .. } => 1 + 2 * ndim,
         Ty::Tuple(ts) => ts.iter().map(slot_count).sum(),
         Ty::None => 0,
@@ -98,6 +98,11 @@ pub(crate) fn raw_arg_has_type(a: &RawArg, ty: &Ty) -> bool {
         RawArg::Value(v) => value_has_type(v, ty),
         RawArg::Array(a) => matches!(ty, Ty::Array { dtype, ndim }
             if a.dtype == *dtype && a.shape.len() == *ndim && a.strides.len() == *ndim),
+        RawArg::ArrayRef(a) => {
+            matches!(ty, Ty::Array { dtype, ndim } if a.dtype == *dtype && a.ndim == *ndim)
+        }
+        RawArg::Tuple(items) => matches!(ty, Ty::Tuple(ts)
+            if items.len() == ts.len() && items.iter().zip(ts).all(|(a, t)| raw_arg_has_type(a, t))),
     }
 }
 
@@ -106,7 +111,38 @@ pub(crate) fn raw_arg_type(a: &RawArg) -> Result<Ty, JitError> {
     match a {
         RawArg::Value(v) => type_of(v),
         RawArg::Array(a) => raw_type(a),
+        RawArg::ArrayRef(a) if a.ndim == 0 => {
+            Err(JitError::plain(ErrorKind::Argument, "0-d arrays are not supported; pass a number"))
+        }
+        RawArg::ArrayRef(a) => Ok(Ty::Array { dtype: a.dtype, ndim: a.ndim }),
+        RawArg::Tuple(items) => Ok(Ty::Tuple(items.iter().map(raw_arg_type).collect::<Result<_, _>>()?)),
     }
+}
+
+/// The slots of one raw argument (a tuple's items in order, as [`flatten_value`]).
+///
+/// # Safety
+///
+/// Each [`crate::RawArrayRef`]'s `shape` and `strides` point to `ndim` readable values.
+pub(crate) unsafe fn flatten_raw_arg(a: &RawArg, out: &mut Slots) -> Result<(), JitError> {
+    match a {
+        RawArg::Value(v) => flatten_value(v, out),
+        RawArg::Array(a) => flatten_raw(a, out)?,
+        RawArg::ArrayRef(a) => {
+            // SAFETY: the caller's contract.
+            let (shape, strides) = unsafe {
+                (std::slice::from_raw_parts(a.shape, a.ndim), std::slice::from_raw_parts(a.strides, a.ndim))
+            };
+            flatten_strided(a.dtype, a.data, shape, strides, out)?;
+        }
+        RawArg::Tuple(items) => {
+            for x in items {
+                // SAFETY: the caller's contract, for every item.
+                unsafe { flatten_raw_arg(x, out)? };
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn type_of(v: &Value) -> Result<Ty, JitError> {
@@ -138,22 +174,43 @@ pub(crate) fn raw_type(a: &RawArray) -> Result<Ty, JitError> {
             format!("array with {} dimensions but {} strides", a.shape.len(), a.strides.len()),
         ));
     }
+    if !a.dtype.is_real() {
+        return Err(complex_refused(a.dtype));
+    }
     Ok(Ty::Array { dtype: a.dtype, ndim: a.shape.len() })
 }
 
+/// Complex arrays cannot be passed to kernels yet.
+fn complex_refused(dtype: DType) -> JitError {
+    JitError::plain(
+        ErrorKind::Argument,
+        format!("{} arrays are not supported by kernels; pass the .real and .imag parts", dtype.name()),
+    )
+}
+
 /// The (pointer, shape, element strides) slots of a borrowed array.
-pub(crate) fn flatten_raw(a: &RawArray, out: &mut Slots) -> Result<(), JitError> {
-    let size = a.dtype.size() as isize;
-    out.push(a.data as u64);
-    out.extend(a.shape.iter().map(|&d| d as u64));
-    for &s in &a.strides {
+fn flatten_raw(a: &RawArray, out: &mut Slots) -> Result<(), JitError> {
+    flatten_strided(a.dtype, a.data, &a.shape, &a.strides, out)
+}
+
+fn flatten_strided(
+    dtype: DType,
+    data: *mut u8,
+    shape: &[usize],
+    strides: &[isize],
+    out: &mut Slots,
+) -> Result<(), JitError> {
+    let size = dtype.size() as isize;
+    out.push(data as u64);
+    out.extend(shape.iter().map(|&d| d as u64));
+    for &s in strides {
         if s % size != 0 {
             return Err(JitError::plain(
                 ErrorKind::Argument,
                 format!(
                     "byte stride {s} is not a multiple of the {}-byte {} element; pass a copy",
                     size,
-                    a.dtype.name()
+                    dtype.name()
                 ),
             ));
         }
@@ -203,6 +260,7 @@ pub(crate) fn unflatten(ty: &Ty, it: &mut impl Iterator<Item = u64>, arena: &mut
         Ty::Float => Value::Float(f64::from_bits(next())),
         Ty::Bool => Value::Bool(next() & 0xff != 0),
         Ty::None => Value::None,
+        Ty::Num(_) => unflatten(&ty.repr(), it, arena),
         Ty::Tuple(ts) => Value::Tuple(ts.iter().map(|t| unflatten(t, it, arena)).collect()),
         Ty::Array { dtype, ndim } => {
             let ptr = next() as *mut u8;
@@ -236,14 +294,7 @@ pub(crate) fn array_from_raw(
             if b.ptr() == ptr && b.len() == n {
                 let taken = std::mem::replace(b, Buffer::U8(Vec::new()));
                 let sh = IxDyn(shape);
-                let moved = match taken {
-                    Buffer::F64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F64),
-                    Buffer::F32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::F32),
-                    Buffer::I64(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I64),
-                    Buffer::I32(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::I32),
-                    Buffer::U8(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::U8),
-                    Buffer::Bool(v) => ArrayD::from_shape_vec(sh, v).map(ArrayValue::Bool),
-                };
+                let moved = each_buffer!(taken, v => ArrayD::from_shape_vec(sh, v).map(ArrayValue::from));
                 if let Ok(a) = moved {
                     return a;
                 }
@@ -278,6 +329,13 @@ pub(crate) fn array_from_raw(
         DType::I32 => ArrayValue::I32(copy(ptr, shape, strides)),
         DType::U8 => ArrayValue::U8(copy(ptr, shape, strides)),
         DType::Bool => ArrayValue::Bool(copy(ptr, shape, strides)),
+        DType::I8 => ArrayValue::I8(copy(ptr, shape, strides)),
+        DType::I16 => ArrayValue::I16(copy(ptr, shape, strides)),
+        DType::U16 => ArrayValue::U16(copy(ptr, shape, strides)),
+        DType::U32 => ArrayValue::U32(copy(ptr, shape, strides)),
+        // Kernels never make complex arrays (lowering refuses them), so a complex result
+        // cannot occur; u64 is the same width.
+        DType::U64 | DType::C64 | DType::C128 => ArrayValue::U64(copy(ptr, shape, strides)),
     }
 }
 

@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use crate::ir::{BinOp, Func, MathFn, ParLoop, RandomFn, RtError, TExpr, TK, TStmt, Ty};
-use crate::runtime::{self, Buffer, MAX_DEPTH, MathImpl};
+use crate::ir::{BinOp, Func, MathFn, ParLoop, PrintArg, RandomFn, RtError, TExpr, TK, TStmt, Ty};
+use crate::runtime::{self, Buffer, MAX_DEPTH, MathImpl, each_buffer};
 use crate::value::{ArrayValue, DType, Value};
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::CmpOp;
@@ -140,19 +140,13 @@ impl Val {
             }),
             Ty::Tuple(ts) => Val::Tuple(ts.iter().map(Val::zero).collect()),
             Ty::None => Val::None,
+            Ty::Num(_) => Val::zero(&ty.repr()),
         }
     }
 }
 
 fn empty_buffer(dtype: DType) -> Buffer {
-    match dtype {
-        DType::F64 => Buffer::F64(Vec::new()),
-        DType::F32 => Buffer::F32(Vec::new()),
-        DType::I64 => Buffer::I64(Vec::new()),
-        DType::I32 => Buffer::I32(Vec::new()),
-        DType::U8 => Buffer::U8(Vec::new()),
-        DType::Bool => Buffer::Bool(Vec::new()),
-    }
+    runtime::alloc_buffer(dtype, crate::ir::Fill::Zeros, &[0]).unwrap_or(Buffer::U8(Vec::new()))
 }
 
 fn c_strides(shape: &[i64]) -> Vec<i64> {
@@ -180,6 +174,11 @@ fn from_value(v: &Value) -> Result<Val, Stop> {
                 ArrayValue::I32(x) => Buffer::I32(x.iter().copied().collect()),
                 ArrayValue::U8(x) => Buffer::U8(x.iter().copied().collect()),
                 ArrayValue::Bool(x) => Buffer::Bool(x.iter().copied().collect()),
+                ArrayValue::I8(x) => Buffer::I8(x.iter().copied().collect()),
+                ArrayValue::I16(x) => Buffer::I16(x.iter().copied().collect()),
+                ArrayValue::U16(x) => Buffer::U16(x.iter().copied().collect()),
+                ArrayValue::U32(x) => Buffer::U32(x.iter().copied().collect()),
+                ArrayValue::U64(x) => Buffer::U64(x.iter().copied().collect()),
             };
             let strides = c_strides(&shape);
             Val::Array(Arr { data: Rc::new(RefCell::new(data)), offset: 0, shape, strides })
@@ -221,14 +220,7 @@ fn array_value(a: &Arr) -> Result<ArrayValue, Stop> {
         ArrayD::from_shape_vec(IxDyn(&shape), out).map_err(|_| mismatch("array shape"))
     }
     let data = a.data.borrow();
-    Ok(match &*data {
-        Buffer::F64(v) => ArrayValue::F64(gather(v, a)?),
-        Buffer::F32(v) => ArrayValue::F32(gather(v, a)?),
-        Buffer::I64(v) => ArrayValue::I64(gather(v, a)?),
-        Buffer::I32(v) => ArrayValue::I32(gather(v, a)?),
-        Buffer::U8(v) => ArrayValue::U8(gather(v, a)?),
-        Buffer::Bool(v) => ArrayValue::Bool(gather(v, a)?),
-    })
+    Ok(each_buffer!(&*data, v => ArrayValue::from(gather(v, a)?)))
 }
 
 /// Reads element `off`, widened as the compiled loads widen (f32 -> f64, i32 sign- and u8
@@ -241,6 +233,12 @@ fn load(data: &Buffer, off: usize) -> Option<Val> {
         Buffer::I32(v) => Val::Int(i64::from(*v.get(off)?)),
         Buffer::U8(v) => Val::Int(i64::from(*v.get(off)?)),
         Buffer::Bool(v) => Val::Bool(*v.get(off)?),
+        Buffer::I8(v) => Val::Int(i64::from(*v.get(off)?)),
+        Buffer::I16(v) => Val::Int(i64::from(*v.get(off)?)),
+        Buffer::U16(v) => Val::Int(i64::from(*v.get(off)?)),
+        Buffer::U32(v) => Val::Int(i64::from(*v.get(off)?)),
+        // uint64 elements are held as their 64 bits, as the compiled loads hold them.
+        Buffer::U64(v) => Val::Int(*v.get(off)? as i64),
     })
 }
 
@@ -258,6 +256,11 @@ fn store(data: &mut Buffer, off: usize, v: &Val) -> Result<(), Stop> {
         (Buffer::I32(d), Val::Int(x)) => put(d, off, *x as i32),
         (Buffer::U8(d), Val::Int(x)) => put(d, off, *x as u8),
         (Buffer::Bool(d), Val::Bool(x)) => put(d, off, *x),
+        (Buffer::I8(d), Val::Int(x)) => put(d, off, *x as i8),
+        (Buffer::I16(d), Val::Int(x)) => put(d, off, *x as i16),
+        (Buffer::U16(d), Val::Int(x)) => put(d, off, *x as u16),
+        (Buffer::U32(d), Val::Int(x)) => put(d, off, *x as u32),
+        (Buffer::U64(d), Val::Int(x)) => put(d, off, *x as u64),
         _ => Err(mismatch("element type of a store")),
     }
 }
@@ -351,6 +354,23 @@ impl Interp<'_> {
                         Flow::Next | Flow::Continue => {}
                     }
                     i = i.wrapping_add(by);
+                }
+            }
+            TStmt::Raise(err, pos) => return Err(Stop::Raise(*err, *pos)),
+            TStmt::Print(items) => {
+                for it in items {
+                    match it {
+                        PrintArg::Text(t) => runtime::rt_print_text(t.as_ptr() as i64, t.len() as i64),
+                        PrintArg::Value(e, how) => {
+                            let bits = match self.expr(e, locals)? {
+                                Val::Int(i) => i,
+                                Val::Float(x) => x.to_bits() as i64,
+                                Val::Bool(b) => i64::from(b),
+                                _ => return Err(mismatch("printed value")),
+                            };
+                            runtime::rt_print_value(*how as i64, bits);
+                        }
+                    }
                 }
             }
             TStmt::Break => return Ok(Flow::Break),
@@ -469,6 +489,11 @@ impl Interp<'_> {
                     "the interpreter runs kernels only, not formulas reading raw memory",
                 ));
             }
+            TK::Narrow(d, x) => match self.expr(x, locals)? {
+                Val::Int(v) => Val::Int(crate::ir::narrow_int(*d, v)),
+                Val::Float(v) if *d == DType::F32 => Val::Float(f64::from(v as f32)),
+                other => other,
+            },
             TK::Neg(x) => match self.expr(x, locals)? {
                 Val::Float(v) => Val::Float(-v),
                 Val::Int(v) => Val::Int(v.wrapping_neg()),

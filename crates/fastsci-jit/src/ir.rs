@@ -20,11 +20,56 @@ pub(crate) enum Ty {
     Tuple(Vec<Ty>),
     /// The value of a function that returns nothing.
     None,
+    /// A NumPy scalar of a dtype that is neither Python's int (int64), float (float64) nor
+    /// bool: `np.float32(x)`, `np.int8(x)`, an element of an int16 array. Lowering only:
+    /// it is held as an `Int` (integers, normalized into the dtype's range; uint64 as its
+    /// 64 bits) or a `Float` (float32 values, exact in a float64), each operation followed
+    /// by a `Narrow` back into the dtype, and [`erase_typed_scalars`] turns it into that
+    /// representation before code generation.
+    Num(DType),
 }
 
 impl Ty {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Ty::Int | Ty::Float | Ty::Bool)
+        matches!(self, Ty::Int | Ty::Float | Ty::Bool | Ty::Num(_))
+    }
+
+    /// An int, a bool or an integer NumPy scalar (usable as an index or a count).
+    pub fn is_int_like(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Bool) || matches!(self, Ty::Num(d) if !d.is_float())
+    }
+
+    /// How a value of this type is held in the IR that code generation sees: a typed
+    /// scalar as the `Int` or `Float` that carries it (tuples item by item).
+    pub fn repr(&self) -> Ty {
+        match self {
+            Ty::Num(d) if d.is_float() => Ty::Float,
+            Ty::Num(_) => Ty::Int,
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(Ty::repr).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// The dtype NumPy gives a scalar of this type (`None` for arrays, tuples, None).
+    pub fn scalar_dtype(&self) -> Option<DType> {
+        match self {
+            Ty::Int => Some(DType::I64),
+            Ty::Float => Some(DType::F64),
+            Ty::Bool => Some(DType::Bool),
+            Ty::Num(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The scalar type of dtype `d`: Python's int, float and bool for int64, float64 and
+    /// bool, else the typed scalar.
+    pub fn of_scalar_dtype(d: DType) -> Ty {
+        match d {
+            DType::I64 => Ty::Int,
+            DType::F64 => Ty::Float,
+            DType::Bool => Ty::Bool,
+            other => Ty::Num(other),
+        }
     }
 
     pub fn name(&self) -> String {
@@ -35,6 +80,7 @@ impl Ty {
             Ty::Array { dtype, ndim } => format!("{ndim}-d array of {}", dtype.name()),
             Ty::Tuple(ts) => format!("tuple[{}]", ts.iter().map(Ty::name).collect::<Vec<_>>().join(", ")),
             Ty::None => "None".into(),
+            Ty::Num(d) => d.name().into(),
         }
     }
 
@@ -50,16 +96,19 @@ impl Ty {
                 format!("Tuple({})", ts.iter().map(Ty::numba_name).collect::<Vec<_>>().join(", "))
             }
             Ty::None => "none".into(),
+            Ty::Num(d) => d.name().into(),
         }
     }
 
-    /// The scalar type of an array element.
+    /// How an array element is held in the IR (`Int`, `Float` or `Bool`; see
+    /// [`Ty::element`] for its NumPy scalar type).
     pub fn of_dtype(d: DType) -> Ty {
-        match d {
-            DType::F64 | DType::F32 => Ty::Float,
-            DType::I64 | DType::I32 | DType::U8 => Ty::Int,
-            DType::Bool => Ty::Bool,
-        }
+        Ty::element(d).repr()
+    }
+
+    /// The NumPy scalar type of an element of a `d` array (`a[i]`): float32 stays float32.
+    pub fn element(d: DType) -> Ty {
+        Ty::of_scalar_dtype(d)
     }
 }
 
@@ -242,6 +291,15 @@ pub(crate) enum RtError {
     Interrupted = 9,
     /// Array shapes that do not broadcast together.
     Broadcast = 10,
+    /// A `raise` statement or a failed `assert`: the exception and its message are the
+    /// statement's at the error position.
+    Raised = 11,
+    /// `min`, `max`, `argmin`, `argmax` of an empty array.
+    EmptyReduction = 12,
+    /// `reshape` to a shape of another size.
+    Reshape = 13,
+    /// `a @ b` / `np.dot` of arrays whose inner lengths differ.
+    MatmulShapes = 14,
 }
 
 impl RtError {
@@ -258,6 +316,10 @@ impl RtError {
             8 => RangeStep,
             9 => Interrupted,
             10 => Broadcast,
+            11 => Raised,
+            12 => EmptyReduction,
+            13 => Reshape,
+            14 => MatmulShapes,
             _ => return None,
         })
     }
@@ -276,6 +338,12 @@ impl RtError {
             RtError::RangeStep => "ValueError: range() arg 3 must not be zero",
             RtError::Interrupted => "KeyboardInterrupt: the call was cancelled",
             RtError::Broadcast => "ValueError: operands could not be broadcast together",
+            RtError::Raised => "RuntimeError: exception raised by the kernel",
+            RtError::Reshape => "ValueError: cannot reshape the array into a shape of another size",
+            RtError::MatmulShapes => "ValueError: matmul/dot: the arrays' inner lengths differ",
+            RtError::EmptyReduction => {
+                "ValueError: zero-size array to a reduction operation (min, max, argmin, argmax) which has no identity"
+            }
         }
     }
 }
@@ -379,6 +447,10 @@ pub(crate) enum TK {
     },
     /// Lowering only: the current element of leaf `k` of the enclosing `ArrayMap`.
     Leaf(usize),
+    /// An `Int` or `Float` brought back into the range of dtype `.0` after an operation:
+    /// integers wrap (two's complement: keep the low bits, sign- or zero-extend them),
+    /// float32 rounds to nearest even. The operand and result are held as `.1`'s type.
+    Narrow(DType, Box<TExpr>),
     /// `for var in prange(start, stop, step)` (type `None`, evaluated as a statement): its
     /// iterations run in blocks, possibly on several threads, and it updates the reduction
     /// locals of [`Outlined`] ([`crate::parallel`]).
@@ -456,7 +528,8 @@ macro_rules! children_of {
             | TK::IsFinite(x)
             | TK::Shape(x, _)
             | TK::Stride(x, _)
-            | TK::TupleGet(x, _) => vec![&$($m)? **x],
+            | TK::TupleGet(x, _)
+            | TK::Narrow(_, x) => vec![&$($m)? **x],
             TK::NormIndex { i, dim, .. } => vec![&$($m)? **i, &$($m)? **dim],
             TK::View { base, offset, shape, strides } => std::iter::once(&$($m)? **base)
                 .chain(std::iter::once(&$($m)? **offset))
@@ -525,6 +598,36 @@ pub(crate) enum TStmt {
     Break,
     Continue,
     Return(TExpr),
+    /// Stops with this error at this byte offset: [`RtError::Raised`] for `raise
+    /// E("message")` or a failed `assert` (the statement at the offset names the exception
+    /// and message), or an error of an operation (an empty reduction, ...).
+    Raise(RtError, usize),
+    /// `print(...)`: the items in order (separators and the final newline included).
+    Print(Vec<PrintArg>),
+}
+
+/// One piece of a `print` statement's output.
+#[derive(Debug, Clone)]
+pub(crate) enum PrintArg {
+    /// Constant text.
+    Text(String),
+    /// A number, printed as Python prints a value of this kind.
+    Value(TExpr, PrintAs),
+}
+
+/// How a printed number is shown (the IR type alone no longer says, once typed scalars are
+/// erased).
+/// The discriminants are the `kind` codes of `runtime::rt_print_value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i64)]
+pub(crate) enum PrintAs {
+    Int = 0,
+    /// uint64: the 64 bits as an unsigned number.
+    UInt64 = 1,
+    Float = 2,
+    /// float32: the shortest digits that give the float32 back, as NumPy prints it.
+    Float32 = 3,
+    Bool = 4,
 }
 
 /// One compiled specialization.
@@ -539,4 +642,71 @@ pub(crate) struct Func {
     pub names: Vec<(String, usize)>,
     pub ret: Ty,
     pub body: Vec<TStmt>,
+}
+
+/// Wraps `x`, held as an i64, into dtype `d`'s range as NumPy's fixed-width integers wrap
+/// (the identity for 64-bit types and bools); for float32, rounds to nearest even. One
+/// definition for the machine code's meaning, used by the interpreter and constant folding.
+pub(crate) fn narrow_int(d: DType, x: i64) -> i64 {
+    match d {
+        DType::I8 => i64::from(x as i8),
+        DType::I16 => i64::from(x as i16),
+        DType::I32 => i64::from(x as i32),
+        DType::U8 => i64::from(x as u8),
+        DType::U16 => i64::from(x as u16),
+        DType::U32 => i64::from(x as u32),
+        _ => x,
+    }
+}
+
+/// Replaces every typed scalar ([`Ty::Num`]) in `f` by the `Int` or `Float` that holds it,
+/// so that code generation and the interpreter see only the types they know.
+pub(crate) fn erase_typed_scalars(f: &mut Func) {
+    fn expr(e: &mut TExpr) {
+        e.ty = e.ty.repr();
+        if let TK::ParFor(p) = &mut e.kind {
+            stmts(&mut p.body);
+        }
+        for c in e.children_mut() {
+            expr(c);
+        }
+    }
+    fn stmts(body: &mut [TStmt]) {
+        for s in body {
+            match s {
+                TStmt::Assign(_, e) | TStmt::Eval(e) | TStmt::Return(e) => expr(e),
+                TStmt::Store { arr, idx, value, .. } => {
+                    expr(arr);
+                    idx.iter_mut().for_each(expr);
+                    expr(value);
+                }
+                TStmt::If(c, a, b) => {
+                    expr(c);
+                    stmts(a);
+                    stmts(b);
+                }
+                TStmt::While(c, b) => {
+                    expr(c);
+                    stmts(b);
+                }
+                TStmt::ForRange { start, stop, step, body, .. } => {
+                    expr(start);
+                    expr(stop);
+                    expr(step);
+                    stmts(body);
+                }
+                TStmt::Print(items) => {
+                    for it in items {
+                        if let PrintArg::Value(e, _) = it {
+                            expr(e);
+                        }
+                    }
+                }
+                TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
+            }
+        }
+    }
+    f.locals.iter_mut().for_each(|t| *t = t.repr());
+    f.ret = f.ret.repr();
+    stmts(&mut f.body);
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use crate::analysis::{runs_briefly, writes_non_fresh};
 use crate::autodiff;
 use crate::calling_convention::{
-    Slots, flatten_raw, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
+    Slots, flatten_raw_arg, flatten_value, flatten_value_mut, raw_arg_has_type, raw_arg_type, slot_count,
     to_standard, type_of, unflatten, value_has_type,
 };
 use crate::codegen::{self, Code};
@@ -16,7 +16,7 @@ use crate::lower::{LErr, Options, Program};
 use crate::runtime::{self, Arena, Ctx};
 use crate::value::{DType, RawArg, Value};
 use crate::{ErrorKind, JitError};
-use fastsci_expr::ast::{FuncDef, Global};
+use fastsci_expr::ast::{FuncDef, Global, Stmt, StmtKind};
 
 /// Options for compiling kernels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,6 +369,13 @@ impl Specializations {
         rest.iter().find(|(tys, _)| matches(tys)).map(|(_, c)| then(c))
     }
 
+    /// The specialization `matches` picks among the first few (set once, read without a
+    /// lock); `None` when it is not one of them.
+    #[inline]
+    fn find_lock_free(&self, matches: impl Fn(&[Ty]) -> bool) -> Option<&Compiled> {
+        self.first.iter().map_while(OnceLock::get).find(|(tys, _)| matches(tys)).map(|(_, c)| &**c)
+    }
+
     /// Adds a signature; the caller holds `rest`'s write lock (`rest` is that guard's list).
     fn add(&self, rest: &mut Vec<Specialization>, entry: Specialization) {
         match self.first.iter().find(|slot| slot.get().is_none()) {
@@ -629,6 +636,15 @@ impl Function {
         }
     }
 
+    /// The compiled specialization for these raw arguments, compiling it on first use.
+    fn raw_specialization(&self, args: &[RawArg]) -> Result<Arc<Compiled>, JitError> {
+        self.check_count(args.len())?;
+        match self.cached_raw(args) {
+            Some(c) => Ok(c),
+            None => self.compiled(args.iter().map(raw_arg_type).collect::<Result<_, _>>()?),
+        }
+    }
+
     /// The compiled specialization for these raw arguments, if there is one already.
     fn cached_raw(&self, args: &[RawArg]) -> Option<Arc<Compiled>> {
         self.cache.find(|tys| raw_args_match(tys, args))
@@ -699,7 +715,11 @@ impl Function {
     /// Each [`RawArray`](crate::RawArray) must describe memory that is valid for reads and writes of its
     /// `dtype` at every index its `shape` and byte `strides` reach from `data`, for the whole
     /// call, and that nothing else accesses during the call (arrays given twice, or views
-    /// of one another, may alias: the kernel sees the writes, as in NumPy).
+    /// of one another, may alias: the kernel sees the writes, as in NumPy). The same holds
+    /// for each [`RawArrayRef`](crate::RawArrayRef), whose `shape` and `strides` must point to
+    /// `ndim` values each, unchanged for the whole call, and for arrays inside
+    /// [`RawArg::Tuple`]s. Memory that is only readable is fine when
+    /// [`Function::may_write_arguments`] says the code does not write arguments.
     ///
     /// # Examples
     ///
@@ -720,17 +740,33 @@ impl Function {
     /// As [`Function::call`]; byte strides that are not a multiple of the element size;
     /// [`ErrorKind::Interrupted`] when cancelled.
     pub unsafe fn call_raw(&self, args: &[RawArg], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
-        self.check_count(args.len())?;
-        let c = match self.cached_raw(args) {
-            Some(c) => c,
-            None => {
-                let tys = args.iter().map(raw_arg_type).collect::<Result<_, _>>()?;
-                self.compiled(tys)?
-            }
-        };
+        let c = self.raw_specialization(args)?;
         let mut slots = Slots::new();
         raw_slots(args, &mut slots)?;
         self.run_slots(&c, slots.as_slice(), cancel)
+    }
+
+    /// Whether the code compiled for these arguments may write into arrays it did not create
+    /// (its arguments): if not, [`Function::call_raw`] may be given read-only memory (a
+    /// read-only memory map, a broadcast view) without a copy. Compiles the specialization on
+    /// first use. The answer is conservative: `true` when any store could reach an argument.
+    ///
+    /// # Errors
+    ///
+    /// As [`Function::compile_for`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fastsci_jit::{DType, Module, RawArg, RawArray};
+    /// let m = Module::compile("def total(a):\n    s = 0.0\n    for x in a:\n        s += x\n    return s\n\ndef zero(a):\n    a[0] = 0.0\n", "k.py")?;
+    /// let a = RawArg::Array(RawArray { dtype: DType::F64, data: std::ptr::null_mut(), shape: vec![0], strides: vec![8] });
+    /// assert!(!m.function("total")?.may_write_arguments(std::slice::from_ref(&a))?);
+    /// assert!(m.function("zero")?.may_write_arguments(&[a])?);
+    /// # Ok::<(), fastsci_jit::JitError>(())
+    /// ```
+    pub fn may_write_arguments(&self, args: &[RawArg]) -> Result<bool, JitError> {
+        Ok(self.raw_specialization(args)?.writes_inputs)
     }
 
     /// Calls the function as [`Function::call_raw`] does, but only if the specialization
@@ -768,16 +804,17 @@ impl Function {
             return None;
         }
         let mut slots = Slots::new();
+        let run = |c: &Compiled, slots: &mut Slots| {
+            raw_slots(args, slots)?;
+            self.run_slots(c, slots.as_slice(), None)
+        };
+        // The usual case, a signature among the first few, without a lock or nested options
+        // (each layer moved the large result once more: a measurable share of a brief call).
+        if let Some(c) = self.cache.find_lock_free(|tys| raw_args_match(tys, args)) {
+            return if c.brief { Some(run(c, &mut slots)) } else { None };
+        }
         self.cache
-            .with_found(
-                |tys| raw_args_match(tys, args),
-                |c| {
-                    c.brief.then(|| {
-                        raw_slots(args, &mut slots)?;
-                        self.run_slots(c, slots.as_slice(), None)
-                    })
-                },
-            )
+            .with_found(|tys| raw_args_match(tys, args), |c| c.brief.then(|| run(c, &mut slots)))
             .flatten()
     }
 
@@ -866,37 +903,57 @@ impl Function {
 
     fn run_slots(&self, c: &Compiled, slots: &[u64], cancel: Option<&AtomicBool>) -> Result<Value, JitError> {
         let mut arena = Arena::default();
+        let mut rets = Slots::zeroed(c.ret_slots.max(1));
+        self.enter(c, slots, rets.as_mut_slice(), &mut arena, cancel)?;
+        let mut it = rets.as_slice().iter().copied();
+        Ok(unflatten(&c.ret, &mut it, &mut arena))
+    }
+
+    /// Runs the code on argument slots, writing its result slots into `rets` (at least
+    /// `c.ret_slots` long); arrays it makes live in `arena`.
+    fn enter(
+        &self,
+        c: &Compiled,
+        slots: &[u64],
+        rets: &mut [u64],
+        arena: &mut Arena,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<(), JitError> {
+        debug_assert!(rets.len() >= c.ret_slots);
         let flag: *const AtomicBool = cancel.unwrap_or(&runtime::NEVER_CANCELLED);
         let mut ctx = Ctx {
             err: 0,
             err_pos: 0,
             rng: RNG.with(|r| r.get()),
             depth: 0,
-            arena: &mut arena,
+            arena,
             // An AtomicBool is one byte with bool's layout; the code reads that byte.
             cancel: flag.cast::<u8>(),
         };
-        let mut rets = Slots::zeroed(c.ret_slots.max(1));
         // SAFETY: the entry trampoline reads exactly the flattened argument slots of this
         // signature and writes the flattened results; array pointers come from live arrays.
         unsafe {
             let f: Entry = std::mem::transmute::<*const u8, Entry>(c.code.entries[0]);
-            f(&mut ctx, slots.as_ptr(), rets.as_mut_slice().as_mut_ptr());
+            f(&mut ctx, slots.as_ptr(), rets.as_mut_ptr());
         }
         RNG.with(|r| r.set(ctx.rng));
         if ctx.err != 0 {
             return Err(self.runtime_error(RtError::from_code(ctx.err), ctx.err_pos as usize));
         }
-        let mut it = rets.as_slice().iter().copied();
-        Ok(unflatten(&c.ret, &mut it, &mut arena))
+        Ok(())
     }
 
     /// A runtime error (`None`: an unknown code) at byte offset `pos` of the source.
     fn runtime_error(&self, err: Option<RtError>, pos: usize) -> JitError {
+        let m = &*self.module;
+        if err == Some(RtError::Raised)
+            && let Some(msg) = raised_message(&m.defs, pos)
+        {
+            return m.locate(JitError::at(ErrorKind::Runtime, &m.source, pos, msg));
+        }
         let msg = err.map_or("runtime error", RtError::message);
         let kind =
             if err == Some(RtError::Interrupted) { ErrorKind::Interrupted } else { ErrorKind::Runtime };
-        let m = &*self.module;
         m.locate(JitError::at(kind, &m.source, pos, msg))
     }
 
@@ -955,9 +1012,20 @@ impl Function {
         if !c.ret.is_numeric() {
             return Err(JitError::plain(ErrorKind::Type, format!("`{}` must return a number", f.name)));
         }
-        Ok(move |x: f64| match f.run_slots(&c, &[x.to_bits()], None) {
-            Ok(v) => v.as_f64().unwrap_or(f64::NAN),
-            Err(_) => f64::NAN,
+        // Called once per point by integrators and root finders: the one result slot is read
+        // as the number it is, without building a `Value`.
+        Ok(move |x: f64| {
+            let mut arena = Arena::default();
+            let mut ret = [0u64];
+            match f.enter(&c, &[x.to_bits()], &mut ret, &mut arena, None) {
+                Ok(()) => match c.ret {
+                    Ty::Float => f64::from_bits(ret[0]),
+                    Ty::Int => ret[0] as i64 as f64,
+                    Ty::Bool => f64::from(u8::from(ret[0] & 0xff != 0)),
+                    _ => f64::NAN,
+                },
+                Err(_) => f64::NAN,
+            }
         })
     }
 
@@ -1075,10 +1143,8 @@ fn is_constant(v: &Value) -> bool {
 /// The slots of a raw call's arguments.
 fn raw_slots(args: &[RawArg], slots: &mut Slots) -> Result<(), JitError> {
     for a in args {
-        match a {
-            RawArg::Value(v) => flatten_value(v, slots),
-            RawArg::Array(a) => flatten_raw(a, slots)?,
-        }
+        // SAFETY: `call_raw`'s contract: every borrowed array's shape and strides are readable.
+        unsafe { flatten_raw_arg(a, slots)? };
     }
     Ok(())
 }
@@ -1086,4 +1152,22 @@ fn raw_slots(args: &[RawArg], slots: &mut Slots) -> Result<(), JitError> {
 /// Whether raw arguments have the types `tys`, one by one.
 fn raw_args_match(tys: &[Ty], args: &[RawArg]) -> bool {
     tys.iter().zip(args).all(|(t, a)| raw_arg_has_type(a, t))
+}
+
+/// The exception a `raise` or `assert` statement at byte offset `pos` raises, as Python
+/// shows it (`ValueError: message`, or the bare name without a message).
+fn raised_message(defs: &[FuncDef], pos: usize) -> Option<String> {
+    fn find(body: &[Stmt], pos: usize) -> Option<String> {
+        body.iter().find_map(|s| match &s.kind {
+            StmtKind::Raise { exception, message } if s.span.start == pos => Some(shown(exception, message)),
+            StmtKind::Assert { message, .. } if s.span.start == pos => Some(shown("AssertionError", message)),
+            StmtKind::If { body, orelse, .. } => find(body, pos).or_else(|| find(orelse, pos)),
+            StmtKind::While { body, .. } | StmtKind::For { body, .. } => find(body, pos),
+            _ => None,
+        })
+    }
+    fn shown(exception: &str, message: &str) -> String {
+        if message.is_empty() { exception.to_string() } else { format!("{exception}: {message}") }
+    }
+    defs.iter().find_map(|d| find(&d.body, pos))
 }

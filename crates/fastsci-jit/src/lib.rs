@@ -40,7 +40,7 @@
 //!
 //! front end ([`fastsci_expr`]) -> `lower` (type inference to a fixpoint, one specialization
 //! per signature; `lower/` has a file each for expressions, builtin calls, statements, whole-array
-//! expressions and views) -> `ir` (the typed IR) with `analysis` beside it -> `codegen` (the only
+//! expressions and views) -> `ir` (the typed IR) with `analysis` beside it -> `optimize_loops` (loop unrolling on the typed IR) -> `codegen` (the only
 //! module that touches Cranelift; statements, expressions and operations in a file each) -> `calling_convention` (arguments and results as 64-bit
 //! slots) -> `kernel` and `expression` (the public API). A reference interpreter of the same
 //! IR, `interp` ([`Function::call_interpreted`]), runs the kernels a second way, with the
@@ -60,6 +60,7 @@ mod interp;
 mod ir;
 mod kernel;
 mod lower;
+mod optimize_loops;
 mod parallel;
 mod runtime;
 mod value;
@@ -68,7 +69,7 @@ mod vectorize;
 pub use expression::{Expression, VarKind};
 pub use fastsci_expr::{ErrorKind, SourceError as JitError};
 pub use kernel::{CompileOptions, Function, Module, Source, seed};
-pub use value::{ArrayValue, DType, RawArg, RawArray, Value};
+pub use value::{ArrayValue, DType, RawArg, RawArray, RawArrayRef, Value};
 pub use vectorize::Ufunc;
 
 /// The formula tree and its parser, from [`fastsci_expr`] (kept at this path for the crates

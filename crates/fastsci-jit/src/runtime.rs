@@ -50,28 +50,39 @@ pub(crate) enum Buffer {
     I32(Vec<i32>),
     U8(Vec<u8>),
     Bool(Vec<bool>),
+    I8(Vec<i8>),
+    I16(Vec<i16>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
 }
+
+/// The same body for every element type of a buffer (`$v` bound to its vector).
+macro_rules! each_buffer {
+    ($b:expr, $v:ident => $body:expr) => {
+        match $b {
+            Buffer::F64($v) => $body,
+            Buffer::F32($v) => $body,
+            Buffer::I64($v) => $body,
+            Buffer::I32($v) => $body,
+            Buffer::U8($v) => $body,
+            Buffer::Bool($v) => $body,
+            Buffer::I8($v) => $body,
+            Buffer::I16($v) => $body,
+            Buffer::U16($v) => $body,
+            Buffer::U32($v) => $body,
+            Buffer::U64($v) => $body,
+        }
+    };
+}
+pub(crate) use each_buffer;
 
 impl Buffer {
     pub fn ptr(&mut self) -> *mut u8 {
-        match self {
-            Buffer::F64(v) => v.as_mut_ptr() as *mut u8,
-            Buffer::F32(v) => v.as_mut_ptr() as *mut u8,
-            Buffer::I64(v) => v.as_mut_ptr() as *mut u8,
-            Buffer::I32(v) => v.as_mut_ptr() as *mut u8,
-            Buffer::U8(v) => v.as_mut_ptr(),
-            Buffer::Bool(v) => v.as_mut_ptr() as *mut u8,
-        }
+        each_buffer!(self, v => v.as_mut_ptr().cast::<u8>())
     }
     pub fn len(&self) -> usize {
-        match self {
-            Buffer::F64(v) => v.len(),
-            Buffer::F32(v) => v.len(),
-            Buffer::I64(v) => v.len(),
-            Buffer::I32(v) => v.len(),
-            Buffer::U8(v) => v.len(),
-            Buffer::Bool(v) => v.len(),
-        }
+        each_buffer!(self, v => v.len())
     }
 }
 
@@ -230,6 +241,13 @@ pub(crate) fn alloc_buffer(dt: DType, fill: Fill, shape: &[i64]) -> Result<Buffe
         DType::I32 => filled(n, one.then_some(1)).map(Buffer::I32),
         DType::U8 => filled(n, one.then_some(1)).map(Buffer::U8),
         DType::Bool => filled(n, one.then_some(true)).map(Buffer::Bool),
+        DType::I8 => filled(n, one.then_some(1)).map(Buffer::I8),
+        DType::I16 => filled(n, one.then_some(1)).map(Buffer::I16),
+        DType::U16 => filled(n, one.then_some(1)).map(Buffer::U16),
+        DType::U32 => filled(n, one.then_some(1)).map(Buffer::U32),
+        DType::U64 => filled(n, one.then_some(1)).map(Buffer::U64),
+        // Lowering refuses complex arrays before any code runs.
+        DType::C64 | DType::C128 => None,
     };
     buf.ok_or(RtError::OutOfMemory)
 }
@@ -245,26 +263,11 @@ fn filled<T: fastsci_expr::memory::ZeroBits>(n: usize, value: Option<T>) -> Opti
 }
 
 pub(crate) fn dtype_code(d: DType) -> i64 {
-    match d {
-        DType::F64 => 0,
-        DType::F32 => 1,
-        DType::I64 => 2,
-        DType::I32 => 3,
-        DType::U8 => 4,
-        DType::Bool => 5,
-    }
+    fastsci_expr::dtype::ALL_DTYPES.iter().position(|&x| x == d).unwrap_or(0) as i64
 }
 
 fn dtype_from_code(c: i64) -> Option<DType> {
-    Some(match c {
-        0 => DType::F64,
-        1 => DType::F32,
-        2 => DType::I64,
-        3 => DType::I32,
-        4 => DType::U8,
-        5 => DType::Bool,
-        _ => return None,
-    })
+    usize::try_from(c).ok().and_then(|k| fastsci_expr::dtype::ALL_DTYPES.get(k)).copied()
 }
 
 /// Integer power by squaring, wrapping on overflow; `b >= 0` (checked by the caller).
@@ -457,6 +460,68 @@ pub(crate) struct RtFn {
 }
 
 /// All runtime functions the code generator declares.
+/// Writes `print` output to stderr (kernels' standard output belongs to their caller, e.g.
+/// the CLI's results); a failed write is ignored, as debugging output must not stop a kernel.
+fn print_text(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `print` of constant text (`len` bytes of UTF-8 at `ptr`, owned by the kernel's IR).
+pub(crate) extern "C" fn rt_print_text(ptr: i64, len: i64) {
+    // SAFETY: the code passes the address and length of a `String` in the IR of the
+    // function being run, which lives as long as its compiled code.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+    print_text(&String::from_utf8_lossy(bytes));
+}
+
+/// `print` of a number: `kind` 0 int, 1 uint64, 2 float, 3 float32, 4 bool (bits in `v`).
+pub(crate) extern "C" fn rt_print_value(kind: i64, v: i64) {
+    print_text(&format_value(kind, v));
+}
+
+/// A number as Python's `print` shows it.
+pub(crate) fn format_value(kind: i64, v: i64) -> String {
+    match kind {
+        0 => v.to_string(),
+        1 => (v as u64).to_string(),
+        2 => python_float_repr(f64::from_bits(v as u64), false),
+        3 => python_float_repr(f64::from_bits(v as u64), true),
+        _ => if v & 0xff != 0 { "True" } else { "False" }.to_string(),
+    }
+}
+
+/// Python's `repr` of a float (NumPy's for a float32): the shortest digits that read back
+/// to the same value, in positional notation for exponents -4 to 15, else scientific.
+fn python_float_repr(x: f64, single: bool) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sci = if single { format!("{:e}", x as f32) } else { format!("{x:e}") };
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if (-4..16).contains(&exp) {
+        let point = exp + 1;
+        let body = if point <= 0 {
+            format!("0.{}{digits}", "0".repeat((-point) as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        format!("{sign}{body}")
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        format!("{sign}{first}{frac}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
 pub(crate) fn runtime_functions() -> Vec<RtFn> {
     let mut fns: Vec<RtFn> = MATH_CALLS
         .iter()
@@ -468,6 +533,8 @@ pub(crate) fn runtime_functions() -> Vec<RtFn> {
         .collect();
     fns.extend([
         RtFn { name: "fs_ipow", addr: rt_ipow as *const u8, params: "ii", ret: "i" },
+        RtFn { name: "fs_print_text", addr: rt_print_text as *const u8, params: "ii", ret: "" },
+        RtFn { name: "fs_print_value", addr: rt_print_value as *const u8, params: "ii", ret: "" },
         RtFn { name: "fs_randn", addr: rt_randn as *const u8, params: "i", ret: "f" },
         RtFn { name: "fs_randint", addr: rt_randint as *const u8, params: "iiii", ret: "i" },
         RtFn { name: "fs_seed", addr: rt_seed as *const u8, params: "ii", ret: "" },
@@ -480,4 +547,34 @@ pub(crate) fn runtime_functions() -> Vec<RtFn> {
         },
     ]);
     fns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_floats_match_python_repr() {
+        // CPython 3.11's repr() of each value, and NumPy 2's print of np.float32(0.1).
+        let cases: [(f64, &str); 12] = [
+            (0.1, "0.1"),
+            (1e-7, "1e-07"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (1e22, "1e+22"),
+            (123456789012345.6, "123456789012345.6"),
+            (100.0, "100.0"),
+            (-2.0, "-2.0"),
+            (-0.0, "-0.0"),
+            (f64::NAN, "nan"),
+            (f64::NEG_INFINITY, "-inf"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(format_value(2, x.to_bits() as i64), want, "{x}");
+        }
+        assert_eq!(format_value(3, f64::from(0.1f32).to_bits() as i64), "0.1");
+        assert_eq!(format_value(1, -1), "18446744073709551615");
+        assert_eq!(format_value(4, 1), "True");
+    }
 }

@@ -2,59 +2,10 @@
 
 use ndarray::ArrayD;
 
-/// Element type of an array.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DType {
-    /// `float64`
-    F64,
-    /// `float32`
-    F32,
-    /// `int64`
-    I64,
-    /// `int32`
-    I32,
-    /// `uint8`
-    U8,
-    /// `bool` (one byte, 0 or 1)
-    Bool,
-}
-
-impl DType {
-    /// NumPy's name for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            DType::F64 => "float64",
-            DType::F32 => "float32",
-            DType::I64 => "int64",
-            DType::I32 => "int32",
-            DType::U8 => "uint8",
-            DType::Bool => "bool",
-        }
-    }
-
-    /// Size of one element in bytes.
-    pub fn size(self) -> usize {
-        match self {
-            DType::F64 | DType::I64 => 8,
-            DType::F32 | DType::I32 => 4,
-            DType::U8 | DType::Bool => 1,
-        }
-    }
-
-    /// The dtype named `name` (`float64`, `np.int32`, `float`, `int`, `bool`, ...).
-    pub fn from_name(name: &str) -> Option<DType> {
-        let n = name.strip_prefix("np.").or_else(|| name.strip_prefix("numpy.")).unwrap_or(name);
-        Some(match n {
-            "float64" | "float" | "double" | "f8" => DType::F64,
-            "float32" | "single" | "f4" => DType::F32,
-            "int64" | "int" | "i8" | "intp" => DType::I64,
-            "int32" | "i4" => DType::I32,
-            "uint8" | "u1" => DType::U8,
-            "bool" | "bool_" => DType::Bool,
-            _ => return None,
-        })
-    }
-}
+/// Element type of an array: NumPy's dtypes, one definition shared with fastsci-array
+/// ([`fastsci_expr::dtype::DType`]). Kernels take every real dtype; complex arrays are
+/// refused with an error.
+pub use fastsci_expr::dtype::DType;
 
 pub(crate) use fastsci_expr::functions::{ScalarType, scalar_type};
 
@@ -73,6 +24,16 @@ pub enum ArrayValue {
     U8(ArrayD<u8>),
     /// `bool`
     Bool(ArrayD<bool>),
+    /// `int8`
+    I8(ArrayD<i8>),
+    /// `int16`
+    I16(ArrayD<i16>),
+    /// `uint16`
+    U16(ArrayD<u16>),
+    /// `uint32`
+    U32(ArrayD<u32>),
+    /// `uint64`
+    U64(ArrayD<u64>),
 }
 
 macro_rules! each_array {
@@ -84,6 +45,11 @@ macro_rules! each_array {
             ArrayValue::I32($a) => $body,
             ArrayValue::U8($a) => $body,
             ArrayValue::Bool($a) => $body,
+            ArrayValue::I8($a) => $body,
+            ArrayValue::I16($a) => $body,
+            ArrayValue::U16($a) => $body,
+            ArrayValue::U32($a) => $body,
+            ArrayValue::U64($a) => $body,
         }
     };
 }
@@ -100,6 +66,11 @@ impl ArrayValue {
             ArrayValue::I32(_) => DType::I32,
             ArrayValue::U8(_) => DType::U8,
             ArrayValue::Bool(_) => DType::Bool,
+            ArrayValue::I8(_) => DType::I8,
+            ArrayValue::I16(_) => DType::I16,
+            ArrayValue::U16(_) => DType::U16,
+            ArrayValue::U32(_) => DType::U32,
+            ArrayValue::U64(_) => DType::U64,
         }
     }
 
@@ -114,36 +85,16 @@ impl ArrayValue {
     }
 }
 
-impl From<ArrayD<f64>> for ArrayValue {
-    fn from(a: ArrayD<f64>) -> Self {
-        ArrayValue::F64(a)
-    }
+macro_rules! array_from {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<ArrayD<$t>> for ArrayValue {
+            fn from(a: ArrayD<$t>) -> Self {
+                ArrayValue::$v(a)
+            }
+        }
+    )*};
 }
-impl From<ArrayD<f32>> for ArrayValue {
-    fn from(a: ArrayD<f32>) -> Self {
-        ArrayValue::F32(a)
-    }
-}
-impl From<ArrayD<i64>> for ArrayValue {
-    fn from(a: ArrayD<i64>) -> Self {
-        ArrayValue::I64(a)
-    }
-}
-impl From<ArrayD<i32>> for ArrayValue {
-    fn from(a: ArrayD<i32>) -> Self {
-        ArrayValue::I32(a)
-    }
-}
-impl From<ArrayD<u8>> for ArrayValue {
-    fn from(a: ArrayD<u8>) -> Self {
-        ArrayValue::U8(a)
-    }
-}
-impl From<ArrayD<bool>> for ArrayValue {
-    fn from(a: ArrayD<bool>) -> Self {
-        ArrayValue::Bool(a)
-    }
-}
+array_from!(f64 => F64, f32 => F32, i64 => I64, i32 => I32, u8 => U8, bool => Bool, i8 => I8, i16 => I16, u16 => U16, u32 => U32, u64 => U64);
 
 /// An array borrowed from the caller (a NumPy array's buffer, say), for
 /// [`crate::Function::call_raw`]: the kernel reads and writes this memory in place.
@@ -160,6 +111,23 @@ pub struct RawArray {
     pub strides: Vec<isize>,
 }
 
+/// An array borrowed from the caller together with its shape and strides, which are read
+/// where the caller keeps them (a NumPy array's own `dimensions` and `strides` fields), so
+/// that passing it allocates nothing: the allocation-free form of [`RawArray`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawArrayRef {
+    /// Element type.
+    pub dtype: DType,
+    /// Address of element `[0, 0, ...]`.
+    pub data: *mut u8,
+    /// Number of dimensions: the length of both `shape` and `strides`.
+    pub ndim: usize,
+    /// `ndim` dimension lengths.
+    pub shape: *const usize,
+    /// `ndim` steps between neighbours, in **bytes** (as in [`RawArray::strides`]).
+    pub strides: *const isize,
+}
+
 /// One argument of [`crate::Function::call_raw`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawArg {
@@ -167,6 +135,11 @@ pub enum RawArg {
     Value(Value),
     /// An array borrowed in place.
     Array(RawArray),
+    /// An array borrowed in place with its shape and strides (nothing allocated).
+    ArrayRef(RawArrayRef),
+    /// A tuple whose items are raw arguments: arrays inside it are borrowed in place too, so
+    /// the kernel's writes into them land in the caller's memory.
+    Tuple(Vec<RawArg>),
 }
 
 /// A value given to or returned by a kernel.

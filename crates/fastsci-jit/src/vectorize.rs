@@ -14,7 +14,7 @@ use ndarray::{ArrayD, IxDyn};
 
 use crate::ir::Ty;
 use crate::kernel::{CompileOptions, Function, Module, Source};
-use crate::value::{ArrayValue, DType, RawArg, RawArray, Value};
+use crate::value::{ArrayValue, DType, RawArg, RawArray, Value, each_array};
 use crate::{ErrorKind, JitError};
 
 /// Outputs of at least this many elements run their loop on rayon's pool: below it, handing
@@ -200,23 +200,47 @@ impl Ufunc {
             out.clone()
         };
         let d = out.shape.len();
-        let held: Vec<Option<Held>> = args
-            .iter()
-            .map(|a| match a {
-                RawArg::Value(Value::Float(x)) => Ok(Some(Held::F64(*x))),
-                RawArg::Value(Value::Int(i)) => Ok(Some(Held::I64(*i))),
-                RawArg::Value(Value::Bool(b)) => Ok(Some(Held::Bool(*b))),
-                RawArg::Value(other) => Err(JitError::plain(
-                    ErrorKind::Argument,
-                    format!("vectorize: arguments must be numbers or arrays, not {other:?}"),
-                )),
-                RawArg::Array(_) => Ok(None),
-            })
-            .collect::<Result<_, _>>()?;
+        let mut held: Vec<Option<Held>> = Vec::with_capacity(args.len());
+        let mut arrays: Vec<Option<RawArray>> = Vec::with_capacity(args.len());
+        for a in args {
+            let (h, arr) = match a {
+                RawArg::Value(Value::Float(x)) => (Some(Held::F64(*x)), None),
+                RawArg::Value(Value::Int(i)) => (Some(Held::I64(*i)), None),
+                RawArg::Value(Value::Bool(b)) => (Some(Held::Bool(*b)), None),
+                RawArg::Array(a) => (None, Some(a.clone())),
+                RawArg::ArrayRef(r) => {
+                    // SAFETY: the caller's contract: `shape` and `strides` hold `ndim` items.
+                    let (shape, strides) = unsafe {
+                        (
+                            std::slice::from_raw_parts(r.shape, r.ndim),
+                            std::slice::from_raw_parts(r.strides, r.ndim),
+                        )
+                    };
+                    (
+                        None,
+                        Some(RawArray {
+                            dtype: r.dtype,
+                            data: r.data,
+                            shape: shape.to_vec(),
+                            strides: strides.to_vec(),
+                        }),
+                    )
+                }
+                other => {
+                    return Err(JitError::plain(
+                        ErrorKind::Argument,
+                        format!("vectorize: arguments must be numbers or arrays, not {other:?}"),
+                    ));
+                }
+            };
+            held.push(h);
+            arrays.push(arr);
+        }
         let mut call_args = vec![RawArg::Array(out.clone())];
-        for (a, h) in args.iter().zip(&held) {
-            let view = match (a, h) {
-                (_, Some(h)) => {
+        for (arr, h) in arrays.iter().zip(&held) {
+            let view = match (arr, h) {
+                (Some(a), _) => broadcast_to(a, &out.shape)?,
+                (None, Some(h)) => {
                     let (dtype, data) = match h {
                         Held::F64(x) => (DType::F64, x as *const f64 as *mut u8),
                         Held::I64(i) => (DType::I64, i as *const i64 as *mut u8),
@@ -224,9 +248,8 @@ impl Ufunc {
                     };
                     RawArray { dtype, data, shape: out.shape.clone(), strides: vec![0; d] }
                 }
-                (RawArg::Array(a), None) => broadcast_to(a, &out.shape)?,
-                (RawArg::Value(_), None) => {
-                    return Err(JitError::plain(ErrorKind::Internal, "vectorize: a scalar without its copy"));
+                (None, None) => {
+                    return Err(JitError::plain(ErrorKind::Internal, "vectorize: an argument lost"));
                 }
             };
             call_args.push(RawArg::Array(view));
@@ -316,35 +339,18 @@ fn broadcast_to(a: &RawArray, shape: &[usize]) -> Result<RawArray, JitError> {
 }
 
 fn raw_of(a: &ArrayValue) -> RawArray {
-    macro_rules! raw {
-        ($x:expr, $dtype:expr, $t:ty) => {
-            RawArray {
-                dtype: $dtype,
-                data: $x.as_ptr() as *mut u8,
-                shape: $x.shape().to_vec(),
-                strides: $x.strides().iter().map(|s| s * std::mem::size_of::<$t>() as isize).collect(),
-            }
-        };
-    }
-    match a {
-        ArrayValue::F64(x) => raw!(x, DType::F64, f64),
-        ArrayValue::F32(x) => raw!(x, DType::F32, f32),
-        ArrayValue::I64(x) => raw!(x, DType::I64, i64),
-        ArrayValue::I32(x) => raw!(x, DType::I32, i32),
-        ArrayValue::U8(x) => raw!(x, DType::U8, u8),
-        ArrayValue::Bool(x) => raw!(x, DType::Bool, bool),
-    }
+    let dtype = a.dtype();
+    let bytes = dtype.size() as isize;
+    each_array!(a, x => RawArray {
+        dtype,
+        data: x.as_ptr() as *mut u8,
+        shape: x.shape().to_vec(),
+        strides: x.strides().iter().map(|s| s * bytes).collect(),
+    })
 }
 
 fn raw_of_mut(a: &mut ArrayValue) -> RawArray {
     let mut r = raw_of(a);
-    r.data = match a {
-        ArrayValue::F64(x) => x.as_mut_ptr() as *mut u8,
-        ArrayValue::F32(x) => x.as_mut_ptr() as *mut u8,
-        ArrayValue::I64(x) => x.as_mut_ptr() as *mut u8,
-        ArrayValue::I32(x) => x.as_mut_ptr() as *mut u8,
-        ArrayValue::U8(x) => x.as_mut_ptr(),
-        ArrayValue::Bool(x) => x.as_mut_ptr() as *mut u8,
-    };
+    r.data = each_array!(a, x => x.as_mut_ptr().cast::<u8>());
     r
 }

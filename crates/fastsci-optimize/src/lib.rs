@@ -8,6 +8,10 @@
 //! language: general constraints are closures handed to SLSQP, with no presolve, no sparsity
 //! and dense `O(n³)` subproblems — fine for tens of variables, not for thousands.
 //!
+//! Every callback (objective, gradient, Hessian, residuals, Jacobian, constraint, model) is
+//! `FnMut`: the solvers call it one call at a time. Dense matrices cross the API as
+//! `ndarray::Array2<f64>` (results) and `ArrayViewMut2` (a callback filling a matrix).
+//!
 //! ## Core types
 //! - [`Problem`]: an objective plus optional gradient, Hessian (dense or as products) and bounds;
 //!   [`Problem::minimize`] runs any [`Method`] and returns an [`OptimizeResult`] with SciPy's
@@ -85,6 +89,7 @@ pub mod scalar;
 mod scalar_fn;
 mod slsqp;
 mod trust_exact;
+mod value_and_gradient;
 
 pub use error::{OptimizeError, Result};
 pub use fd::{FiniteDiff, finite_difference_gradient};

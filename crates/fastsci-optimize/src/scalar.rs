@@ -552,27 +552,27 @@ impl<'a> RootProblem<'a> {
         RootProblem { f: Box::new(f), fprime: None, fprime2: None, bracket: None, x0: None, x1: None }
     }
     /// Sets the bracket.
-    pub fn bracket(mut self, a: f64, b: f64) -> Self {
+    pub fn with_bracket(mut self, a: f64, b: f64) -> Self {
         self.bracket = Some((a, b));
         self
     }
     /// Sets the starting point.
-    pub fn x0(mut self, x0: f64) -> Self {
+    pub fn with_x0(mut self, x0: f64) -> Self {
         self.x0 = Some(x0);
         self
     }
     /// Sets the second starting point (secant).
-    pub fn x1(mut self, x1: f64) -> Self {
+    pub fn with_x1(mut self, x1: f64) -> Self {
         self.x1 = Some(x1);
         self
     }
     /// Sets f'.
-    pub fn fprime(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
+    pub fn with_fprime(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
         self.fprime = Some(Box::new(d));
         self
     }
     /// Sets f''.
-    pub fn fprime2(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
+    pub fn with_fprime2(mut self, d: impl FnMut(f64) -> f64 + 'a) -> Self {
         self.fprime2 = Some(Box::new(d));
         self
     }
@@ -605,10 +605,10 @@ struct End {
 ///
 /// ```
 /// use fastsci_optimize::scalar::{root_scalar, RootMethod, RootOptions, RootProblem};
-/// let p = RootProblem::new(|x: f64| x * x - 2.0).bracket(0.0, 2.0);
+/// let p = RootProblem::new(|x: f64| x * x - 2.0).with_bracket(0.0, 2.0);
 /// let r = root_scalar(p, RootMethod::Brentq, &RootOptions::default())?;
 /// assert!(r.success() && (r.root - 2f64.sqrt()).abs() < 1e-12);
-/// let p = RootProblem::new(|x: f64| x * x - 2.0).fprime(|x| 2.0 * x).x0(1.0);
+/// let p = RootProblem::new(|x: f64| x * x - 2.0).with_fprime(|x| 2.0 * x).with_x0(1.0);
 /// let r = root_scalar(p, RootMethod::Newton, &RootOptions::default())?;
 /// assert!((r.root - 2f64.sqrt()).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -33,12 +33,14 @@ fn root_scalar_matches_scipy_roots_and_counts() {
             _ => (0.0, 2.0),
         };
         let (p, m) = match method {
-            "brentq" => (RootProblem::new(f).bracket(a, b), RootMethod::Brentq),
-            "ridder" => (RootProblem::new(f).bracket(a, b), RootMethod::Ridder),
-            "bisect" => (RootProblem::new(f).bracket(a, b), RootMethod::Bisect),
-            "newton" => (RootProblem::new(f).x0(x0).fprime(d1), RootMethod::Newton),
-            "secant" => (RootProblem::new(f).x0(x0), RootMethod::Secant),
-            "halley" => (RootProblem::new(f).x0(x0).fprime(d1).fprime2(d2), RootMethod::Halley),
+            "brentq" => (RootProblem::new(f).with_bracket(a, b), RootMethod::Brentq),
+            "ridder" => (RootProblem::new(f).with_bracket(a, b), RootMethod::Ridder),
+            "bisect" => (RootProblem::new(f).with_bracket(a, b), RootMethod::Bisect),
+            "newton" => (RootProblem::new(f).with_x0(x0).with_fprime(d1), RootMethod::Newton),
+            "secant" => (RootProblem::new(f).with_x0(x0), RootMethod::Secant),
+            "halley" => {
+                (RootProblem::new(f).with_x0(x0).with_fprime(d1).with_fprime2(d2), RootMethod::Halley)
+            }
             other => panic!("unknown {other}"),
         };
         let r = root_scalar(p, m, &RootOptions::default()).expect("runs");
@@ -99,7 +101,8 @@ fn bracketing_finders_survive_underflowing_products() {
     ];
     for (name, f, (a, b)) in cases {
         for m in [RootMethod::Bisect, RootMethod::Ridder, RootMethod::Brentq] {
-            let r = root_scalar(RootProblem::new(f).bracket(a, b), m, &RootOptions::default()).expect("runs");
+            let r = root_scalar(RootProblem::new(f).with_bracket(a, b), m, &RootOptions::default())
+                .expect("runs");
             assert!(r.success() && r.root.abs() <= 2e-12, "{name} on [{a}, {b}] by {m:?}: {r:?}");
         }
     }

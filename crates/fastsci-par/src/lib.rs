@@ -8,6 +8,10 @@
 //! Use it for many independent tasks (a simulation per parameter set, a fit per file). Do not
 //! use it for one large array operation: fastsci-array splits those across cores already.
 //!
+//! Task closures are `Fn + Sync`: several threads call them at once (the workspace's rule:
+//! `FnMut` where a library calls a callback one call at a time, `Fn + Sync` where it may call
+//! it from several threads).
+//!
 //! ## Core types
 //!
 //! - [`Executor`]: owns a thread pool; [`Executor::map`], [`try_map`](Executor::try_map),

@@ -52,6 +52,14 @@ pub enum PipelineError {
     /// Reading or writing the dataset failed.
     #[error(transparent)]
     Array(#[from] fastsci_array::ArrayError),
+    /// A directory the job needs could not be created.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// The heater kernel did not compile or failed at run time.
     #[error("heater kernel: {0}")]
     Kernel(#[from] fastsci_jit::JitError),
@@ -296,11 +304,40 @@ pub fn sweep(
     }
 }
 
+/// The stages of the job, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StageKind {
+    /// The synthetic dataset written out of core (only when it is not cached yet).
+    Generate,
+    /// Memory-mapped cleaning and filtering of the raw samples.
+    Clean,
+    /// The heater kernel compiled and the model's source term built.
+    Compile,
+    /// The coarse parameter sweep on all cores.
+    Sweep,
+    /// The least-squares fit from the sweep's best point.
+    Fit,
+}
+
+impl StageKind {
+    /// What the stage does, as the report prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StageKind::Generate => "generate dataset (out of core, all cores)",
+            StageKind::Clean => "clean (memory-mapped, fused, all cores)",
+            StageKind::Compile => "compile heater kernel + source term",
+            StageKind::Sweep => "coarse sweep (all cores)",
+            StageKind::Fit => "least-squares fit",
+        }
+    }
+}
+
 /// One stage's figures.
 #[derive(Debug, Clone)]
 pub struct Stage {
-    /// What the stage did.
-    pub name: &'static str,
+    /// Which stage.
+    pub kind: StageKind,
     /// Wall time in seconds.
     pub seconds: f64,
     /// Peak resident memory during the stage, in bytes, where the system reports it.
@@ -308,11 +345,11 @@ pub struct Stage {
 }
 
 /// Runs `f` as a named stage, timing it and measuring its peak resident memory.
-pub fn stage<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() -> T) -> T {
+pub fn stage<T>(stages: &mut Vec<Stage>, kind: StageKind, f: impl FnOnce() -> T) -> T {
     memory::reset_peak();
     let start = Instant::now();
     let value = f();
-    stages.push(Stage { name, seconds: start.elapsed().as_secs_f64(), peak_bytes: memory::peak_bytes() });
+    stages.push(Stage { kind, seconds: start.elapsed().as_secs_f64(), peak_bytes: memory::peak_bytes() });
     value
 }
 
@@ -435,11 +472,10 @@ pub struct JobResult {
 /// Any stage's error.
 pub fn run(path: &Path, steps: usize, grid: &[Params], progress: bool) -> Result<JobResult, PipelineError> {
     let mut stages = Vec::new();
-    let cleaned = stage(&mut stages, "clean (memory-mapped, fused, all cores)", || clean(path, steps))?;
-    let model =
-        stage(&mut stages, "compile heater kernel + source term", || build_model(steps, cleaned.sensors))?;
-    let start = stage(&mut stages, "coarse sweep (all cores)", || sweep(&model, &cleaned, grid, progress))?;
-    let fit = stage(&mut stages, "least-squares fit", || fit(&model, &cleaned, start.params))?;
+    let cleaned = stage(&mut stages, StageKind::Clean, || clean(path, steps))?;
+    let model = stage(&mut stages, StageKind::Compile, || build_model(steps, cleaned.sensors))?;
+    let start = stage(&mut stages, StageKind::Sweep, || sweep(&model, &cleaned, grid, progress))?;
+    let fit = stage(&mut stages, StageKind::Fit, || fit(&model, &cleaned, start.params))?;
     Ok(JobResult {
         data: path.to_path_buf(),
         shape: (cleaned.raw_rows, cleaned.sensors),
@@ -474,13 +510,14 @@ pub fn ensure_dataset(
     cache: &Path,
     stages: &mut Vec<Stage>,
 ) -> Result<PathBuf, PipelineError> {
-    std::fs::create_dir_all(cache).map_err(|e| PipelineError::Data(format!("{}: {e}", cache.display())))?;
+    std::fs::create_dir_all(cache)
+        .map_err(|source| PipelineError::Io { path: cache.to_path_buf(), source })?;
     let path = cache.join(format!(
         "rod-seed{}-{}x{}x{}.npy",
         config.seed, config.steps, config.samples_per_step, config.sensors
     ));
     if !path.exists() {
-        stage(stages, "generate dataset (out of core, all cores)", || generate(&path, config))?;
+        stage(stages, StageKind::Generate, || generate(&path, config))?;
     }
     Ok(path)
 }
@@ -512,7 +549,7 @@ impl JobResult {
         for stage in &self.stages {
             let memory =
                 stage.peak_bytes.map(|b| format!("{:>8.1} MB peak RSS", b as f64 / 1e6)).unwrap_or_default();
-            lines.push(format!("  {:<46} {:>9.3} s  {memory}", stage.name, stage.seconds));
+            lines.push(format!("  {:<46} {:>9.3} s  {memory}", stage.kind.label(), stage.seconds));
         }
         let total: f64 = self.stages.iter().map(|s| s.seconds).sum();
         lines.push(format!("  {:<46} {total:>9.3} s", "total"));

@@ -19,7 +19,7 @@ pub struct Model {
 
 impl Model {
     /// A model with `steps` time steps and `sensors` sensors, the source sampled by `heater`.
-    pub fn new(steps: usize, sensors: usize, heater: impl Fn(f64, f64) -> f64) -> Model {
+    pub fn new(steps: usize, sensors: usize, mut heater: impl FnMut(f64, f64) -> f64) -> Model {
         let dt = time_step(steps);
         let mut scaled_source = Vec::with_capacity(steps * NODES);
         for n in 0..steps {

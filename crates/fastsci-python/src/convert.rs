@@ -5,7 +5,9 @@
 //! `uint8`, `bool`), any rank and any strides are accepted. Results that are arrays are handed
 //! to NumPy as they are: the returned array owns the kernel's buffer, nothing is copied.
 
-use fastsci_jit::{ArrayValue, DType, RawArg, RawArray, Value};
+use std::mem::MaybeUninit;
+
+use fastsci_jit::{ArrayValue, DType, Function, RawArg, RawArrayRef, Value};
 use ndarray::ArrayD;
 use numpy::{
     Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
@@ -14,78 +16,164 @@ use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyTuple};
 
+use crate::errors::jit_error;
+
 /// Wraps values holding raw pointers so they can cross into `py.detach`: the Python objects
 /// they point into are held by the calling frame for the whole call.
 pub(crate) struct AssertSend<T>(pub T);
 // SAFETY: see the type's comment.
 unsafe impl<T> Send for AssertSend<T> {}
+// SAFETY: the same; the threads that share it only read the Python objects' memory, or write
+// where the caller asked (a kernel writing into its argument arrays).
+unsafe impl<T> Sync for AssertSend<T> {}
 
 /// Arguments held without a heap allocation.
 const INLINE_ARGS: usize = 4;
 
 /// A call's arguments: the first few in place, so that a call allocates nothing for them.
+/// Built where it is used (see [`to_raw_args`]) and never moved: an argument is large (a
+/// [`Value`] can hold an owned array), and copying the whole buffer around cost more than
+/// the rest of a brief call.
 pub(crate) struct RawArgs {
-    inline: [RawArg; INLINE_ARGS],
+    /// `inline[..len]` are initialized, unless the arguments spilled.
+    inline: [MaybeUninit<RawArg>; INLINE_ARGS],
     len: usize,
-    /// All the arguments, when there are more than [`INLINE_ARGS`].
+    /// All the arguments, once there are more than [`INLINE_ARGS`] (then `len` is 0).
     spilled: Vec<RawArg>,
 }
 
 impl RawArgs {
-    fn with_len(n: usize) -> RawArgs {
-        RawArgs {
-            inline: std::array::from_fn(|_| RawArg::Value(Value::None)),
-            len: 0,
-            spilled: Vec::with_capacity(if n > INLINE_ARGS { n } else { 0 }),
-        }
+    pub(crate) fn new() -> RawArgs {
+        RawArgs { inline: [const { MaybeUninit::uninit() }; INLINE_ARGS], len: 0, spilled: Vec::new() }
     }
 
+    fn clear(&mut self) {
+        let len = std::mem::take(&mut self.len);
+        // SAFETY: the first `len` are initialized, and `len` is 0 now, so none is dropped twice.
+        unsafe { std::ptr::drop_in_place(std::ptr::from_mut(&mut self.inline[..len]) as *mut [RawArg]) };
+        self.spilled.clear();
+    }
+
+    // Inlined so that each argument is built in its slot: a 128-byte argument built on the
+    // caller's stack and copied in stalled on store forwarding, a tenth of a brief call.
+    #[inline(always)]
     fn push(&mut self, a: RawArg) {
-        if self.spilled.capacity() > 0 {
-            self.spilled.push(a);
-        } else {
-            self.inline[self.len] = a;
+        if self.len < INLINE_ARGS && self.spilled.is_empty() {
+            self.inline[self.len].write(a);
+            self.len += 1;
+            return;
         }
-        self.len += 1;
+        if self.spilled.is_empty() {
+            let len = std::mem::take(&mut self.len);
+            self.spilled.reserve(2 * INLINE_ARGS);
+            // SAFETY: the first `len` are initialized; they are moved out once (`len` is 0 now).
+            self.spilled.extend(self.inline[..len].iter().map(|x| unsafe { x.assume_init_read() }));
+        }
+        self.spilled.push(a);
+    }
+}
+
+impl RawArgs {
+    /// Pushes a float argument, the commonest, written straight into its slot: not inlined,
+    /// so the compiler cannot merge it with the general push, which builds the whole
+    /// 128-byte argument first and copies it.
+    #[inline(never)]
+    fn push_float(&mut self, x: f64) {
+        if self.len < INLINE_ARGS && self.spilled.is_empty() {
+            self.inline[self.len].write(RawArg::Value(Value::Float(x)));
+            self.len += 1;
+        } else {
+            self.push(RawArg::Value(Value::Float(x)));
+        }
+    }
+}
+
+impl Drop for RawArgs {
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 
 impl std::ops::Deref for RawArgs {
     type Target = [RawArg];
     fn deref(&self) -> &[RawArg] {
-        if self.spilled.capacity() > 0 { &self.spilled } else { &self.inline[..self.len] }
+        if self.spilled.is_empty() {
+            // SAFETY: the first `len` are initialized.
+            unsafe { &*(std::ptr::from_ref(&self.inline[..self.len]) as *const [RawArg]) }
+        } else {
+            &self.spilled
+        }
     }
 }
 
-/// The call's arguments for [`fastsci_jit::Function::call_raw`]: numbers and tuples by value,
-/// arrays borrowed in place (zero copy: the kernel's writes land in the caller's array).
-/// Read-only arrays (memory maps opened `"r"`, broadcast views) are copied into `keep`
-/// first, since a kernel may write into its arguments.
+/// The call's arguments for [`fastsci_jit::Function::call_raw`]: numbers by value, arrays
+/// borrowed in place with NumPy's own shape and strides (zero copy, nothing allocated: the
+/// kernel's writes land in the caller's array), tuples item by item (arrays in them borrowed
+/// too). Read-only arrays (memory maps opened `"r"`, broadcast views) are borrowed as well
+/// when `f` does not write into its arguments, and copied into `keep` when it may; arrays
+/// whose elements are not aligned are always copied.
 ///
 /// # Errors
 /// `TypeError` for an object that is not a number, tuple or array of a supported dtype,
-/// `OverflowError` for an int outside 64 bits.
+/// `OverflowError` for an int outside 64 bits, a compile error of `f` for these types.
 pub(crate) fn to_raw_args<'py>(
+    f: &Function,
     args: &Bound<'py, PyTuple>,
     keep: &mut Vec<Bound<'py, PyAny>>,
-) -> PyResult<RawArgs> {
-    let mut out = RawArgs::with_len(args.len());
+    out: &mut RawArgs,
+) -> PyResult<()> {
+    let mut readonly = false;
+    collect_raw_args(args, keep, CopyWhen::Unaligned, &mut readonly, out)?;
+    if readonly && f.may_write_arguments(out).map_err(|e| jit_error(args.py(), &e))? {
+        out.clear();
+        collect_raw_args(args, keep, CopyWhen::ReadOnly, &mut readonly, out)?;
+    }
+    Ok(())
+}
+
+/// Which argument arrays `raw_arg` copies rather than borrows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CopyWhen {
+    /// Only those whose elements are not aligned.
+    Unaligned,
+    /// Those and the read-only ones (for a kernel that may write into its arguments).
+    ReadOnly,
+}
+
+fn collect_raw_args<'py>(
+    args: &Bound<'py, PyTuple>,
+    keep: &mut Vec<Bound<'py, PyAny>>,
+    copy: CopyWhen,
+    readonly: &mut bool,
+    out: &mut RawArgs,
+) -> PyResult<()> {
     for a in args.iter() {
         // Numbers first: a failed cast builds an error object, too slow for a call path.
         if a.is_exact_instance_of::<PyFloat>() {
-            out.push(RawArg::Value(Value::Float(a.extract()?)));
-        } else if a.is_instance_of::<PyUntypedArray>() {
-            let arr = a.cast::<PyUntypedArray>()?;
-            if arr.ndim() > 0 {
-                out.push(RawArg::Array(raw_array(arr, keep)?));
-            } else {
-                out.push(RawArg::Value(to_value(&a)?));
-            }
+            out.push_float(a.extract()?);
         } else {
-            out.push(RawArg::Value(to_value(&a)?));
+            out.push(raw_arg(&a, keep, copy, readonly)?);
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn raw_arg<'py>(
+    a: &Bound<'py, PyAny>,
+    keep: &mut Vec<Bound<'py, PyAny>>,
+    copy: CopyWhen,
+    readonly: &mut bool,
+) -> PyResult<RawArg> {
+    if a.is_instance_of::<PyUntypedArray>() {
+        let arr = a.cast::<PyUntypedArray>()?;
+        if arr.ndim() > 0 {
+            return Ok(RawArg::ArrayRef(raw_array(arr, keep, copy, readonly)?));
+        }
+    } else if let Ok(t) = a.cast::<PyTuple>() {
+        let items = t.iter().map(|x| raw_arg(&x, keep, copy, readonly)).collect::<PyResult<_>>()?;
+        return Ok(RawArg::Tuple(items));
+    }
+    Ok(RawArg::Value(to_value(a)?))
 }
 
 /// The arguments as owned values (arrays copied), to compile a signature without running it.
@@ -107,32 +195,51 @@ fn jit_dtype(a: &Bound<'_, PyUntypedArray>) -> PyResult<DType> {
         (b'i', 4) => Some(DType::I32),
         (b'u', 1) => Some(DType::U8),
         (b'b', 1) => Some(DType::Bool),
+        (b'i', 1) => Some(DType::I8),
+        (b'i', 2) => Some(DType::I16),
+        (b'u', 2) => Some(DType::U16),
+        (b'u', 4) => Some(DType::U32),
+        (b'u', 8) => Some(DType::U64),
         _ => None,
     };
     match dtype {
         Some(t) if native => Ok(t),
         _ => Err(PyTypeError::new_err(format!(
-            "arrays of dtype {d} are not supported by kernels (native float64, float32, int64, int32, uint8, bool)"
+            "arrays of dtype {d} are not supported by kernels (native float64, float32, int8..int64, uint8..uint64, bool)"
         ))),
     }
 }
 
-fn raw_array<'py>(a: &Bound<'py, PyUntypedArray>, keep: &mut Vec<Bound<'py, PyAny>>) -> PyResult<RawArray> {
+fn raw_array<'py>(
+    a: &Bound<'py, PyUntypedArray>,
+    keep: &mut Vec<Bound<'py, PyAny>>,
+    copy: CopyWhen,
+    readonly: &mut bool,
+) -> PyResult<RawArrayRef> {
     let dtype = jit_dtype(a)?;
     // SAFETY: a valid array object; flags are a plain field.
     let flags = unsafe { (*a.as_array_ptr()).fields.flags };
-    let usable =
-        flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0 && flags & numpy::npyffi::NPY_ARRAY_ALIGNED != 0;
-    let a = if usable {
+    let writeable = flags & numpy::npyffi::NPY_ARRAY_WRITEABLE != 0;
+    let aligned = flags & numpy::npyffi::NPY_ARRAY_ALIGNED != 0;
+    *readonly |= !writeable;
+    let a = if aligned && (writeable || copy == CopyWhen::Unaligned) {
         a.clone()
     } else {
         let copy = a.call_method0("copy")?;
         keep.push(copy.clone());
         copy.cast_into::<PyUntypedArray>()?
     };
-    // SAFETY: as above; `data` is the address of element [0, ...].
-    let data = unsafe { (*a.as_array_ptr()).fields.data.cast::<u8>() };
-    Ok(RawArray { dtype, data, shape: a.shape().to_vec(), strides: a.strides().to_vec() })
+    // SAFETY: as above: `data` is the address of element [0, ...]; `dimensions` and `strides`
+    // are `nd` npy_intp each (non-negative lengths, so readable as usize), owned by the array,
+    // which `args` or `keep` holds for the whole call.
+    let fields = unsafe { &(*a.as_array_ptr()).fields };
+    Ok(RawArrayRef {
+        dtype,
+        data: fields.data.cast::<u8>(),
+        ndim: fields.nd as usize,
+        shape: fields.dimensions.cast::<usize>().cast_const(),
+        strides: fields.strides.cast_const(),
+    })
 }
 
 fn to_value(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
@@ -192,6 +299,16 @@ fn array_value(a: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayValue> {
         DType::I32 => ArrayValue::I32(copy_in(a)?),
         DType::U8 => ArrayValue::U8(copy_in(a)?),
         DType::Bool => ArrayValue::Bool(copy_in(a)?),
+        DType::I8 => ArrayValue::I8(copy_in(a)?),
+        DType::I16 => ArrayValue::I16(copy_in(a)?),
+        DType::U16 => ArrayValue::U16(copy_in(a)?),
+        DType::U32 => ArrayValue::U32(copy_in(a)?),
+        DType::U64 => ArrayValue::U64(copy_in(a)?),
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "arrays of dtype {other} are not supported by kernels"
+            )));
+        }
     })
 }
 
@@ -217,6 +334,11 @@ pub fn to_python(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
             ArrayValue::I32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
             ArrayValue::U8(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
             ArrayValue::Bool(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I8(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::I16(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U16(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U32(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
+            ArrayValue::U64(x) => numpy::PyArray::from_owned_array(py, x).into_any().unbind(),
         },
     })
 }

@@ -52,6 +52,7 @@ fn runtime_error(text: &str, message: &str) -> PyErr {
         "ValueError" => PyValueError::new_err(text),
         "RecursionError" => PyRecursionError::new_err(text),
         "MemoryError" => PyMemoryError::new_err(text),
+        "AssertionError" => pyo3::exceptions::PyAssertionError::new_err(text),
         "KeyboardInterrupt" => PyKeyboardInterrupt::new_err(text),
         _ if message.contains("interrupted") => PyKeyboardInterrupt::new_err(text),
         _ => PyRuntimeError::new_err(text),

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
-use crate::convert::{AssertSend, constant, to_python, to_raw_args, to_values};
+use crate::convert::{AssertSend, RawArgs, constant, to_python, to_raw_args, to_values};
 use crate::errors::jit_error;
 use crate::interrupt;
 
@@ -100,21 +100,22 @@ impl Kernel {
     fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let f = self.function(py)?;
         let mut keep = Vec::new();
-        let raw = to_raw_args(args, &mut keep)?;
+        let mut raw = RawArgs::new();
+        to_raw_args(f, args, &mut keep, &mut raw)?;
         // A kernel without loops, calls or new arrays is over sooner than the GIL could be
         // released and taken back: call it with the GIL held (as Numba's default does).
         // SAFETY: as below.
         if let Some(result) = unsafe { f.call_raw_if_brief(&raw) } {
             return result.map_err(|e| jit_error(py, &e)).and_then(|v| to_python(py, v));
         }
-        let raw = AssertSend(raw);
+        let raw = AssertSend(&raw);
         let running = interrupt::Running::start();
         let flag = running.flag();
         let result = py.detach(move || {
             let raw = raw;
-            // SAFETY: every RawArray points into a NumPy array held by `args` or `keep` for
-            // the whole call, with its own shape and byte strides.
-            unsafe { f.call_raw(&raw.0, Some(flag)) }
+            // SAFETY: every borrowed array points into a NumPy array held by `args` or `keep`
+            // for the whole call, with its own shape and byte strides.
+            unsafe { f.call_raw(raw.0, Some(flag)) }
         });
         drop(running);
         match result {

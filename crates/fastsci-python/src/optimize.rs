@@ -310,20 +310,20 @@ fn root_scalar(
     let r = run(py, native, || {
         let mut p = RootProblem::new(|x| func.call(x));
         if let Some((a, b)) = bracket {
-            p = p.bracket(a, b);
+            p = p.with_bracket(a, b);
         }
         if let Some(x0) = x0 {
-            p = p.x0(x0);
+            p = p.with_x0(x0);
         }
         if let Some(x1) = x1 {
-            p = p.x1(x1);
+            p = p.with_x1(x1);
         }
         if matches!(m, RootMethod::Newton | RootMethod::Halley) {
             if let Some(d) = d1.closure() {
-                p = p.fprime(d);
+                p = p.with_fprime(d);
             }
             if let Some(d) = d2.closure() {
-                p = p.fprime2(d);
+                p = p.with_fprime2(d);
             }
         }
         fastsci_optimize::root_scalar(p, m, &o)

@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyFileExistsError, PyKeyboardInterrupt, PyOSError, PyRunt
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
-use crate::convert::{to_python, to_values};
+use crate::convert::{AssertSend, RawArgs, to_python, to_raw_args, to_values};
 use crate::errors::jit_error;
 use crate::interrupt;
 use crate::kernel::Kernel;
@@ -95,21 +95,40 @@ fn map_kernel<'py>(
     progress: bool,
 ) -> PyResult<(Bound<'py, PyList>, Vec<usize>, bool)> {
     let f = kernel.get().function(py)?.clone();
+    // The items' arrays are borrowed in place (no copy) unless the kernel may write into its
+    // arguments: then each task gets private copies, as a process pool's tasks would, so tasks
+    // sharing an array do not race. `held` keeps every borrowed array alive for the run.
+    let mut held = Vec::with_capacity(items.len());
+    let mut keep = Vec::new();
     let mut inputs = Vec::with_capacity(items.len());
     for item in items.iter() {
-        inputs.push(to_values(item.cast::<PyTuple>()?)?);
-    }
-    if let Some(first) = inputs.first() {
-        // Type errors once, before any task runs.
-        py.detach(|| f.compile_for(first)).map_err(|e| jit_error(py, &e))?;
+        let args = item.cast_into::<PyTuple>()?;
+        // Compiles the signature on the first item: type errors come before any task runs.
+        let mut raw = RawArgs::new();
+        to_raw_args(&f, &args, &mut keep, &mut raw)?;
+        if f.may_write_arguments(&raw).map_err(|e| jit_error(py, &e))? {
+            inputs.push(AssertSend(Args::Owned(to_values(&args)?)));
+        } else {
+            inputs.push(AssertSend(Args::Borrowed(Box::new(raw))));
+        }
+        held.push(args);
     }
     let token = CancelToken::new();
     let exec = executor(workers)?
         .progress(if progress { Progress::Auto } else { Progress::Never })
         .label("map")
         .cancel_token(token.clone());
-    let (results, interrupted) =
-        run_watched(py, &token, || exec.try_map(&inputs, |args: &Vec<Value>| f.call(args)).into_results());
+    let (results, interrupted) = run_watched(py, &token, || {
+        exec.try_map(&inputs, |args: &AssertSend<Args>| match &args.0 {
+            // SAFETY: the arrays are borrowed from `held` (or copies in `keep`), alive and
+            // unchanged by Python (this thread waits without running Python code) until
+            // the map returns; the kernel only reads them.
+            Args::Borrowed(raw) => unsafe { f.call_raw(raw, None) },
+            Args::Owned(values) => f.call(values),
+        })
+        .into_results()
+    });
+    drop((held, keep));
     let out = PyList::empty(py);
     let mut failed = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
@@ -127,6 +146,14 @@ fn map_kernel<'py>(
         }
     }
     Ok((out, failed, interrupted))
+}
+
+/// One map item's arguments.
+enum Args {
+    /// Borrowed from the Python objects (the kernel does not write into its arguments).
+    Borrowed(Box<RawArgs>),
+    /// Owned copies (it may).
+    Owned(Vec<Value>),
 }
 
 fn task_exception<'py>(py: Python<'py>, e: &JitError) -> Bound<'py, PyAny> {

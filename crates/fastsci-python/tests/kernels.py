@@ -142,3 +142,22 @@ def unchecked_sum(x):
     for i in range(x.shape[0]):
         s += x[i]
     return s
+
+
+@fastsci.jit
+def scale_pair(pair, k):
+    a = pair[0]
+    b = pair[1]
+    for i in range(a.shape[0]):
+        a[i] = a[i] * k
+    for i in range(b.shape[0]):
+        b[i] = b[i] + k
+    return pair[2] * k
+
+
+@fastsci.jit
+def bump_nested(t):
+    inner = t[1]
+    a = inner[1]
+    a[0] = a[0] + inner[0]
+    return t[0] + a[1]

@@ -48,6 +48,46 @@ def test_evaluate_non_contiguous_ints_and_array_like(rng):
     np.testing.assert_array_equal(got, numexpr.evaluate("v * w - 1", {"v": v, "w": np.asarray(w)}))
 
 
+@pytest.mark.parametrize(
+    "ex, dtypes",
+    [
+        ("a + b", (np.int64, np.int64)),
+        ("a * b - 3", (np.int32, np.int32)),
+        ("a * 2.5 + b", (np.float32, np.float32)),
+        ("a / b", (np.int64, np.int32)),
+        ("a > b", (np.float64, np.int64)),
+        ("where(a > 1, a, b)", (np.int32, np.int64)),
+        ("sqrt(a) + b", (np.float32, np.int32)),
+        ("maximum(a, b) - 1", (np.uint8, np.int32)),
+        ("a + b", (np.bool_, np.int32)),
+    ],
+)
+def test_evaluate_returns_numpys_result_dtype(ex, dtypes):
+    a = (np.arange(24) % 7).astype(dtypes[0]).reshape(4, 6)
+    b = (np.arange(6) % 4 + 1).astype(dtypes[1])
+    expected = eval(ex, {"where": np.where, "sqrt": np.sqrt, "maximum": np.maximum}, {"a": a, "b": b})
+    got = fastsci.evaluate(ex, {"a": a, "b": b})
+    assert got.dtype == expected.dtype
+    if got.dtype.kind == "f":
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    else:
+        np.testing.assert_array_equal(got, expected)
+    out = np.empty(expected.shape, dtype=np.float64)
+    assert fastsci.evaluate(ex, {"a": a, "b": b}, out=out) is out
+    np.testing.assert_allclose(out, expected.astype(np.float64), rtol=1e-6)
+
+
+def test_evaluate_casts_into_out_under_numpys_rules():
+    a = np.arange(5, dtype=np.int64)
+    out = np.empty(5, dtype=np.int64)
+    assert fastsci.evaluate("a * 3 + 1", {"a": a}, out=out) is out
+    np.testing.assert_array_equal(out, a * 3 + 1)
+    with pytest.raises(TypeError, match="cast"):
+        fastsci.evaluate("a / 2", {"a": a}, out=out)
+    fastsci.evaluate("a / 2", {"a": a}, out=out, casting="unsafe")
+    np.testing.assert_array_equal(out, (a / 2).astype(np.int64))
+
+
 def test_evaluate_errors():
     x = np.ones(3)
     with pytest.raises(KeyError, match="nope"):
@@ -133,8 +173,31 @@ def test_reductions_along_an_axis_and_nan_and_empty(rng):
     assert math.isnan(fastsci.mean(np.array([1.0, np.nan])))
     with pytest.raises(ValueError, match="zero-size"):
         fastsci.min(np.array([]))
-    with pytest.raises(ValueError, match="axis"):
-        fastsci.mean(np.ones((2, 2, 2)), axis=2)
+    with pytest.raises(np.exceptions.AxisError):
+        fastsci.mean(np.ones((2, 2, 2)), axis=3)
+    with pytest.raises(ValueError, match="repeated"):
+        fastsci.mean(np.ones((2, 2, 2)), axis=(1, -2))
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1, (0, 2), (1, 2), (0, 1), (2, 0, 1), (3,), (1, 3)])
+def test_reductions_over_any_axes_of_an_nd_array(rng, axis, tmp_path):
+    a = rng.standard_normal((5, 6, 7, 4))[:, ::2]  # strided, 4-D
+    for what in ("mean", "sum", "var", "std", "min", "max"):
+        got = getattr(fastsci, what)(a, axis=axis)
+        ref = getattr(np, what)(a, axis=axis)
+        assert got.shape == ref.shape, what
+        np.testing.assert_allclose(got, ref, rtol=1e-12, err_msg=what)
+    # Each mean is exactly rounded: the exact rational mean of its elements, rounded once.
+    got = fastsci.mean(a, axis=axis)
+    moved = np.moveaxis(a, np.atleast_1d(axis), range(a.ndim - np.size(axis), a.ndim))
+    rows = moved.reshape(got.size, -1)
+    assert got.ravel().tolist() == [float(sum(map(Fraction, r.tolist())) / r.size) for r in rows]
+    ints = (np.arange(5 * 3 * 7 * 4) % 23 - 11).astype(np.int32).reshape(5, 3, 7, 4)
+    assert fastsci.max(ints, axis=axis).dtype == np.int32
+    np.testing.assert_array_equal(fastsci.max(ints, axis=axis), ints.max(axis=axis))
+    path = tmp_path / "a.npy"
+    np.save(path, a)
+    np.testing.assert_array_equal(fastsci.sum(path, axis=axis), fastsci.sum(a, axis=axis))
 
 
 def test_stats_has_the_cli_fields(rng, tmp_path):

@@ -87,6 +87,41 @@ def test_a_failing_item_on_the_cluster_reports_its_index(client):
     assert info.value.index == 7
 
 
+def test_ctrl_c_during_a_cluster_map_cancels_its_tasks(client, run_python):
+    # A client in a process of its own (a SIGINT must not reach pytest), on the same cluster.
+    code = f"""
+import logging, os, signal, threading, time
+import distributed
+import kernels as k, fastsci
+
+def busy_tasks(dask_scheduler):
+    return sum(ts.state in ("processing", "queued", "no-worker", "waiting") for ts in dask_scheduler.tasks.values())
+
+logging.getLogger("distributed").setLevel(logging.ERROR)
+with distributed.Client({client.scheduler.address!r}) as client:
+    fastsci.map(k.busy, [10], client=client)  # imports done, the kernel compiled on the workers
+    threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    t0 = time.perf_counter()
+    try:
+        fastsci.map(k.busy, [3_000_000] * 400, client=client, chunksize=1)
+        print("finished?!")
+    except KeyboardInterrupt as e:
+        waited = time.perf_counter() - t0
+        done = sum(r is not None for r in e.results)
+        # The tasks already running finish; every other one is cancelled at once.
+        deadline = time.perf_counter() + 10
+        while client.run_on_scheduler(busy_tasks) and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        print("interrupted", waited, done, len(e.results), client.run_on_scheduler(busy_tasks), flush=True)
+"""
+    proc = run_python(code, timeout=180)
+    words = proc.stdout.split()
+    assert words and words[0] == "interrupted", proc.stdout + proc.stderr[-3000:]
+    waited, done, total, left = float(words[1]), int(words[2]), int(words[3]), int(words[4])
+    assert waited < 5 and done < total == 400 and left == 0
+    assert client.submit(sum, [1, 2]).result() == 3  # the cluster is still usable
+
+
 @pytest.mark.parametrize("ext", ["csv", "npy"])
 def test_sweep_on_the_cluster_equals_cpython_and_the_single_machine_sweep(client, tmp_path, ext):
     grid = {"a": (0.0, 1.0, 7), "b": [1, 2, 3]}
@@ -211,8 +246,16 @@ def test_dask_array_reductions_are_exactly_rounded_and_equal_single_machine(clie
         np.testing.assert_array_equal(got, fastsci.mean(data, axis=axis))
     ints = da.from_array(np.arange(-50, 1000, dtype=np.int32), chunks=77)
     assert fastsci.max(ints).compute() == 999 and fastsci.max(ints).dtype == np.int32
-    with pytest.raises(ValueError, match="axis"):
-        fastsci.mean(da.zeros((2, 2, 2)), axis=2)
+    # Any axes of an n-D array, blocks cut along every axis: equal to the single machine.
+    cube = data[:120, :60].reshape(4, 30, 60)
+    y = da.from_array(cube, chunks=(3, 11, 25))
+    for axis in (0, 2, (0, 2), (1, 2), (-1, 0, 1)):
+        for what in ("mean", "sum", "min", "max"):
+            got = getattr(fastsci, what)(y, axis=axis).compute()
+            np.testing.assert_array_equal(got, getattr(fastsci, what)(cube, axis=axis), err_msg=f"{what} {axis}")
+        np.testing.assert_allclose(fastsci.var(y, axis=axis).compute(), np.var(cube, axis=axis), rtol=1e-12)
+    with pytest.raises(np.exceptions.AxisError):
+        fastsci.mean(da.zeros((2, 2, 2)), axis=3)
 
 
 def test_many_npy_files_as_one_array(client, data, tmp_path):

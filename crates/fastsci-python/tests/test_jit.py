@@ -5,6 +5,7 @@ import math
 import pickle
 import threading
 import time
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -69,6 +70,59 @@ def test_read_only_array_is_read_and_left_alone():
     assert k.total(x) == 10.0
     k.scale_in_place(x, 2.0)  # the kernel writes a private copy, as Numba would refuse to
     np.testing.assert_array_equal(x, np.arange(5.0))
+
+
+def _peak_bytes(f, *args):
+    """The peak of memory NumPy allocates while ``f(*args)`` runs (NumPy reports its buffers
+    to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        f(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_read_only_array_is_not_copied_unless_the_kernel_writes():
+    x = np.ones(1_000_000)  # 8 MB
+    x.flags.writeable = False
+    assert k.total(x) == 1e6
+    assert _peak_bytes(k.total, x) < 1_000_000
+    # A broadcast view is read-only too: read in place.
+    assert k.total2d(np.broadcast_to(np.arange(3.0), (1000, 3))) == k.total2d.py_func(
+        np.broadcast_to(np.arange(3.0), (1000, 3))
+    )
+    assert _peak_bytes(k.scale_in_place, x, 2.0) >= x.nbytes  # a private copy to write
+    np.testing.assert_array_equal(x, 1.0)
+
+
+def test_read_only_memory_map_is_read_in_place(tmp_path):
+    path = tmp_path / "x.npy"
+    np.save(path, np.arange(2_000_000, dtype=np.float64))
+    m = fastsci.load(path, mmap_mode="r")
+    assert not m.flags.writeable
+    assert k.total(m) == float(np.arange(2_000_000).sum())  # exact: integers below 2**53
+    assert _peak_bytes(k.total, m) < 1_000_000
+
+
+def test_writes_into_arrays_inside_a_tuple_are_seen_by_the_caller():
+    a = np.arange(4.0)
+    b = np.arange(3, dtype=np.int64)
+    assert k.scale_pair((a, b, 1.5), 2) == 3.0
+    ea, eb = np.arange(4.0), np.arange(3, dtype=np.int64)
+    assert k.scale_pair.py_func((ea, eb, 1.5), 2) == 3.0
+    np.testing.assert_array_equal(a, ea)
+    np.testing.assert_array_equal(b, eb)
+    # Strided slices inside a tuple: the parent sees the writes.
+    parent = np.zeros(10)
+    parent[::2] = 1.0
+    k.scale_pair((parent[1::2], parent[::2], 0.0), 3.0)
+    np.testing.assert_array_equal(parent, [4.0, 0.0] * 5)
+    # A tuple inside a tuple.
+    inner, expected = np.array([1.0, 4.0]), np.array([1.0, 4.0])
+    assert k.bump_nested((2.5, (7, inner))) == k.bump_nested.py_func((2.5, (7, expected))) == 6.5
+    np.testing.assert_array_equal(inner, expected)
+    assert inner[0] == 8.0
 
 
 def test_result_array_owns_its_memory():

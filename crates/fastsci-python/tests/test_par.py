@@ -2,6 +2,7 @@
 
 import math
 import os
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -43,6 +44,23 @@ def test_starmap_and_array_items():
     assert fastsci.starmap(k.model, pairs) == [k.model.py_func(a, b) for a, b in pairs]
     arrays = [np.arange(n, dtype=np.float64) for n in range(1, 30)]
     assert fastsci.map(k.total, arrays) == [float(a.sum()) for a in arrays]
+
+
+def test_map_reads_array_items_in_place_and_copies_for_a_kernel_that_writes():
+    items = [np.full(250_000, float(i)) for i in range(8)]  # 2 MB each
+    items[3].flags.writeable = False
+    tracemalloc.start()
+    try:
+        got = fastsci.map(k.total, items, workers=2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got == [250_000.0 * i for i in range(8)]
+    assert peak < 2_000_000  # not one item copied
+    # A kernel that writes into its argument gets private copies (tasks never race on an
+    # array, as in a process pool): the caller's items are unchanged.
+    fastsci.starmap(k.scale_in_place, [(items[i], 2.0) for i in range(8)], workers=2)
+    assert all((items[i] == float(i)).all() for i in range(8))
 
 
 def test_map_of_a_python_function_uses_processes():

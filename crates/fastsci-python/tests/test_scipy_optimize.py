@@ -236,6 +236,58 @@ def test_newton_secant_halley():
     assert_allclose(optimize.brentq(kernels.cubic_minus_two, 0, 2), root, rtol=1e-12)
 
 
+@pytest.mark.parametrize("kind", ["newton", "halley", "secant"])
+def test_newton_on_an_array_solves_each_element(kind):
+    a = np.array([2.0, 3.0, 10.0, 0.5, 27.0, 1e3])
+    f, fp, fpp = (lambda x, a: x**3 - a), (lambda x, a: 3 * x**2), (lambda x, a: 6 * x)
+    kw = {"newton": {"fprime": fp}, "halley": {"fprime": fp, "fprime2": fpp}, "secant": {}}[kind]
+    x0 = np.full(a.shape, 2.0)
+    got = optimize.newton(f, x0, args=(a,), **kw)
+    assert_allclose(got, np.cbrt(a), rtol=1e-12)  # the closed form
+    assert_allclose(got, so.newton(f, x0, args=(a,), **kw), rtol=1e-14)  # SciPy, same points
+    r = optimize.newton(f, x0, args=(a,), full_output=True, **kw)
+    assert_allclose(r.root, got, rtol=0) and r.converged.all() and not r.zero_der.any()
+
+
+def test_newton_on_an_array_reports_zero_derivatives_and_failures():
+    # x**2 + 1 has no real root and a zero derivative at 0: SciPy's warnings, per element.
+    x0 = np.array([0.0, 1.0])
+    f, fp = (lambda x: x**2 - 1.0 + 2.0 * (x == 0)), (lambda x: 2 * x)
+    with pytest.warns(RuntimeWarning, match="some derivatives were zero"):
+        r = optimize.newton(f, x0, fprime=fp, full_output=True)
+    with pytest.warns(RuntimeWarning, match="some derivatives were zero"):
+        ref = so.newton(f, x0, fprime=fp, full_output=True)
+    assert list(r.zero_der) == list(ref.zero_der) == [True, False]
+    assert list(r.converged) == list(ref.converged)
+    assert_allclose(r.root, ref.root, rtol=0)
+    with pytest.raises(RuntimeError, match="all failed to converge after 3 iterations"):
+        optimize.newton(lambda x: x**2 + 1.0, np.array([0.5, 2.0]), fprime=lambda x: 2 * x, maxiter=3)
+
+
+def test_minimize_with_a_custom_method():
+    calls = []
+
+    def descent(fun, x0, args=(), jac=None, callback=None, rate=0.1, steps=200, **_):
+        x = np.array(x0)
+        for _ in range(steps):
+            x = x - rate * jac(x, *args)
+            if callback is not None:
+                callback(x)
+        return optimize.OptimizeResult(x=x, fun=fun(x, *args), nit=steps, success=True)
+
+    res = optimize.minimize(
+        lambda x, c: np.sum((x - c) ** 2),
+        [0.0, 0.0],
+        args=(np.array([1.0, -2.0]),),
+        method=descent,
+        jac=lambda x, c: 2 * (x - c),
+        callback=calls.append,
+        options={"steps": 100},
+    )
+    assert res.nit == 100 and len(calls) == 100
+    assert_allclose(res.x, [1.0, -2.0], rtol=1e-9)
+
+
 def test_brentq_no_sign_change():
     with pytest.raises(ValueError):
         optimize.brentq(lambda x: x**2 + 1, -1, 1)
@@ -352,6 +404,38 @@ def test_curve_fit_pcov(method):
         _, pcov1 = optimize.curve_fit(f, xdata[:2], ydata[:2], p0=[2, 0])
     assert np.isinf(pcov).all() and pcov.shape == (2, 2)
     assert np.isinf(pcov1).all()
+
+
+def test_curve_fit_2d_sigma_is_the_error_covariance():
+    # SciPy's test_minpack: a diagonal covariance gives the fit of its square-root sigma.
+    xdata = np.array([1.0, 2, 3, 4, 5, 6])
+    ydata = np.array([1.0, 1.4, 5.6, 8, 11.6, 12.2])
+    sigma = np.array([1.0, 2, 1, 2, 1, 2])
+    f = lambda x, a, b: a * x + b  # noqa: E731
+    for absolute in (False, True):
+        popt1, pcov1 = optimize.curve_fit(f, xdata, ydata, sigma=sigma, absolute_sigma=absolute)
+        popt2, pcov2 = optimize.curve_fit(f, xdata, ydata, sigma=np.diag(sigma**2), absolute_sigma=absolute)
+        assert_allclose(popt1, popt2, rtol=1e-10)
+        assert_allclose(pcov1, pcov2, rtol=1e-8)
+    # Correlated errors, side by side with SciPy (a kernel model too).
+    x = np.linspace(0, 4, 12)
+    y = 2.5 * np.exp(-1.3 * x) + 0.5 + 0.02 * np.cos(7 * x)
+    idx = np.arange(x.size)
+    cov = 0.01 * 0.6 ** np.abs(idx[:, None] - idx[None, :]) + 0.001 * np.eye(x.size)
+    model = lambda x, a, b, c: a * np.exp(-b * x) + c  # noqa: E731
+    for absolute in (False, True):
+        ref = so.curve_fit(model, x, y, p0=[1, 1, 1], sigma=cov, absolute_sigma=absolute)
+        got = optimize.curve_fit(model, x, y, p0=[1, 1, 1], sigma=cov, absolute_sigma=absolute)
+        assert_allclose(got[0], ref[0], rtol=1e-6)
+        assert_allclose(got[1], ref[1], rtol=1e-4)
+    popt, _, info, _, _ = optimize.curve_fit(kernels.exp_model, x, y, p0=[1, 1, 1], sigma=cov, full_output=True)
+    assert_allclose(popt, so.curve_fit(model, x, y, p0=[1, 1, 1], sigma=cov)[0], rtol=1e-6)
+    ref_info = so.curve_fit(model, x, y, p0=[1, 1, 1], sigma=cov, full_output=True)[2]
+    assert_allclose(info["fvec"], ref_info["fvec"], rtol=1e-5, atol=1e-9)
+    with pytest.raises(ValueError, match="positive definite"):
+        optimize.curve_fit(f, xdata, ydata, sigma=-np.eye(6))
+    with pytest.raises(ValueError, match="6 x 6"):
+        optimize.curve_fit(f, xdata, ydata, sigma=np.eye(5))
 
 
 def test_curve_fit_array_like_and_nan():

@@ -84,7 +84,7 @@ fn finite_or_singular(x: &[f64]) -> Result<()> {
 fn lu_error(e: LuError) -> SparseError {
     match e {
         LuError::SymbolicSingular { .. } => SparseError::Singular,
-        LuError::Generic(g) => SparseError::Factorization(format!("{g:?}")),
+        LuError::Generic(g) => SparseError::Faer(g),
     }
 }
 
@@ -156,8 +156,7 @@ impl Cholesky {
             Some((perm, inv)) => SymmetricOrdering::Custom(PermRef::new_checked(perm, inv, p.n)),
             None => SymmetricOrdering::Amd,
         };
-        let symbolic = factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())
-            .map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+        let symbolic = factorize_symbolic_cholesky(p.symbolic(), Side::Lower, ordering, Default::default())?;
         let values = numeric_llt(&symbolic, &p)?;
         Ok(Cholesky { n: p.n, factor: CholeskyFactor::Supernodal { symbolic: Box::new(symbolic), values } })
     }
@@ -320,8 +319,7 @@ impl Lu {
     pub fn factorize(a: &CsrMatrix) -> Result<Lu> {
         let csc = a.to_csc();
         let p = FaerParts::new(&csc.0)?;
-        let symbolic =
-            SymbolicLu::try_new(p.symbolic()).map_err(|e| SparseError::Factorization(format!("{e:?}")))?;
+        let symbolic = SymbolicLu::try_new(p.symbolic())?;
         let lu = FaerLu::try_new_with_symbolic(symbolic.clone(), p.numeric()).map_err(lu_error)?;
         Ok(Lu { n: p.n, symbolic, lu })
     }

@@ -5,8 +5,8 @@ use std::fmt;
 /// Everything that can go wrong in fastsci-sparse.
 ///
 /// Every variant describes bad input or a numerical failure the caller can act on; none
-/// means an internal bug except [`SparseError::Factorization`] when faer reports something
-/// other than a singular or indefinite matrix.
+/// means an internal bug except [`SparseError::Factorization`] and [`SparseError::Faer`] when
+/// faer reports something other than a singular or indefinite matrix.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SparseError {
@@ -45,6 +45,10 @@ pub enum SparseError {
     /// The direct factorization failed for another reason (out of memory).
     #[error("factorization failed: {0}")]
     Factorization(String),
+    /// faer's sparse factorization failed for a reason other than a singular or indefinite
+    /// matrix (its index type overflowed, or it ran out of memory); the cause is faer's error.
+    #[error("factorization failed in faer")]
+    Faer(#[from] faer::sparse::FaerError),
 }
 
 impl SparseError {

@@ -70,6 +70,18 @@
 //!   [`optimize::finite_difference_gradient`] (SciPy's `approx_fprime` steps),
 //!   [`optimize::dual_gradient`] (exact, by forward-mode dual numbers) and
 //!   [`jit::Expression::derivative`] (symbolic, compiled).
+//! - Dense matrices at the public boundaries are [`ndarray::Array2<f64>`] (results such as
+//!   `hess_inv`, `jac`, `pcov`); callbacks that fill a matrix get an `ArrayViewMut2` over the
+//!   solver's buffer.
+//! - Callbacks follow one rule, the weakest bound the call pattern allows: a callback the
+//!   library calls **one call at a time** is `FnMut` (objectives, gradients, residuals,
+//!   integrands, models: they may count calls or keep a cache without a `Cell`); a callback it
+//!   may call **from several threads at once** is `Fn + Sync` ([`par::Executor::map`],
+//!   [`par::Sweep`], [`integrate::quad_vec`]). The one exception is a callback stored in a value
+//!   the library reads through a shared reference, [`integrate::Limit::Depends`], which is `Fn`
+//!   (`dblquad`/`tplquad` take `FnMut` range functions and adapt them).
+//! - Errors keep their cause: a variant that wraps another crate's error holds it as its
+//!   `source()`, not as text.
 
 pub use fastsci_array as array;
 pub use fastsci_integrate as integrate;

@@ -8,8 +8,9 @@ use fastsci_integrate::{DerivativeOptions, derivative};
 use fastsci_jit::{Expression, VarKind};
 use serde_json::json;
 
-use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::args::parse_number;
+use crate::error::{CliResult, Outcome};
+use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci diff`.
 #[derive(clap::Args, Debug)]
@@ -28,11 +29,10 @@ pub struct Args {
 
 /// Runs `fastsci diff`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let expr = Expression::compile(&args.expr, &[("x", VarKind::Scalar)])
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let expr = Expression::compile(&args.expr, &[("x", VarKind::Scalar)])?;
     let f = expr.to_fn1();
     let options = DerivativeOptions { order: args.order, ..DerivativeOptions::default() };
-    let d = derivative(f, args.x, &options).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let d = derivative(f, args.x, &options)?;
     if json {
         print_json(&json!({
             "value": json_f64(d.value),

@@ -7,7 +7,7 @@ use fastsci_optimize::lsq::{CurveFitOptions, curve_fit};
 use ndarray::Array2;
 use serde_json::json;
 
-use crate::cmd::minimize::formula::{numbers, parse_bounds};
+use crate::args::{numbers, parse_bounds};
 use crate::error::{CliError, CliResult, Outcome};
 use crate::output::{json_f64, print_json};
 
@@ -55,7 +55,7 @@ fn read_csv(path: &Path, sigma: Option<&str>) -> Result<Data, CliError> {
     let (_, header) =
         lines.next().ok_or_else(|| CliError::bad_input(format!("{}: the file is empty", path.display())))?;
     let names: Vec<String> = header.split(',').map(|s| s.trim().trim_matches('"').to_string()).collect();
-    let has_header = names.iter().any(|n| crate::output::parse_number(n).is_err());
+    let has_header = names.iter().any(|n| crate::args::parse_number(n).is_err());
     let (ix, iy) = if has_header {
         match (column_index(&names, "x"), column_index(&names, "y")) {
             (Some(a), Some(b)) => (a, b),
@@ -95,7 +95,7 @@ fn read_csv(path: &Path, sigma: Option<&str>) -> Result<Data, CliError> {
                     i + 1
                 ))
             })?;
-            crate::output::parse_number(cell)
+            crate::args::parse_number(cell)
                 .map_err(|e| CliError::bad_input(format!("{}:{}: {e}", path.display(), lineno + 1)))
         };
         data.x.push(get(ix)?);
@@ -141,7 +141,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     }
     let n = p0.len();
     let model = Expression::compile(&args.model, &[("x", VarKind::Scalar), ("p", VarKind::Vector)])
-        .map_err(|e| CliError::bad_input(format!("in the model: {e}")))?;
+        .map_err(|e| CliError::from(e).context("in the model"))?;
     if let Some(m) = model.max_index("p")
         && m >= n
     {
@@ -169,7 +169,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         bounds: bounds.as_deref(),
     };
     let f = |x: f64, p: &[f64]| model.eval(&[x], &[p]);
-    let fit = curve_fit(f, &data.x, &data.y, &p0, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let fit = curve_fit(f, &data.x, &data.y, &p0, &opts)?;
     if json {
         let pcov: Vec<Vec<serde_json::Value>> =
             (0..n).map(|i| (0..n).map(|j| json_f64(fit.pcov[[i, j]])).collect()).collect();

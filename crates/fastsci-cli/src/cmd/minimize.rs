@@ -6,13 +6,14 @@ use fastsci_optimize::{Constraint, FiniteDiff, Method, MinimizeOptions, Optimize
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci minimize`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The objective: a Python expression in x[0], x[1], ... (e.g. "100*(x[1]-x[0]**2)**2 + (1-x[0])**2"),
-    /// or FILE.py:FUNC, a kernel taking one array.
+    /// or FILE.py:FUNC, a kernel taking one array (its exact gradient by automatic
+    /// differentiation, or finite differences where the kernel is not differentiable).
     #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// The starting point, comma-separated (`--x0 -1.2,1` or `--x0=-1.2,1`).
@@ -39,14 +40,14 @@ pub struct Args {
 
 /// Runs `fastsci minimize`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let x0 = formula::numbers(&args.x0, "--x0")?;
+    let x0 = crate::args::numbers(&args.x0, "--x0")?;
     if x0.is_empty() || x0.iter().any(|v| !v.is_finite()) {
         return Err(CliError::bad_input("--x0 needs finite numbers, e.g. --x0 -1.2,1"));
     }
     let n = x0.len();
-    let bounds = args.bounds.as_deref().map(|b| formula::parse_bounds(b, n)).transpose()?;
+    let bounds = args.bounds.as_deref().map(|b| crate::args::parse_bounds(b, n)).transpose()?;
     let method = match &args.method {
-        Some(m) => m.parse::<Method>().map_err(|e| CliError::bad_input(e.to_string()))?,
+        Some(m) => m.parse::<Method>()?,
         None if !args.constraints.is_empty() => Method::Slsqp,
         None if bounds.is_some() => Method::LBfgsB,
         None => Method::Bfgs,
@@ -67,23 +68,30 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     }
     let constraints: Vec<formula::ConstraintFormula> =
         args.constraints.iter().map(|c| formula::constraint(c, n)).collect::<Result<_, _>>()?;
-    let tol = args
-        .tol
-        .as_deref()
-        .map(|t| parse_number(t).map_err(|e| CliError::bad_input(format!("--tol: {e}"))))
-        .transpose()?;
+    let tol = args.tol.as_deref().map(|t| crate::args::number(t, "--tol")).transpose()?;
     if tol.is_some_and(|t| t.is_nan() || t <= 0.0) {
         return Err(CliError::bad_input("--tol must be a positive number"));
     }
     let objective = formula::objective(&args.expr, n)?;
     let opts = MinimizeOptions { tol, maxiter: args.maxiter, ..MinimizeOptions::default() };
     let f = &objective.fun;
-    let mut problem = Problem::new(|x: &[f64]| f(x));
     let mut exact_gradient = false;
+    let mut problem = match &objective.kernel_grad {
+        // A kernel's value and exact gradient come from one run of its gradient code; a NaN
+        // (a raised error) runs the kernel itself, which records the error.
+        Some(fg) => {
+            exact_gradient = true;
+            Problem::from_value_and_gradient(move |x: &[f64], g: &mut [f64]| {
+                let v = fg(x, g);
+                if v.is_nan() { f(x) } else { v }
+            })
+        }
+        None => Problem::new(|x: &[f64]| f(x)),
+    };
     if let Some(grad) = &objective.grad {
         problem = problem.with_gradient(formula::gradient_fn(grad));
         exact_gradient = true;
-    } else if matches!(method, Method::NewtonCg | Method::TrustNcg) {
+    } else if !exact_gradient && matches!(method, Method::NewtonCg | Method::TrustNcg) {
         problem = problem.with_gradient(move |x: &[f64], g: &mut [f64]| {
             let f0 = f(x);
             let mut h = |y: &[f64]| f(y);
@@ -108,7 +116,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         }
         problem = problem.with_constraint(con);
     }
-    let res = problem.minimize(&x0, method, &opts).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let res = problem.minimize(&x0, method, &opts)?;
     // A kernel that raised (ZeroDivisionError, IndexError) is reported as that error with its
     // line, not as the optimizer's "NaN result encountered".
     objective.check_raised()?;

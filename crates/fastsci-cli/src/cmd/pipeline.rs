@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use fastsci_pipeline::{JobConfig, JobResult, Params, PipelineError};
+use fastsci_pipeline::{JobConfig, JobResult, Params};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
@@ -35,18 +35,6 @@ pub struct Args {
     no_progress: bool,
 }
 
-fn to_cli(err: PipelineError) -> CliError {
-    match err {
-        // The sweep and the fit fail only on data they cannot use (too few readings left after
-        // cleaning, a singular Jacobian because the parameters are not identifiable): bad input.
-        PipelineError::Data(_)
-        | PipelineError::Array(_)
-        | PipelineError::Solver(_)
-        | PipelineError::LeastSquares(_) => CliError::bad_input(err.to_string()),
-        _ => CliError::internal(err.to_string()),
-    }
-}
-
 fn pair(p: Params) -> serde_json::Value {
     json!([p.diffusivity, p.loss])
 }
@@ -56,7 +44,7 @@ pub fn report_json(report: &JobResult, truth: Option<Params>) -> serde_json::Val
     let stages: Vec<_> = report
         .stages
         .iter()
-        .map(|s| json!({"name": s.name, "seconds": s.seconds, "peak_bytes": s.peak_bytes}))
+        .map(|s| json!({"name": s.kind.label(), "seconds": s.seconds, "peak_bytes": s.peak_bytes}))
         .collect();
     json!({
         "data": report.data.display().to_string(),
@@ -85,7 +73,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         config.steps = steps;
     }
     if let Some(path) = &args.generate {
-        fastsci_pipeline::generate(path, &config).map_err(to_cli)?;
+        fastsci_pipeline::generate(path, &config).map_err(CliError::from)?;
         if json {
             print_json(&json!({"out": path.display().to_string(), "shape": [config.rows(), config.sensors]}));
         } else {
@@ -96,13 +84,13 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let progress = !args.no_progress && !json;
     let (report, truth) = match &args.data {
         Some(path) => {
-            let report =
-                fastsci_pipeline::run(path, config.steps, &config.sweep_grid(), progress).map_err(to_cli)?;
+            let report = fastsci_pipeline::run(path, config.steps, &config.sweep_grid(), progress)
+                .map_err(CliError::from)?;
             (report, None)
         }
         None => {
             let cache = args.cache.clone().unwrap_or_else(fastsci_pipeline::default_cache_dir);
-            let report = fastsci_pipeline::run_default(&config, &cache, progress).map_err(to_cli)?;
+            let report = fastsci_pipeline::run_default(&config, &cache, progress).map_err(CliError::from)?;
             (report, Some(config.truth))
         }
     };

@@ -7,8 +7,9 @@ use fastsci_integrate::{QuadOptions, QuadResult, Weight, quad};
 use fastsci_jit::{Expression, VarKind};
 use serde_json::json;
 
+use crate::args::parse_number;
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, parse_number_list, print_json};
+use crate::output::{json_f64, print_json};
 
 /// The weight functions of `--weight`, as SciPy names them.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +75,7 @@ fn weight(args: &Args) -> Result<Option<Weight>, CliError> {
         return Ok(None);
     };
     let wvar = match &args.wvar {
-        Some(text) => parse_number_list(text).map_err(|e| CliError::bad_input(format!("--wvar: {e}")))?,
+        Some(text) => crate::args::numbers(text, "--wvar")?,
         None => Vec::new(),
     };
     let wvar = wvar.as_slice();
@@ -115,10 +116,9 @@ fn weight(args: &Args) -> Result<Option<Weight>, CliError> {
 ///
 /// Bad input for formulas that do not compile and for invalid limits, tolerances or weights.
 pub fn integrate(source: &str, a: f64, b: f64, options: &QuadOptions) -> Result<QuadResult, CliError> {
-    let expr = Expression::compile(source, &[("x", VarKind::Scalar)])
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let expr = Expression::compile(source, &[("x", VarKind::Scalar)])?;
     let f = expr.to_fn1();
-    quad(f, a, b, options).map_err(|e| CliError::bad_input(e.to_string()))
+    quad(f, a, b, options).map_err(CliError::from)
 }
 
 /// Runs `fastsci quad`.
@@ -128,9 +128,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         epsrel: args.epsrel,
         limit: args.limit,
         points: match &args.points {
-            Some(text) => {
-                parse_number_list(text).map_err(|e| CliError::bad_input(format!("--points: {e}")))?
-            }
+            Some(text) => crate::args::numbers(text, "--points")?,
             None => Vec::new(),
         },
         weight: weight(args)?,

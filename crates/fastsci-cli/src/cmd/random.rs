@@ -7,7 +7,7 @@ use fastsci_array::random::{Distribution, random_npy};
 use serde_json::json;
 
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::output::{json_f64, print_json};
 
 /// Which distribution to draw from.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub fn parse_shape(text: &str) -> Result<Vec<usize>, CliError> {
 fn number(name: &str, v: &Option<String>, default: f64) -> Result<f64, CliError> {
     match v {
         None => Ok(default),
-        Some(t) => parse_number(t).map_err(|e| CliError::bad_input(format!("--{name}: {e}"))),
+        Some(t) => crate::args::number(t, &format!("--{name}")),
     }
 }
 

@@ -4,9 +4,9 @@ use fastsci_jit::{Expression, VarKind};
 use fastsci_optimize::{RootMethod, RootOptions, RootProblem, root_scalar};
 use serde_json::json;
 
-use crate::cmd::minimize::formula::numbers;
+use crate::args::numbers;
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci root`.
 #[derive(clap::Args, Debug)]
@@ -48,7 +48,7 @@ fn method_of(name: &str) -> Result<RootMethod, CliError> {
 /// Runs `fastsci root`.
 pub fn run(args: &Args, json: bool) -> CliResult {
     let expr = Expression::compile(&args.expr, &[("x", VarKind::Scalar)])
-        .map_err(|e| CliError::bad_input(format!("in the function: {e}")))?;
+        .map_err(|e| CliError::from(e).context("in the function"))?;
     let method = match (&args.method, &args.bracket, &args.x0) {
         (Some(m), _, _) => method_of(m)?,
         (None, Some(_), _) => RootMethod::Brentq,
@@ -68,29 +68,24 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             if ab.len() != 2 || ab.iter().any(|v| !v.is_finite()) {
                 return Err(CliError::bad_input("--bracket needs two finite numbers A,B"));
             }
-            problem = problem.bracket(ab[0], ab[1]);
+            problem = problem.with_bracket(ab[0], ab[1]);
         }
         _ => {
             let x0 = args.x0.as_deref().ok_or_else(|| CliError::bad_input("this method needs --x0 X"))?;
-            let x0 = parse_number(x0).map_err(|e| CliError::bad_input(format!("--x0: {e}")))?;
-            problem = problem.x0(x0);
+            let x0 = crate::args::number(x0, "--x0")?;
+            problem = problem.with_x0(x0);
             if matches!(method, RootMethod::Newton | RootMethod::Halley) {
-                let d1 = expr.derivative("x", None).map_err(|e| CliError::bad_input(e.to_string()))?;
+                let d1 = expr.derivative("x", None)?;
                 if method == RootMethod::Halley {
-                    let d2 = d1.derivative("x", None).map_err(|e| CliError::bad_input(e.to_string()))?;
-                    problem = problem.fprime2(d2.to_fn1());
+                    let d2 = d1.derivative("x", None)?;
+                    problem = problem.with_fprime2(d2.to_fn1());
                 }
-                problem = problem.fprime(d1.to_fn1());
+                problem = problem.with_fprime(d1.to_fn1());
             }
         }
     }
-    let xtol = args
-        .xtol
-        .as_deref()
-        .map(|t| parse_number(t).map_err(|e| CliError::bad_input(format!("--xtol: {e}"))))
-        .transpose()?;
-    let r = root_scalar(problem, method, &RootOptions { xtol, ..RootOptions::default() })
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let xtol = args.xtol.as_deref().map(|t| crate::args::number(t, "--xtol")).transpose()?;
+    let r = root_scalar(problem, method, &RootOptions { xtol, ..RootOptions::default() })?;
     if json {
         print_json(&json!({
             "root": json_f64(r.root),

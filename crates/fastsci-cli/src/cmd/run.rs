@@ -8,8 +8,9 @@ use fastsci_array::npy::write_npy_to;
 use fastsci_jit::{ArrayValue, CompileOptions, Module, Value};
 use ndarray::ArrayD;
 
+use crate::args::parse_number;
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{MAX_SOURCE_BYTES, json_f64, parse_number, print_json, read_text, write_atomically};
+use crate::output::{json_f64, print_json, write_atomically};
 
 /// Arguments of `fastsci run`.
 #[derive(clap::Args, Debug)]
@@ -47,9 +48,14 @@ pub(crate) fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
         NpyArray::I32(a) => ArrayValue::I32(a),
         NpyArray::U8(a) => ArrayValue::U8(a),
         NpyArray::Bool(a) => ArrayValue::Bool(a),
+        NpyArray::I8(a) => ArrayValue::I8(a),
+        NpyArray::I16(a) => ArrayValue::I16(a),
+        NpyArray::U16(a) => ArrayValue::U16(a),
+        NpyArray::U32(a) => ArrayValue::U32(a),
+        NpyArray::U64(a) => ArrayValue::U64(a),
         other => {
             return Err(CliError::bad_input(format!(
-                "{}: {} arrays are not supported; kernels take float64, float32, int64, int32, uint8 or bool",
+                "{}: {} arrays are not supported; kernels take real dtypes (bool, int8..int64, uint8..uint64, float32, float64)",
                 path.display(),
                 other.dtype()
             )));
@@ -94,6 +100,11 @@ fn array_json(a: &ArrayValue) -> serde_json::Value {
         ArrayValue::I32(x) => nest(x, &|v| serde_json::json!(v)),
         ArrayValue::U8(x) => nest(x, &|v| serde_json::json!(v)),
         ArrayValue::Bool(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::I8(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::I16(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U16(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U32(x) => nest(x, &|v| serde_json::json!(v)),
+        ArrayValue::U64(x) => nest(x, &|v| serde_json::json!(v)),
     }
 }
 
@@ -129,6 +140,11 @@ fn value_text(v: &Value) -> String {
                 ArrayValue::I32(x) => format!("{x}"),
                 ArrayValue::U8(x) => format!("{x}"),
                 ArrayValue::Bool(x) => format!("{x}"),
+                ArrayValue::I8(x) => format!("{x}"),
+                ArrayValue::I16(x) => format!("{x}"),
+                ArrayValue::U16(x) => format!("{x}"),
+                ArrayValue::U32(x) => format!("{x}"),
+                ArrayValue::U64(x) => format!("{x}"),
             };
             format!("array of {} ({shape}):\n{body}", a.dtype().name())
         }
@@ -146,6 +162,11 @@ pub(crate) fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
             ArrayValue::I32(x) => write_npy_to(&mut writer, &x.view(), &options),
             ArrayValue::U8(x) => write_npy_to(&mut writer, &x.view(), &options),
             ArrayValue::Bool(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I8(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::I16(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U16(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U32(x) => write_npy_to(&mut writer, &x.view(), &options),
+            ArrayValue::U64(x) => write_npy_to(&mut writer, &x.view(), &options),
         }
         .and_then(|()| std::io::Write::flush(&mut writer).map_err(fastsci_array::ArrayError::from));
         r.map_err(|e| CliError::internal(format!("writing {}: {e}", path.display())))
@@ -154,21 +175,17 @@ pub(crate) fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
 
 /// Runs `fastsci run`.
 pub fn run(args: &Args, json: bool) -> CliResult {
-    let Some((file, func)) = args.target.rsplit_once(':').filter(|(f, n)| !f.is_empty() && !n.is_empty())
-    else {
-        return Err(CliError::bad_input(format!("'{}': expected FILE.py:FUNC", args.target)));
-    };
-    let source = read_text(file, MAX_SOURCE_BYTES)?;
+    let (file, func) = crate::args::split_kernel(&args.target)?;
+    let source = crate::args::kernel_source(file)?;
     let values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
     let options = CompileOptions { boundscheck: !args.no_boundscheck, parallel: args.parallel };
     let t0 = Instant::now();
-    let module =
-        Module::compile_with(&source, file, options).map_err(|e| CliError::bad_input(e.to_string()))?;
-    let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
-    function.compile_for(&values).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let module = Module::compile_with(&source, file, options)?;
+    let function = module.function(func)?;
+    function.compile_for(&values)?;
     let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
     let t1 = Instant::now();
-    let result = function.call(&values).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let result = function.call(&values)?;
     let run_ms = t1.elapsed().as_secs_f64() * 1e3;
 
     let out_path = args.out.as_deref();

@@ -10,8 +10,9 @@ use fastsci_sparse::solve::SolveMethod;
 use serde_json::json;
 
 use super::sparse::io;
+use crate::args::parse_number;
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, print_json};
+use crate::output::{json_f64, print_json};
 
 /// Arguments of `fastsci solve`.
 #[derive(clap::Args, Debug)]
@@ -58,9 +59,9 @@ pub struct Args {
 pub fn run(args: &Args, json: bool) -> CliResult {
     let amg = amg_accel(&args.method, &args.precond)?;
     let method: SolveMethod =
-        if amg.is_some() { SolveMethod::Auto } else { args.method.parse().map_err(io::sparse_error)? };
+        if amg.is_some() { SolveMethod::Auto } else { args.method.parse().map_err(CliError::from)? };
     let precond: PrecondKind =
-        if amg.is_some() { PrecondKind::None } else { args.precond.parse().map_err(io::sparse_error)? };
+        if amg.is_some() { PrecondKind::None } else { args.precond.parse().map_err(CliError::from)? };
     if !(args.rtol >= 0.0 && args.atol >= 0.0) {
         return Err(CliError::bad_input("--rtol and --atol must be non-negative numbers"));
     }
@@ -122,7 +123,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         restart: args.restart,
         x0: None,
     };
-    let rep = fastsci_sparse::solve(&a, &b, method, precond, &opts).map_err(io::sparse_error)?;
+    let rep = fastsci_sparse::solve(&a, &b, method, precond, &opts).map_err(CliError::from)?;
     let outcome = Outcome::from_converged(rep.success());
     let report = json!({
         "method": rep.method.name(),
@@ -185,7 +186,7 @@ fn solve_amg(args: &Args, a: &CsrMatrix, b: &[f64], accel: Accel, json: bool) ->
         _ => AmgMethod::RugeStuben,
     };
     let hierarchy =
-        Hierarchy::new(a, &AmgOptions { method: kind, ..AmgOptions::default() }).map_err(io::sparse_error)?;
+        Hierarchy::new(a, &AmgOptions { method: kind, ..AmgOptions::default() }).map_err(CliError::from)?;
     let opts = AmgSolveOptions {
         rtol: args.rtol,
         atol: args.atol,
@@ -194,7 +195,7 @@ fn solve_amg(args: &Args, a: &CsrMatrix, b: &[f64], accel: Accel, json: bool) ->
         restart: args.restart,
         x0: None,
     };
-    let result = hierarchy.solve_with(b, &opts).map_err(io::sparse_error)?;
+    let result = hierarchy.solve_with(b, &opts).map_err(CliError::from)?;
     let h = hierarchy.report();
     let bnorm = b.iter().map(|v| v * v).sum::<f64>().sqrt();
     let relative = if bnorm > 0.0 { result.residual_norm / bnorm } else { result.residual_norm };

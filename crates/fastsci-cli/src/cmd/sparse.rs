@@ -84,7 +84,7 @@ fn compact(coo: &CooMatrix) -> Result<CsrMatrix, CliError> {
     }
     CooMatrix::from_triplets(labels.len(), ncols, rows, cols, coo.values().to_vec())
         .and_then(|m| m.to_csr())
-        .map_err(io::sparse_error)
+        .map_err(CliError::from)
 }
 
 fn info(path: &std::path::Path, json: bool) -> CliResult {

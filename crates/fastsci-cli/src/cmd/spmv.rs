@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::sparse::io;
-use crate::error::{CliResult, Outcome};
+use crate::error::{CliError, CliResult, Outcome};
 use crate::output::print_json;
 
 /// Arguments of `fastsci spmv`.
@@ -32,7 +32,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
         io::check_len("x", &args.vector, x.len(), want)
     })?;
     let start = std::time::Instant::now();
-    let y = if args.transpose { a.mul_vec_transpose(&x) } else { a.mul_vec(&x) }.map_err(io::sparse_error)?;
+    let y = if args.transpose { a.mul_vec_transpose(&x) } else { a.mul_vec(&x) }.map_err(CliError::from)?;
     let seconds = start.elapsed().as_secs_f64();
     let len = y.len();
     io::write_vector(&args.out, y)?;

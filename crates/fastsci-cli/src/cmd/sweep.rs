@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use fastsci_jit::{Function, Module, Value};
-use fastsci_par::{Axis, Executor, ParError, ParamSets, Progress, Sweep, SweepResult};
+use fastsci_jit::{Function, Value};
+use fastsci_par::{Axis, Executor, ParamSets, Progress, Sweep, SweepResult};
 use serde_json::json;
 
+use crate::args::{parse_number, parse_number_list};
 use crate::error::{CliError, CliResult, Outcome};
-use crate::output::{json_f64, parse_number, parse_number_list, print_json};
+use crate::output::{json_f64, print_json};
 use crate::tour::format_seconds;
 
 /// Arguments of `fastsci sweep`.
@@ -125,24 +126,6 @@ fn parse_set(text: &str) -> Result<Param, CliError> {
     Ok(Param { name: name.to_string(), values: vec![number], kind })
 }
 
-/// Splits `FILE.py:FUNC` at its last colon.
-fn split_kernel(spec: &str) -> Result<(&str, &str), CliError> {
-    match spec.rsplit_once(':') {
-        Some((file, func)) if !file.is_empty() && !func.is_empty() => Ok((file, func)),
-        _ => Err(CliError::bad_input(format!(
-            "'{spec}': expected FILE.py:FUNC, for example model.py:simulate"
-        ))),
-    }
-}
-
-/// Compiles the kernel named by `FILE.py:FUNC`.
-fn load_kernel(spec: &str) -> Result<Function, CliError> {
-    let (file, func) = split_kernel(spec)?;
-    let source = crate::output::read_text(file, crate::output::MAX_SOURCE_BYTES)?;
-    let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
-    module.function(func).map_err(|e| CliError::bad_input(e.to_string()))
-}
-
 /// Orders the parameters as the kernel takes them, checking every one is given exactly once.
 fn match_params(function: &Function, mut given: Vec<Param>) -> Result<Vec<Param>, CliError> {
     let wanted = function.param_names();
@@ -203,22 +186,6 @@ fn results(value: Value) -> Result<Vec<f64>, String> {
     }
 }
 
-/// Maps a fastsci-par error to the CLI's exit codes.
-fn par_error(err: ParError) -> CliError {
-    match err {
-        ParError::Io { ref source, .. } => {
-            let message = err.to_string();
-            if crate::error::is_bad_path(source) {
-                CliError::bad_input(message)
-            } else {
-                CliError::internal(message)
-            }
-        }
-        ParError::ThreadPool { .. } => CliError::internal(err.to_string()),
-        _ => CliError::bad_input(err.to_string()),
-    }
-}
-
 fn print_report(report: &SweepResult, threads: usize, out: &Path, json: bool) {
     let failed = report.failures.len();
     if json {
@@ -266,15 +233,15 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     for s in &args.set {
         given.push(parse_set(s)?);
     }
-    let function = load_kernel(&args.kernel)?;
+    let function = crate::args::load_kernel(&args.kernel)?;
     let params = match_params(&function, given)?;
     let grid = ParamSets::grid(params.iter().map(|p| Axis::new(p.name.clone(), p.values.clone())))
-        .map_err(par_error)?;
+        .map_err(CliError::from)?;
     // Type errors show up once, as bad input, before any task runs.
-    function.compile_for(&arguments(&params, grid.get(0))).map_err(|e| CliError::bad_input(e.to_string()))?;
+    function.compile_for(&arguments(&params, grid.get(0)))?;
 
     let exec = Executor::with_threads(args.jobs.unwrap_or(0))
-        .map_err(par_error)?
+        .map_err(CliError::from)?
         .progress(if args.no_progress { Progress::Never } else { Progress::Auto })
         .label("sweep")
         .seed(args.seed)
@@ -286,7 +253,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
             let value = function.call(&arguments(&params, values)).map_err(|e| e.to_string())?;
             results(value)
         })
-        .map_err(par_error)?;
+        .map_err(CliError::from)?;
 
     print_report(&report, exec.threads(), &args.out, json);
     for failure in &report.failures {

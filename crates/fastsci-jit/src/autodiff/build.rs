@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::ir::{BinOp, Func, MathFn, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Func, MathFn, PrintArg, TExpr, TK, TStmt, Ty};
 use fastsci_expr::ast::CmpOp;
 
 pub(super) fn local(l: usize, ty: &Ty) -> TExpr {
@@ -195,7 +195,12 @@ pub(super) fn own_exprs_mut(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
             f(stop);
             f(step);
         }
-        TStmt::Break | TStmt::Continue => {}
+        TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
+        TStmt::Print(items) => items.iter_mut().for_each(|it| {
+            if let PrintArg::Value(e, _) = it {
+                f(e)
+            }
+        }),
     }
 }
 

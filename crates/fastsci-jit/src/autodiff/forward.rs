@@ -174,7 +174,8 @@ impl Tangents<'_, '_> {
                     pos: *pos,
                 });
             }
-            TStmt::Break | TStmt::Continue => out.push(s.clone()),
+            // Printing and raising do not change any value's derivative.
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
             TStmt::Return(e) => {
                 let te = self.tangent(e)?;
                 let ty = Ty::Tuple(vec![e.ty.clone(), Ty::Float]);

@@ -9,7 +9,7 @@
 //! in their condition instead. Loops without jumps are left as they are.
 
 use super::build::*;
-use crate::ir::{Func, TStmt, Ty};
+use crate::ir::{Func, PrintArg, TStmt, Ty};
 use fastsci_expr::ast::CmpOp;
 
 /// The loop's exit flag values.
@@ -247,7 +247,10 @@ pub(super) fn scalarize_tuples(f: &mut Func) {
             TStmt::ForRange { start, stop, step, body, .. } => {
                 expr_ok(start, t) && expr_ok(stop, t) && expr_ok(step, t) && uses_ok(body, t)
             }
-            TStmt::Break | TStmt::Continue => true,
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => true,
+            TStmt::Print(items) => {
+                items.iter().all(|it| !matches!(it, PrintArg::Value(e, _) if !expr_ok(e, t)))
+            }
         })
     }
     fn rewrite_expr(e: &mut TExpr, t: usize, parts: &[usize]) {

@@ -23,7 +23,7 @@ use super::build::*;
 use super::normalize::{is_leading_break, normalize, scalarize_tuples};
 use super::partials::{math_partials, picks_second};
 use crate::analysis::writes_non_fresh;
-use crate::ir::{BinOp, Fill, Func, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Fill, Func, PrintArg, TExpr, TK, TStmt, Ty};
 use crate::value::DType;
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::CmpOp;
@@ -196,7 +196,16 @@ impl Ad<'_> {
         }
         let mut counts = vec![0u32; original];
         count_assignments(&f.body, false, &mut counts);
-        g.multi = (0..original).map(|l| counts[l] >= 2 || (l < params && counts[l] >= 1)).collect();
+        // A float whose value only ever enters sums (`s += ...`) needs no restoring: the
+        // reverse sweep never reads it (the derivative of a sum is 1, whatever the values).
+        let mut needed = vec![false; original];
+        values_needed(&f.body, &mut needed);
+        g.multi = (0..original)
+            .map(|l| {
+                let reassigned = counts[l] >= 2 || (l < params && counts[l] >= 1);
+                reassigned && (g.locals[l] != Ty::Float || needed[l])
+            })
+            .collect();
         g.check_arrays(&f.body, params, &counts)?;
 
         let (last, body) = f.body.split_last().expect("normalize ends in a return");
@@ -278,6 +287,64 @@ fn count_assignments(body: &[TStmt], in_loop: bool, counts: &mut [u32]) {
                 count_assignments(body, true, counts);
             }
             _ => {}
+        }
+    }
+}
+
+/// Marks the locals whose values the reverse sweep reads: all but those that appear only as
+/// terms of sums (`+`, `-`, negation, a branch of a conditional), directly or as a whole
+/// assigned, stored or returned value.
+fn values_needed(body: &[TStmt], needed: &mut [bool]) {
+    fn expr(e: &TExpr, linear: bool, needed: &mut [bool]) {
+        match &e.kind {
+            TK::Local(l) => {
+                if !linear && *l < needed.len() {
+                    needed[*l] = true;
+                }
+            }
+            TK::Bin(BinOp::Add | BinOp::Sub, a, b) if e.ty == Ty::Float => {
+                expr(a, linear, needed);
+                expr(b, linear, needed);
+            }
+            TK::Neg(x) if e.ty == Ty::Float => expr(x, linear, needed),
+            TK::IfElse(c, a, b) | TK::Select(c, a, b) => {
+                expr(c, false, needed);
+                expr(a, linear, needed);
+                expr(b, linear, needed);
+            }
+            _ => e.children().into_iter().for_each(|c| expr(c, false, needed)),
+        }
+    }
+    for s in body {
+        match s {
+            TStmt::Assign(_, e) | TStmt::Return(e) => expr(e, true, needed),
+            TStmt::Eval(e) => expr(e, false, needed),
+            TStmt::Store { arr, idx, value, .. } => {
+                expr(arr, false, needed);
+                idx.iter().for_each(|i| expr(i, false, needed));
+                expr(value, true, needed);
+            }
+            TStmt::If(c, a, b) => {
+                expr(c, false, needed);
+                values_needed(a, needed);
+                values_needed(b, needed);
+            }
+            TStmt::While(c, b) => {
+                expr(c, false, needed);
+                values_needed(b, needed);
+            }
+            TStmt::ForRange { start, stop, step, body, .. } => {
+                [start, stop, step].into_iter().for_each(|e| expr(e, false, needed));
+                values_needed(body, needed);
+            }
+            TStmt::Print(items) => {
+                for item in items {
+                    if let PrintArg::Value(e, _) = item {
+                        expr(e, false, needed);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }
@@ -458,7 +525,7 @@ impl Gen<'_, '_> {
                 self.check_expr_unless_new_array(e)?;
                 let ty = self.locals[*l].clone();
                 match ty {
-                    Ty::Float | Ty::Int | Ty::Bool => {
+                    Ty::Float | Ty::Int | Ty::Bool | Ty::Num(_) => {
                         if self.multi[*l] {
                             self.push(local(*l, &ty), out);
                         }
@@ -546,6 +613,8 @@ impl Gen<'_, '_> {
                 });
                 self.push(local(n, &Ty::Int), out);
             }
+            // Raised and printed in the forward sweep; nothing to undo.
+            TStmt::Raise(..) | TStmt::Print(_) => out.push(s.clone()),
             TStmt::Break | TStmt::Continue | TStmt::Return(_) => {
                 let what = format!("`{}`: a jump left after normalization", self.func_name);
                 return Err(JitError::plain(ErrorKind::Internal, what));
@@ -681,7 +750,7 @@ impl Gen<'_, '_> {
                 let before = self.pop(&Ty::Int, out);
                 out.push(assign(*var, before));
             }
-            TStmt::Break | TStmt::Continue | TStmt::Return(_) => {}
+            TStmt::Break | TStmt::Continue | TStmt::Return(_) | TStmt::Raise(..) | TStmt::Print(_) => {}
         }
         Ok(())
     }

@@ -18,6 +18,28 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// A value brought into dtype `d`'s range (`TK::Narrow`): the low bits of an integer,
+    /// sign- or zero-extended back to 64; a float64 rounded to float32 and back.
+    fn narrow(&mut self, d: DType, v: Value) -> Value {
+        let ins = |g: &mut Self, narrow: types::Type, signed: bool| {
+            let low = g.b.ins().ireduce(narrow, v);
+            if signed { g.b.ins().sextend(types::I64, low) } else { g.b.ins().uextend(types::I64, low) }
+        };
+        match d {
+            DType::F32 => {
+                let f = self.b.ins().fdemote(types::F32, v);
+                self.b.ins().fpromote(types::F64, f)
+            }
+            DType::I8 => ins(self, types::I8, true),
+            DType::I16 => ins(self, types::I16, true),
+            DType::I32 => ins(self, types::I32, true),
+            DType::U8 => ins(self, types::I8, false),
+            DType::U16 => ins(self, types::I16, false),
+            DType::U32 => ins(self, types::I32, false),
+            _ => v,
+        }
+    }
+
     pub(super) fn expr(&mut self, e: &TExpr) -> Result<Vec<Value>, JitError> {
         let one = |v: Value| Ok(vec![v]);
         match &e.kind {
@@ -35,6 +57,10 @@ impl Gen<'_, '_> {
             TK::LoadPtr { addr, offset } => {
                 let a = self.scalar(addr)?;
                 one(self.b.ins().load(types::I64, MemFlagsData::trusted().with_readonly(), a, *offset))
+            }
+            TK::Narrow(d, x) => {
+                let v = self.scalar(x)?;
+                one(self.narrow(*d, v))
             }
             TK::Neg(x) => {
                 let v = self.scalar(x)?;
@@ -87,9 +113,11 @@ impl Gen<'_, '_> {
                 } else {
                     self.b.ins().brif(t, merge, &[a.into()], rb, &[]);
                 }
+                self.b.seal_block(rb);
                 self.b.switch_to_block(rb);
                 let bv = self.scalar(r)?;
                 self.b.ins().jump(merge, &[bv.into()]);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
                 one(res)
             }
@@ -102,6 +130,8 @@ impl Gen<'_, '_> {
                 flat(&e.ty, &mut tys);
                 let res: Vec<Value> = tys.iter().map(|t| self.b.append_block_param(merge, *t)).collect();
                 self.b.ins().brif(cv, ab, &[], bb, &[]);
+                self.b.seal_block(ab);
+                self.b.seal_block(bb);
                 self.b.switch_to_block(ab);
                 let av = self.expr(a)?;
                 let args: Vec<_> = av.iter().map(|v| (*v).into()).collect();
@@ -110,6 +140,7 @@ impl Gen<'_, '_> {
                 let bv = self.expr(b)?;
                 let args: Vec<_> = bv.iter().map(|v| (*v).into()).collect();
                 self.b.ins().jump(merge, &args);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
                 Ok(res)
             }
@@ -179,6 +210,12 @@ impl Gen<'_, '_> {
                     DType::I32 => self.b.ins().sload32(fl, addr, 0),
                     DType::U8 => self.b.ins().uload8(types::I64, fl, addr, 0),
                     DType::Bool => self.b.ins().load(types::I8, fl, addr, 0),
+                    DType::I8 => self.b.ins().sload8(types::I64, fl, addr, 0),
+                    DType::I16 => self.b.ins().sload16(types::I64, fl, addr, 0),
+                    DType::U16 => self.b.ins().uload16(types::I64, fl, addr, 0),
+                    DType::U32 => self.b.ins().uload32(fl, addr, 0),
+                    DType::U64 => self.b.ins().load(types::I64, fl, addr, 0),
+                    DType::C64 | DType::C128 => return Err(internal("complex element read")),
                 })
             }
             TK::Shape(a, k) => {

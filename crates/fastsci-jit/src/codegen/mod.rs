@@ -65,12 +65,25 @@ pub(crate) fn flat(ty: &Ty, out: &mut Vec<Type>) {
         Ty::Array { ndim, .. } => out.extend(std::iter::repeat_n(types::I64, 1 + 2 * ndim)),
         Ty::Tuple(ts) => ts.iter().for_each(|t| flat(t, out)),
         Ty::None => {}
+        // Erased by lowering; held as its representation if it ever gets here.
+        Ty::Num(_) => flat(&ty.repr(), out),
     }
 }
 
 /// Compiles `funcs` (calls between them by index) and a trampoline
 /// `extern "C" fn(ctx, args: *const u64, rets: *mut u64)` for each function in `entries`.
 pub(crate) fn compile(funcs: &[Func], entries: &[usize], python_errors: bool) -> Result<Code, JitError> {
+    // The reference interpreter keeps running the IR as lowered; the machine code is made
+    // from its loop-optimized copy (same meaning, to the bit).
+    let funcs: Vec<Func> = funcs
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            crate::optimize_loops::optimize(&mut f);
+            f
+        })
+        .collect();
+    let funcs = funcs.as_slice();
     let mut flags = settings::builder();
     let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(internal);
     set(&mut flags, "use_colocated_libcalls", "false")?;
@@ -255,6 +268,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
+        self.b.seal_block(entry);
         let params = self.b.block_params(entry).to_vec();
         self.ctx = params[0];
         // Declare all locals; parameters get their values, others zero.
@@ -296,6 +310,10 @@ impl<'a, 'b> Gen<'a, 'b> {
             self.rng_store();
             self.ret_zeros();
         }
+        // Every block but the shared error exit was sealed as soon as its predecessors were
+        // known: sealing late makes the SSA builder pass every variable through loop headers
+        // as block parameters (array pointers and strides of nested loops then look
+        // loop-variant to Cranelift, and their arithmetic is neither hoisted nor shared).
         self.b.seal_all_blocks();
         Ok(())
     }
@@ -333,6 +351,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     fn fresh(&mut self) {
         let blk = self.b.create_block();
         self.b.switch_to_block(blk);
+        self.b.seal_block(blk);
     }
 
     fn rt_ref(&mut self, name: &str) -> Result<FuncRef, JitError> {
@@ -363,6 +382,8 @@ impl<'a, 'b> Gen<'a, 'b> {
         let cont = self.b.create_block();
         self.b.set_cold_block(fail);
         self.b.ins().brif(cond, fail, &[], cont, &[]);
+        self.b.seal_block(fail);
+        self.b.seal_block(cont);
         self.b.switch_to_block(fail);
         self.rng_store();
         let code = self.b.ins().iconst(types::I64, err as i64);
@@ -383,6 +404,13 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
     }
 
+    /// Seals a loop's latch and exit once its body is emitted: every `continue` and `break`
+    /// (their only predecessors besides the body's end and the loop test) is known then.
+    fn seal_loop_blocks(&mut self, latch: Block, exit: Block) {
+        self.b.seal_block(latch);
+        self.b.seal_block(exit);
+    }
+
     /// Returns at once when the context carries an error (after calls that may raise).
     fn check_err(&mut self) {
         let e = self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_ERR);
@@ -398,6 +426,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         };
         let cont = self.b.create_block();
         self.b.ins().brif(e, prop, &[], cont, &[]);
+        self.b.seal_block(cont);
         self.b.switch_to_block(cont);
     }
 

@@ -1,6 +1,7 @@
 //! Operations: element addresses and bounds checks, conversions, comparisons, arithmetic with Python's semantics, and math calls.
 
 use super::*;
+use crate::analysis::is_nonneg;
 
 impl Gen<'_, '_> {
     pub(super) fn element_addr(
@@ -21,14 +22,12 @@ impl Gen<'_, '_> {
             let i = if check {
                 self.checked_index(i, dim, pos)
             } else {
-                match ie.kind {
-                    TK::Int(c) if c >= 0 => i,
-                    TK::Local(l) if self.nonneg.get(l).copied().unwrap_or(false) => i,
-                    _ => {
-                        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
-                        let wrapped = self.b.ins().iadd(i, dim);
-                        self.b.ins().select(neg, wrapped, i)
-                    }
+                if is_nonneg(ie, &self.nonneg) {
+                    i
+                } else {
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                    let wrapped = self.b.ins().iadd(i, dim);
+                    self.b.ins().select(neg, wrapped, i)
                 }
             };
             let term = self.b.ins().imul(i, stride);
@@ -57,12 +56,15 @@ impl Gen<'_, '_> {
         self.b.set_cold_block(fail);
         let out = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, dim);
         self.b.ins().brif(out, slow, &[], cont, &[i.into()]);
+        self.b.seal_block(slow);
         self.b.switch_to_block(slow);
         let wrapped = self.b.ins().iadd(i, dim);
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
         let in_range = self.b.ins().icmp(IntCC::UnsignedLessThan, wrapped, dim);
         let ok = self.b.ins().band(neg, in_range);
         self.b.ins().brif(ok, cont, &[wrapped.into()], fail, &[]);
+        self.b.seal_block(fail);
+        self.b.seal_block(cont);
         self.b.switch_to_block(fail);
         self.rng_store();
         let code = self.b.ins().iconst(types::I64, RtError::IndexOutOfRange as i64);
@@ -136,6 +138,28 @@ impl Gen<'_, '_> {
                 }
                 self.b.ins().fdiv(a, b)
             }
+            BinOp::FloorDiv | BinOp::Mod if self.int_const(b).is_some_and(|c| c > 0) => {
+                // A positive constant divisor (`x // 2`, `i % 8`): no zero check, no
+                // `INT_MIN // -1` guard; a power of two is one shift or mask (Python's floor
+                // semantics are those of two's complement arithmetic there), any other a
+                // division by a constant, which Cranelift turns into a multiplication.
+                let c = self.int_const(b).unwrap_or(1);
+                if c.count_ones() == 1 {
+                    if op == BinOp::FloorDiv {
+                        self.b.ins().sshr_imm_u(a, i64::from(c.trailing_zeros()))
+                    } else {
+                        self.b.ins().band_imm_s(a, c - 1)
+                    }
+                } else {
+                    let q = self.b.ins().sdiv(a, b);
+                    let qb = self.b.ins().imul(q, b);
+                    let r = self.b.ins().isub(a, qb);
+                    // Truncation rounds a negative quotient up: floor is one less, and the
+                    // remainder takes the divisor's (positive) sign.
+                    let fix = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, 0);
+                    self.floor_fix(op, fix, q, r, b)
+                }
+            }
             BinOp::FloorDiv | BinOp::Mod => {
                 let is0 = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
                 self.raise_if(is0, RtError::ZeroDivision, pos);
@@ -153,13 +177,7 @@ impl Gen<'_, '_> {
                 let signs_differ = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, rx, 0);
                 let nz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
                 let fix = self.b.ins().band(signs_differ, nz);
-                if op == BinOp::FloorDiv {
-                    let q1 = self.b.ins().iadd_imm_s(q, -1);
-                    self.b.ins().select(fix, q1, q)
-                } else {
-                    let r1 = self.b.ins().iadd(r, b);
-                    self.b.ins().select(fix, r1, r)
-                }
+                self.floor_fix(op, fix, q, r, b)
             }
             BinOp::Pow => {
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, b, 0);
@@ -189,6 +207,31 @@ impl Gen<'_, '_> {
             BinOp::Shl => self.b.ins().ishl(a, b),
             BinOp::Shr => self.b.ins().sshr(a, b),
         })
+    }
+
+    /// Python's floor division or modulo from the truncated quotient `q` and remainder `r`
+    /// of a division by `b`: when `fix` (truncation rounded the quotient up), `q - 1` or
+    /// `r + b`.
+    fn floor_fix(&mut self, op: BinOp, fix: Value, q: Value, r: Value, b: Value) -> Value {
+        if op == BinOp::FloorDiv {
+            let q1 = self.b.ins().iadd_imm_s(q, -1);
+            self.b.ins().select(fix, q1, q)
+        } else {
+            let r1 = self.b.ins().iadd(r, b);
+            self.b.ins().select(fix, r1, r)
+        }
+    }
+
+    /// The value of `v` when it is an integer constant of this function.
+    pub(super) fn int_const(&self, v: Value) -> Option<i64> {
+        use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
+        let ValueDef::Result(inst, 0) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        match self.b.func.dfg.insts[inst] {
+            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
+            _ => None,
+        }
     }
 
     pub(super) fn math(&mut self, m: MathFn, v: &[Value], pos: usize) -> Result<Value, JitError> {

@@ -1,6 +1,7 @@
 //! Statements: assignments, element stores, branches, loops (with the cancel check on every back-edge) and returns.
 
 use super::*;
+use crate::ir::PrintArg;
 
 impl Gen<'_, '_> {
     pub(super) fn stmt(&mut self, s: &TStmt) -> Result<(), JitError> {
@@ -21,19 +22,23 @@ impl Gen<'_, '_> {
                 let v = self.scalar(value)?;
                 let flags = MemFlagsData::trusted();
                 match dtype {
-                    DType::F64 | DType::I64 | DType::Bool => {
+                    DType::F64 | DType::I64 | DType::U64 | DType::Bool => {
                         self.b.ins().store(flags, v, addr, 0);
                     }
                     DType::F32 => {
                         let x = self.b.ins().fdemote(types::F32, v);
                         self.b.ins().store(flags, x, addr, 0);
                     }
-                    DType::I32 => {
+                    DType::I32 | DType::U32 => {
                         self.b.ins().istore32(flags, v, addr, 0);
                     }
-                    DType::U8 => {
+                    DType::I16 | DType::U16 => {
+                        self.b.ins().istore16(flags, v, addr, 0);
+                    }
+                    DType::U8 | DType::I8 => {
                         self.b.ins().istore8(flags, v, addr, 0);
                     }
+                    DType::C64 | DType::C128 => return Err(internal("complex element store")),
                 }
             }
             TStmt::Eval(e) => {
@@ -45,6 +50,8 @@ impl Gen<'_, '_> {
                 let eb = self.b.create_block();
                 let merge = self.b.create_block();
                 self.b.ins().brif(cv, tb, &[], eb, &[]);
+                self.b.seal_block(tb);
+                self.b.seal_block(eb);
                 self.b.switch_to_block(tb);
                 for s in t {
                     self.stmt(s)?;
@@ -55,6 +62,7 @@ impl Gen<'_, '_> {
                     self.stmt(s)?;
                 }
                 self.b.ins().jump(merge, &[]);
+                self.b.seal_block(merge);
                 self.b.switch_to_block(merge);
             }
             TStmt::While(c, body) => {
@@ -66,6 +74,7 @@ impl Gen<'_, '_> {
                 self.b.switch_to_block(header);
                 let cv = self.scalar(c)?;
                 self.b.ins().brif(cv, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 self.loops.push((latch, exit));
                 for s in body {
@@ -73,9 +82,11 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(c.pos);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::ForRange { var, start, stop, step, stop_local, step_local, counter, body, pos } => {
@@ -116,6 +127,7 @@ impl Gen<'_, '_> {
                     }
                 };
                 self.b.ins().brif(cond, bodyb, &[], exit, &[]);
+                self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
                 let c = self.b.use_var(cvar);
                 let v = self.vars[*var][0];
@@ -126,6 +138,7 @@ impl Gen<'_, '_> {
                 }
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
+                self.seal_loop_blocks(latch, exit);
                 self.b.switch_to_block(latch);
                 self.check_cancel(*pos);
                 let c = self.b.use_var(cvar);
@@ -139,6 +152,7 @@ impl Gen<'_, '_> {
                 };
                 self.b.def_var(cvar, n);
                 self.b.ins().jump(header, &[]);
+                self.b.seal_block(header);
                 self.b.switch_to_block(exit);
             }
             TStmt::Break | TStmt::Continue => {
@@ -152,6 +166,39 @@ impl Gen<'_, '_> {
                 self.rng_store();
                 self.b.ins().return_(&v);
                 self.fresh();
+            }
+            TStmt::Raise(err, pos) => self.raise_now(*err, *pos),
+            TStmt::Print(items) => self.print(items)?,
+        }
+        Ok(())
+    }
+
+    /// `raise`: records the error at `pos` and returns (the code after it is unreachable).
+    fn raise_now(&mut self, err: RtError, pos: usize) {
+        let always = self.b.ins().iconst(types::I8, 1);
+        self.raise_if(always, err, pos);
+    }
+
+    /// `print(...)`: one runtime call per piece, in order.
+    fn print(&mut self, items: &[PrintArg]) -> Result<(), JitError> {
+        for it in items {
+            match it {
+                PrintArg::Text(t) => {
+                    // The text lives in this function's IR, kept with the compiled code.
+                    let p = self.b.ins().iconst(types::I64, t.as_ptr() as i64);
+                    let n = self.b.ins().iconst(types::I64, t.len() as i64);
+                    self.call_rt("fs_print_text", &[p, n])?;
+                }
+                PrintArg::Value(e, how) => {
+                    let v = self.scalar(e)?;
+                    let bits = match e.ty {
+                        Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+                        Ty::Bool => self.b.ins().uextend(types::I64, v),
+                        _ => v,
+                    };
+                    let kind = self.b.ins().iconst(types::I64, *how as i64);
+                    self.call_rt("fs_print_value", &[kind, bits])?;
+                }
             }
         }
         Ok(())

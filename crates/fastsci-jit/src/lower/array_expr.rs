@@ -59,26 +59,16 @@ fn ndim_of(t: &TExpr) -> usize {
 }
 
 /// The dtype of an elementwise result whose element has type `elem`, from the operand
-/// arrays' dtypes.
+/// arrays' (and typed scalars') dtypes, by NumPy's promotion.
 fn result_dtype(elem: &Ty, operands: &[DType]) -> DType {
-    let has = |d: DType| operands.contains(&d);
-    match elem {
+    let promoted = |keep: fn(&DType) -> bool| operands.iter().copied().filter(keep).reduce(DType::promote);
+    match elem.repr() {
         Ty::Bool => DType::Bool,
-        Ty::Int => {
-            if has(DType::I64) {
-                DType::I64
-            } else if has(DType::I32) {
-                DType::I32
-            } else if has(DType::U8) {
-                DType::U8
-            } else {
-                DType::I64
-            }
-        }
-        _ => {
-            let wide = has(DType::F64) || has(DType::I64) || has(DType::I32);
-            if has(DType::F32) && !wide { DType::F32 } else { DType::F64 }
-        }
+        Ty::Int => promoted(|d| d.is_integer()).filter(|d| d.is_integer()).unwrap_or(DType::I64),
+        _ => match promoted(|_| true) {
+            Some(DType::F32) => DType::F32,
+            _ => DType::F64,
+        },
     }
 }
 
@@ -91,6 +81,12 @@ impl FnCx<'_, '_> {
             TK::ArrayMap { leaves, body } => (leaves, *body),
             _ => match t.ty {
                 Ty::Array { dtype, .. } => (vec![t], TExpr::new(Ty::of_dtype(dtype), TK::Leaf(0), pos)),
+                // A typed scalar's dtype already counts in the result's (see `join_maps`);
+                // the elements are computed on its representation, as an array's are.
+                Ty::Num(_) => {
+                    let repr = t.ty.repr();
+                    (Vec::new(), self.hoist_scalar(convert(t, &repr)))
+                }
                 _ => (Vec::new(), self.hoist_scalar(t)),
             },
         }
@@ -127,9 +123,17 @@ impl FnCx<'_, '_> {
     }
 
     /// Joins operands into one map: their leaves and element expressions.
-    fn join_maps(&mut self, operands: Vec<TExpr>) -> (Vec<TExpr>, Vec<TExpr>, usize, Vec<DType>) {
+    pub(super) fn join_maps(&mut self, operands: Vec<TExpr>) -> (Vec<TExpr>, Vec<TExpr>, usize, Vec<DType>) {
         let ndim = operands.iter().map(ndim_of).max().unwrap_or(0);
-        let dtypes: Vec<DType> = operands.iter().filter_map(dtype_of).collect();
+        // Arrays and NumPy's typed scalars (`np.int8(1)`, an element of an int16 array) take
+        // part in the result's dtype; Python's numbers are weak.
+        let dtypes: Vec<DType> = operands
+            .iter()
+            .filter_map(|t| match t.ty {
+                Ty::Num(d) => Some(d),
+                _ => dtype_of(t),
+            })
+            .collect();
         let mut leaves = Vec::new();
         let mut bodies = Vec::new();
         for t in operands {
@@ -142,7 +146,7 @@ impl FnCx<'_, '_> {
     }
 
     /// The map of `body` over `leaves`, its dtype from the element type and `dtypes`.
-    fn make_map(
+    pub(super) fn make_map(
         &mut self,
         leaves: Vec<TExpr>,
         body: TExpr,
@@ -151,9 +155,12 @@ impl FnCx<'_, '_> {
         pos: usize,
     ) -> TExpr {
         let dtype = result_dtype(&body.ty, dtypes);
-        // float32 results are rounded after every operation, as NumPy computes in float32.
+        // float32 results are rounded after every operation, as NumPy computes in float32;
+        // narrow integers wrap after every operation.
         let body = if dtype == DType::F32 {
             TExpr::new(Ty::Float, TK::Math(MathFn::RoundF32, vec![body]), pos)
+        } else if body.ty.repr() == Ty::Int && dtype.is_integer() && dtype.size() < 8 {
+            TExpr::new(Ty::Int, TK::Narrow(dtype, Box::new(body)), pos)
         } else {
             body
         };
@@ -294,11 +301,8 @@ impl FnCx<'_, '_> {
         let (Ty::Array { dtype: got, .. }, TK::ArrayMap { leaves, body }) = (map.ty.clone(), map.kind) else {
             return Err(self.err(ErrorKind::Internal, span, "in-place value"));
         };
-        let kind = |d: DType| match d {
-            DType::Bool => 0,
-            DType::U8 | DType::I32 | DType::I64 => 1,
-            DType::F32 | DType::F64 => 2,
-        };
+        // NumPy's same_kind order: bool < unsigned < signed < float < complex.
+        let kind = |d: DType| "buifc".find(d.kind()).unwrap_or(0);
         if same_kind && kind(got) > kind(dtype) {
             return Err(self.err(
                 ErrorKind::Type,

@@ -1,5 +1,6 @@
 //! Calls: the math and NumPy functions, conversions, random draws and array constructors; calls of the file's own functions specialize them.
 
+use super::reductions::Reduce;
 use super::*;
 
 impl FnCx<'_, '_> {
@@ -17,13 +18,18 @@ impl FnCx<'_, '_> {
     pub(super) fn abs_scalar(&mut self, x: TExpr, span: Span) -> LResult<TExpr> {
         let pos = span.start;
         let x = if x.ty == Ty::Bool { self.cast(x, &Ty::Int, span)? } else { x };
-        if x.ty == Ty::Float {
-            return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Fabs, vec![x]), pos));
+        let ty = x.ty.clone();
+        if ty.repr() == Ty::Float {
+            return Ok(TExpr::new(ty, TK::Math(MathFn::Fabs, vec![x]), pos));
+        }
+        if matches!(ty, Ty::Num(d) if d.kind() == 'u') {
+            return Ok(x);
         }
         let zero = TExpr::new(Ty::Int, TK::Int(0), pos);
-        let neg = TExpr::new(Ty::Int, TK::Neg(Box::new(x.clone())), pos);
+        // abs of the most negative int8 wraps to itself, as in NumPy.
+        let neg = narrowed(TExpr::new(ty.clone(), TK::Neg(Box::new(x.clone())), pos));
         let c = TExpr::new(Ty::Bool, TK::Cmp(CmpOp::Lt, Box::new(x.clone()), Box::new(zero)), pos);
-        Ok(TExpr::new(Ty::Int, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
+        Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(neg), Box::new(x)), pos))
     }
 
     pub(super) fn expect_args(
@@ -49,8 +55,115 @@ impl FnCx<'_, '_> {
         }
     }
 
+    /// A call: keyword arguments (`dtype=`, or a parameter of the file's own function by
+    /// name) are put in their positional place first; other keywords are refused.
     pub(super) fn call(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
+        let npos = args.iter().position(|a| a.as_keyword().is_some()).unwrap_or(args.len());
+        let qualified = self.src.get(fspan.start..fspan.end).is_some_and(|t| t.contains('.'));
+        let own = (!qualified && self.formula.is_none())
+            .then(|| self.prog.defs.iter().find(|d| d.name == func))
+            .flatten();
+        let short = own.is_some_and(|d| args.len() < d.params.len());
+        if npos == args.len() && !short {
+            return self.call_positional(func, fspan, args, span);
+        }
+        let (positional, keywords) = args.split_at(npos);
+        // The parameter names each keyword may fill, in order.
+        let params: Vec<String> =
+            if !qualified && self.formula.is_none() && self.funcs_names.iter().any(|f| f == func) {
+                let defs = self.prog.defs;
+                defs.iter()
+                    .find(|d| d.name == func)
+                    .map(|d| d.params.iter().map(|p| p.0.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                let reduction = |f: &str| Reduce::from_name(f.trim_start_matches('.')).is_some();
+                match func {
+                    f if reduction(f) => vec!["a".into(), "axis".into()],
+                    "full" => vec!["shape".into(), "fill_value".into(), "dtype".into()],
+                    "linspace" => vec!["start".into(), "stop".into(), "num".into()],
+                    ".astype" => vec!["self".into(), "dtype".into()],
+                    "empty" | "zeros" | "ones" => vec!["shape".into(), "dtype".into()],
+                    "empty_like" | "zeros_like" | "ones_like" => vec!["a".into(), "dtype".into()],
+                    _ => Vec::new(),
+                }
+            };
+        let mut slots: Vec<Option<Expr>> = positional.iter().cloned().map(Some).collect();
+        for k in keywords {
+            let Some((name, value)) = k.as_keyword() else {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    k.span,
+                    "a positional argument after keyword arguments",
+                ));
+            };
+            let Some(i) = params.iter().position(|p| p == name) else {
+                let takes = if params.is_empty() {
+                    "takes no keyword arguments here; pass arguments by position".to_string()
+                } else {
+                    format!("takes the keyword arguments {}", params.join(", "))
+                };
+                return Err(self.err(
+                    ErrorKind::Unsupported,
+                    k.span,
+                    format!("keyword arguments are not supported as `{name}=`: `{func}` {takes}"),
+                ));
+            };
+            if slots.len() <= i {
+                slots.resize(i + 1, None);
+            }
+            if slots[i].is_some() {
+                return Err(self.err(ErrorKind::Type, k.span, format!("`{func}` got `{name}` twice")));
+            }
+            slots[i] = Some(value.clone());
+        }
+        // The file's own function: parameters not given take their default values.
+        if let Some(def) = own {
+            slots.resize(def.params.len(), None);
+            for (slot, default) in slots.iter_mut().zip(&def.defaults) {
+                if slot.is_none()
+                    && let Some(d) = default
+                {
+                    // A default is evaluated where the def is (module level): a name it reads
+                    // must not be one of the caller's variables.
+                    let mut clash = None;
+                    d.walk(&mut |n| {
+                        if let ExprKind::Name(v) = &n.kind
+                            && self.assigned.contains(v)
+                        {
+                            clash = Some(v.clone());
+                        }
+                    });
+                    if let Some(v) = clash {
+                        return Err(self.err(
+                            ErrorKind::Unsupported,
+                            fspan,
+                            format!("the default value of a parameter of `{func}` reads `{v}`, a variable here too; pass the argument"),
+                        ));
+                    }
+                    *slot = Some(d.clone());
+                }
+            }
+        }
+        let Some(ordered) = slots.into_iter().collect::<Option<Vec<Expr>>>() else {
+            return Err(self.err(
+                ErrorKind::Type,
+                fspan,
+                format!(
+                    "`{func}` takes {} argument(s), got {}",
+                    params.len().max(positional.len()),
+                    args.len()
+                ),
+            ));
+        };
+        self.call_positional(func, fspan, &ordered, span)
+    }
+
+    fn call_positional(&mut self, func: &str, fspan: Span, args: &[Expr], span: Span) -> LResult<TExpr> {
         let pos = span.start;
+        if let Some(name) = func.strip_prefix(fastsci_expr::ast::METHOD_PREFIX) {
+            return self.method(name, fspan, args, span);
+        }
         // A bare name calls the file's own function first (it shadows built-ins, as Python
         // looks names up); `math.sqrt` / `np.sqrt` always mean the library's. The front end
         // strips the module from `func`, so whether the call was qualified is read from the
@@ -75,6 +188,29 @@ impl FnCx<'_, '_> {
             };
             return Ok(TExpr::new(ret, TK::Call(id, targs), pos));
         }
+        if self.formula.is_none() {
+            // `np.max(a, 0)` reduces along axis 0; Python's `max(a, b)` compares two numbers.
+            let text = self.src.get(fspan.start..fspan.end).unwrap_or("");
+            let numpy_named = text.contains('.') && !text.ends_with("minimum") && !text.ends_with("maximum");
+            if let Some(kind) = Reduce::from_name(func)
+                && (args.len() == 1 || !matches!(func, "min" | "max") || numpy_named)
+                && !args.is_empty()
+            {
+                let a = self.expr_lazy(&args[0])?;
+                if !is_array(&a) {
+                    return Err(self.err(
+                        ErrorKind::Type,
+                        args[0].span,
+                        format!("`{func}` of one value needs an array, found {}", a.ty.name()),
+                    ));
+                }
+                self.expect_args(func, args, 1..=2, fspan)?;
+                return self.reduce(kind, a, args.get(1), span);
+            }
+            if let Some(t) = self.array_function(func, fspan, args, span)? {
+                return Ok(t);
+            }
+        }
         if let Some(m) = MathFn::from_name(func) {
             self.expect_args(func, args, m.arity()..=m.arity(), fspan)?;
             let mut xs = Vec::new();
@@ -84,12 +220,30 @@ impl FnCx<'_, '_> {
             if xs.iter().any(is_array) {
                 return self.array_math(m, xs, args, span);
             }
+            for (t, x) in xs.iter().zip(args) {
+                self.numeric(t, x.span, "a math function")?;
+            }
+            // `math.f` gives a Python float; `np.f` keeps float32 (NumPy's loops by type).
+            let numpy = self
+                .src
+                .get(fspan.start..fspan.end)
+                .is_some_and(|t| t.starts_with("np.") || t.starts_with("numpy."));
+            let ty = if numpy {
+                self.math_result(&xs).ok_or_else(|| {
+                    self.err(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!("np.{func} of an 8-bit integer gives float16, which kernels do not have; convert with float(x) first"),
+                    )
+                })?
+            } else {
+                Ty::Float
+            };
             let mut a = Vec::new();
             for (t, x) in xs.into_iter().zip(args) {
-                self.numeric(&t, x.span, "a math function")?;
                 a.push(self.cast(t, &Ty::Float, x.span)?);
             }
-            return Ok(TExpr::new(Ty::Float, TK::Math(m, a), pos));
+            return Ok(narrowed(TExpr::new(ty, TK::Math(m, a), pos)));
         }
         match func {
             "abs" => {
@@ -109,6 +263,18 @@ impl FnCx<'_, '_> {
                         format!("`{func}` takes two or more numbers"),
                     ));
                 }
+                // `np.minimum`/`np.maximum` (NaN wins, arrays elementwise) are not Python's.
+                let text = self.src.get(fspan.start..fspan.end).unwrap_or("");
+                if text.ends_with("minimum") || text.ends_with("maximum") {
+                    self.expect_args(func, args, 2..=2, fspan)?;
+                    let a = self.expr_lazy(&args[0])?;
+                    let b = self.expr_lazy(&args[1])?;
+                    let maximum = func == "max";
+                    if is_array(&a) || is_array(&b) {
+                        return self.pair_map(a, b, span, |cx, x, y| cx.nan_min_max(maximum, x, y, span));
+                    }
+                    return self.nan_min_max(maximum, a, b, span);
+                }
                 let mut items = Vec::new();
                 for a in args {
                     let t = self.expr(a)?;
@@ -119,6 +285,7 @@ impl FnCx<'_, '_> {
                 if ty == Ty::Bool {
                     ty = Ty::Int;
                 }
+                self.no_uint64(&ty, fspan, func)?;
                 let op = if func == "min" { BinOp::Min } else { BinOp::Max };
                 let mut it = items.into_iter();
                 let first = it.next().ok_or_else(|| self.err(ErrorKind::Type, fspan, "no arguments"))?;
@@ -131,6 +298,22 @@ impl FnCx<'_, '_> {
             }
             "isnan" | "isinf" | "isfinite" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
+                let x = self.expr_lazy(&args[0])?;
+                if is_array(&x) {
+                    let (leaves, mut bodies, ndim, _) = self.join_maps(vec![x]);
+                    let b = bodies.pop().ok_or_else(|| self.err(ErrorKind::Internal, span, "operand"))?;
+                    let b = self.cast(b, &Ty::Float, span)?;
+                    let body = TExpr::new(
+                        Ty::Bool,
+                        match func {
+                            "isnan" => TK::IsNan(Box::new(b)),
+                            "isinf" => TK::IsInf(Box::new(b)),
+                            _ => TK::IsFinite(Box::new(b)),
+                        },
+                        pos,
+                    );
+                    return Ok(self.make_map(leaves, body, ndim, &[], pos));
+                }
                 let mut a = self.float_args(args)?;
                 let x = Box::new(a.remove(0));
                 let k = match func {
@@ -142,11 +325,13 @@ impl FnCx<'_, '_> {
             }
             "where" => {
                 self.expect_args(func, args, 3..=3, fspan)?;
-                let c = self.expr(&args[0])?;
+                let (c, x, y) =
+                    (self.expr_lazy(&args[0])?, self.expr_lazy(&args[1])?, self.expr_lazy(&args[2])?);
+                if is_array(&c) || is_array(&x) || is_array(&y) {
+                    return self.array_where(c, x, y, span);
+                }
                 let c = self.truthy(c, args[0].span)?;
-                let a = self.expr(&args[1])?;
-                let b = self.expr(&args[2])?;
-                let (a, b, ty) = self.join_pair(a, b, span)?;
+                let (a, b, ty) = self.join_pair(x, y, span)?;
                 Ok(TExpr::new(ty, TK::Select(Box::new(c), Box::new(a), Box::new(b)), pos))
             }
             _ if self.formula.is_some() => {
@@ -159,7 +344,9 @@ impl FnCx<'_, '_> {
                 self.numeric(&x, args[0].span, func)?;
                 let st =
                     scalar_type(func).ok_or_else(|| self.err(ErrorKind::Internal, fspan, "scalar type"))?;
-                self.scalar_conversion(st, x, span)
+                let x = self.scalar_conversion(st, x, span)?;
+                // `np.float32(x)` of a literal is still a typed value, never a weak one.
+                Ok(if is_weak(&x) { narrowed(x) } else { x })
             }
             "int" | "float" | "bool" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
@@ -176,9 +363,10 @@ impl FnCx<'_, '_> {
                 self.expect_args(func, args, 1..=1, fspan)?;
                 let x = self.expr(&args[0])?;
                 self.numeric(&x, args[0].span, func)?;
-                if x.ty != Ty::Float {
+                if x.ty.repr() != Ty::Float {
                     return self.cast(x, &Ty::Int, span);
                 }
+                let x = self.cast(x, &Ty::Float, span)?;
                 let r = TExpr::new(Ty::Float, TK::Math(MathFn::RoundEven, vec![x]), pos);
                 self.cast(r, &Ty::Int, span)
             }
@@ -203,26 +391,22 @@ impl FnCx<'_, '_> {
                 };
                 let s = self.expr(&args[0])?;
                 let shape = match s.ty {
-                    Ty::Int | Ty::Bool => vec![self.cast(s, &Ty::Int, span)?],
-                    Ty::Tuple(ref ts)
-                        if !ts.is_empty() && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)) =>
-                    {
-                        match s.kind {
-                            TK::Tuple(items) => {
-                                let mut v = Vec::new();
-                                for it in items {
-                                    v.push(self.cast(it, &Ty::Int, span)?);
-                                }
-                                v
+                    ref t if t.is_int_like() => vec![self.cast(s, &Ty::Int, span)?],
+                    Ty::Tuple(ref ts) if !ts.is_empty() && ts.iter().all(Ty::is_int_like) => match s.kind {
+                        TK::Tuple(items) => {
+                            let mut v = Vec::new();
+                            for it in items {
+                                v.push(self.cast(it, &Ty::Int, span)?);
                             }
-                            _ => {
-                                let n = ts.len();
-                                (0..n)
-                                    .map(|k| TExpr::new(Ty::Int, TK::TupleGet(Box::new(s.clone()), k), pos))
-                                    .collect()
-                            }
+                            v
                         }
-                    }
+                        _ => {
+                            let n = ts.len();
+                            (0..n)
+                                .map(|k| TExpr::new(Ty::Int, TK::TupleGet(Box::new(s.clone()), k), pos))
+                                .collect()
+                        }
+                    },
                     _ => {
                         return Err(self.err(
                             ErrorKind::Type,
@@ -298,7 +482,7 @@ impl FnCx<'_, '_> {
                 let mut a = Vec::new();
                 for x in args {
                     let t = self.expr(x)?;
-                    if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                    if !t.ty.is_int_like() {
                         return Err(self.err(
                             ErrorKind::Type,
                             x.span,
@@ -315,7 +499,7 @@ impl FnCx<'_, '_> {
             "random.seed" => {
                 self.expect_args(func, args, 1..=1, fspan)?;
                 let t = self.expr(&args[0])?;
-                if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                if !t.ty.is_int_like() {
                     return Err(self.err(ErrorKind::Type, args[0].span, "seed needs an int"));
                 }
                 let t = self.cast(t, &Ty::Int, span)?;
@@ -357,11 +541,11 @@ impl FnCx<'_, '_> {
             },
             _ => String::new(),
         };
-        DType::from_name(&name).ok_or_else(|| {
+        DType::from_name(&name).filter(|d| d.is_real()).ok_or_else(|| {
             self.err(
                 ErrorKind::Type,
                 e.span,
-                "unsupported dtype; use np.float64, np.float32, np.int64, np.int32, np.uint8 or np.bool_",
+                "unsupported dtype; use np.float64, np.float32, np.int8 ... np.int64, np.uint8 ... np.uint64 or np.bool_",
             )
         })
     }

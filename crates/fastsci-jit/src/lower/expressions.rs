@@ -54,18 +54,19 @@ impl FnCx<'_, '_> {
                         if *op == UnaryOp::Plus {
                             return Ok(x);
                         }
-                        Ok(TExpr::new(x.ty.clone(), TK::Neg(Box::new(x)), pos))
+                        Ok(narrowed(TExpr::new(x.ty.clone(), TK::Neg(Box::new(x)), pos)))
                     }
                     UnaryOp::Invert => {
-                        if !matches!(x.ty, Ty::Int | Ty::Bool) {
+                        if !x.ty.is_int_like() {
                             return Err(self.err(
                                 ErrorKind::Type,
                                 span,
                                 format!("`~` needs an int, found {}", x.ty.name()),
                             ));
                         }
-                        let x = self.cast(x, &Ty::Int, span)?;
-                        Ok(TExpr::new(Ty::Int, TK::Invert(Box::new(x)), pos))
+                        let ty = if matches!(x.ty, Ty::Num(_)) { x.ty.clone() } else { Ty::Int };
+                        let x = self.cast(x, &ty, span)?;
+                        Ok(narrowed(TExpr::new(ty, TK::Invert(Box::new(x)), pos)))
                     }
                 }
             }
@@ -174,10 +175,11 @@ impl FnCx<'_, '_> {
                         Ok(acc)
                     }
                     "ndim" => Ok(TExpr::new(Ty::Int, TK::Int(ndim as i64), pos)),
+                    "T" => self.transposed(a, span),
                     _ => Err(self.err(
                         ErrorKind::Unsupported,
                         span,
-                        format!("array attribute `.{attr}` is not supported; use .shape, .size or .ndim"),
+                        format!("array attribute `.{attr}` is not supported; use .shape, .size, .ndim or .T"),
                     )),
                 }
             }
@@ -312,34 +314,25 @@ impl FnCx<'_, '_> {
         r.map(Some)
     }
 
-    /// `np.float32(x)`, `np.int8(x)`, ...: the value converted as NumPy converts it, held
-    /// as a float, int or bool.
+    /// `np.float32(x)`, `np.int8(x)`, ...: the value converted as NumPy converts it, a
+    /// typed scalar of that dtype (Python's int, float or bool for int64, float64, bool).
     pub(super) fn scalar_conversion(&mut self, st: ScalarType, x: TExpr, span: Span) -> LResult<TExpr> {
-        let pos = span.start;
-        Ok(match st {
-            ScalarType::F64 => self.cast(x, &Ty::Float, span)?,
-            ScalarType::F32 => {
-                let f = self.cast(x, &Ty::Float, span)?;
-                TExpr::new(Ty::Float, TK::Math(MathFn::RoundF32, vec![f]), pos)
-            }
-            ScalarType::Bool => self.cast(x, &Ty::Bool, span)?,
-            ScalarType::Int { bits, signed } => {
-                let v = self.cast(x, &Ty::Int, span)?;
-                if bits == 64 {
-                    return Ok(v);
-                }
-                let int = |k: i64| TExpr::new(Ty::Int, TK::Int(k), pos);
-                let bin = |op, a, b| TExpr::new(Ty::Int, TK::Bin(op, Box::new(a), Box::new(b)), pos);
-                let mask = int((1i64 << bits) - 1);
-                if signed {
-                    // Two's-complement wrap: ((v + 2^(b-1)) & (2^b - 1)) - 2^(b-1).
-                    let half = 1i64 << (bits - 1);
-                    bin(BinOp::Sub, bin(BinOp::BitAnd, bin(BinOp::Add, v, int(half)), mask), int(half))
-                } else {
-                    bin(BinOp::BitAnd, v, mask)
-                }
-            }
-        })
+        let dtype = match st {
+            ScalarType::F64 => DType::F64,
+            ScalarType::F32 => DType::F32,
+            ScalarType::Bool => DType::Bool,
+            ScalarType::Int { bits, signed } => match (bits, signed) {
+                (8, true) => DType::I8,
+                (16, true) => DType::I16,
+                (32, true) => DType::I32,
+                (8, false) => DType::U8,
+                (16, false) => DType::U16,
+                (32, false) => DType::U32,
+                (64, false) => DType::U64,
+                _ => DType::I64,
+            },
+        };
+        self.cast(x, &Ty::of_scalar_dtype(dtype), span)
     }
 
     pub(super) fn binary(
@@ -370,10 +363,13 @@ impl FnCx<'_, '_> {
         let what = format!("`{sym}`");
         self.numeric(&l, ls, &what)?;
         self.numeric(&r, rs, &what)?;
-        let ty = self.common(&l.ty, &r.ty);
+        let ty = result_type(&l, &r);
         let arith = if ty == Ty::Bool { Ty::Int } else { ty.clone() };
-        let bin =
-            |o: BinOp, a: TExpr, b: TExpr, t: Ty| TExpr::new(t, TK::Bin(o, Box::new(a), Box::new(b)), pos);
+        let is_float = arith.repr() == Ty::Float;
+        let bin = |o: BinOp, a: TExpr, b: TExpr, t: Ty| {
+            narrowed(TExpr::new(t, TK::Bin(o, Box::new(a), Box::new(b)), pos))
+        };
+        let math = |f: MathFn, args: Vec<TExpr>, t: Ty| narrowed(TExpr::new(t, TK::Math(f, args), pos));
         Ok(match op {
             B::Add | B::Sub | B::Mul => {
                 let l = self.cast(l, &arith, span)?;
@@ -386,18 +382,21 @@ impl FnCx<'_, '_> {
                 bin(o, l, r, arith)
             }
             B::Div => {
-                let l = self.cast(l, &Ty::Float, span)?;
-                let r = self.cast(r, &Ty::Float, span)?;
-                bin(BinOp::Div, l, r, Ty::Float)
+                // Integers divide to float64; float32 stays float32.
+                let t = if is_float { arith } else { Ty::Float };
+                let l = self.cast(l, &t, span)?;
+                let r = self.cast(r, &t, span)?;
+                bin(BinOp::Div, l, r, t)
             }
             B::FloorDiv | B::Mod => {
+                self.no_uint64(&arith, span, &what)?;
                 let l = self.cast(l, &arith, span)?;
                 let r = self.cast(r, &arith, span)?;
-                if arith == Ty::Int {
-                    bin(if op == B::Mod { BinOp::Mod } else { BinOp::FloorDiv }, l, r, Ty::Int)
+                if !is_float {
+                    bin(if op == B::Mod { BinOp::Mod } else { BinOp::FloorDiv }, l, r, arith)
                 } else {
                     let f = if op == B::Mod { MathFn::PyMod } else { MathFn::FFloorDiv };
-                    TExpr::new(Ty::Float, TK::Math(f, vec![l, r]), pos)
+                    math(f, vec![l, r], arith)
                 }
             }
             B::Pow => {
@@ -405,48 +404,57 @@ impl FnCx<'_, '_> {
                     TK::Int(k) if r.ty == Ty::Int => Some(k),
                     _ => None,
                 };
-                if arith == Ty::Int {
+                if !is_float {
                     if let Some(k) = const_exp
                         && k < 0
+                        && arith == Ty::Int
                     {
                         let l = self.cast(l, &Ty::Float, span)?;
                         let r = self.cast(r, &Ty::Float, span)?;
                         return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Pow, vec![l, r]), pos));
                     }
-                    let l = self.cast(l, &Ty::Int, span)?;
+                    // Typed integers compute the power modulo 2^64 and keep the low bits
+                    // (the exponent as an int64: NumPy's exponent has the base's type, whose
+                    // values an int64 holds).
+                    let l = self.cast(l, &arith, span)?;
+                    let r = self.cast(r, &arith, span)?;
                     let r = self.cast(r, &Ty::Int, span)?;
-                    bin(BinOp::Pow, l, r, Ty::Int)
+                    bin(BinOp::Pow, l, r, arith)
                 } else {
-                    let l = self.cast(l, &Ty::Float, span)?;
+                    let l = self.cast(l, &arith, span)?;
                     if let Some(k) = const_exp
                         && (0..=4).contains(&k)
                     {
-                        return Ok(TExpr::new(Ty::Float, TK::PowConst(Box::new(l), k as i32), pos));
+                        return Ok(narrowed(TExpr::new(arith, TK::PowConst(Box::new(l), k as i32), pos)));
                     }
                     if let TK::Float(k) = r.kind {
                         if k == 2.0 {
-                            return Ok(TExpr::new(Ty::Float, TK::PowConst(Box::new(l), 2), pos));
+                            return Ok(narrowed(TExpr::new(arith, TK::PowConst(Box::new(l), 2), pos)));
                         }
                         if k == 0.5 {
-                            return Ok(TExpr::new(Ty::Float, TK::Math(MathFn::Sqrt, vec![l]), pos));
+                            return Ok(math(MathFn::Sqrt, vec![l], arith));
                         }
                     }
-                    let r = self.cast(r, &Ty::Float, span)?;
-                    TExpr::new(Ty::Float, TK::Math(MathFn::Pow, vec![l, r]), pos)
+                    let r = self.cast(r, &arith, span)?;
+                    math(MathFn::Pow, vec![l, r], arith)
                 }
             }
             B::BitAnd | B::BitOr | B::BitXor | B::LShift | B::RShift => {
-                if ty == Ty::Float {
+                if is_float {
                     return Err(self.err(
                         ErrorKind::Type,
                         span,
-                        format!("`{sym}` needs ints or bools, found float"),
+                        format!("`{sym}` needs ints or bools, found {}", arith.name()),
                     ));
                 }
                 let shift = matches!(op, B::LShift | B::RShift);
-                let t = if shift { Ty::Int } else { ty };
+                if op == B::RShift {
+                    self.no_uint64(&arith, span, &what)?;
+                }
+                let t = if shift { arith } else { ty };
                 let l = self.cast(l, &t, span)?;
                 let r = self.cast(r, &t, span)?;
+                let r = if shift { self.cast(r, &Ty::Int, span)? } else { r };
                 let o = match op {
                     B::BitAnd => BinOp::BitAnd,
                     B::BitOr => BinOp::BitOr,
@@ -462,11 +470,20 @@ impl FnCx<'_, '_> {
     pub(super) fn compare(&mut self, op: CmpOp, l: TExpr, r: TExpr, ls: Span, rs: Span) -> LResult<TExpr> {
         self.numeric(&l, ls, "comparison")?;
         self.numeric(&r, rs, "comparison")?;
-        let ty = self.common(&l.ty, &r.ty);
+        let ty = result_type(&l, &r);
         let pos = ls.start;
         let span = Span { start: ls.start, end: rs.end };
-        let l = self.cast(l, &ty, span)?;
-        let r = self.cast(r, &ty, span)?;
+        let mut l = self.cast(l, &ty, span)?;
+        let mut r = self.cast(r, &ty, span)?;
+        if ty == Ty::Num(DType::U64) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            // Unsigned order is the signed order of the bits with the top one flipped.
+            let flip = |x: TExpr| {
+                let min = TExpr::new(Ty::Int, TK::Int(i64::MIN), pos);
+                TExpr::new(Ty::Int, TK::Bin(BinOp::BitXor, Box::new(x), Box::new(min)), pos)
+            };
+            l = flip(l);
+            r = flip(r);
+        }
         Ok(TExpr::new(Ty::Bool, TK::Cmp(op, Box::new(l), Box::new(r)), pos))
     }
 
@@ -545,7 +562,7 @@ impl FnCx<'_, '_> {
                 }
                 let idx = self.indices(indices)?;
                 Ok(TExpr::new(
-                    Ty::of_dtype(dtype),
+                    Ty::element(dtype),
                     TK::Index { arr: Box::new(a), idx, check: self.prog.opts.boundscheck },
                     pos,
                 ))
@@ -580,7 +597,7 @@ impl FnCx<'_, '_> {
         let mut idx = Vec::new();
         for i in indices {
             let t = self.expr(i)?;
-            if !matches!(t.ty, Ty::Int | Ty::Bool) {
+            if !t.ty.is_int_like() {
                 return Err(self.err(
                     ErrorKind::Type,
                     i.span,

@@ -7,19 +7,23 @@
 
 use std::collections::HashMap;
 
+mod array_api;
 mod array_expr;
 mod builtins;
 mod expressions;
+mod reductions;
+mod scalars;
 mod statements;
 mod views;
 use array_expr::is_array;
+use scalars::{convert, is_weak, narrowed, result_type};
 use views::is_view_index;
 
-use crate::ir::{BinOp, Fill, Func, MathFn, RandomFn, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Fill, Func, MathFn, PrintArg, PrintAs, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::value::{DType, ScalarType, Value, scalar_type};
 use crate::{ErrorKind, JitError};
 use fastsci_expr::ast::{self as expr, BoolOp, CmpOp, Expr, ExprKind, Span, UnaryOp};
-use fastsci_expr::ast::{FuncDef, Global, Stmt, StmtKind};
+use fastsci_expr::ast::{FuncDef, Global, PrintItem, Stmt, StmtKind};
 use fastsci_expr::formula::check_call_arity;
 use fastsci_expr::functions::named_constant;
 
@@ -56,8 +60,12 @@ pub(crate) struct Options {
 }
 
 enum SpecState {
-    Pending { ret: Option<Ty> },
-    Done(Func),
+    Pending {
+        ret: Option<Ty>,
+    },
+    /// The function, and its return type before typed scalars were erased (what its
+    /// callers compute with).
+    Done(Func, Ty),
 }
 
 /// All specializations made while compiling calls from one entry point.
@@ -140,25 +148,27 @@ impl<'a> Program<'a> {
         let r = FnCx::lower_def(self, def, args, id);
         self.depth -= 1;
         let r = r.and_then(|mut f| {
+            let typed_ret = f.ret.clone();
+            crate::ir::erase_typed_scalars(&mut f);
             let writes: Vec<bool> = self
                 .specs
                 .iter()
                 .map(|s| match s {
-                    SpecState::Done(g) => crate::parallel::may_write_arguments(g),
+                    SpecState::Done(g, _) => crate::parallel::may_write_arguments(g),
                     SpecState::Pending { .. } => true,
                 })
                 .collect();
             let (src, specs) = (self.src, &mut self.specs);
             let mut add = |g: Func| {
-                specs.push(SpecState::Done(g));
+                specs.push(SpecState::Done(g, Ty::None));
                 specs.len() - 1
             };
             crate::parallel::outline(&mut f, src, &mut add, &|k| writes.get(k).copied().unwrap_or(true))?;
-            Ok(f)
+            Ok((f, typed_ret))
         });
         match r {
-            Ok(f) => {
-                self.specs[id] = SpecState::Done(f);
+            Ok((f, typed_ret)) => {
+                self.specs[id] = SpecState::Done(f, typed_ret);
                 Ok(id)
             }
             Err(e) => {
@@ -173,7 +183,7 @@ impl<'a> Program<'a> {
         self.specs
             .into_iter()
             .map(|s| match s {
-                SpecState::Done(f) => Ok(f),
+                SpecState::Done(f, _) => Ok(f),
                 SpecState::Pending { .. } => {
                     Err(JitError::plain(ErrorKind::Internal, "unfinished specialization"))
                 }
@@ -184,7 +194,7 @@ impl<'a> Program<'a> {
     fn ret_of(&self, id: usize) -> Option<Ty> {
         match &self.specs[id] {
             SpecState::Pending { ret } => ret.clone(),
-            SpecState::Done(f) => Some(f.ret.clone()),
+            SpecState::Done(_, ret) => Some(ret.clone()),
         }
     }
 }
@@ -247,6 +257,9 @@ fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
     match (a, b) {
         (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int | Ty::Bool, Ty::Float) => Some(Ty::Float),
         (Ty::Int, Ty::Bool) | (Ty::Bool, Ty::Int) => Some(Ty::Int),
+        (Ty::Num(_), _) | (_, Ty::Num(_)) if a.is_numeric() && b.is_numeric() => {
+            Some(Ty::of_scalar_dtype(a.scalar_dtype()?.promote(b.scalar_dtype()?)))
+        }
         (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
             Some(Ty::Tuple(x.iter().zip(y).map(|(p, q)| unify(p, q)).collect::<Option<_>>()?))
         }
@@ -460,6 +473,7 @@ impl<'p, 'a> FnCx<'p, 'a> {
         }
         let pos = e.pos;
         match (&e.ty, ty) {
+            (Ty::Num(_), b) | (b, Ty::Num(_)) if e.ty.is_numeric() && b.is_numeric() => Ok(convert(e, ty)),
             (a, b) if a.is_numeric() && b.is_numeric() => {
                 Ok(TExpr::new(ty.clone(), TK::Cast(Box::new(e)), pos))
             }
@@ -508,6 +522,10 @@ impl<'p, 'a> FnCx<'p, 'a> {
     }
 
     fn common(&self, a: &Ty, b: &Ty) -> Ty {
+        let typed = matches!(a, Ty::Num(_)) || matches!(b, Ty::Num(_));
+        if let (true, Some(x), Some(y)) = (typed, a.scalar_dtype(), b.scalar_dtype()) {
+            return Ty::of_scalar_dtype(x.promote(y));
+        }
         match (a, b) {
             (Ty::Float, _) | (_, Ty::Float) => Ty::Float,
             (Ty::Bool, Ty::Bool) => Ty::Bool,

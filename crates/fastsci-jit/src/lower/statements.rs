@@ -2,7 +2,64 @@
 
 use super::*;
 
+/// The exceptions a kernel can raise: those the Python package raises as the same class.
+const RAISABLE: [&str; 6] =
+    ["ValueError", "IndexError", "ZeroDivisionError", "RuntimeError", "AssertionError", "MemoryError"];
+
 impl FnCx<'_, '_> {
+    fn raisable(&self, exception: &str, span: Span) -> LResult<()> {
+        if RAISABLE.contains(&exception) {
+            return Ok(());
+        }
+        Err(self.err(
+            ErrorKind::Unsupported,
+            span,
+            format!("kernels can raise {} (with a constant message), not `{exception}`", RAISABLE.join(", ")),
+        ))
+    }
+
+    /// `print(...)`: numbers and constant strings, separated by spaces, then a newline.
+    fn print(&mut self, items: &[PrintItem], out: &mut Vec<TStmt>) -> LResult<()> {
+        let mut args: Vec<PrintArg> = Vec::new();
+        let text = |args: &mut Vec<PrintArg>, t: &str| match args.last_mut() {
+            Some(PrintArg::Text(prev)) => prev.push_str(t),
+            _ => args.push(PrintArg::Text(t.to_string())),
+        };
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                text(&mut args, " ");
+            }
+            match item {
+                PrintItem::Text(t) => text(&mut args, t),
+                PrintItem::Value(e) => {
+                    let v = self.expr(e)?;
+                    let how = match v.ty {
+                        Ty::Int => PrintAs::Int,
+                        Ty::Bool => PrintAs::Bool,
+                        Ty::Float => PrintAs::Float,
+                        Ty::Num(DType::F32) => PrintAs::Float32,
+                        Ty::Num(DType::U64) => PrintAs::UInt64,
+                        Ty::Num(_) => PrintAs::Int,
+                        _ => {
+                            return Err(self.err(
+                                ErrorKind::Unsupported,
+                                e.span,
+                                format!(
+                                    "print() shows numbers and strings, not a {}; print its elements",
+                                    v.ty.name()
+                                ),
+                            ));
+                        }
+                    };
+                    args.push(PrintArg::Value(v, how));
+                }
+            }
+        }
+        text(&mut args, "\n");
+        out.push(TStmt::Print(args));
+        Ok(())
+    }
+
     pub(super) fn block(&mut self, body: &[Stmt]) -> LResult<Vec<TStmt>> {
         let mut out = Vec::new();
         let outer = std::mem::take(&mut self.pre);
@@ -147,6 +204,19 @@ impl FnCx<'_, '_> {
         let span = s.span;
         match &s.kind {
             StmtKind::Pass => Ok(()),
+            StmtKind::Raise { exception, .. } => {
+                self.raisable(exception, span)?;
+                out.push(TStmt::Raise(RtError::Raised, span.start));
+                Ok(())
+            }
+            StmtKind::Assert { test, .. } => {
+                let t = self.expr(test)?;
+                let t = self.truthy(t, test.span)?;
+                let failed = TExpr::new(Ty::Bool, TK::Not(Box::new(t)), span.start);
+                out.push(TStmt::If(failed, vec![TStmt::Raise(RtError::Raised, span.start)], Vec::new()));
+                Ok(())
+            }
+            StmtKind::Print(items) => self.print(items, out),
             StmtKind::Expr(e) => {
                 let t = self.expr(e)?;
                 out.push(TStmt::Eval(t));
@@ -293,13 +363,17 @@ impl FnCx<'_, '_> {
         let pos = iter.span.start;
         let int = |k: TK| TExpr::new(Ty::Int, k, pos);
         if let ExprKind::Call { func, func_span, args } = &iter.kind {
-            let prange = crate::parallel::is_prange(func);
+            // `numba.prange(n)` reaches here as the method call `.prange` on `numba`.
+            let (prange, args) = match crate::parallel::prange_args(func, args) {
+                Some(rest) => (true, rest),
+                None => (false, args.as_slice()),
+            };
             if func == "range" || prange {
-                self.expect_args(func, args, 1..=3, *func_span)?;
+                self.expect_args(if prange { "prange" } else { "range" }, args, 1..=3, *func_span)?;
                 let mut a = Vec::new();
                 for x in args {
                     let t = self.expr(x)?;
-                    if !matches!(t.ty, Ty::Int | Ty::Bool) {
+                    if !t.ty.is_int_like() {
                         return Err(self.err(
                             ErrorKind::Type,
                             x.span,
@@ -380,7 +454,7 @@ impl FnCx<'_, '_> {
             ));
         };
         // A 1-d array gives its elements, a deeper one its rows (views).
-        let ety = if ndim == 1 { Ty::of_dtype(dtype) } else { Ty::Array { dtype, ndim: ndim - 1 } };
+        let ety = if ndim == 1 { Ty::element(dtype) } else { Ty::Array { dtype, ndim: ndim - 1 } };
         self.assign_type(var, &ety, target.span)?;
         self.loop_depth += 1;
         let b = self.block(body);

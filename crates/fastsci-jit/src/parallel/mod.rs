@@ -28,13 +28,28 @@
 
 pub(crate) mod blocks;
 
-use crate::ir::{BinOp, Func, Outlined, ParLoop, ReduceOp, Reduction, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Func, Outlined, ParLoop, PrintArg, ReduceOp, Reduction, TExpr, TK, TStmt, Ty};
 use crate::value::DType;
 use crate::{ErrorKind, JitError};
 
-/// Whether `for i in NAME(...)` is a parallel loop.
-pub(crate) fn is_prange(name: &str) -> bool {
-    matches!(name, "prange" | "numba.prange" | "nb.prange" | "fastsci.prange" | "fs.prange")
+/// The arguments of `prange(...)`, `numba.prange(...)` or `fastsci.prange(...)` when a call of
+/// `func` on `args` is one (the parser makes `numba.prange(n)` a method call `.prange` whose
+/// first argument is `numba`).
+pub(crate) fn prange_args<'a>(
+    func: &str,
+    args: &'a [fastsci_expr::ast::Expr],
+) -> Option<&'a [fastsci_expr::ast::Expr]> {
+    use fastsci_expr::ast::{ExprKind, METHOD_PREFIX};
+    match func.strip_prefix(METHOD_PREFIX) {
+        Some("prange") => match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Name(m)) if matches!(m.as_str(), "numba" | "nb" | "fastsci" | "fs") => {
+                Some(&args[1..])
+            }
+            _ => None,
+        },
+        _ => matches!(func, "prange" | "numba.prange" | "nb.prange" | "fastsci.prange" | "fs.prange")
+            .then_some(args),
+    }
 }
 
 /// Whether kernel `f` may write into the arrays passed to it (its `prange` bodies included).
@@ -426,6 +441,8 @@ fn load(ty: &Ty, args: &TExpr, slot: &mut i32, pos: usize) -> TExpr {
             TExpr::new(ty.clone(), TK::Tuple(items), pos)
         }
         Ty::None => TExpr::new(Ty::None, TK::Tuple(Vec::new()), pos),
+        // Erased before outlining; held as its representation.
+        Ty::Num(_) => load(&ty.repr(), args, slot, pos),
     }
 }
 
@@ -525,7 +542,14 @@ fn visit_locals(body: &[TStmt], inner: bool, f: &mut dyn FnMut(usize)) {
                 expr(step, inner, f);
                 visit_locals(body, inner, f);
             }
-            TStmt::Break | TStmt::Continue => {}
+            TStmt::Print(items) => {
+                for it in items {
+                    if let PrintArg::Value(e, _) = it {
+                        expr(e, inner, f);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }
@@ -561,7 +585,14 @@ fn visit_exprs(body: &[TStmt], f: &mut dyn FnMut(&TExpr)) {
                 expr(step, f);
                 visit_exprs(body, f);
             }
-            TStmt::Break | TStmt::Continue => {}
+            TStmt::Print(items) => {
+                for it in items {
+                    if let PrintArg::Value(e, _) = it {
+                        expr(e, f);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }
@@ -694,7 +725,14 @@ fn read_elsewhere(body: &[TStmt], l: usize) -> Option<usize> {
                     note(step);
                     scan(body, l, note);
                 }
-                TStmt::Break | TStmt::Continue => {}
+                TStmt::Print(items) => {
+                    for it in items {
+                        if let PrintArg::Value(e, _) = it {
+                            note(e);
+                        }
+                    }
+                }
+                TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
             }
         }
     }
@@ -833,7 +871,14 @@ fn shift_locals(body: &mut [TStmt], shift: usize) {
                 expr(step, shift);
                 shift_locals(body, shift);
             }
-            TStmt::Break | TStmt::Continue => {}
+            TStmt::Print(items) => {
+                for it in items {
+                    if let PrintArg::Value(e, _) = it {
+                        expr(e, shift);
+                    }
+                }
+            }
+            TStmt::Break | TStmt::Continue | TStmt::Raise(..) => {}
         }
     }
 }

@@ -68,6 +68,8 @@ fn flat_numbers(j: &J, out: &mut Vec<f64>, shape: &mut Vec<usize>, depth: usize)
             items.iter().for_each(|x| flat_numbers(x, out, shape, depth + 1));
         }
         J::Bool(b) => out.push(f64::from(u8::from(*b))),
+        // A NaN or infinite element, which JSON cannot hold as a number.
+        J::Object(o) if o.contains_key("f") => out.push(o["f"].as_str().unwrap().parse().unwrap()),
         other => out.push(other.as_f64().unwrap()),
     }
 }
@@ -85,19 +87,26 @@ fn decode(j: &J) -> Value {
             let (mut v, mut shape) = (Vec::new(), Vec::new());
             flat_numbers(&o["array"], &mut v, &mut shape, 0);
             let sh = IxDyn(&shape);
+            let arr = |conv: fn(&[f64], IxDyn) -> ArrayValue| conv(&v, sh.clone());
+            macro_rules! typed {
+                ($t:ty) => {
+                    arr(|v, sh| {
+                        ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as $t).collect::<Vec<$t>>())
+                            .unwrap()
+                            .into()
+                    })
+                };
+            }
             Value::Array(match o["dtype"].as_str().unwrap() {
-                "int64" => ArrayValue::I64(
-                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as i64).collect()).unwrap(),
-                ),
-                "int32" => ArrayValue::I32(
-                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as i32).collect()).unwrap(),
-                ),
-                "float32" => ArrayValue::F32(
-                    ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as f32).collect()).unwrap(),
-                ),
-                "uint8" => {
-                    ArrayValue::U8(ArrayD::from_shape_vec(sh, v.iter().map(|&x| x as u8).collect()).unwrap())
-                }
+                "int64" => typed!(i64),
+                "int32" => typed!(i32),
+                "int16" => typed!(i16),
+                "int8" => typed!(i8),
+                "uint64" => typed!(u64),
+                "uint32" => typed!(u32),
+                "uint16" => typed!(u16),
+                "uint8" => typed!(u8),
+                "float32" => typed!(f32),
                 "bool" => ArrayValue::Bool(
                     ArrayD::from_shape_vec(sh, v.iter().map(|&x| x != 0.0).collect()).unwrap(),
                 ),
@@ -117,6 +126,11 @@ fn numbers_of(v: &Value) -> Option<Vec<f64>> {
             ArrayValue::I32(x) => x.iter().map(|&y| f64::from(y)).collect(),
             ArrayValue::U8(x) => x.iter().map(|&y| f64::from(y)).collect(),
             ArrayValue::Bool(x) => x.iter().map(|&y| f64::from(u8::from(y))).collect(),
+            ArrayValue::I8(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::I16(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::U16(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::U32(x) => x.iter().map(|&y| f64::from(y)).collect(),
+            ArrayValue::U64(x) => x.iter().map(|&y| y as f64).collect(),
         }),
         _ => None,
     }

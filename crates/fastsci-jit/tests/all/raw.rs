@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use fastsci_jit::{CompileOptions, DType, ErrorKind, Module, RawArg, RawArray, Source, Value};
+use fastsci_jit::{CompileOptions, DType, ErrorKind, Module, RawArg, RawArray, RawArrayRef, Source, Value};
 
 fn function(src: &str, name: &str) -> fastsci_jit::Function {
     Module::compile(src, "k.py").unwrap_or_else(|e| panic!("{e}")).function(name).unwrap()
@@ -17,6 +17,36 @@ fn raw<T>(data: &mut [T], dtype: DType, shape: &[usize], strides: &[isize]) -> R
         shape: shape.to_vec(),
         strides: strides.to_vec(),
     })
+}
+
+#[test]
+fn borrowed_shapes_and_arrays_inside_tuples_are_read_and_written_in_place() {
+    let f = function(
+        "def f(pair, k):\n    a = pair[0]\n    b = pair[1]\n    for i in range(a.shape[0]):\n        for j in range(a.shape[1]):\n            a[i, j] *= k\n    b[0] = a[1, 0]\n    return pair[2] + b.shape[0]\n",
+        "f",
+    );
+    // A 2 x 3 view of every other element of an 12-element buffer, given by pointers to its
+    // shape and byte strides as NumPy keeps them.
+    let mut a: Vec<f64> = (0..12).map(f64::from).collect();
+    let (shape, strides) = ([2usize, 3], [48isize, 16]);
+    let mut b = [0.0f64; 4];
+    let view = RawArg::ArrayRef(RawArrayRef {
+        dtype: DType::F64,
+        data: a.as_mut_ptr().cast(),
+        ndim: 2,
+        shape: shape.as_ptr(),
+        strides: strides.as_ptr(),
+    });
+    let args = [
+        RawArg::Tuple(vec![view, raw(&mut b, DType::F64, &[4], &[8]), RawArg::Value(Value::Int(1))]),
+        RawArg::Value(Value::Int(10)),
+    ];
+    // SAFETY: `a` holds 12 f64 and the view reaches index 6 * 1 + 2 * 2 = 10 at most; `b` 4 f64.
+    assert!(f.may_write_arguments(&args).unwrap());
+    assert_eq!(unsafe { f.call_raw(&args, None) }.unwrap(), Value::Int(5));
+    let scaled: Vec<f64> = (0..12).map(|i| f64::from(i) * if i % 2 == 0 { 10.0 } else { 1.0 }).collect();
+    assert_eq!(a, scaled);
+    assert_eq!(b, [60.0, 0.0, 0.0, 0.0]);
 }
 
 #[test]

@@ -20,6 +20,7 @@ constructors the corpus uses, so CI needs only python3.
 
 import ast
 import json
+import math
 import os
 import sys
 
@@ -51,11 +52,20 @@ def enc(v):
     if v is None:
         return None
     if hasattr(v, "tolist") and hasattr(v, "dtype"):
-        return {"array": v.tolist(), "dtype": str(v.dtype)}
+        return {"array": nonfinite(v.tolist()), "dtype": str(v.dtype)}
     # NumPy scalars
     if hasattr(v, "item"):
         return enc(v.item())
     raise TypeError(f"cannot encode {type(v)}")
+
+
+def nonfinite(x):
+    """Array elements for JSON: NaN and infinities (which JSON numbers cannot be) as {"f": repr}."""
+    if isinstance(x, list):
+        return [nonfinite(y) for y in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return {"f": repr(x)}
+    return x
 
 
 def array(values, dtype="float64"):

@@ -1,5 +1,5 @@
-# expect: 5:24 keyword arguments are not supported
+# expect: 5:23 keyword arguments are not supported as `out=`
 import numpy as np
 
-def f(n):
-    return np.zeros(n, order="F")
+def f(x):
+    return np.sqrt(x, out=x)

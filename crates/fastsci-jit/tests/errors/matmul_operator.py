@@ -1,3 +1,3 @@
-# expect: 3:12 matrix multiplication
+# expect: 3:12 `@` and np.dot need two arrays
 def f(a):
     return a @ a

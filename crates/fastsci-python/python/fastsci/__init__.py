@@ -24,7 +24,7 @@ Change one import line::
 
 from ._fastsci import CompileError, __version__
 from ._jit import Dispatcher, jit, njit, prange
-from ._vectorize import Vectorized, vectorize
+from ._vectorize import GUVectorized, Vectorized, guvectorize, vectorize
 from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
 from ._par import map, starmap, sweep
 from ._distributed import load_files
@@ -56,4 +56,6 @@ __all__ = [
     "var",
     "vectorize",
     "Vectorized",
+    "guvectorize",
+    "GUVectorized",
 ]

@@ -344,8 +344,8 @@ class _EvaluateBlocks:
 
 
 def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
-    """``fastsci.evaluate`` with ``dask.array`` operands: a lazy ``dask.array`` of float64,
-    each output block fused by fastsci-array from the aligned operand blocks; numbers and 0-d
+    """``fastsci.evaluate`` with ``dask.array`` operands: a lazy ``dask.array`` of the dtype
+    NumPy gives the expression, each output block fused by fastsci-array from the aligned operand blocks; numbers and 0-d
     arrays broadcast as scalars, NumPy arrays become one-block Dask arrays."""
     import dask.array as da
 
@@ -355,7 +355,8 @@ def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
             names.append(name)
             operands.append(v)
         elif np.ndim(v) == 0:
-            scalars[name] = np.asarray(v)[()]
+            # Python numbers stay Python numbers: NumPy's weak scalars, for the result dtype.
+            scalars[name] = v if type(v) in (bool, int, float) else np.asarray(v)[()]
         else:
             names.append(name)
             operands.append(da.asarray(np.asarray(v)))
@@ -369,19 +370,35 @@ def evaluate_dask(ex: str, values: dict[str, Any]) -> Any:
     pairs = []
     for op in operands:
         pairs += [op, tuple(range(ndim - op.ndim, ndim))]
+    from ._arrays import _result_dtype
+
+    dtype = _result_dtype(ex, dict(zip(names, operands)), scalars)
+    if dtype.kind not in "biuf":
+        dtype = np.dtype(np.float64)
     return da.blockwise(
         _EvaluateBlocks(ex, names, scalars),
         tuple(range(ndim)),
         *pairs,
-        dtype=np.float64,
-        meta=np.empty((0,) * ndim, dtype=np.float64),
+        dtype=dtype,
+        meta=np.empty((0,) * ndim, dtype=dtype),
         name=f"fastsci-evaluate-{uuid.uuid4().hex[:12]}",
         align_arrays=True,
     )
 
 
-def _block_parts(block: np.ndarray, axis: int | None) -> list:
-    block = _aligned(np.asarray(block))
+def _block_parts(block: np.ndarray, axes: tuple[int, ...] | None) -> list:
+    """The exact partials of one block: one for the whole block (``axes=None``), else one per
+    kept position, in C order of the kept axes."""
+    from ._arrays import rows_to_reduce
+
+    block = np.asarray(block)
+    axis = None
+    if axes is not None:
+        if block.ndim == 2 and len(axes) == 1:
+            axis = axes[0]  # fastsci-array reduces either axis of a 2-D block in place
+        else:
+            block, axis = rows_to_reduce(block, axes), 1
+    block = _aligned(block)
     if not (block.flags.c_contiguous or block.flags.f_contiguous):
         block = np.ascontiguousarray(block)
     return _fastsci.summary_parts(block, axis)
@@ -391,11 +408,11 @@ def _merge_lists(*lists: list) -> list:
     return [_fastsci.summary_merge(list(column)) for column in zip(*lists)]
 
 
-def _stats(parts: list, what: str, ddof: float, dtype: np.dtype, scalar: bool) -> Any:
-    values = np.array([_fastsci.summary_stat(p, what, ddof) for p in parts])
+def _stats(parts: list, what: str, ddof: float, dtype: np.dtype, shape: tuple[int, ...] | None) -> Any:
+    values = np.array([_fastsci.summary_stat(p, what, ddof) for p in parts], dtype=np.float64)
     if what in ("min", "max") and dtype.kind in "biu":
         values = values.astype(dtype)
-    return values[0] if scalar else values
+    return values[0] if shape is None else values.reshape(shape)
 
 
 def _tree(nodes: list) -> Any:
@@ -408,14 +425,18 @@ def _tree(nodes: list) -> Any:
     return nodes[0]
 
 
-def reduce_dask(what: str, x: Any, axis: int | None, ddof: float) -> Any:
-    """A reduction of a ``dask.array`` as a tree: each block's exact partial (count, the
-    double-double sum, the sum of squared deviations, extremes) is made where the block lives,
-    partials are merged :data:`TREE_FAN_IN` at a time, and the statistic is read at the root,
-    so the result equals the single-machine one. Lazy: a 0-d (``axis=None``) or 1-d
-    ``dask.array``; ``.compute()`` it, or ``float()`` a scalar."""
+def reduce_dask(what: str, x: Any, axis: Any, ddof: float) -> Any:
+    """A reduction of a ``dask.array`` as a tree: each block's exact partials (count, the
+    double-double sum, the sum of squared deviations, extremes; one per kept position when
+    ``axis`` is given) are made where the block lives, partials are merged
+    :data:`TREE_FAN_IN` at a time across the blocks along the reduced axes, and the statistic
+    is read at the root, so the result equals the single-machine one. ``axis``: None, an int
+    or a tuple of ints, of an array of any rank. Lazy: a 0-d (``axis=None``) or a
+    ``dask.array`` of the kept axes' shape; ``.compute()`` it, or ``float()`` a scalar."""
     import dask
     import dask.array as da
+
+    from ._arrays import reduced_axes
 
     if x.dtype.kind not in "biuf":
         raise TypeError(f"the array has dtype {x.dtype}; only real numbers (bool, int, uint, float) are supported")
@@ -423,20 +444,22 @@ def reduce_dask(what: str, x: Any, axis: int | None, ddof: float) -> Any:
     parts = dask.delayed(_block_parts, pure=True)
     stats = dask.delayed(_stats, pure=True)
     blocks = x.to_delayed()
-    if axis is None:
+    axes = reduced_axes(axis, x.ndim)
+    if axes is None:
         root = _tree([parts(b, None) for b in blocks.ravel()])
-        return da.from_delayed(stats(root, what, ddof, x.dtype, True), shape=(), dtype=out_dtype)
-    if x.ndim != 2 or axis not in (0, 1, -1, -2):
-        raise ValueError(f"axis must be None, or 0 or 1 of a 2-D array; got axis={axis} for {x.ndim}-D")
-    axis %= 2
-    # Blocks along the reduced axis merge into one partial per kept row/column.
-    lines = blocks if axis == 0 else blocks.T
-    pieces = []
-    for j in range(lines.shape[1]):
-        root = _tree([parts(b, axis) for b in lines[:, j]])
-        length = x.chunks[1 - axis][j]
-        pieces.append(da.from_delayed(stats(root, what, ddof, x.dtype, False), shape=(length,), dtype=out_dtype))
-    return da.concatenate(pieces)
+        return da.from_delayed(stats(root, what, ddof, x.dtype, None), shape=(), dtype=out_dtype)
+    kept = [d for d in range(x.ndim) if d not in axes]
+    # One piece of the result per combination of block indices along the kept axes: the
+    # partials of the blocks that share it are merged along the reduced axes.
+    pieces = np.empty([x.numblocks[d] for d in kept], dtype=object)
+    for index in np.ndindex(*pieces.shape):
+        select = [slice(None)] * x.ndim
+        for d, i in zip(kept, index):
+            select[d] = i
+        root = _tree([parts(b, axes) for b in np.asarray(blocks[tuple(select)]).ravel()])
+        shape = tuple(x.chunks[d][i] for d, i in zip(kept, index))
+        pieces[index] = da.from_delayed(stats(root, what, ddof, x.dtype, shape), shape=shape, dtype=out_dtype)
+    return da.block(pieces.tolist())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -121,6 +121,13 @@ def quad(
     >>> round(y, 12)
     0.293309373287
     """
+    if not (full_output or complex_func) and points is None and weight is None and type(args) is tuple and a <= b:
+        # The common call, straight through (an integrand of a few dozen points takes about
+        # as long as the checks below).
+        value, abserr, _, _, ier, message, _ = _core.quad(func, a, b, args, epsabs, epsrel, limit, [], None, None, limlst)
+        if ier != 0:
+            warnings.warn(_IER_WARNINGS.get(ier, message), IntegrationWarning, stacklevel=2)
+        return value, abserr
     if type(args) is not tuple:
         args = (args,)
     if complex_func:

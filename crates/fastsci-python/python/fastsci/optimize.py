@@ -288,9 +288,11 @@ def minimize(
         ``fun(x, *args) -> float``; a formula indexes ``x[0]``, ``x[1]``, ...
     x0 : array_like
         Starting point.
-    method : str, optional
+    method : str or callable, optional
         SciPy's names, any case. Default: BFGS, L-BFGS-B with bounds, SLSQP with
-        constraints, as SciPy.
+        constraints, as SciPy. A callable is a custom minimizer, called as SciPy calls one:
+        ``method(fun, x0, args=, jac=, hess=, hessp=, bounds=, constraints=, callback=,
+        **options)``, its result returned as is.
     jac : callable, bool or str, optional
         The gradient; ``True`` when ``fun`` returns ``(f, g)``; ``'2-point'``/``'3-point'``;
         ``None``: exact for a formula, finite differences otherwise.
@@ -314,6 +316,20 @@ def minimize(
     >>> res.success, res.nfev
     (True, 39)
     """
+    if callable(method):
+        # A custom minimizer, as SciPy calls one: it gets the problem and the options.
+        return method(
+            fun,
+            np.atleast_1d(np.asarray(x0, dtype=float)),
+            args=_args(args),
+            jac=jac,
+            hess=hess,
+            hessp=hessp,
+            bounds=bounds,
+            constraints=constraints,
+            callback=callback,
+            **dict(options or {}),
+        )
     if callback is not None:
         raise NotImplementedError(
             "fastsci.optimize.minimize: callback is not supported yet (fastsci-optimize's solvers "
@@ -324,8 +340,6 @@ def minimize(
     specs = _constraint_specs(constraints, x0) if constraints not in ((), [], None) else []
     if method is None:
         method = "SLSQP" if specs else ("L-BFGS-B" if bounds is not None else "BFGS")
-    if callable(method):
-        raise NotImplementedError("custom minimizers (method=callable) are not supported")
     name = _METHODS.get(str(method).lower())
     if name is None:
         raise ValueError(f"Unknown solver {method}")
@@ -442,9 +456,15 @@ ridder = _bracketing("ridder")
 
 def newton(func, x0, fprime=None, args=(), tol=1.48e-8, maxiter=50, fprime2=None, x1=None, rtol=0.0, full_output=False, disp=True):
     """Newton's (with ``fprime``), Halley's (with ``fprime2``) or the secant method, as
-    ``scipy.optimize.newton`` for a scalar ``x0``."""
+    ``scipy.optimize.newton``.
+
+    A scalar ``x0`` runs fastsci-optimize's root finder. An array ``x0`` solves one problem
+    per element at once, as SciPy does: ``func`` (and ``fprime``, ``fprime2``) are called with
+    the whole array of current points and return arrays, each element iterated until its step
+    is below ``tol``; ``full_output`` then returns ``(root, converged, zero_der)`` arrays.
+    """
     if np.size(x0) > 1:
-        raise NotImplementedError("fastsci.optimize.newton takes a scalar x0")
+        return _array_newton(func, x0, fprime, _args(args), tol, maxiter, fprime2, full_output)
     method = "halley" if (fprime is not None and fprime2 is not None) else ("newton" if fprime is not None else "secant")
     r = root_scalar(
         func,
@@ -461,6 +481,91 @@ def newton(func, x0, fprime=None, args=(), tol=1.48e-8, maxiter=50, fprime2=None
     if disp and not r.converged:
         raise RuntimeError(f"Failed to converge after {r.iterations} iterations, value is {r.root}.")
     return (r.root, r) if full_output else r.root
+
+
+class _ArrayNewtonResult(tuple):
+    """``newton``'s ``full_output`` for an array ``x0``: ``(root, converged, zero_der)``."""
+
+    def __new__(cls, root, converged, zero_der):
+        return super().__new__(cls, (root, converged, zero_der))
+
+    root = property(lambda self: self[0])
+    converged = property(lambda self: self[1])
+    zero_der = property(lambda self: self[2])
+
+    def __repr__(self) -> str:
+        return f"result(root={self.root!r}, converged={self.converged!r}, zero_der={self.zero_der!r})"
+
+
+def _array_newton(func, x0, fprime, args, tol, maxiter, fprime2, full_output):
+    """Newton, Halley or secant steps on every element of ``x0`` at once (SciPy's vectorized
+    ``newton``): an element stops moving once its step is below ``tol``; one whose derivative
+    (or secant slope) is zero is left where it is and reported."""
+    import warnings
+
+    p = np.array(x0, dtype=np.result_type(np.asarray(x0), np.float64), copy=True)
+    failed = np.ones(p.shape, dtype=bool)
+    nonzero = np.ones(p.shape, dtype=bool)
+    p1 = p
+    if fprime is not None:
+        for _ in range(maxiter):
+            fval = np.asarray(func(p, *args))
+            if not fval.any():
+                # Every residual is exactly zero: done.
+                failed = fval.astype(bool)
+                break
+            fder = np.asarray(fprime(p, *args))
+            nonzero = fder != 0
+            if not nonzero.any():
+                break
+            step = fval[nonzero] / fder[nonzero]
+            if fprime2 is not None:
+                curvature = np.asarray(fprime2(p, *args))[nonzero]
+                step = step / (1.0 - 0.5 * step * curvature / fder[nonzero])
+            p = p.astype(np.result_type(p, step), copy=False)
+            p[nonzero] -= step
+            failed[nonzero] = np.abs(step) >= tol
+            if not failed[nonzero].any():
+                break
+    else:
+        # The secant method from x0 and a point a relative eps**(1/3) away (SciPy's start).
+        dx = np.finfo(float).eps ** 0.33
+        p1 = p * (1 + dx) + np.where(p >= 0, dx, -dx)
+        q0, q1 = np.asarray(func(p, *args)), np.asarray(func(p1, *args))
+        moving = np.ones(p.shape, dtype=bool)
+        for _ in range(maxiter):
+            nonzero = q1 != q0
+            if not nonzero.any():
+                p = (p1 + p) / 2.0
+                break
+            step = (q1 * (p1 - p))[nonzero] / (q1 - q0)[nonzero]
+            p = p.astype(np.result_type(p, p1, step), copy=True)
+            p[nonzero] = p1[nonzero] - step
+            flat = ~nonzero & moving
+            p[flat] = (p1 + p)[flat] / 2.0
+            moving &= nonzero
+            failed[nonzero] = np.abs(step) >= tol
+            if not failed[nonzero].any():
+                break
+            p1, p = p, p1
+            q0, q1 = q1, np.asarray(func(p1, *args))
+    zero_der = ~nonzero & failed
+    if zero_der.any():
+        if fprime is None:
+            stalled = zero_der & (p1 != p)
+            if stalled.any():
+                rms = np.sqrt(np.sum((p1[stalled] - p[stalled]) ** 2))
+                warnings.warn(f"RMS of {rms:g} reached", RuntimeWarning, stacklevel=3)
+        else:
+            some = "all" if zero_der.all() else "some"
+            warnings.warn(f"{some} derivatives were zero", RuntimeWarning, stacklevel=3)
+    elif failed.any():
+        some = "all" if failed.all() else "some"
+        message = f"{some} failed to converge after {maxiter} iterations"
+        if failed.all():
+            raise RuntimeError(message)
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    return _ArrayNewtonResult(p, ~failed, zero_der) if full_output else p
 
 
 def root(fun, x0, args=(), method="hybr", jac=None, tol=None, callback=None, options=None):
@@ -586,10 +691,25 @@ def curve_fit(
             raise ValueError("a formula model needs p0")
         p0 = np.ones(len(inspect.signature(f).parameters) - 1)
     p0 = np.atleast_1d(np.asarray(p0, dtype=float))
+    # A 2-d sigma is the covariance of the errors in ydata: with its Cholesky factor L
+    # (sigma = L L^T), the fit minimizes |L^-1 (f(x) - y)|^2, as SciPy does; the model's
+    # values are whitened by L^-1 before the 1-d fit below sees them (unit sigma).
+    whiten = None
     if sigma is not None:
-        sigma = np.ascontiguousarray(np.broadcast_to(np.asarray(sigma, dtype=float), ydata.shape))
-        if sigma.ndim != 1:
-            raise NotImplementedError("a 2-d sigma (covariance) is not supported")
+        sigma = np.asarray(sigma, dtype=float)
+        if sigma.ndim == 2:
+            if sigma.shape != (ydata.size, ydata.size):
+                raise ValueError(f"`sigma` has shape {sigma.shape}; a 2-d sigma must be {ydata.size} x {ydata.size}")
+            if isinstance(f, str):
+                raise NotImplementedError("a formula model with a 2-d sigma: pass the model as a function")
+            try:
+                whiten = np.linalg.inv(np.linalg.cholesky(sigma))
+            except np.linalg.LinAlgError as e:
+                raise ValueError("`sigma` must be positive definite.") from e
+            ydata = whiten @ ydata
+            sigma = np.ones(ydata.size)
+        else:
+            sigma = np.ascontiguousarray(np.broadcast_to(sigma, ydata.shape))
     b = None
     if bounds is not None:
         lb, ub = (bounds.lb, bounds.ub) if hasattr(bounds, "lb") else bounds
@@ -601,8 +721,11 @@ def curve_fit(
                 p0 = _feasible_start(lb, ub)
     if method == "lm" and b is not None:
         raise ValueError("Method 'lm' only works for unconstrained problems. Use 'trf' or 'dogbox' instead.")
-    native = isinstance(f, (str, Dispatcher))
-    model = f if native else (lambda p: np.asarray(f(xdata, *p), dtype=float))
+    native = isinstance(f, (str, Dispatcher)) and whiten is None
+    if whiten is not None:
+        model = lambda p: whiten @ np.asarray(f(xdata, *p), dtype=float)  # noqa: E731
+    else:
+        model = f if native else (lambda p: np.asarray(f(xdata, *p), dtype=float))
     popt, pcov, nfev, cost, ok, message, kind = _core.curve_fit(model, xdata, ydata, list(p0), sigma, bool(absolute_sigma), b)
     if not ok:
         raise RuntimeError("Optimal parameters not found: " + message)
@@ -614,7 +737,8 @@ def curve_fit(
         if isinstance(f, str):
             fvec = None
         else:
-            fvec = np.asarray(f(xdata, *popt), dtype=float) - ydata
+            fvec = np.asarray(f(xdata, *popt), dtype=float)
+            fvec = (fvec if whiten is None else whiten @ fvec) - ydata
             if sigma is not None:
                 fvec = fvec / sigma
         infodict = {"nfev": nfev, "fvec": fvec, "callable": kind}

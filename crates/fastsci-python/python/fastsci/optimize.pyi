@@ -60,7 +60,7 @@ def minimize(
     fun: Objective,
     x0: npt.ArrayLike,
     args: tuple[Any, ...] | Any = (),
-    method: str | None = None,
+    method: str | Callable[..., Any] | None = None,
     jac: Callable[..., Any] | str | bool | None = None,
     hess: Callable[..., Any] | str | None = None,
     hessp: Callable[..., Any] | None = None,
@@ -97,13 +97,13 @@ def brentq(f: Callable[..., float] | str, a: float, b: float, args: tuple[Any, .
 def bisect(f: Callable[..., float] | str, a: float, b: float, args: tuple[Any, ...] = (), xtol: float = 2e-12, rtol: float = ..., maxiter: int = 100, full_output: bool = False, disp: bool = True) -> Any: ...
 def ridder(f: Callable[..., float] | str, a: float, b: float, args: tuple[Any, ...] = (), xtol: float = 2e-12, rtol: float = ..., maxiter: int = 100, full_output: bool = False, disp: bool = True) -> Any: ...
 def newton(
-    func: Callable[..., float] | str,
-    x0: float,
-    fprime: Callable[..., float] | None = None,
+    func: Callable[..., Any] | str,
+    x0: float | npt.ArrayLike,
+    fprime: Callable[..., Any] | None = None,
     args: tuple[Any, ...] = (),
     tol: float = 1.48e-8,
     maxiter: int = 50,
-    fprime2: Callable[..., float] | None = None,
+    fprime2: Callable[..., Any] | None = None,
     x1: float | None = None,
     rtol: float = 0.0,
     full_output: bool = False,

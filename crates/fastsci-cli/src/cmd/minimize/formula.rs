@@ -4,12 +4,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use fastsci_jit::{ArrayValue, Expression, Module, Value, VarKind};
+use fastsci_jit::{ArrayValue, Expression, Value, VarKind};
 
 use crate::error::CliError;
 
 /// A function of a vector.
 pub type VectorFn = Box<dyn Fn(&[f64]) -> f64>;
+
+/// A function of a vector that also writes its gradient.
+pub type ValueAndGradientFn = Box<dyn Fn(&[f64], &mut [f64]) -> f64>;
 
 /// A compiled objective of a vector and, when available, its exact gradient.
 pub struct Objective {
@@ -17,6 +20,9 @@ pub struct Objective {
     pub fun: VectorFn,
     /// ∂f/∂x_i for each i, when every partial derivative compiled.
     pub grad: Option<Vec<Expression>>,
+    /// A kernel objective's exact gradient (reverse-mode automatic differentiation), when
+    /// the kernel is differentiable: `fg(x, grad) -> f(x)`.
+    pub kernel_grad: Option<ValueAndGradientFn>,
     /// The first error a kernel objective raised (`ZeroDivisionError` with its line), which
     /// `fun` can only return as NaN.
     pub raised: Rc<RefCell<Option<String>>>,
@@ -34,11 +40,14 @@ impl Objective {
 
 /// Compiles `spec` (a formula or `FILE.py:FUNC`) as a function of a vector of length `n`.
 pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
-    if let Some((file, func)) = kernel_reference(spec) {
-        let source = crate::output::read_text(file, crate::output::MAX_SOURCE_BYTES)?;
-        let module = Module::compile(&source, file).map_err(|e| CliError::bad_input(e.to_string()))?;
-        let function = module.function(func).map_err(|e| CliError::bad_input(e.to_string()))?;
-        let f = function.to_fn_slice().map_err(|e| CliError::bad_input(e.to_string()))?;
+    if let Some((file, func)) = crate::args::kernel_reference(spec) {
+        let function = crate::args::compile_kernel(file, func)?;
+        let f = function.to_fn_slice()?;
+        // A kernel outside what is differentiated still minimizes, with finite differences.
+        let kernel_grad = match function.to_value_and_gradient_slice() {
+            Ok(fg) => Some(Box::new(fg) as ValueAndGradientFn),
+            Err(_) => None,
+        };
         let raised = Rc::new(RefCell::new(None));
         let seen = Rc::clone(&raised);
         let fun = move |xs: &[f64]| {
@@ -53,7 +62,7 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
             }
             v
         };
-        return Ok(Objective { fun: Box::new(fun), grad: None, raised });
+        return Ok(Objective { fun: Box::new(fun), grad: None, kernel_grad, raised });
     }
     formula(spec, n, "the objective")
 }
@@ -61,7 +70,7 @@ pub fn objective(spec: &str, n: usize) -> Result<Objective, CliError> {
 /// Compiles a formula in `x[0]`, `x[1]`, ... (`what` names it in error messages).
 fn formula(spec: &str, n: usize, what: &str) -> Result<Objective, CliError> {
     let expr = Expression::compile(spec, &[("x", VarKind::Vector)])
-        .map_err(|e| CliError::bad_input(format!("in {what}: {e}")))?;
+        .map_err(|e| CliError::from(e).context(format!("in {what}")))?;
     if let Some(m) = expr.max_index("x")
         && m >= n
     {
@@ -73,7 +82,7 @@ fn formula(spec: &str, n: usize, what: &str) -> Result<Objective, CliError> {
     }
     let grad: Option<Vec<Expression>> = (0..n).map(|i| expr.derivative("x", Some(i)).ok()).collect();
     let f = expr.to_fn_slice();
-    Ok(Objective { fun: Box::new(f), grad, raised: Rc::default() })
+    Ok(Objective { fun: Box::new(f), grad, kernel_grad: None, raised: Rc::default() })
 }
 
 /// The gradient of a compiled formula as one function writing every partial derivative.
@@ -94,84 +103,9 @@ pub struct ConstraintFormula {
     pub fun: Objective,
 }
 
-/// Compiles `LHS>=RHS`, `LHS<=RHS` or `LHS==RHS` (one comparison, outside parentheses).
+/// Compiles a `--constraint` (`LHS>=RHS`, `LHS<=RHS` or `LHS==RHS`, parsed as Python).
 pub fn constraint(spec: &str, n: usize) -> Result<ConstraintFormula, CliError> {
-    let usage = || {
-        CliError::bad_input(format!(
-            "--constraint '{spec}': expected one comparison EXPR>=EXPR, EXPR<=EXPR or EXPR==EXPR, \
-             e.g. --constraint 'x[0]+x[1]>=1'"
-        ))
-    };
-    let mut depth = 0i32;
-    let mut found = None;
-    let bytes = spec.as_bytes();
-    for i in 0..bytes.len() {
-        match bytes[i] {
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => depth -= 1,
-            b'>' | b'<' | b'=' if depth == 0 && bytes.get(i + 1) == Some(&b'=') => {
-                if found.is_some() || (i > 0 && matches!(bytes[i - 1], b'>' | b'<' | b'=' | b'!')) {
-                    return Err(usage());
-                }
-                found = Some(i);
-            }
-            _ => {}
-        }
-    }
-    let i = found.ok_or_else(usage)?;
-    let (lhs, rhs) = (spec[..i].trim(), spec[i + 2..].trim());
-    if lhs.is_empty() || rhs.is_empty() {
-        return Err(usage());
-    }
-    let text = if bytes[i] == b'<' { format!("({rhs}) - ({lhs})") } else { format!("({lhs}) - ({rhs})") };
-    let fun = formula(&text, n, &format!("--constraint '{spec}'"))?;
-    Ok(ConstraintFormula { equality: bytes[i] == b'=', fun })
-}
-
-/// `FILE.py:FUNC` → (file, func), when the spec has that form (a formula never does), so that
-/// a missing file is reported as one rather than as a formula's syntax error.
-pub fn kernel_reference(spec: &str) -> Option<(&str, &str)> {
-    let (file, func) = spec.rsplit_once(':')?;
-    let identifier = func.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && func.chars().all(|c| c.is_alphanumeric() || c == '_');
-    (file.ends_with(".py") && identifier).then_some((file, func))
-}
-
-/// Parses `LO:HI,LO:HI,...` (empty ends are unbounded; numbers as `parse_number`).
-pub fn parse_bounds(text: &str, n: usize) -> Result<Vec<(f64, f64)>, CliError> {
-    let parse = |s: &str, default: f64| -> Result<f64, CliError> {
-        if s.trim().is_empty() {
-            Ok(default)
-        } else {
-            crate::output::parse_number(s).map_err(|e| CliError::bad_input(format!("--bounds: {e}")))
-        }
-    };
-    let pairs: Vec<&str> = text.split(',').collect();
-    let mut out = Vec::with_capacity(pairs.len());
-    for p in &pairs {
-        let (lo, hi) = p.split_once(':').ok_or_else(|| {
-            CliError::bad_input(format!(
-                "--bounds: '{p}' is not LO:HI (use an empty side for no bound, e.g. 0: or :5)"
-            ))
-        })?;
-        let (lo, hi) = (parse(lo, f64::NEG_INFINITY)?, parse(hi, f64::INFINITY)?);
-        if lo.is_nan() || hi.is_nan() || lo > hi {
-            return Err(CliError::bad_input(format!(
-                "--bounds: '{p}' has its lower bound above its upper bound"
-            )));
-        }
-        out.push((lo, hi));
-    }
-    if out.len() != n {
-        return Err(CliError::bad_input(format!(
-            "--bounds gives {} pairs but there are {n} variables",
-            out.len()
-        )));
-    }
-    Ok(out)
-}
-
-/// Parses a comma-separated list of numbers for option `what`.
-pub fn numbers(text: &str, what: &str) -> Result<Vec<f64>, CliError> {
-    crate::output::parse_number_list(text).map_err(|e| CliError::bad_input(format!("{what}: {e}")))
+    let comparison = crate::args::parse_comparison(spec)?;
+    let fun = formula(&comparison.function, n, &format!("--constraint '{spec}'"))?;
+    Ok(ConstraintFormula { equality: comparison.equality, fun })
 }

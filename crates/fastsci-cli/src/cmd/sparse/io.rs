@@ -10,15 +10,6 @@ use ndarray::Array1;
 use crate::error::CliError;
 use crate::output::write_atomically;
 
-/// A library error as a CLI error: bad input unless faer or the disk failed.
-pub fn sparse_error(e: SparseError) -> CliError {
-    match e {
-        SparseError::Io(io) => CliError::from(io),
-        SparseError::Factorization(m) => CliError::internal(format!("factorization failed: {m}")),
-        other => CliError::bad_input(other.to_string()),
-    }
-}
-
 /// Reads a Matrix Market file as triplets; errors name the file and line. The memory is that
 /// of the entries read (about 24 bytes each), whatever dimensions the size line declares.
 pub fn read_coo(path: &Path) -> Result<CooMatrix, CliError> {
@@ -26,7 +17,7 @@ pub fn read_coo(path: &Path) -> Result<CooMatrix, CliError> {
     let file = fastsci_array::input::open(path).map_err(CliError::from)?;
     let (_, coo) = fastsci_sparse::mm::read(std::io::BufReader::new(file)).map_err(|e| CliError {
         message: format!("{}: {}", path.display(), sparse_error_text(&e)),
-        ..sparse_error(e)
+        ..CliError::from(e)
     })?;
     Ok(coo)
 }
@@ -39,7 +30,7 @@ pub fn read_matrix(
 ) -> Result<CsrMatrix, CliError> {
     let coo = read_coo(path)?;
     check(&coo)?;
-    coo.to_csr().map_err(sparse_error)
+    coo.to_csr().map_err(CliError::from)
 }
 
 fn sparse_error_text(e: &SparseError) -> String {
