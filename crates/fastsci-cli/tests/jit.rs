@@ -8,6 +8,7 @@ fn fastsci() -> Command {
 
 const KERNELS: &str = "\
 import numpy as np
+from numba import prange
 
 def fib(n):
     a, b = 0, 1
@@ -34,6 +35,18 @@ def signs(x, flag):
 
 def oops(a, i):
     return a[i]
+
+def harmonic(n):
+    s = 0.0
+    for i in prange(n):
+        s += 1.0 / (i + 1)
+    return s
+
+def racy(n):
+    s = 0.0
+    for i in prange(n):
+        s = i
+    return s
 ";
 
 fn setup() -> (tempfile::TempDir, String) {
@@ -107,7 +120,7 @@ fn errors_exit_2_with_positions() {
         fastsci().args(["run", &format!("{k}:oops"), &format!("@{}", a.display()), "5"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("k.py:27:12: IndexError"), "{err}");
+    assert!(err.contains("k.py:28:12: IndexError"), "{err}");
     let bad = d.path().join("bad.py");
     std::fs::write(&bad, "def f(x):\n    return x +* 2\n").unwrap();
     let out = fastsci().args(["run", &format!("{}:f", bad.display()), "1"]).output().unwrap();
@@ -127,4 +140,53 @@ fn errors_exit_2_with_positions() {
         let out = fastsci().arg("run").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+#[test]
+fn parallel_loops_give_the_same_bits_with_and_without_threads() {
+    let (_d, k) = setup();
+    let serial = fastsci().args(["run", &format!("{k}:harmonic"), "1000000", "--json"]).output().unwrap();
+    let parallel = fastsci()
+        .args(["run", &format!("{k}:harmonic"), "1000000", "--json", "--parallel"])
+        .output()
+        .unwrap();
+    let (s, p) = (json_of(&serial)["result"].clone(), json_of(&parallel)["result"].clone());
+    assert_eq!(s, p);
+    // H(n) = ln n + gamma + 1/(2n) - 1/(12 n^2) + ...
+    let n = 1e6f64;
+    let want = n.ln() + 0.577_215_664_901_532_9 + 0.5 / n - 1.0 / (12.0 * n * n);
+    assert!((s.as_f64().unwrap() - want).abs() < 1e-12, "{s}");
+
+    let out = fastsci().args(["run", &format!("{k}:racy"), "10", "--parallel"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("k.py:39:13") && err.contains("race"), "{err}");
+}
+
+#[test]
+fn eval_vectorize_applies_a_kernel_elementwise_with_broadcasting() {
+    let d = tempfile::tempdir().unwrap();
+    let k = d.path().join("u.py");
+    std::fs::write(&k, "import math\ndef gauss(x, s):\n    return math.exp(-x * x / (2 * s * s))\n").unwrap();
+    let (x, s) = (d.path().join("x.npy"), d.path().join("s.npy"));
+    write_npy(&x, &[0.0, 1.0, 2.0]);
+    let sigma = ndarray::Array2::from_shape_vec((2, 1), vec![1.0, 2.0]).unwrap().into_dyn();
+    fastsci_array::write_npy(&s, &sigma).unwrap();
+    let target = format!("{}:gauss", k.display());
+    let (xa, sa) = (format!("x={}", x.display()), format!("s={}", s.display()));
+    let out = fastsci()
+        .args(["eval", "--vectorize", &target, "--in", &xa, "--in", &sa, "--json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(v["shape"], serde_json::json!([2, 3]));
+    let got: Vec<f64> = v["values"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let want: Vec<f64> = [1.0f64, 2.0]
+        .iter()
+        .flat_map(|s| [0.0f64, 1.0, 2.0].map(|x| (-x * x / (2.0 * s * s)).exp()))
+        .collect();
+    assert_eq!(got, want);
+    let out = fastsci().args(["eval", "--vectorize", &target, "--in", &xa]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give it with --in s="));
 }

@@ -129,7 +129,10 @@ fn main() -> Result<(), String> {
     let src = std::fs::read_to_string(&argv[1]).map_err(|e| format!("{}: {e}", argv[1]))?;
     let reps: usize = argv[3].parse().map_err(|e| format!("REPS: {e}"))?;
     let args = argv[5..].iter().map(|a| arg(a)).collect::<Result<Vec<_>, _>>()?;
-    let options = CompileOptions { boundscheck: std::env::var_os("FASTSCI_BOUNDSCHECK").is_some() };
+    let options = CompileOptions {
+        boundscheck: std::env::var_os("FASTSCI_BOUNDSCHECK").is_some(),
+        ..Default::default()
+    };
     // Compile time: the median of 5 compilations from source (each a new module, so
     // nothing is cached), as one compilation of a few ms is at the mercy of the scheduler.
     let mut compiles = Vec::new();

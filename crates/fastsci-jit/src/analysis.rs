@@ -44,7 +44,9 @@ pub(crate) fn writes_non_fresh(f: &Func) -> bool {
 /// around it, and a cancel flag would never be read.
 pub(crate) fn runs_briefly(f: &Func) -> bool {
     !has_loop(&f.body)
-        && !any_expr(&f.body, &|e| matches!(e.kind, TK::Call(..) | TK::NewArray { .. } | TK::ArrayMap { .. }))
+        && !any_expr(&f.body, &|e| {
+            matches!(e.kind, TK::Call(..) | TK::NewArray { .. } | TK::ArrayMap { .. } | TK::ParFor(_))
+        })
 }
 
 /// Whether `body` has a loop (then the code reads the cancel flag at its back-edges).

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use crate::ir::{BinOp, Func, MathFn, PrintArg, RandomFn, RtError, TExpr, TK, TStmt, Ty};
+use crate::ir::{BinOp, Func, MathFn, ParLoop, PrintArg, RandomFn, RtError, TExpr, TK, TStmt, Ty};
 use crate::runtime::{self, Buffer, MAX_DEPTH, MathImpl, each_buffer};
 use crate::value::{ArrayValue, DType, Value};
 use crate::{ErrorKind, JitError};
@@ -446,6 +446,59 @@ impl Interp<'_> {
         usize::try_from(off).ok().filter(|&o| o < len).ok_or(Stop::Raise(RtError::IndexOutOfRange, pos))
     }
 
+    /// A `prange` loop as the compiled code runs it (`crate::parallel::blocks::rt_parfor`),
+    /// its blocks one after the other: each starts from the locals' values before the loop,
+    /// with the reductions at their identity and its own random stream; the partials combine
+    /// in block order.
+    fn par_for(&mut self, p: &ParLoop, locals: &mut [Val]) -> Result<(), Stop> {
+        use crate::parallel::blocks::{block_bounds, block_count, block_rng, combine, identity, trip_count};
+        let reductions =
+            p.outlined.as_ref().ok_or_else(|| mismatch("a prange loop not outlined"))?.reductions.clone();
+        let start = self.expr(&p.start, locals)?.int()?;
+        let stop = self.expr(&p.stop, locals)?.int()?;
+        let step = self.expr(&p.step, locals)?.int()?;
+        if step == 0 {
+            return Err(Stop::Raise(RtError::RangeStep, p.pos));
+        }
+        let bits = |v: &Val| match *v {
+            Val::Float(x) => Ok(x.to_bits()),
+            Val::Int(i) => Ok(i as u64),
+            _ => Err(mismatch("a reduction that is not a number")),
+        };
+        let value =
+            |float: bool, b: u64| if float { Val::Float(f64::from_bits(b)) } else { Val::Int(b as i64) };
+        let mut acc = reductions.iter().map(|r| bits(&locals[r.local])).collect::<Result<Vec<_>, _>>()?;
+        let n = trip_count(start, stop, step);
+        let blocks = block_count(n);
+        let base = runtime::next_u64(&mut self.rng);
+        let after = self.rng;
+        for b in 0..blocks {
+            let mut own = locals.to_vec();
+            for r in &reductions {
+                own[r.local] = value(r.float, identity(*r));
+            }
+            self.rng = block_rng(base, b);
+            let (lo, hi) = block_bounds(n, blocks, b);
+            for k in lo..hi {
+                own[p.var] = Val::Int(start.wrapping_add(k.wrapping_mul(step)));
+                let flow = self.block(&p.body, &mut own);
+                if !matches!(flow, Ok(Flow::Next | Flow::Continue)) {
+                    self.rng = after;
+                    flow?;
+                    return Err(mismatch("a prange loop left early"));
+                }
+            }
+            for (k, r) in reductions.iter().enumerate() {
+                acc[k] = combine(*r, acc[k], bits(&own[r.local])?);
+            }
+        }
+        self.rng = after;
+        for (k, r) in reductions.iter().enumerate() {
+            locals[r.local] = value(r.float, acc[k]);
+        }
+        Ok(())
+    }
+
     fn scalars(&mut self, args: &[TExpr], locals: &mut [Val]) -> Result<Vec<Val>, Stop> {
         args.iter().map(|a| self.expr(a, locals)).collect()
     }
@@ -575,6 +628,11 @@ impl Interp<'_> {
                     }
                 }
             }
+            TK::ParFor(p) => {
+                self.par_for(p, locals)?;
+                Val::None
+            }
+            TK::ArrayParts(_) => return Err(mismatch("array parts outside an outlined loop body")),
             TK::Tuple(items) => Val::Tuple(self.scalars(items, locals)?),
             TK::TupleGet(t, k) => match self.expr(t, locals)? {
                 Val::Tuple(mut items) if *k < items.len() => items.swap_remove(*k),

@@ -457,6 +457,64 @@ pub(crate) enum TK {
     /// integers wrap (two's complement: keep the low bits, sign- or zero-extend them),
     /// float32 rounds to nearest even. The operand and result are held as `.1`'s type.
     Narrow(DType, Box<TExpr>),
+    /// `for var in prange(start, stop, step)` (type `None`, evaluated as a statement): its
+    /// iterations run in blocks, possibly on several threads, and it updates the reduction
+    /// locals of [`Outlined`] ([`crate::parallel`]).
+    ParFor(Box<ParLoop>),
+    /// An array value from its flat parts (data pointer, then the shape, then the element
+    /// strides, all Ints), as an outlined loop body receives the arrays it reads.
+    ArrayParts(Vec<TExpr>),
+}
+
+/// A `prange` loop: as lowered, in the enclosing function's locals (what the interpreter
+/// runs, block by block), and its body outlined into a function of its own
+/// ([`crate::parallel::outline`]), which the compiled code runs.
+#[derive(Debug, Clone)]
+pub(crate) struct ParLoop {
+    pub var: usize,
+    pub start: TExpr,
+    pub stop: TExpr,
+    pub step: TExpr,
+    pub body: Vec<TStmt>,
+    pub pos: usize,
+    /// Run the blocks on rayon's pool (`CompileOptions::parallel`); else one after the other
+    /// on the calling thread, with the same blocks and so the same results.
+    pub parallel: bool,
+    /// Set by [`crate::parallel::outline`] before code generation.
+    pub outlined: Option<Outlined>,
+}
+
+/// The outlined body of a [`ParLoop`].
+#[derive(Debug, Clone)]
+pub(crate) struct Outlined {
+    /// The function `(args, lo, hi, partials)` that runs iterations `lo..hi`.
+    pub func: usize,
+    /// The enclosing function's locals the body reads, in the order of their slots in
+    /// `args` (after `start` and `step`).
+    pub captured: Vec<usize>,
+    /// The reduction variables, floats first then ints (the order of the partials).
+    pub reductions: Vec<Reduction>,
+}
+
+/// A scalar of the enclosing function updated by the loop with one associative operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reduction {
+    pub local: usize,
+    pub op: ReduceOp,
+    pub float: bool,
+}
+
+/// How the partial results of the blocks of a `prange` loop combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReduceOp {
+    /// `s += e`, `s -= e`, `s = s + e`, `s = s - e`.
+    Add = 0,
+    /// `s *= e`, `s = s * e`.
+    Mul = 1,
+    /// `s = min(s, e)`.
+    Min = 2,
+    /// `s = max(s, e)`.
+    Max = 3,
 }
 
 /// The direct subexpressions of a `TK`, by shared or mutable reference (one list of the
@@ -490,7 +548,10 @@ macro_rules! children_of {
             | TK::Or(a, b)
             | TK::BroadcastDim { a, b, .. } => vec![&$($m)? **a, &$($m)? **b],
             TK::IfElse(c, a, b) | TK::Select(c, a, b) => vec![&$($m)? **c, &$($m)? **a, &$($m)? **b],
-            TK::Math(_, xs) | TK::Call(_, xs) | TK::Random(_, xs) | TK::Tuple(xs) => xs.into_iter().collect(),
+            TK::Math(_, xs) | TK::Call(_, xs) | TK::Random(_, xs) | TK::Tuple(xs) | TK::ArrayParts(xs) => {
+                xs.into_iter().collect()
+            }
+            TK::ParFor(p) => vec![&$($m)? p.start, &$($m)? p.stop, &$($m)? p.step],
             TK::Index { arr, idx, .. } => std::iter::once(&$($m)? **arr).chain(idx).collect(),
             TK::NewArray { shape, .. } => shape.into_iter().collect(),
             TK::ArrayMap { leaves, body } => leaves.into_iter().chain(std::iter::once(&$($m)? **body)).collect(),
@@ -616,6 +677,9 @@ pub(crate) fn narrow_int(d: DType, x: i64) -> i64 {
 pub(crate) fn erase_typed_scalars(f: &mut Func) {
     fn expr(e: &mut TExpr) {
         e.ty = e.ty.repr();
+        if let TK::ParFor(p) = &mut e.kind {
+            stmts(&mut p.body);
+        }
         for c in e.children_mut() {
             expr(c);
         }

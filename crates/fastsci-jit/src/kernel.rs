@@ -24,11 +24,15 @@ pub struct CompileOptions {
     /// Check every array index against the shape (default `true`). With `false`, an
     /// out-of-range index reads or writes arbitrary memory: use only on tested kernels.
     pub boundscheck: bool,
+    /// Run the iterations of `prange` loops on rayon's pool (default `false`, as Numba's
+    /// `parallel=False`: the same blocks one after the other on the calling thread, so the
+    /// same results to the bit). Races in `prange` loops are compile errors either way.
+    pub parallel: bool,
 }
 
 impl Default for CompileOptions {
     fn default() -> Self {
-        CompileOptions { boundscheck: true }
+        CompileOptions { boundscheck: true, parallel: false }
     }
 }
 
@@ -139,7 +143,7 @@ impl Module {
     ///
     /// ```
     /// use fastsci_jit::{CompileOptions, Module, Value};
-    /// let opts = CompileOptions { boundscheck: false };
+    /// let opts = CompileOptions { boundscheck: false, ..Default::default() };
     /// let m = Module::compile_with("def first(a):\n    return a[0]\n", "f.py", opts)?;
     /// let a = Value::Array(ndarray::arr1(&[2.5, 1.0]).into_dyn().into());
     /// assert_eq!(m.function("first")?.call(&[a])?, Value::Float(2.5));
@@ -238,6 +242,31 @@ impl Module {
         inner.defs = ast.defs;
         inner.globals = ast.globals;
         Ok(Module { inner: Arc::new(inner) })
+    }
+
+    /// The options the module was compiled with.
+    pub(crate) fn options(&self) -> CompileOptions {
+        self.inner.options
+    }
+
+    /// This module's sources and frozen globals with `extra` after them (generated kernels
+    /// that call the module's own), compiled with `options`.
+    pub(crate) fn with_source(&self, extra: Source<'_>, options: CompileOptions) -> Result<Module, JitError> {
+        let m = &*self.inner;
+        let line_start = |line: usize| -> usize {
+            if line <= 1 {
+                return 0;
+            }
+            m.source.match_indices('\n').nth(line - 2).map_or(m.source.len(), |(i, _)| i + 1)
+        };
+        let mut sources = Vec::with_capacity(m.parts.len() + 1);
+        for (k, p) in m.parts.iter().enumerate() {
+            let end = m.parts.get(k + 1).map_or(m.source.len(), |q| line_start(q.start_line));
+            let text = &m.source[line_start(p.start_line)..end];
+            sources.push(Source { text, filename: &p.filename, first_line: p.first_line });
+        }
+        sources.push(extra);
+        Module::compile_parts(&sources, &m.consts, options)
     }
 
     /// Names of the functions defined, in source order.
@@ -445,7 +474,7 @@ impl Function {
             return Ok(c.clone());
         }
         let m = &*self.module;
-        let opts = Options { boundscheck: m.options.boundscheck };
+        let opts = Options { boundscheck: m.options.boundscheck, parallel: m.options.parallel };
         let mut prog = Program::new(&m.source, &m.defs, opts).with_consts(&m.consts).with_globals(&m.globals);
         let id = match prog.specialize(&self.name, self.primal_types(&tys)?, 0) {
             Ok(id) => id,
@@ -466,9 +495,18 @@ impl Function {
         Ok(c)
     }
 
+    /// The result type of the specialization for arguments of types `tys` (compiled now).
+    pub(crate) fn result_type(&self, tys: &[Ty]) -> Result<Ty, JitError> {
+        self.compiled(tys.to_vec()).map(|c| c.ret.clone())
+    }
+
     /// The functions to compile for this function's `derivative`, and the entry's index.
-    fn derive(&self, funcs: Vec<Func>, id: usize) -> Result<(Vec<Func>, usize), JitError> {
+    fn derive(&self, mut funcs: Vec<Func>, id: usize) -> Result<(Vec<Func>, usize), JitError> {
         let m = &*self.module;
+        if self.derivative != Derivative::None {
+            // Derivatives run `prange` loops serially: the differentiation sees ordinary loops.
+            funcs.iter_mut().for_each(crate::parallel::serialize);
+        }
         match self.derivative {
             Derivative::None => Ok((funcs, id)),
             Derivative::Gradient => autodiff::gradient(funcs, id, &m.source).map_err(|e| m.locate(e)),

@@ -61,13 +61,16 @@ mod ir;
 mod kernel;
 mod lower;
 mod optimize_loops;
+mod parallel;
 mod runtime;
 mod value;
+mod vectorize;
 
 pub use expression::{Expression, VarKind};
 pub use fastsci_expr::{ErrorKind, SourceError as JitError};
 pub use kernel::{CompileOptions, Function, Module, Source, seed};
 pub use value::{ArrayValue, DType, RawArg, RawArray, RawArrayRef, Value};
+pub use vectorize::Ufunc;
 
 /// The formula tree and its parser, from [`fastsci_expr`] (kept at this path for the crates
 /// that used it here).

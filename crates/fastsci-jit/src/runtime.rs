@@ -624,6 +624,12 @@ pub(crate) fn runtime_functions() -> Vec<RtFn> {
         RtFn { name: "fs_randint", addr: rt_randint as *const u8, params: "iiii", ret: "i" },
         RtFn { name: "fs_seed", addr: rt_seed as *const u8, params: "ii", ret: "" },
         RtFn { name: "fs_alloc", addr: rt_alloc as *const u8, params: "iiiiii", ret: "i" },
+        RtFn {
+            name: "fs_parfor",
+            addr: crate::parallel::blocks::rt_parfor as *const u8,
+            params: "iiiiiiiii",
+            ret: "",
+        },
     ]);
     fns
 }

@@ -85,11 +85,12 @@ fn build(
 
 #[pymethods]
 impl Kernel {
-    /// A kernel named `name` whose source `collect()` returns, compiled with `boundscheck`.
+    /// A kernel named `name` whose source `collect()` returns, compiled with `boundscheck`
+    /// (and with `prange` loops on all cores under `parallel`).
     #[new]
-    #[pyo3(signature = (name, collect, boundscheck = true))]
-    fn new(name: String, collect: Py<PyAny>, boundscheck: bool) -> Kernel {
-        Kernel { name, options: CompileOptions { boundscheck }, collect, state: OnceLock::new() }
+    #[pyo3(signature = (name, collect, boundscheck = true, parallel = false))]
+    fn new(name: String, collect: Py<PyAny>, boundscheck: bool, parallel: bool) -> Kernel {
+        Kernel { name, options: CompileOptions { boundscheck, parallel }, collect, state: OnceLock::new() }
     }
 
     /// Calls the kernel: numbers, tuples and NumPy arrays in (arrays borrowed in place, so
@@ -162,6 +163,12 @@ impl Kernel {
     #[getter]
     fn boundscheck(&self) -> bool {
         self.options.boundscheck
+    }
+
+    /// Whether `prange` loops run on all cores.
+    #[getter]
+    fn parallel(&self) -> bool {
+        self.options.parallel
     }
 
     /// `(parts, globals)` the kernel was compiled from, or `None` before the first call.

@@ -105,7 +105,9 @@ fn pi_1e8(_data: &Path) -> anyhow::Result<Measurement> {
 fn stencil_seconds(data: &Path, boundscheck: bool) -> anyhow::Result<(f64, serde_json::Value)> {
     let path = data.join("normal_a_10m.npy");
     let a: ArrayD<f64> = read_npy(&path).with_context(|| format!("reading {}", path.display()))?;
-    let m = Module::compile_with(&kernels(), "kernels.py", CompileOptions { boundscheck }).map_err(jit)?;
+    let m =
+        Module::compile_with(&kernels(), "kernels.py", CompileOptions { boundscheck, ..Default::default() })
+            .map_err(jit)?;
     let f = m.function("stencil").map_err(jit)?;
     let args = [Value::Array(ArrayValue::F64(a))];
     f.compile_for(&args).map_err(jit)?;

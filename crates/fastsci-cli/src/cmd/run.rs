@@ -29,9 +29,13 @@ pub struct Args {
     /// already run with checks on.
     #[arg(long)]
     pub no_boundscheck: bool,
+    /// Run the iterations of `prange` loops on all cores (as Numba's `parallel=True`); without
+    /// it they run on one thread, with the same results to the bit.
+    #[arg(long)]
+    pub parallel: bool,
 }
 
-fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
+pub(crate) fn read_array(path: &Path) -> Result<ArrayValue, CliError> {
     use fastsci_array::NpyArray;
     // The shared reader checks the header's declared size against the file before allocating.
     let array = fastsci_array::read_npy(path)
@@ -147,7 +151,7 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
+pub(crate) fn write_npy(path: &Path, a: &ArrayValue) -> Result<(), CliError> {
     write_atomically(path, |file| {
         let options = WriteOptions::default();
         let mut writer = std::io::BufWriter::new(file);
@@ -174,7 +178,7 @@ pub fn run(args: &Args, json: bool) -> CliResult {
     let (file, func) = crate::args::split_kernel(&args.target)?;
     let source = crate::args::kernel_source(file)?;
     let mut values: Vec<Value> = args.args.iter().map(|a| parse_arg(a)).collect::<Result<_, _>>()?;
-    let options = CompileOptions { boundscheck: !args.no_boundscheck };
+    let options = CompileOptions { boundscheck: !args.no_boundscheck, parallel: args.parallel };
     let t0 = Instant::now();
     let module = Module::compile_with(&source, file, options)?;
     let function = module.function(func)?;

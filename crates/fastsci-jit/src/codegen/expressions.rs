@@ -286,7 +286,11 @@ impl Gen<'_, '_> {
                 }
                 r
             }
-            TK::Tuple(items) => {
+            TK::ParFor(p) => {
+                self.par_for(p)?;
+                Ok(vec![])
+            }
+            TK::Tuple(items) | TK::ArrayParts(items) => {
                 let mut out = Vec::new();
                 for it in items {
                     out.extend(self.expr(it)?);

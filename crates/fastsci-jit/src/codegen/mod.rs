@@ -17,6 +17,7 @@ use crate::analysis::{draws_random, has_loop, nonneg_locals};
 
 mod expressions;
 mod operations;
+mod par_for;
 mod statements;
 use crate::calling_convention::slot_count;
 use crate::ir::{BinOp, Func, MathFn, RandomFn, RtError, TExpr, TK, TStmt, Ty};

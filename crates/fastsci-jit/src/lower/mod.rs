@@ -56,6 +56,8 @@ pub(crate) enum FormulaVar {
 pub(crate) struct Options {
     /// Check array indices against the shape.
     pub boundscheck: bool,
+    /// Run `prange` loops on several threads.
+    pub parallel: bool,
 }
 
 enum SpecState {
@@ -146,10 +148,27 @@ impl<'a> Program<'a> {
         self.depth += 1;
         let r = FnCx::lower_def(self, def, args, id);
         self.depth -= 1;
+        let r = r.and_then(|mut f| {
+            let typed_ret = f.ret.clone();
+            crate::ir::erase_typed_scalars(&mut f);
+            let writes: Vec<bool> = self
+                .specs
+                .iter()
+                .map(|s| match s {
+                    SpecState::Done(g, _) => crate::parallel::may_write_arguments(g),
+                    SpecState::Pending { .. } => true,
+                })
+                .collect();
+            let (src, specs) = (self.src, &mut self.specs);
+            let mut add = |g: Func| {
+                specs.push(SpecState::Done(g, Ty::None));
+                specs.len() - 1
+            };
+            crate::parallel::outline(&mut f, src, &mut add, &|k| writes.get(k).copied().unwrap_or(true))?;
+            Ok((f, typed_ret))
+        });
         match r {
-            Ok(mut f) => {
-                let typed_ret = f.ret.clone();
-                crate::ir::erase_typed_scalars(&mut f);
+            Ok((f, typed_ret)) => {
                 self.specs[id] = SpecState::Done(f, typed_ret);
                 Ok(id)
             }
@@ -258,7 +277,7 @@ pub(crate) fn lower_formula(
     e: &Expr,
     vars: &HashMap<String, FormulaVar>,
 ) -> Result<Func, JitError> {
-    let mut prog = Program::new(src, &[], Options { boundscheck: false });
+    let mut prog = Program::new(src, &[], Options { boundscheck: false, parallel: false });
     let mut cx = FnCx::new(&mut prog, true);
     cx.formula = Some(vars.clone());
     cx.locals = vec![Ty::Int, Ty::Int];

@@ -374,8 +374,13 @@ impl FnCx<'_, '_> {
         let pos = iter.span.start;
         let int = |k: TK| TExpr::new(Ty::Int, k, pos);
         if let ExprKind::Call { func, func_span, args } = &iter.kind {
-            if func == "range" {
-                self.expect_args("range", args, 1..=3, *func_span)?;
+            // `numba.prange(n)` reaches here as the method call `.prange` on `numba`.
+            let (prange, args) = match crate::parallel::prange_args(func, args) {
+                Some(rest) => (true, rest),
+                None => (false, args.as_slice()),
+            };
+            if func == "range" || prange {
+                self.expect_args(if prange { "prange" } else { "range" }, args, 1..=3, *func_span)?;
                 let mut a = Vec::new();
                 for x in args {
                     let t = self.expr(x)?;
@@ -408,7 +413,22 @@ impl FnCx<'_, '_> {
                 let b = self.block(body);
                 self.loop_depth -= 1;
                 let b = b?;
-                if self.strict {
+                if self.strict && prange {
+                    // Checked and outlined once the whole function is lowered (`crate::parallel`).
+                    let t = self.var_types[var.as_str()].clone();
+                    let var = self.local_for(var, t);
+                    let p = crate::ir::ParLoop {
+                        var,
+                        start,
+                        stop,
+                        step,
+                        body: b,
+                        pos: span.start,
+                        parallel: self.prog.opts.parallel,
+                        outlined: None,
+                    };
+                    out.push(TStmt::Eval(TExpr::new(Ty::None, TK::ParFor(Box::new(p)), span.start)));
+                } else if self.strict {
                     let t = self.var_types[var.as_str()].clone();
                     let v = self.local_for(var, t);
                     let stop_local = self.hidden(Ty::Int);

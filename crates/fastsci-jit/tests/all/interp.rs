@@ -270,7 +270,8 @@ def negative(n):
 #[test]
 fn without_bounds_checks_in_range_indices_agree() {
     let src = "def f(a, i):\n    return a[i] + a[-1]\n";
-    let m = Module::compile_with(src, "k.py", CompileOptions { boundscheck: false }).unwrap();
+    let m = Module::compile_with(src, "k.py", CompileOptions { boundscheck: false, ..Default::default() })
+        .unwrap();
     let f = m.function("f").unwrap();
     let a = f64s(&[5], |k| k as f64 * 1.5);
     for i in [0, 4, -5] {

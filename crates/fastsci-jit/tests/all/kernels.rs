@@ -272,7 +272,8 @@ fn runtime_errors_name_the_line() {
 #[test]
 fn boundscheck_can_be_turned_off() {
     let src = "def f(a):\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i]\n    return s\n";
-    let m = Module::compile_with(src, "k.py", CompileOptions { boundscheck: false }).unwrap();
+    let m = Module::compile_with(src, "k.py", CompileOptions { boundscheck: false, ..Default::default() })
+        .unwrap();
     assert_eq!(m.function("f").unwrap().call(&[arr(vec![1.0, 2.5])]).unwrap(), Value::Float(3.5));
 }
 

@@ -8,4 +8,6 @@ mod gradient;
 mod interp;
 mod kernels;
 mod nesting;
+mod parallel;
 mod raw;
+mod vectorize;

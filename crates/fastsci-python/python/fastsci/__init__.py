@@ -7,7 +7,10 @@ Change one import line::
     from fastsci import evaluate       # was: from numexpr import evaluate
 
 - :func:`jit` / :func:`njit`: kernels compiled by fastsci-jit (Cranelift) per argument
-  signature in milliseconds, called with the GIL released, arrays borrowed zero-copy.
+  signature in milliseconds, called with the GIL released, arrays borrowed zero-copy;
+  :func:`prange` loops on all cores under ``jit(parallel=True)``, without races and with
+  reductions that do not depend on the number of threads; :func:`vectorize`: scalar
+  functions as ufuncs (broadcasting, ``out=``, all cores for large arrays).
 - :func:`evaluate`: fused, multi-threaded elementwise expressions.
 - :func:`load` / :func:`save`: ``.npy`` files memory-mapped / written atomically;
   :func:`mean`, :func:`sum`, :func:`std`, :func:`var`, :func:`min`, :func:`max`,
@@ -20,7 +23,8 @@ Change one import line::
 """
 
 from ._fastsci import CompileError, __version__
-from ._jit import Dispatcher, jit, njit
+from ._jit import Dispatcher, jit, njit, prange
+from ._vectorize import GUVectorized, Vectorized, guvectorize, vectorize
 from ._arrays import evaluate, load, max, mean, min, save, stats, std, sum, var
 from ._par import map, starmap, sweep
 from ._distributed import load_files
@@ -41,6 +45,7 @@ __all__ = [
     "min",
     "njit",
     "optimize",
+    "prange",
     "save",
     "sparse",
     "starmap",
@@ -49,4 +54,8 @@ __all__ = [
     "sum",
     "sweep",
     "var",
+    "vectorize",
+    "Vectorized",
+    "guvectorize",
+    "GUVectorized",
 ]

@@ -18,7 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # always releases the GIL (nogil), compiles in milliseconds (so no on-disk cache is needed)
 # and keeps IEEE semantics; these are accepted and have no further effect.
 _NUMBA_OPTIONS = frozenset(
-    {"nopython", "nogil", "cache", "fastmath", "error_model", "inline", "forceobj", "looplift", "parallel"}
+    {"nopython", "nogil", "cache", "fastmath", "error_model", "inline", "forceobj", "looplift"}
 )
 
 
@@ -35,7 +35,9 @@ class Dispatcher(_fastsci.Kernel):
         The original Python function (``None`` in a kernel rebuilt from a pickle).
     """
 
-    def __new__(cls, py_func: Callable[..., Any] | None, boundscheck: bool = True, _frozen=None):
+    def __new__(
+        cls, py_func: Callable[..., Any] | None, boundscheck: bool = True, _frozen=None, parallel: bool = False
+    ):
         if py_func is not None:
             name = py_func.__name__
             collect = functools.partial(_collect, py_func)
@@ -43,7 +45,7 @@ class Dispatcher(_fastsci.Kernel):
             name = _frozen[0]
             parts, globals_ = _frozen[1], _frozen[2]
             collect = lambda: (parts, globals_)  # noqa: E731
-        self = super().__new__(cls, name, collect, boundscheck)
+        self = super().__new__(cls, name, collect, boundscheck, parallel)
         self.py_func = py_func
         # A kernel rebuilt from a pickle pickles again from what it was rebuilt from (a Dask
         # worker re-serializes the tasks it holds), before or after it compiled.
@@ -68,7 +70,7 @@ class Dispatcher(_fastsci.Kernel):
         if frozen is None:
             frozen = self._rebuilt_from or _collect(self.py_func)
         parts, globals_ = frozen
-        return (_rebuild, (self.name, list(parts), list(globals_), self.boundscheck))
+        return (_rebuild, (self.name, list(parts), list(globals_), self.boundscheck, self.parallel))
 
     def inspect_types(self, file=None) -> None:
         """Prints, for each compiled signature, the argument types and the types fastsci-jit
@@ -85,8 +87,8 @@ class Dispatcher(_fastsci.Kernel):
         return self._signatures()
 
 
-def _rebuild(name: str, parts: list, globals_: list, boundscheck: bool) -> Dispatcher:
-    return Dispatcher(None, boundscheck, _frozen=(name, parts, globals_))
+def _rebuild(name: str, parts: list, globals_: list, boundscheck: bool, parallel: bool = False) -> Dispatcher:
+    return Dispatcher(None, boundscheck, _frozen=(name, parts, globals_), parallel=parallel)
 
 
 def _is_constant(value: Any) -> bool:
@@ -158,13 +160,24 @@ def _collect(func: Callable[..., Any]) -> tuple[list, list]:
     return parts, sorted(constants.items())
 
 
+def prange(*args: int) -> range:
+    """``range`` for a loop whose iterations may run in parallel (``numba.prange``).
+
+    In a kernel compiled with ``fastsci.jit(parallel=True)``, ``for i in prange(n)`` runs
+    blocks of iterations on all cores; called from Python it is ``range``.
+    """
+    return range(*args)
+
+
 @overload
 def jit(func: F) -> F: ...
 @overload
-def jit(signature_or_function: Any = None, *, boundscheck: bool = True, **options: Any) -> Callable[[F], F]: ...
+def jit(
+    signature_or_function: Any = None, *, boundscheck: bool = True, parallel: bool = False, **options: Any
+) -> Callable[[F], F]: ...
 
 
-def jit(signature_or_function=None, *, boundscheck: bool = True, **options: Any):
+def jit(signature_or_function=None, *, boundscheck: bool = True, parallel: bool = False, **options: Any):
     """Compiles a Python function to machine code on its first call, like ``numba.jit``.
 
     Parameters
@@ -175,9 +188,15 @@ def jit(signature_or_function=None, *, boundscheck: bool = True, **options: Any)
     boundscheck : bool, default True
         Check every array index (``IndexError`` with the file and line). ``False`` is faster
         and reads or writes arbitrary memory on a bad index.
+    parallel : bool, default False
+        Run the iterations of ``for i in prange(n)`` loops (``numba.prange`` or
+        :func:`fastsci.prange`) on all cores. Without it they run on one thread; either way
+        reductions give the same bits whatever the number of threads, and races (an outer
+        variable assigned other than as a reduction, an array written at an index that is not
+        made from the loop variable) are compile errors.
     **options
-        Numba's ``nopython``, ``nogil``, ``cache``, ``fastmath``, ``parallel``, ... are accepted
-        for drop-in use and have no effect.
+        Numba's ``nopython``, ``nogil``, ``cache``, ``fastmath``, ... are accepted for drop-in
+        use and have no effect.
 
     Returns
     -------
@@ -216,7 +235,7 @@ def jit(signature_or_function=None, *, boundscheck: bool = True, **options: Any)
             func = func.py_func
         if not isinstance(func, types.FunctionType):
             raise TypeError(f"fastsci.jit decorates Python functions, not {type(func).__name__}")
-        return Dispatcher(func, boundscheck)
+        return Dispatcher(func, boundscheck, parallel=parallel)
 
     if isinstance(signature_or_function, types.FunctionType):
         return wrap(signature_or_function)
