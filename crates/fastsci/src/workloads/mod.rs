@@ -7,11 +7,11 @@
 //!
 //! | module | workload |
 //! |---|---|
-//! | [`jit`] | 2: Monte Carlo pi, a Python kernel compiled by fastsci-jit |
-//! | [`parallel`] | 4: 100 tasks of 10 ms, serially and on all cores |
-//! | [`sparse`] | 5: tridiagonal and 2-D Laplacian matrices, SpMV and solves |
-//! | [`integration`] | 6: `∫_0^5 exp(-x²) log(1 + x²) dx` with its error estimate |
-//! | [`optimization`] | 7: the Rosenbrock function from (−1.2, 1), Nelder–Mead and BFGS |
+//! | [`jit`](crate::workloads::jit) | 2: Monte Carlo pi, a Python kernel compiled by fastsci-jit |
+//! | [`parallel`](crate::workloads::parallel) | 4: 100 tasks of 10 ms, serially and on all cores |
+//! | [`sparse`](crate::workloads::sparse) | 5: tridiagonal and 2-D Laplacian matrices, SpMV and solves |
+//! | [`integration`](crate::workloads::integration) | 6: `∫_0^5 exp(-x²) log(1 + x²) dx` with its error estimate |
+//! | [`optimization`](crate::workloads::optimization) | 7: the Rosenbrock function from (−1.2, 1), Nelder–Mead and BFGS |
 
 pub mod integration;
 pub mod jit;
