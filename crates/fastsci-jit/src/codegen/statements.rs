@@ -76,15 +76,7 @@ impl Gen<'_, '_> {
                 self.b.ins().brif(cv, bodyb, &[], exit, &[]);
                 self.b.seal_block(bodyb);
                 self.b.switch_to_block(bodyb);
-                self.loops.push((latch, exit));
-                for s in body {
-                    self.stmt(s)?;
-                }
-                self.loops.pop();
-                self.b.ins().jump(latch, &[]);
-                self.seal_loop_blocks(latch, exit);
-                self.b.switch_to_block(latch);
-                self.check_cancel(c.pos);
+                self.loop_body(body, latch, exit, c.pos)?;
                 self.b.ins().jump(header, &[]);
                 self.b.seal_block(header);
                 self.b.switch_to_block(exit);
@@ -132,15 +124,7 @@ impl Gen<'_, '_> {
                 let c = self.b.use_var(cvar);
                 let v = self.vars[*var][0];
                 self.b.def_var(v, c);
-                self.loops.push((latch, exit));
-                for s in body {
-                    self.stmt(s)?;
-                }
-                self.loops.pop();
-                self.b.ins().jump(latch, &[]);
-                self.seal_loop_blocks(latch, exit);
-                self.b.switch_to_block(latch);
-                self.check_cancel(*pos);
+                self.loop_body(body, latch, exit, *pos)?;
                 let c = self.b.use_var(cvar);
                 // A constant step stays an immediate (not a loop-carried variable).
                 let n = match const_step {
@@ -217,4 +201,19 @@ impl Gen<'_, '_> {
     }
 
     // ---------------- expressions ----------------
+
+    /// A loop's body, then its latch: `break` jumps to `exit`, `continue` to `latch`, and the
+    /// latch checks the cancel flag before the caller's back-edge.
+    fn loop_body(&mut self, body: &[TStmt], latch: Block, exit: Block, pos: usize) -> Result<(), JitError> {
+        self.loops.push((latch, exit));
+        for s in body {
+            self.stmt(s)?;
+        }
+        self.loops.pop();
+        self.b.ins().jump(latch, &[]);
+        self.seal_loop_blocks(latch, exit);
+        self.b.switch_to_block(latch);
+        self.check_cancel(pos);
+        Ok(())
+    }
 }

@@ -513,18 +513,7 @@ impl FnCx<'_, '_> {
             }
             "random.randint" => {
                 self.expect_args(func, args, 1..=2, fspan)?;
-                let mut a = Vec::new();
-                for x in args {
-                    let t = self.expr(x)?;
-                    if !t.ty.is_int_like() {
-                        return Err(self.err(
-                            ErrorKind::Type,
-                            x.span,
-                            format!("randint needs ints, found {}", t.ty.name()),
-                        ));
-                    }
-                    a.push(self.cast(t, &Ty::Int, x.span)?);
-                }
+                let mut a = self.int_args("randint", args)?;
                 if a.len() == 1 {
                     a.insert(0, TExpr::new(Ty::Int, TK::Int(0), pos));
                 }
@@ -582,5 +571,22 @@ impl FnCx<'_, '_> {
                 "unsupported dtype; use np.float64, np.float32, np.int8 ... np.int64, np.uint8 ... np.uint64 or np.bool_",
             )
         })
+    }
+
+    /// Lowers arguments that must be ints (bools and typed integers convert), as `int`s.
+    pub(super) fn int_args(&mut self, what: &str, args: &[Expr]) -> LResult<Vec<TExpr>> {
+        let mut out = Vec::with_capacity(args.len());
+        for x in args {
+            let t = self.expr(x)?;
+            if !t.ty.is_int_like() {
+                return Err(self.err(
+                    ErrorKind::Type,
+                    x.span,
+                    format!("{what} needs ints, found {}", t.ty.name()),
+                ));
+            }
+            out.push(self.cast(t, &Ty::Int, x.span)?);
+        }
+        Ok(out)
     }
 }

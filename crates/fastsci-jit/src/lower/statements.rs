@@ -381,18 +381,7 @@ impl FnCx<'_, '_> {
             };
             if func == "range" || prange {
                 self.expect_args(if prange { "prange" } else { "range" }, args, 1..=3, *func_span)?;
-                let mut a = Vec::new();
-                for x in args {
-                    let t = self.expr(x)?;
-                    if !t.ty.is_int_like() {
-                        return Err(self.err(
-                            ErrorKind::Type,
-                            x.span,
-                            format!("range() needs ints, found {}", t.ty.name()),
-                        ));
-                    }
-                    a.push(self.cast(t, &Ty::Int, x.span)?);
-                }
+                let mut a = self.int_args("range()", args)?;
                 let (start, stop, step) = match a.len() {
                     1 => (int(TK::Int(0)), a.remove(0), int(TK::Int(1))),
                     2 => {
